@@ -1,0 +1,89 @@
+"""Commands: `flask --app wsgi seed-demo | users create | users token | audit verify`
+(`db upgrade` comes from Flask-Migrate)."""
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .extensions import db
+from .models import ROLES, ApiToken, Office, Organisation, User
+from .operations.audit import broken_chains
+
+users = AppGroup("users", help="Manage user accounts.")
+audit = AppGroup("audit", help="Check the audit trail.")
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--organisation", help="Applicant organisation name (drafters only).")
+@click.option("--office", "office_code", help="Office code; the only office if omitted.")
+@click.password_option()
+def create_user(email, name, role, organisation, office_code, password):
+    """Create a user account."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.UsageError(f"a user {email} exists already")
+    org = None
+    if role == "drafter":
+        if not organisation:
+            raise click.UsageError("a drafter needs --organisation")
+        org = db.session.scalar(select(Organisation).where(Organisation.name == organisation))
+        if org is None:
+            raise click.UsageError(f"no organisation named {organisation!r}")
+        office = org.office
+    else:
+        stmt = select(Office).where(Office.code == office_code) if office_code else select(Office)
+        offices = db.session.scalars(stmt).all()
+        if len(offices) != 1:
+            raise click.UsageError("name the office with --office (run seed-demo for a demo office)")
+        office = offices[0]
+    user = User(email=email, name=name, role=role, office=office, organisation=org)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {email}")
+
+
+@users.command("token")
+@click.argument("email")
+def user_token(email):
+    """Print a new API token for EMAIL."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.UsageError(f"no user {email}")
+    token = ApiToken.issue(user)
+    db.session.commit()
+    click.echo(token)
+
+
+@audit.command("verify")
+def audit_verify():
+    """Recompute every request's hash chain; exit 1 if any is broken."""
+    broken = broken_chains()
+    for request, problem in broken:
+        click.echo(f"BROKEN {request.number} (id {request.id}): {problem}", err=True)
+    if broken:
+        sys.exit(1)
+    click.echo("audit chains intact")
+
+
+@click.command("seed-demo")
+@click.option("--password", default="harmoni-demo", show_default=True,
+              help="Password for every demo account.")
+def seed_demo(password):
+    """Load the demo office, organisations and accounts (idempotent)."""
+    from .demo import seed
+
+    seed(password)
+    db.session.commit()
+    click.echo("demo data ready; sign in as e.g. perancang1@harmoni.test")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(audit)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,145 @@
+"""Working days and the SLA clock.
+
+A working day is Monday to Friday, not an Indonesian national holiday nor a cuti bersama day
+(the `holidays` package, categories public + government), unless an office override says
+otherwise. The clock rule (DOMAIN.md): N working days counted from the working day after the
+start; paused while the file is back with the applicant; resumed, with the days that were left,
+counted from the working day after resubmission; extended by a head with a reason.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def national_holidays(year: int) -> dict[date, str]:
+    # Built once per year and process: constructing the calendar is the slow part.
+    found = holidays.country_holidays(
+        "ID", years=year, categories=("public", "government"), language="id"
+    )
+    return dict(sorted(found.items()))
+
+
+@dataclass(frozen=True)
+class Override:
+    working: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    overrides: Mapping[date, Override] = field(default_factory=dict)
+
+    def holiday_name(self, day: date) -> str | None:
+        return national_holidays(day.year).get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day].working
+        return day.weekday() < 5 and self.holiday_name(day) is None
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The `days`-th working day after `start` (`start` itself never counts); `start` if 0."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        day = start
+        while days:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                days -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days d with start < d <= end (0 when end <= start)."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
+
+    def non_working_days(self, year: int) -> list[tuple[date, str]]:
+        """Holidays and cuti bersama of `year` with their names, overrides applied (weekends left out)."""
+        days = dict(national_holidays(year))
+        for day, override in self.overrides.items():
+            if day.year != year:
+                continue
+            if override.working:
+                days.pop(day, None)
+            else:
+                days[day] = override.reason
+        return sorted(days.items())
+
+
+@dataclass(frozen=True)
+class ClockShift:
+    """What a clock effect did, recorded in the event so every date shift is explainable."""
+
+    due_before: date | None
+    due_after: date | None
+    remaining: int | None = None
+
+    def as_data(self) -> dict:
+        return {
+            "due_date_before": self.due_before.isoformat() if self.due_before else None,
+            "due_date_after": self.due_after.isoformat() if self.due_after else None,
+            **({"remaining_working_days": self.remaining} if self.remaining is not None else {}),
+        }
+
+
+def start_clock(req, cal: WorkingCalendar, today: date, days: int) -> ClockShift:
+    req.time_limit_days = days
+    req.clock_started_on = today
+    req.clock_paused_on = req.clock_remaining_days = req.clock_stopped_on = None
+    req.due_date = cal.add_working_days(today, days)
+    return ClockShift(None, req.due_date)
+
+
+def pause_clock(req, cal: WorkingCalendar, today: date) -> ClockShift | None:
+    if req.clock_started_on is None or req.clock_paused_on is not None or req.clock_stopped_on:
+        return None  # not running: nothing to pause (e.g. returned during the administrative check)
+    # The day of return counts as used; an overdue file keeps no negative balance.
+    req.clock_remaining_days = cal.working_days_between(today, req.due_date)
+    req.clock_paused_on = today
+    return ClockShift(req.due_date, req.due_date, req.clock_remaining_days)
+
+
+def resume_clock(req, cal: WorkingCalendar, today: date) -> ClockShift | None:
+    if req.clock_paused_on is None:
+        return None
+    before = req.due_date
+    req.due_date = cal.add_working_days(today, req.clock_remaining_days)
+    req.clock_paused_on = req.clock_remaining_days = None
+    return ClockShift(before, req.due_date)
+
+
+def extend_clock(req, cal: WorkingCalendar, days: int) -> ClockShift:
+    before = req.due_date
+    req.time_limit_days = (req.time_limit_days or 0) + days
+    if req.clock_paused_on is not None:
+        req.clock_remaining_days += days
+    else:
+        req.due_date = cal.add_working_days(req.due_date, days)
+    return ClockShift(before, req.due_date, req.clock_remaining_days)
+
+
+def stop_clock(req, today: date) -> ClockShift | None:
+    if req.clock_started_on is None or req.clock_stopped_on is not None:
+        return None
+    req.clock_stopped_on = today
+    return ClockShift(req.due_date, req.due_date)
+
+
+def working_days_left(req, cal: WorkingCalendar, today: date) -> int | None:
+    """Working days until the due date (negative when overdue); None without a running clock."""
+    if req.due_date is None or req.clock_stopped_on is not None:
+        return None
+    if req.clock_paused_on is not None:
+        return req.clock_remaining_days
+    if today <= req.due_date:
+        return cal.working_days_between(today, req.due_date)
+    return -cal.working_days_between(req.due_date, today)

@@ -1,0 +1,130 @@
+"""Process definitions: plain, frozen data. The same definition drives the machine, the API's
+process listing, and the actions a user is offered."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    INTAKE = "intake"
+    REVIEW = "review"
+    MEETING = "meeting"
+    CONCLUSION = "conclusion"
+
+
+class Clock(StrEnum):
+    """What a transition does to the SLA clock."""
+
+    START = "start"    # starts the working day after today
+    PAUSE = "pause"    # the file is back with the applicant
+    RESUME = "resume"  # the applicant gave it back
+    EXTEND = "extend"  # by data["days"] working days, with a reason
+    STOP = "stop"      # concluded or withdrawn
+
+
+class DayUnit(StrEnum):
+    WORKING = "working"    # "hari kerja"
+    CALENDAR = "calendar"  # "hari"
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    days: int
+    unit: DayUnit = DayUnit.WORKING
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    phase: Phase
+    label: str
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Input:
+    """A value a transition needs in its `data`. kind: "date", "int" or "user_ids"."""
+
+    name: str
+    kind: str
+    label: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+# A guard gets (request, context) and returns None when satisfied, else the reason (Indonesian).
+Guard = Callable[..., "str | None"]
+# An effect runs after the state moved: it may change the request and add to the event's data.
+Effect = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str | None  # None: the state stays (e.g. extending a deadline)
+    roles: tuple[str, ...]
+    label: str
+    requires_comment: bool = False
+    inputs: tuple[Input, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    clock: Clock | None = None
+    # Officers may fire it only on requests they are assigned to (heads always may).
+    assignees_only: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    label: str
+    uploader: str  # "applicant" or "staff"
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    label: str
+    number_code: str  # the process's part of a registration number, e.g. "RANPERDA"
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    initial: str
+    document_kinds: tuple[DocumentKind, ...] = ()
+    # Each group is "one of these kinds"; every group must be satisfied to submit.
+    required_documents: tuple[tuple[str, ...], ...] = ()
+    time_limit: TimeLimit | None = None
+    # States only the applicant sees (an unsubmitted draft is nobody else's business).
+    private_states: tuple[str, ...] = ()
+    # States in which the applicant holds the file and may upload documents.
+    applicant_upload_states: tuple[str, ...] = ()
+    staff_upload_states: tuple[str, ...] = ()
+    _by_state: dict = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        names = [s.name for s in self.states]
+        triggers = [t.trigger for t in self.transitions]
+        kinds = {k.name for k in self.document_kinds}
+        assert len(set(names)) == len(names), f"{self.name}: duplicate state"
+        assert len(set(triggers)) == len(triggers), f"{self.name}: duplicate trigger"
+        assert self.initial in names
+        for t in self.transitions:
+            assert set(t.sources) | {t.dest or t.sources[0]} <= set(names), f"{self.name}.{t.trigger}: unknown state"
+            assert t.requires_comment or t.clock != Clock.EXTEND, "an extension needs a reason"
+        for group in self.required_documents:
+            assert set(group) <= kinds, f"{self.name}: unknown document kind in {group}"
+        by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}
+        object.__setattr__(self, "_by_state", by_state)
+
+    def state(self, name: str) -> State:
+        return next(s for s in self.states if s.name == name)
+
+    def transition(self, trigger: str) -> Transition | None:
+        return next((t for t in self.transitions if t.trigger == trigger), None)
+
+    def transitions_from(self, state: str) -> tuple[Transition, ...]:
+        return self._by_state.get(state, ())
+
+    def document_kind(self, name: str) -> DocumentKind | None:
+        return next((k for k in self.document_kinds if k.name == name), None)

@@ -1,0 +1,63 @@
+"""A request: one case moving through one process's state machine."""
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .organisation import Office, Organisation
+from .time import utcnow
+from .user import User
+
+request_assignees = Table(
+    "request_assignees",
+    db.metadata,
+    Column("request_id", ForeignKey("requests.id"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
+)
+
+
+class Request(db.Model):
+    __tablename__ = "requests"
+    __table_args__ = (
+        UniqueConstraint("office_id", "number", name="uq_requests_office_number"),
+        Index("ix_requests_office_state", "office_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process: Mapped[str] = mapped_column(String(40), index=True)
+    number: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(40))
+    # Grows by one with every event; a write with an older version is refused (no lost update).
+    version: Mapped[int] = mapped_column(default=1)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    external_ref: Mapped[str | None] = mapped_column(String(120))  # E-Harmonisasi registration number
+    completion_rounds: Mapped[int] = mapped_column(default=0)  # times returned for completion
+
+    # The SLA clock (see engine/calendar.py): dates are the office's local days.
+    time_limit_days: Mapped[int | None] = mapped_column()
+    clock_started_on: Mapped[date | None] = mapped_column()
+    due_date: Mapped[date | None] = mapped_column(index=True)
+    clock_paused_on: Mapped[date | None] = mapped_column()
+    clock_remaining_days: Mapped[int | None] = mapped_column()  # working days left when paused
+    clock_stopped_on: Mapped[date | None] = mapped_column()
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    office: Mapped[Office] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User] = relationship()
+    assignees: Mapped[list[User]] = relationship(secondary=request_assignees, order_by=User.id)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def clock_paused(self) -> bool:
+        return self.clock_paused_on is not None
+
+    def __repr__(self):
+        return f"<Request {self.number} {self.process}:{self.state} v{self.version}>"

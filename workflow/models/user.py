@@ -1,0 +1,88 @@
+"""Users, their roles, and API tokens."""
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .organisation import Office, Organisation
+from .time import utcnow
+
+ROLES = ("drafter", "officer", "head", "admin")
+STAFF_ROLES = ("officer", "head", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        # A drafter always belongs to one applicant organisation; staff never do.
+        CheckConstraint("(role = 'drafter') = (organisation_id IS NOT NULL)", name="drafter_organisation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))  # jabatan, e.g. "Perancang Ahli Muda"
+    role: Mapped[str] = mapped_column(String(16))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    office: Mapped[Office] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        # werkzeug's default is scrypt with a random salt.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token. Only its SHA-256 is stored, so a leaked database leaks no token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        """Create a token for `user`; return the only copy of its clear text."""
+        token = secrets.token_urlsafe(32)
+        db.session.add(cls(user=user, token_hash=cls.digest(token)))
+        return token
+
+    @classmethod
+    def user_for(cls, token: str) -> User | None:
+        user = db.session.scalar(
+            select(User).join(cls, cls.user_id == User.id).where(cls.token_hash == cls.digest(token))
+        )
+        return user if user is not None and user.active else None

@@ -1,0 +1,1 @@
+"""Every state change: mutate, flush, audit; never commit (the caller commits once)."""

@@ -1,0 +1,168 @@
+"""The harmonisation of regional drafts (DOMAIN.md section 1), shared by Ranperda and Ranperkada.
+
+intake:     draft -> submitted <-> returned (returned for completion; rounds counted)
+review:     verified (declared complete: the clock starts) -> in_analysis (drafters assigned)
+            -> analysed
+meeting:    meeting_scheduled -> meeting_held
+conclusion: harmonis | harmonis_with_notes -> correction_submitted -> harmonis | not_harmonis
+            | withdrawn (by the applicant, any time before a conclusion)
+A file may be returned for completion from the review too: the clock pauses until resubmission.
+"""
+from sqlalchemy import func, select
+
+from ..engine.definition import (
+    Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition,
+)
+from ..extensions import db
+from ..models import Document, Event, User
+
+APPLICANT = ("drafter",)
+STAFF = ("officer", "head")
+HEAD = ("head",)
+
+STATES = (
+    State("draft", Phase.INTAKE, "Draf"),
+    State("submitted", Phase.INTAKE, "Diajukan, pemeriksaan administrasi"),
+    State("returned", Phase.INTAKE, "Dikembalikan untuk dilengkapi"),
+    State("verified", Phase.REVIEW, "Dinyatakan lengkap, menunggu penugasan"),
+    State("in_analysis", Phase.REVIEW, "Telaah konsepsi"),
+    State("analysed", Phase.REVIEW, "Telaah selesai"),
+    State("meeting_scheduled", Phase.MEETING, "Rapat pengharmonisasian dijadwalkan"),
+    State("meeting_held", Phase.MEETING, "Rapat pengharmonisasian telah dilaksanakan"),
+    State("harmonis", Phase.CONCLUSION, "Harmonis", final=True),
+    State("harmonis_with_notes", Phase.CONCLUSION, "Harmonis dengan catatan, menunggu perbaikan"),
+    State("correction_submitted", Phase.CONCLUSION, "Perbaikan diajukan"),
+    State("not_harmonis", Phase.CONCLUSION, "Belum harmonis", final=True),
+    State("withdrawn", Phase.CONCLUSION, "Ditarik oleh pemrakarsa", final=True),
+)
+BEFORE_CONCLUSION = tuple(s.name for s in STATES if s.phase != Phase.CONCLUSION)
+CLOCK_STATES = ("submitted", "returned", "verified", "in_analysis", "analysed",
+                "meeting_scheduled", "meeting_held")
+
+DOCUMENT_KINDS = (
+    DocumentKind("surat_permohonan", "Surat permohonan", "applicant"),
+    DocumentKind("naskah_akademik", "Naskah akademik atau penjelasan/keterangan", "applicant"),
+    DocumentKind("sk_tim_penyusun", "Keputusan pembentukan tim penyusun", "applicant"),
+    DocumentKind("rancangan", "Rancangan yang telah diparaf tim penyusun", "applicant"),
+    DocumentKind("sk_propemperda", "Keputusan DPRD tentang Propemperda", "applicant"),
+    DocumentKind("izin_prakarsa", "Izin prakarsa (bila tidak termasuk Propemperda)", "applicant"),
+    DocumentKind("rancangan_perbaikan", "Rancangan hasil perbaikan", "applicant"),
+    DocumentKind("hasil_telaah", "Hasil telaah konsepsi", "staff"),
+)
+
+
+# Guards: (request, context) -> None when satisfied, else the reason in Indonesian.
+
+def required_documents_uploaded(req, ctx):
+    present = set(db.session.scalars(
+        select(Document.kind).where(Document.request_id == req.id).distinct()
+    ))
+    missing = [
+        " atau ".join(ctx.process.document_kind(k).label for k in group)
+        for group in ctx.process.required_documents
+        if not present.intersection(group)
+    ]
+    return ("Dokumen wajib belum diunggah: " + "; ".join(missing) + ".") if missing else None
+
+
+def assignees_are_office_drafters(req, ctx):
+    ids = ctx.data["assignees"]
+    found = db.session.scalar(select(func.count()).select_from(User).where(
+        User.id.in_(ids), User.office_id == req.office_id, User.role.in_(STAFF), User.active.is_(True),
+    ))
+    if found != len(ids):
+        return "Perancang yang ditugaskan harus pegawai aktif kantor wilayah ini."
+    return None
+
+
+def clock_has_started(req, ctx):
+    if req.clock_started_on is None or req.clock_stopped_on is not None:
+        return "Tenggat belum berjalan untuk permohonan ini."
+    return None
+
+
+def correction_deadline_in_future(req, ctx):
+    if ctx.data["correction_deadline"] <= ctx.today:
+        return "Batas waktu perbaikan harus setelah hari ini."
+    return None
+
+
+def corrected_draft_uploaded(req, ctx):
+    since = db.session.scalar(select(func.max(Event.created_at)).where(
+        Event.request_id == req.id,
+        Event.trigger.in_(("conclude_with_notes", "reject_correction")),
+    ))
+    uploaded = db.session.scalar(select(func.count()).select_from(Document).where(
+        Document.request_id == req.id, Document.kind == "rancangan_perbaikan",
+        Document.created_at > since,
+    ))
+    return None if uploaded else "Unggah rancangan hasil perbaikan terlebih dahulu."
+
+
+# Effects: (request, context, event_data) after the state moved.
+
+def count_completion_round(req, ctx, event_data):
+    req.completion_rounds += 1
+    event_data["completion_round"] = req.completion_rounds
+
+
+def set_assignees(req, ctx, event_data):
+    req.assignees = list(db.session.scalars(
+        select(User).where(User.id.in_(ctx.data["assignees"])).order_by(User.id)
+    ))
+
+
+TRANSITIONS = (
+    Transition("submit", ("draft",), "submitted", APPLICANT, "Ajukan",
+               guards=(required_documents_uploaded,)),
+    Transition("return_for_completion", ("submitted", "verified", "in_analysis", "analysed"),
+               "returned", STAFF, "Kembalikan untuk dilengkapi", requires_comment=True,
+               effects=(count_completion_round,), clock=Clock.PAUSE),
+    Transition("resubmit", ("returned",), "submitted", APPLICANT, "Ajukan kembali",
+               guards=(required_documents_uploaded,), clock=Clock.RESUME),
+    Transition("declare_complete", ("submitted",), "verified", STAFF, "Nyatakan lengkap",
+               clock=Clock.START),
+    Transition("assign", ("verified", "in_analysis"), "in_analysis", HEAD, "Tugaskan perancang",
+               inputs=(Input("assignees", "user_ids", "Perancang yang ditugaskan"),),
+               guards=(assignees_are_office_drafters,), effects=(set_assignees,)),
+    Transition("complete_analysis", ("in_analysis",), "analysed", STAFF, "Selesaikan telaah",
+               assignees_only=True),
+    Transition("schedule_meeting", ("analysed",), "meeting_scheduled", STAFF, "Jadwalkan rapat",
+               inputs=(Input("meeting_date", "date", "Tanggal rapat"),)),
+    Transition("reschedule_meeting", ("meeting_scheduled",), "meeting_scheduled", STAFF,
+               "Jadwalkan ulang rapat", requires_comment=True,
+               inputs=(Input("meeting_date", "date", "Tanggal rapat"),)),
+    Transition("cancel_meeting", ("meeting_scheduled",), "analysed", STAFF, "Batalkan rapat",
+               requires_comment=True),
+    Transition("hold_meeting", ("meeting_scheduled",), "meeting_held", STAFF,
+               "Catat rapat telah dilaksanakan"),
+    Transition("conclude_harmonis", ("meeting_held",), "harmonis", HEAD, "Simpulkan: harmonis",
+               clock=Clock.STOP),
+    Transition("conclude_with_notes", ("meeting_held",), "harmonis_with_notes", HEAD,
+               "Simpulkan: harmonis dengan catatan", requires_comment=True,
+               inputs=(Input("correction_deadline", "date", "Batas waktu perbaikan"),),
+               guards=(correction_deadline_in_future,), clock=Clock.STOP),
+    Transition("conclude_not_harmonis", ("meeting_held",), "not_harmonis", HEAD,
+               "Simpulkan: belum harmonis", requires_comment=True, clock=Clock.STOP),
+    Transition("submit_correction", ("harmonis_with_notes",), "correction_submitted", APPLICANT,
+               "Ajukan perbaikan", guards=(corrected_draft_uploaded,)),
+    Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, "Terima perbaikan"),
+    Transition("reject_correction", ("correction_submitted",), "harmonis_with_notes", STAFF,
+               "Tolak perbaikan", requires_comment=True),
+    Transition("withdraw", BEFORE_CONCLUSION, "withdrawn", APPLICANT, "Tarik permohonan",
+               requires_comment=True, clock=Clock.STOP),
+    Transition("extend_deadline", CLOCK_STATES, None, HEAD, "Perpanjang tenggat",
+               requires_comment=True, guards=(clock_has_started,), clock=Clock.EXTEND,
+               inputs=(Input("days", "int", "Tambahan hari kerja", minimum=1, maximum=30),)),
+)
+
+
+def harmonisation_process(name, label, number_code, required_documents) -> Process:
+    return Process(
+        name=name, label=label, number_code=number_code, states=STATES,
+        transitions=TRANSITIONS, initial="draft", private_states=("draft",),
+        document_kinds=DOCUMENT_KINDS, required_documents=required_documents,
+        time_limit=TimeLimit(5),
+        applicant_upload_states=("draft", "returned", "harmonis_with_notes"),
+        staff_upload_states=("verified", "in_analysis", "analysed", "meeting_scheduled", "meeting_held"),
+    )

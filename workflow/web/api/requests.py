@@ -1,0 +1,178 @@
+"""Requests, their documents, transitions and events."""
+import io
+import math
+
+from flask import current_app, g, send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ...access import can_view, visible_requests
+from ...documents.store import DocumentStore
+from ...engine.errors import NotFound
+from ...extensions import db
+from ...models import Document, Event, Request, request_assignees
+from ...models.time import local_date, utcnow
+from ...operations.calendar import office_calendar
+from ...operations.requests import create_request, upload_document
+from ...operations.transitions import fire
+from ...processes import PROCESSES
+from .auth import authenticate
+from .schemas import (
+    DocumentFile, DocumentOut, DocumentUpload, EventOut, RequestCreate, RequestOut, RequestPage,
+    RequestQuery, TransitionIn,
+)
+from .serialize import document_json, event_json, request_json
+
+blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Requests")
+blp.before_request(authenticate)
+
+
+def load_request(request_id: int, *, for_update: bool = False) -> Request:
+    """The request if the caller may see it, else 404; locked for update when asked
+    (PostgreSQL row lock; SQLite already holds the write lock for the transaction)."""
+    stmt = select(Request).where(Request.id == request_id).execution_options(populate_existing=True)
+    if for_update:
+        stmt = stmt.with_for_update()
+    req = db.session.scalar(stmt)
+    if req is None or not can_view(g.user, req):
+        raise NotFound("Permohonan tidak ditemukan.")
+    return req
+
+
+def respond(req) -> dict:
+    calendar = office_calendar(req.office_id)
+    return request_json(req, g.user, calendar, local_date(utcnow(), req.office.timezone))
+
+
+def store() -> DocumentStore:
+    return DocumentStore(current_app.config["DOCUMENT_STORE"])
+
+
+@blp.route("/requests")
+class Requests(MethodView):
+    @blp.arguments(RequestQuery, location="query")
+    @blp.response(200, RequestPage)
+    def get(self, args):
+        """Requests the caller can see, newest first, filtered and paginated."""
+        user = g.user
+        stmt = select(Request).where(visible_requests(user))
+        if "process" in args:
+            stmt = stmt.where(Request.process == args["process"])
+        if "state" in args:
+            stmt = stmt.where(Request.state == args["state"])
+        if "phase" in args:
+            stmt = stmt.where(or_(*(
+                (Request.process == p.name) & Request.state.in_(
+                    [s.name for s in p.states if s.phase == args["phase"]])
+                for p in PROCESSES.values())))
+        if "organisation_id" in args:
+            stmt = stmt.where(Request.organisation_id == args["organisation_id"])
+        if args["assigned_to_me"]:
+            stmt = stmt.where(Request.id.in_(select(request_assignees.c.request_id)
+                                             .where(request_assignees.c.user_id == user.id)))
+        today = local_date(utcnow(), user.office.timezone)
+        if args["overdue"]:
+            stmt = stmt.where(Request.due_date < today, Request.clock_paused_on.is_(None),
+                              Request.clock_stopped_on.is_(None))
+        if args.get("q"):
+            pattern = f"%{args['q'].strip().lower()}%"
+            stmt = stmt.where(or_(func.lower(Request.number).like(pattern),
+                                  func.lower(Request.title).like(pattern)))
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        page, per_page = args["page"], args["per_page"]
+        rows = db.session.scalars(
+            stmt.options(selectinload(Request.assignees), selectinload(Request.organisation))
+            .order_by(Request.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        ).all()
+        calendar = office_calendar(user.office_id)
+        return {"items": [request_json(r, user, calendar, today) for r in rows],
+                "page": page, "per_page": per_page, "total": total,
+                "pages": math.ceil(total / per_page)}
+
+    @blp.arguments(RequestCreate)
+    @blp.response(201, RequestOut)
+    def post(self, args):
+        """Open a request for the caller's organisation (drafters only). It starts as a draft
+        with a registration number."""
+        req = create_request(g.user, process=args["process"], title=args["title"],
+                             external_ref=args.get("external_ref"))
+        db.session.commit()
+        return respond(req)
+
+
+@blp.route("/requests/<int:request_id>")
+class RequestDetail(MethodView):
+    @blp.response(200, RequestOut)
+    def get(self, request_id):
+        """One request, with the triggers the caller may fire now."""
+        return respond(load_request(request_id))
+
+
+@blp.route("/requests/<int:request_id>/transitions")
+class Transitions(MethodView):
+    @blp.arguments(TransitionIn)
+    @blp.response(200, RequestOut)
+    def post(self, args, request_id):
+        """Fire a trigger. 409 if `version` is stale or the trigger is not available in this
+        state; 403 if the caller may not fire it; 422 with reasons if inputs or guards fail."""
+        req = load_request(request_id, for_update=True)
+        fire(req, args["trigger"], g.user, version=args["version"], comment=args["comment"],
+             data=args["data"])
+        db.session.commit()
+        return respond(req)
+
+
+@blp.route("/requests/<int:request_id>/events")
+class Events(MethodView):
+    @blp.response(200, EventOut(many=True))
+    def get(self, request_id):
+        """The audit trail, oldest first."""
+        req = load_request(request_id)
+        events = db.session.scalars(select(Event).where(Event.request_id == req.id)
+                                    .options(selectinload(Event.actor)).order_by(Event.seq))
+        return [event_json(e) for e in events]
+
+
+@blp.route("/requests/<int:request_id>/documents")
+class Documents(MethodView):
+    @blp.response(200, DocumentOut(many=True))
+    def get(self, request_id):
+        """Every version of every document, by kind, newest version first."""
+        req = load_request(request_id)
+        docs = db.session.scalars(select(Document).where(Document.request_id == req.id)
+                                  .options(selectinload(Document.uploaded_by))
+                                  .order_by(Document.kind, Document.version.desc())).all()
+        latest = {}
+        for d in docs:
+            latest.setdefault(d.kind, d.id)
+        return [document_json(d, latest[d.kind] == d.id) for d in docs]
+
+    @blp.arguments(DocumentUpload, location="form")
+    @blp.arguments(DocumentFile, location="files")
+    @blp.response(201, DocumentOut)
+    def post(self, form, files, request_id):
+        """Upload a new version of a document kind (multipart: `kind`, `file`). PDF, DOCX or ODT,
+        checked by content; 413 over the size limit, 415 for another type."""
+        req = load_request(request_id, for_update=True)
+        upload = files["file"]
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        content = upload.stream.read(limit + 1)
+        doc = upload_document(req, g.user, kind=form["kind"], filename=upload.filename,
+                              content=content, store=store(), max_bytes=limit)
+        db.session.commit()
+        return document_json(doc, latest=True)
+
+
+@blp.route("/requests/<int:request_id>/documents/<int:document_id>")
+class DocumentContent(MethodView):
+    @blp.response(200, content_type="application/octet-stream")
+    def get(self, request_id, document_id):
+        """Download one document version."""
+        req = load_request(request_id)
+        doc = db.session.get(Document, document_id)
+        if doc is None or doc.request_id != req.id:
+            raise NotFound("Dokumen tidak ditemukan.")
+        return send_file(io.BytesIO(store().get(doc.sha256)), mimetype=doc.media_type,
+                         as_attachment=True, download_name=doc.filename)

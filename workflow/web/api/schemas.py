@@ -1,0 +1,131 @@
+"""Marshmallow schemas: they validate input and generate the OpenAPI document."""
+import marshmallow as ma
+from flask_smorest.fields import Upload
+
+from ...engine.definition import Phase
+
+
+class PageQuery(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=100))
+
+
+class RequestQuery(PageQuery):
+    process = ma.fields.String()
+    state = ma.fields.String()
+    phase = ma.fields.String(validate=ma.validate.OneOf([p.value for p in Phase]))
+    organisation_id = ma.fields.Integer()
+    assigned_to_me = ma.fields.Boolean(load_default=False)
+    overdue = ma.fields.Boolean(load_default=False)
+    q = ma.fields.String(metadata={"description": "Part of the registration number or title"})
+
+
+class RequestCreate(ma.Schema):
+    process = ma.fields.String(required=True)
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+    external_ref = ma.fields.String(
+        validate=ma.validate.Length(max=120),
+        metadata={"description": "E-Harmonisasi registration number"})
+
+
+class Ref(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class RequestOut(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    process = ma.fields.String()
+    state = ma.fields.String()
+    state_label = ma.fields.String()
+    phase = ma.fields.String()
+    version = ma.fields.Integer()
+    title = ma.fields.String()
+    organisation = ma.fields.Nested(Ref)
+    external_ref = ma.fields.String(allow_none=True)
+    completion_rounds = ma.fields.Integer()
+    assignees = ma.fields.List(ma.fields.Nested(Ref))
+    due_date = ma.fields.Date(allow_none=True)
+    clock_paused = ma.fields.Boolean()
+    working_days_left = ma.fields.Integer(allow_none=True)
+    allowed_triggers = ma.fields.List(ma.fields.String())
+    created_at = ma.fields.String()
+    updated_at = ma.fields.String()
+
+
+class RequestPage(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RequestOut))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+    pages = ma.fields.Integer()
+
+
+class TransitionIn(ma.Schema):
+    trigger = ma.fields.String(required=True)
+    version = ma.fields.Integer(required=True, metadata={"description": "The version you last saw"})
+    comment = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
+    data = ma.fields.Dict(load_default=dict)
+
+
+class DocumentUpload(ma.Schema):
+    kind = ma.fields.String(required=True)
+
+
+class DocumentFile(ma.Schema):
+    file = Upload(required=True)
+
+
+class DocumentOut(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    version = ma.fields.Integer()
+    latest = ma.fields.Boolean()
+    filename = ma.fields.String()
+    media_type = ma.fields.String()
+    size = ma.fields.Integer()
+    sha256 = ma.fields.String()
+    uploaded_by = ma.fields.Nested(Ref)
+    created_at = ma.fields.String()
+
+
+class EventOut(ma.Schema):
+    seq = ma.fields.Integer()
+    trigger = ma.fields.String()
+    from_state = ma.fields.String(allow_none=True)
+    to_state = ma.fields.String()
+    actor = ma.fields.Nested(Ref, allow_none=True)
+    comment = ma.fields.String(allow_none=True)
+    data = ma.fields.Dict()
+    created_at = ma.fields.String()
+    hash = ma.fields.String()
+
+
+class DueQuery(ma.Schema):
+    start = ma.fields.Date(required=True)
+    days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=366))
+
+
+class DueOut(ma.Schema):
+    due_date = ma.fields.Date()
+
+
+class HolidaysQuery(ma.Schema):
+    year = ma.fields.Integer(required=True, validate=ma.validate.Range(min=2000, max=2100))
+
+
+class HolidayOut(ma.Schema):
+    date = ma.fields.Date()
+    name = ma.fields.String()
+
+
+class ProcessOut(ma.Schema):
+    name = ma.fields.String()
+    label = ma.fields.String()
+    initial = ma.fields.String()
+    states = ma.fields.List(ma.fields.Dict())
+    transitions = ma.fields.List(ma.fields.Dict())
+    document_kinds = ma.fields.List(ma.fields.Dict())
+    required_documents = ma.fields.List(ma.fields.List(ma.fields.String()))
+    time_limit = ma.fields.Dict(allow_none=True)

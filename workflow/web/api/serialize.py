@@ -1,0 +1,63 @@
+"""Rows to JSON-ready dicts (the schemas in schemas.py describe them)."""
+from ...engine.calendar import working_days_left
+from ...engine.machine import allowed_triggers
+from ...processes import PROCESSES
+
+
+def iso(moment) -> str:
+    return moment.isoformat(timespec="seconds") + "Z"  # stored as naive UTC
+
+
+def ref(row):
+    return {"id": row.id, "name": row.name} if row is not None else None
+
+
+def request_json(req, user, calendar, today) -> dict:
+    process = PROCESSES[req.process]
+    state = process.state(req.state)
+    return {
+        "id": req.id, "number": req.number, "process": req.process, "state": req.state,
+        "state_label": state.label, "phase": state.phase.value, "version": req.version,
+        "title": req.title, "organisation": ref(req.organisation), "external_ref": req.external_ref,
+        "completion_rounds": req.completion_rounds, "assignees": [ref(u) for u in req.assignees],
+        "due_date": req.due_date, "clock_paused": req.clock_paused,
+        "working_days_left": working_days_left(req, calendar, today),
+        "allowed_triggers": allowed_triggers(process, req, user),
+        "created_at": iso(req.created_at), "updated_at": iso(req.updated_at),
+    }
+
+
+def document_json(doc, latest: bool) -> dict:
+    return {
+        "id": doc.id, "kind": doc.kind, "version": doc.version, "latest": latest,
+        "filename": doc.filename, "media_type": doc.media_type, "size": doc.size,
+        "sha256": doc.sha256, "uploaded_by": ref(doc.uploaded_by), "created_at": iso(doc.created_at),
+    }
+
+
+def event_json(ev) -> dict:
+    return {
+        "seq": ev.seq, "trigger": ev.trigger, "from_state": ev.from_state, "to_state": ev.to_state,
+        "actor": ref(ev.actor), "comment": ev.comment, "data": ev.data,
+        "created_at": iso(ev.created_at), "hash": ev.hash,
+    }
+
+
+def process_json(p) -> dict:
+    return {
+        "name": p.name, "label": p.label, "initial": p.initial,
+        "states": [{"name": s.name, "label": s.label, "phase": s.phase.value, "final": s.final}
+                   for s in p.states],
+        "transitions": [{
+            "trigger": t.trigger, "label": t.label, "sources": list(t.sources),
+            "destination": t.dest, "roles": list(t.roles),
+            "requires_comment": t.requires_comment, "assignees_only": t.assignees_only,
+            "inputs": [{"name": i.name, "kind": i.kind, "label": i.label} for i in t.inputs],
+            "clock": t.clock.value if t.clock else None,
+        } for t in p.transitions],
+        "document_kinds": [{"name": k.name, "label": k.label, "uploader": k.uploader}
+                           for k in p.document_kinds],
+        "required_documents": [list(g) for g in p.required_documents],
+        "time_limit": ({"days": p.time_limit.days, "unit": p.time_limit.unit.value}
+                       if p.time_limit else None),
+    }
