@@ -67,17 +67,20 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
         raise GuardFailed(details=reasons)
 
     from_state = request.state
-    if transition.dest is not None:
-        move(MACHINES[process.name], request, trigger)
-    event_data = {name: _jsonable(value) for name, value in ctx.data.items()}
-    for effect in transition.effects:
-        effect(request, ctx, event_data)
-    shift = _apply_clock(transition.clock, request, ctx)
-    if shift is not None:
-        event_data["clock"] = shift.as_data()
-    request.updated_at = now  # every event changes the row, so the version grows by exactly one
-    event = append_event(request, actor, trigger, from_state, request.state, comment=comment,
-                         data=event_data, now=now)
+    # One flush at the end: an autoflush midway would write the row twice and so bump its
+    # version twice for one event.
+    with db.session.no_autoflush:
+        if transition.dest is not None:
+            move(MACHINES[process.name], request, trigger)
+        event_data = {name: _jsonable(value) for name, value in ctx.data.items()}
+        for effect in transition.effects:
+            effect(request, ctx, event_data)
+        shift = _apply_clock(transition.clock, request, ctx)
+        if shift is not None:
+            event_data["clock"] = shift.as_data()
+        request.updated_at = now  # every event changes the row: the version grows by exactly one
+        event = append_event(request, actor, trigger, from_state, request.state, comment=comment,
+                             data=event_data, now=now)
     db.session.flush()
     return event
 
