@@ -51,7 +51,7 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
     transition = process.transition(trigger)
     if transition is None:
         raise InvalidInput(f"Tindakan '{trigger}' tidak dikenal.",
-                           details={"trigger": [t.trigger for t in process.transitions]})
+                           details={"trigger": ["Pilih salah satu: " + ", ".join(t.trigger for t in process.transitions)]})
     if request.state not in transition.sources:
         raise TransitionUnavailable(details={"state": request.state})
     if not may_fire(actor, request, transition):

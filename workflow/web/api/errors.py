@@ -5,7 +5,6 @@ from werkzeug.exceptions import HTTPException
 
 # Status -> (code, Indonesian message) for errors raised by Flask/werkzeug rather than Harmoni.
 HTTP_ERRORS = {
-    400: ("bad_request", "Permintaan tidak valid."),
     401: ("unauthorized", "Token API tidak ada atau tidak sah."),
     403: ("forbidden", "Anda tidak berwenang melakukan tindakan ini."),
     404: ("not_found", "Data tidak ditemukan."),
@@ -41,10 +40,12 @@ def error_response(status: int, code: str, message: str, details=None, headers=N
 
 
 def http_error_response(error: HTTPException):
-    code, message = HTTP_ERRORS.get(error.code, ("error", error.description))
+    # A body that is not even JSON is invalid input like any other: one status for all of it.
+    status = 422 if error.code == 400 else error.code
+    code, message = HTTP_ERRORS.get(status, ("error", error.description))
     # webargs puts field errors under data["messages"], keyed by location
     details = (getattr(error, "data", None) or {}).get("messages")
     if isinstance(details, dict) and len(details) == 1:
         details = next(iter(details.values()))
-    headers = {"WWW-Authenticate": "Bearer"} if error.code == 401 else None
-    return error_response(error.code, code, message, details, headers)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return error_response(status, code, message, details, headers)

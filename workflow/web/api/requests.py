@@ -7,6 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from ...access import can_view, visible_requests
 from ...documents.store import DocumentStore
@@ -20,12 +22,21 @@ from ...operations.transitions import fire
 from ...processes import PROCESSES
 from .auth import authenticate
 from .schemas import (
-    DocumentFile, DocumentOut, DocumentUpload, EventOut, RequestCreate, RequestOut, RequestPage,
+    DocumentOut, DocumentUpload, EventOut, RequestCreate, RequestOut, RequestPage,
     RequestQuery, TransitionIn,
 )
 from .serialize import document_json, event_json, request_json
 
+class MultipartParser(FlaskParser):
+    """A multipart body carries form fields and files together; OpenAPI 3 documents them as one
+    request body, so the "files" location reads both."""
+
+    def load_files(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
 blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Requests")
+blp.ARGUMENTS_PARSER = MultipartParser()
 blp.before_request(authenticate)
 
 
@@ -149,14 +160,13 @@ class Documents(MethodView):
             latest.setdefault(d.kind, d.id)
         return [document_json(d, latest[d.kind] == d.id) for d in docs]
 
-    @blp.arguments(DocumentUpload, location="form")
-    @blp.arguments(DocumentFile, location="files")
+    @blp.arguments(DocumentUpload, location="files")
     @blp.response(201, DocumentOut)
-    def post(self, form, files, request_id):
+    def post(self, form, request_id):
         """Upload a new version of a document kind (multipart: `kind`, `file`). PDF, DOCX or ODT,
         checked by content; 413 over the size limit, 415 for another type."""
         req = load_request(request_id, for_update=True)
-        upload = files["file"]
+        upload = form["file"]
         limit = current_app.config["MAX_UPLOAD_BYTES"]
         content = upload.stream.read(limit + 1)
         doc = upload_document(req, g.user, kind=form["kind"], filename=upload.filename,

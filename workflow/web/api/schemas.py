@@ -4,6 +4,29 @@ from flask_smorest.fields import Upload
 
 from ...engine.definition import Phase
 
+# Field errors in the users' language. marshmallow keeps its messages in class attributes;
+# setting them once here covers every schema of the API.
+ma.fields.Field.default_error_messages.update({
+    "required": "Wajib diisi.", "null": "Tidak boleh kosong.",
+    "validator_failed": "Nilai tidak valid.",
+})
+for _field, _message in ((ma.fields.String, "Harus berupa teks."),
+                         (ma.fields.Integer, "Harus berupa bilangan bulat."),
+                         (ma.fields.Boolean, "Harus berupa true atau false."),
+                         (ma.fields.Date, "Harus berupa tanggal (YYYY-MM-DD)."),
+                         (ma.fields.Dict, "Harus berupa objek.")):
+    _field.default_error_messages = {**_field.default_error_messages, "invalid": _message}
+ma.validate.Range.message_min = "Harus {min_op} {{min}}."
+ma.validate.Range.message_max = "Harus {max_op} {{max}}."
+ma.validate.Range.message_all = "Harus {min_op} {{min}} dan {max_op} {{max}}."
+ma.validate.Range.message_gte, ma.validate.Range.message_gt = "paling kecil", "lebih dari"
+ma.validate.Range.message_lte, ma.validate.Range.message_lt = "paling besar", "kurang dari"
+ma.validate.Length.message_min = "Paling sedikit {min} karakter."
+ma.validate.Length.message_max = "Paling banyak {max} karakter."
+ma.validate.Length.message_all = "Harus antara {min} dan {max} karakter."
+ma.validate.OneOf.default_message = "Pilih salah satu: {choices}."
+ma.Schema.error_messages = {"unknown": "Kolom tidak dikenal.", "type": "Data tidak valid."}
+
 
 class PageQuery(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
@@ -71,9 +94,6 @@ class TransitionIn(ma.Schema):
 
 class DocumentUpload(ma.Schema):
     kind = ma.fields.String(required=True)
-
-
-class DocumentFile(ma.Schema):
     file = Upload(required=True)
 
 
