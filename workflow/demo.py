@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Office, Organisation, Request, User
-from .models.time import utcnow
 
 OFFICE = {"code": "NTT", "name": "Kanwil Kementerian Hukum NTT", "timezone": "Asia/Makassar",
           "settings": {
@@ -33,12 +32,30 @@ USERS = [
      "Pemerintah Kabupaten Sikka", "Kepala Bagian Hukum"),
 ]
 
-REQUESTS = [  # (drafter, process, title, E-Harmonisasi number)
+# (drafter, process, title, E-Harmonisasi number, steps: (actor, trigger, comment, data))
+REQUESTS = [
     ("hukum.kotakupang@harmoni.test", "ranperda",
-     "Rancangan Peraturan Daerah Kota Kupang tentang Pengelolaan Sampah", "EH-2026-KPG-0141"),
+     "Rancangan Peraturan Daerah Kota Kupang tentang Pengelolaan Sampah", "EH-2026-KPG-0141",
+     [("hukum.kotakupang@harmoni.test", "submit", None, {}),
+      ("perancang1@harmoni.test", "declare_complete", None, {}),
+      ("kakanwil@harmoni.test", "assign", None, {"assignees": ["perancang1@harmoni.test"]})]),
     ("hukum.sikka@harmoni.test", "ranperkada",
-     "Rancangan Peraturan Bupati Sikka tentang Tata Kelola Tenun Ikat", "EH-2026-SKA-0077"),
+     "Rancangan Peraturan Bupati Sikka tentang Tata Kelola Tenun Ikat", "EH-2026-SKA-0077",
+     [("hukum.sikka@harmoni.test", "submit", None, {})]),
+    ("hukum.sikka@harmoni.test", "ranperda",
+     "Rancangan Peraturan Daerah Kabupaten Sikka tentang Pajak Daerah dan Retribusi Daerah",
+     "EH-2026-SKA-0081",
+     [("hukum.sikka@harmoni.test", "submit", None, {}),
+      ("perancang2@harmoni.test", "return_for_completion",
+       "Keputusan DPRD tentang Propemperda belum ditandatangani; mohon unggah yang sah.", {})]),
+    ("hukum.kotakupang@harmoni.test", "ranperkada",
+     "Rancangan Peraturan Wali Kota Kupang tentang Tarif Parkir", None, []),
 ]
+# A minimal valid PDF, standing in for the scanned documents of a real application.
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def seed(password: str) -> None:
@@ -64,7 +81,24 @@ def seed(password: str) -> None:
         users[email] = user
     db.session.flush()
     if db.session.scalar(select(Request.id).limit(1)) is None:
-        from .operations.requests import create_request
+        _demo_requests(users)
 
-        for email, process, title, ref in REQUESTS:
-            create_request(users[email], process=process, title=title, external_ref=ref, now=utcnow())
+
+def _demo_requests(users) -> None:
+    from flask import current_app
+
+    from .documents.store import DocumentStore
+    from .operations.requests import create_request, upload_document
+    from .operations.transitions import fire
+    from .processes import PROCESSES
+
+    store = DocumentStore(current_app.config["DOCUMENT_STORE"])
+    for email, process, title, ref, steps in REQUESTS:
+        request = create_request(users[email], process=process, title=title, external_ref=ref)
+        for group in PROCESSES[process].required_documents if steps else ():
+            upload_document(request, users[email], kind=group[0], filename=f"{group[0]}.pdf",
+                            content=DEMO_PDF, store=store, max_bytes=len(DEMO_PDF))
+        for actor, trigger, comment, data in steps:
+            if "assignees" in data:
+                data = {"assignees": [users[e].id for e in data["assignees"]]}
+            fire(request, trigger, users[actor], version=request.version, comment=comment, data=data)
