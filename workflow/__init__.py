@@ -62,8 +62,10 @@ def _configure_sqlite(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .web import public
     from .web.api import init_api
 
+    app.register_blueprint(public.bp)
     init_api(app)
 
 

@@ -1,5 +1,7 @@
-"""initial schema: offices, organisations, users, requests, documents, events, counters,
-holiday overrides; on PostgreSQL a trigger makes events append-only
+"""initial schema
+
+Offices, organisations, users, requests, documents, events, counters, holiday overrides;
+on PostgreSQL a trigger makes events append-only.
 
 Revision ID: 01a34ad8c58d
 Revises: 
