@@ -14,6 +14,9 @@ class Config:
     MAX_UPLOAD_BYTES = int(os.environ.get("HARMONI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     # The whole HTTP body may carry a little more than the file (form fields, boundaries).
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024
+    # Flask-Limiter: memory:// counts per process; use e.g. redis:// with several workers.
+    RATELIMIT_STORAGE_URI = os.environ.get("HARMONI_RATELIMIT_STORAGE", "memory://")
+    API_RATE_LIMIT = os.environ.get("HARMONI_API_RATE_LIMIT", "300 per minute")
     DEFAULT_PER_PAGE = 25
     MAX_PER_PAGE = 100
 
@@ -27,6 +30,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    API_RATE_LIMIT = "100000 per minute"  # tests of the limit itself set their own
     SECRET_KEY = "test-only-secret"
     MAX_UPLOAD_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024

@@ -1,4 +1,8 @@
 """Extensions, created unbound; create_app() binds them."""
+import hashlib
+
+from flask import request
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -20,3 +24,14 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
+
+
+def rate_limit_key() -> str:
+    """API callers are counted per token (many offices share one NAT address); others per address."""
+    auth = request.headers.get("Authorization", "")
+    if auth:
+        return "token:" + hashlib.sha256(auth.encode()).hexdigest()
+    return "addr:" + (request.remote_addr or "")
+
+
+limiter = Limiter(key_func=rate_limit_key)

@@ -5,12 +5,12 @@ from flask_smorest import Blueprint
 
 from ...operations.calendar import office_calendar
 from ...processes import PROCESSES
-from .auth import authenticate
+from .auth import protect
 from .schemas import DueOut, DueQuery, HolidayOut, HolidaysQuery, ProcessOut
 from .serialize import process_json
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Processes and calendar")
-blp.before_request(authenticate)
+protect(blp)
 
 
 @blp.route("/processes")

@@ -20,7 +20,7 @@ from ...operations.calendar import office_calendar
 from ...operations.requests import create_request, upload_document
 from ...operations.transitions import fire
 from ...processes import PROCESSES
-from .auth import authenticate
+from .auth import protect
 from .schemas import (
     DocumentOut, DocumentUpload, EventOut, RequestCreate, RequestOut, RequestPage,
     RequestQuery, TransitionIn,
@@ -37,7 +37,7 @@ class MultipartParser(FlaskParser):
 
 blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Requests")
 blp.ARGUMENTS_PARSER = MultipartParser()
-blp.before_request(authenticate)
+protect(blp)
 
 
 def load_request(request_id: int, *, for_update: bool = False) -> Request:
