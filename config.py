@@ -17,6 +17,19 @@ class Config:
     # Flask-Limiter: memory:// counts per process; use e.g. redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("HARMONI_RATELIMIT_STORAGE", "memory://")
     API_RATE_LIMIT = os.environ.get("HARMONI_API_RATE_LIMIT", "300 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("HARMONI_LOGIN_RATE_LIMIT", "10 per minute")
+    # Session cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only when
+    # served over HTTPS (HARMONI_SECURE_COOKIES=0 only for plain-HTTP development).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("HARMONI_SECURE_COOKIES", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # a working day
+    BOOTSTRAP_SERVE_LOCAL = True  # no CDN: Bootstrap comes from the package
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
     DEFAULT_PER_PAGE = 25
     MAX_PER_PAGE = 100
 
@@ -30,7 +43,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    API_RATE_LIMIT = "100000 per minute"  # tests of the limit itself set their own
+    API_RATE_LIMIT = LOGIN_RATE_LIMIT = "100000 per minute"  # tests of the limits set their own
     SECRET_KEY = "test-only-secret"
     MAX_UPLOAD_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024

@@ -4,7 +4,7 @@ import os
 from flask import Flask
 from sqlalchemy import event
 
-from .extensions import db, limiter, login_manager, migrate
+from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, select_locale
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
@@ -21,6 +21,8 @@ def create_app(config_object="config.Config", **overrides) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
     register_commands(app)
     return app
 
@@ -29,7 +31,13 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says enough
+    login_manager.session_protection = "strong"
     limiter.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=_office_timezone)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
@@ -39,6 +47,12 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id):
         return db.session.get(User, int(user_id))
+
+
+def _office_timezone():
+    from flask_login import current_user
+
+    return current_user.office.timezone if current_user and current_user.is_authenticated else None
 
 
 def _configure_sqlite(engine) -> None:
@@ -63,11 +77,29 @@ def _configure_sqlite(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import public
+    from .web import IdConverter, admin, auth, cases, help, public
     from .web.api import init_api
 
-    app.register_blueprint(public.bp)
+    app.url_map.converters["id"] = IdConverter
+
+    for module in (public, auth, cases, admin, help):
+        app.register_blueprint(module.bp)
     init_api(app)
+    # the API authenticates with bearer tokens, never cookies: CSRF cannot reach it
+    for name in ("reference", "requests", "api-docs"):
+        csrf.exempt(app.blueprints[name])
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .web.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .web.templating import register
+
+    register(app)
 
 
 def register_commands(app: Flask) -> None:

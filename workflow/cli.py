@@ -4,7 +4,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -72,6 +72,7 @@ def audit_verify():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--password", default="harmoni-demo", show_default=True,
               help="Password for every demo account.")
 def seed_demo(password):

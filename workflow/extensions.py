@@ -1,12 +1,15 @@
 """Extensions, created unbound; create_app() binds them."""
 import hashlib
 
-from flask import request
+from flask import request, session
+from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
+from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -24,6 +27,17 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
+csrf = CSRFProtect()
+bootstrap = Bootstrap5()
+LANGUAGES = ("id", "en")
+
+
+def select_locale() -> str:
+    # Indonesian first: English only when the user chose it with the language switch.
+    return session.get("lang") if session.get("lang") in LANGUAGES else "id"
+
+
+babel = Babel()
 
 
 def rate_limit_key() -> str:

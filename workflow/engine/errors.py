@@ -48,3 +48,11 @@ class UnsupportedFileType(HarmoniError):
 
 class FileTooLarge(HarmoniError):
     status, code, message = 413, "too_large", "Berkas terlalu besar."
+
+
+def reject_nul(**fields) -> None:
+    """InvalidInput naming every text field holding a NUL character (PostgreSQL cannot store one)."""
+    bad = {name: ["Mengandung karakter yang tidak diizinkan."]
+           for name, value in fields.items() if isinstance(value, str) and "\x00" in value}
+    if bad:
+        raise InvalidInput(details=bad)

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .time import utcnow
@@ -48,11 +48,19 @@ class Event(db.Model):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-# No ORM path rewrites or removes an event. (On PostgreSQL a trigger refuses it in SQL too.)
+# No ORM path rewrites or removes an event, one by one or in bulk.
+# (On PostgreSQL a trigger refuses it in plain SQL too; see the initial migration.)
 @event.listens_for(Event, "before_update")
 @event.listens_for(Event, "before_delete")
 def _refuse_change(mapper, connection, target):
     raise AppendOnlyError("audit events are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state):
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is Event:
+        raise AppendOnlyError("audit events are append-only")
 
 
 def verify_chain(events: list[Event]) -> str | None:

@@ -6,7 +6,7 @@ from ..documents.filetypes import clean_filename, sniff
 from ..documents.numbering import format_number, next_value
 from ..documents.store import DocumentStore
 from ..engine.errors import (
-    FileTooLarge, InvalidInput, NotFound, NotPermitted, TransitionUnavailable,
+    FileTooLarge, InvalidInput, NotFound, NotPermitted, TransitionUnavailable, reject_nul,
 )
 from ..extensions import db
 from ..models import Document, Organisation, Request
@@ -27,6 +27,7 @@ def create_request(actor, *, process: str, title: str, external_ref: str | None 
     title = (title or "").strip()
     if not title:
         raise InvalidInput("Judul wajib diisi.", details={"title": ["Judul wajib diisi."]})
+    reject_nul(title=title, external_ref=external_ref)
     now = now or utcnow()
     organisation = db.session.get(Organisation, actor.organisation_id)
     office = organisation.office

@@ -10,6 +10,7 @@ from ..engine.calendar import WorkingCalendar
 from ..engine.definition import Clock, Input, Process, Transition
 from ..engine.errors import (
     GuardFailed, InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable,
+    reject_nul,
 )
 from ..engine.machine import may_fire, move
 from ..extensions import db
@@ -17,6 +18,9 @@ from ..models.time import local_date, utcnow
 from ..processes import MACHINES, get_process
 from .audit import append_event
 from .calendar import office_calendar
+
+
+MAX_ID = 2**31 - 1  # ids beyond PostgreSQL's INTEGER cannot exist
 
 
 @dataclass
@@ -58,6 +62,7 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
         raise NotPermitted()
 
     comment = (comment or "").strip() or None
+    reject_nul(comment=comment)
     now = now or utcnow()
     ctx = Context(process, actor, now, local_date(now, request.office.timezone),
                   office_calendar(request.office_id), comment,
@@ -136,7 +141,8 @@ def _parse(spec: Input, raw):
             raise ValueError(f"{spec.label} harus antara {spec.minimum} dan {spec.maximum}.")
         return raw
     if spec.kind == "user_ids":
-        if not isinstance(raw, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in raw):
+        if not isinstance(raw, list) or not all(
+                isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in raw):
             raise ValueError(f"{spec.label} harus berupa daftar id pengguna.")
         return sorted(set(raw))
     raise AssertionError(f"unknown input kind {spec.kind}")

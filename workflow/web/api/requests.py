@@ -1,25 +1,24 @@
 """Requests, their documents, transitions and events."""
 import io
-import math
 
 from flask import current_app, g, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
-from ...access import can_view, visible_requests
+from ...access import can_view
 from ...documents.store import DocumentStore
 from ...engine.errors import NotFound
 from ...extensions import db
-from ...models import Document, Event, Request, request_assignees
+from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
 from ...operations.requests import create_request, upload_document
 from ...operations.transitions import fire
-from ...processes import PROCESSES
+from ...queries import filtered_requests, paginate
 from .auth import protect
 from .schemas import (
     DocumentOut, DocumentUpload, EventOut, RequestCreate, RequestOut, RequestPage,
@@ -68,39 +67,17 @@ class Requests(MethodView):
     def get(self, args):
         """Requests the caller can see, newest first, filtered and paginated."""
         user = g.user
-        stmt = select(Request).where(visible_requests(user))
-        if "process" in args:
-            stmt = stmt.where(Request.process == args["process"])
-        if "state" in args:
-            stmt = stmt.where(Request.state == args["state"])
-        if "phase" in args:
-            stmt = stmt.where(or_(*(
-                (Request.process == p.name) & Request.state.in_(
-                    [s.name for s in p.states if s.phase == args["phase"]])
-                for p in PROCESSES.values())))
-        if "organisation_id" in args:
-            stmt = stmt.where(Request.organisation_id == args["organisation_id"])
-        if args["assigned_to_me"]:
-            stmt = stmt.where(Request.id.in_(select(request_assignees.c.request_id)
-                                             .where(request_assignees.c.user_id == user.id)))
         today = local_date(utcnow(), user.office.timezone)
-        if args["overdue"]:
-            stmt = stmt.where(Request.due_date < today, Request.clock_paused_on.is_(None),
-                              Request.clock_stopped_on.is_(None))
-        if args.get("q"):
-            pattern = f"%{args['q'].strip().lower()}%"
-            stmt = stmt.where(or_(func.lower(Request.number).like(pattern),
-                                  func.lower(Request.title).like(pattern)))
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-        page, per_page = args["page"], args["per_page"]
-        rows = db.session.scalars(
-            stmt.options(selectinload(Request.assignees), selectinload(Request.organisation))
-            .order_by(Request.id.desc()).limit(per_page).offset((page - 1) * per_page)
-        ).all()
+        stmt = filtered_requests(
+            user, today, process=args.get("process"), state=args.get("state"),
+            phase=args.get("phase"), organisation_id=args.get("organisation_id"),
+            assignee_id=user.id if args["assigned_to_me"] else None, overdue=args["overdue"],
+            q=args.get("q"))
+        page = paginate(stmt, args["page"], args["per_page"])
         calendar = office_calendar(user.office_id)
-        return {"items": [request_json(r, user, calendar, today) for r in rows],
-                "page": page, "per_page": per_page, "total": total,
-                "pages": math.ceil(total / per_page)}
+        return {"items": [request_json(r, user, calendar, today) for r in page.items],
+                "page": page.page, "per_page": page.per_page, "total": page.total,
+                "pages": page.pages}
 
     @blp.arguments(RequestCreate)
     @blp.response(201, RequestOut)
@@ -113,7 +90,7 @@ class Requests(MethodView):
         return respond(req)
 
 
-@blp.route("/requests/<int:request_id>")
+@blp.route("/requests/<id:request_id>")
 class RequestDetail(MethodView):
     @blp.response(200, RequestOut)
     def get(self, request_id):
@@ -121,7 +98,7 @@ class RequestDetail(MethodView):
         return respond(load_request(request_id))
 
 
-@blp.route("/requests/<int:request_id>/transitions")
+@blp.route("/requests/<id:request_id>/transitions")
 class Transitions(MethodView):
     @blp.arguments(TransitionIn)
     @blp.response(200, RequestOut)
@@ -135,7 +112,7 @@ class Transitions(MethodView):
         return respond(req)
 
 
-@blp.route("/requests/<int:request_id>/events")
+@blp.route("/requests/<id:request_id>/events")
 class Events(MethodView):
     @blp.response(200, EventOut(many=True))
     def get(self, request_id):
@@ -146,7 +123,7 @@ class Events(MethodView):
         return [event_json(e) for e in events]
 
 
-@blp.route("/requests/<int:request_id>/documents")
+@blp.route("/requests/<id:request_id>/documents")
 class Documents(MethodView):
     @blp.response(200, DocumentOut(many=True))
     def get(self, request_id):
@@ -175,7 +152,7 @@ class Documents(MethodView):
         return document_json(doc, latest=True)
 
 
-@blp.route("/requests/<int:request_id>/documents/<int:document_id>")
+@blp.route("/requests/<id:request_id>/documents/<id:document_id>")
 class DocumentContent(MethodView):
     @blp.response(200, content_type="application/octet-stream")
     def get(self, request_id, document_id):

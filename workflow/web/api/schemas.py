@@ -1,8 +1,12 @@
 """Marshmallow schemas: they validate input and generate the OpenAPI document."""
+from datetime import date
+
 import marshmallow as ma
 from flask_smorest.fields import Upload
+from werkzeug.datastructures import FileStorage
 
 from ...engine.definition import Phase
+from .. import MAX_ID
 
 # Field errors in the users' language. marshmallow keeps its messages in class attributes;
 # setting them once here covers every schema of the API.
@@ -28,25 +32,35 @@ ma.validate.OneOf.default_message = "Pilih salah satu: {choices}."
 ma.Schema.error_messages = {"unknown": "Kolom tidak dikenal.", "type": "Data tidak valid."}
 
 
+class Text(ma.fields.String):
+    """A string without NUL characters (PostgreSQL cannot store them; nobody types them)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in value:
+            raise ma.ValidationError("Mengandung karakter yang tidak diizinkan.")
+        return value
+
+
 class PageQuery(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=100))
 
 
 class RequestQuery(PageQuery):
-    process = ma.fields.String()
-    state = ma.fields.String()
-    phase = ma.fields.String(validate=ma.validate.OneOf([p.value for p in Phase]))
-    organisation_id = ma.fields.Integer()
+    process = Text()
+    state = Text()
+    phase = Text(validate=ma.validate.OneOf([p.value for p in Phase]))
+    organisation_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
     assigned_to_me = ma.fields.Boolean(load_default=False)
     overdue = ma.fields.Boolean(load_default=False)
-    q = ma.fields.String(metadata={"description": "Part of the registration number or title"})
+    q = Text(metadata={"description": "Part of the registration number or title"})
 
 
 class RequestCreate(ma.Schema):
-    process = ma.fields.String(required=True)
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
-    external_ref = ma.fields.String(
+    process = Text(required=True)
+    title = Text(required=True, validate=ma.validate.Length(min=1, max=1000))
+    external_ref = Text(
         validate=ma.validate.Length(max=120),
         metadata={"description": "E-Harmonisasi registration number"})
 
@@ -86,15 +100,24 @@ class RequestPage(ma.Schema):
 
 
 class TransitionIn(ma.Schema):
-    trigger = ma.fields.String(required=True)
+    trigger = Text(required=True)
     version = ma.fields.Integer(required=True, metadata={"description": "The version you last saw"})
-    comment = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
+    comment = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
     data = ma.fields.Dict(load_default=dict)
 
 
+class FileUpload(Upload):
+    """A file part of a multipart body; a plain form field of the same name is not a file."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ma.ValidationError("Harus berupa berkas.")
+        return value
+
+
 class DocumentUpload(ma.Schema):
-    kind = ma.fields.String(required=True)
-    file = Upload(required=True)
+    kind = Text(required=True)
+    file = FileUpload(required=True)
 
 
 class DocumentOut(ma.Schema):
@@ -123,7 +146,8 @@ class EventOut(ma.Schema):
 
 
 class DueQuery(ma.Schema):
-    start = ma.fields.Date(required=True)
+    # the holiday calendar is known for these years; far-off dates would overflow anyway
+    start = ma.fields.Date(required=True, validate=ma.validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 1)))
     days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=366))
 
 

@@ -1,0 +1,220 @@
+"""Requests in the browser: the applicants' portal and the staff desk share these pages; what a
+user sees and may do follows from the same access rule and engine as the API."""
+import io
+
+from flask import (
+    Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..access import can_view
+from ..documents.store import DocumentStore
+from ..engine.calendar import working_days_left
+from ..engine.definition import Phase
+from ..engine.errors import HarmoniError, NotFound, StaleVersion
+from ..engine.machine import allowed_triggers
+from ..extensions import db
+from ..models import Document, Event, Organisation, Request, User
+from ..models.time import local_date, utcnow
+from ..operations.calendar import office_calendar
+from ..operations.requests import create_request, upload_document
+from ..operations.transitions import fire
+from ..processes import PROCESSES
+from ..queries import filtered_requests, paginate
+from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
+from .processmap import process_svg
+
+bp = Blueprint("cases", __name__, url_prefix="/permohonan")
+PER_PAGE = 25
+PHASE_LABELS = {Phase.INTAKE: "Penerimaan", Phase.REVIEW: "Penelaahan",
+                Phase.MEETING: "Rapat", Phase.CONCLUSION: "Kesimpulan"}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+def today():
+    return local_date(utcnow(), current_user.office.timezone)
+
+
+def load_request(request_id: int, *, for_update=False) -> Request:
+    stmt = select(Request).where(Request.id == request_id).execution_options(populate_existing=True)
+    req = db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    if req is None or not can_view(current_user, req):
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    return req
+
+
+@bp.get("/")
+def index():
+    form = FilterForm(request.args)
+    form.process_type.choices = [("", _("Semua"))] + [(p.name, p.label) for p in PROCESSES.values()]
+    form.phase.choices = [("", _("Semua"))] + [(p.value, _(PHASE_LABELS[p])) for p in Phase]
+    states = {s.name: s.label for p in PROCESSES.values() for s in p.states}
+    form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
+    staff = current_user.is_staff
+    if staff:
+        form.organisation_id.choices = [("", _("Semua"))] + [
+            (str(o.id), o.name) for o in db.session.scalars(
+                select(Organisation).where(Organisation.office_id == current_user.office_id)
+                .order_by(Organisation.name))]
+        form.assignee_id.choices = [("", _("Semua"))] + [
+            (str(u.id), u.name) for u in office_drafters()]
+    page_no = request.args.get("page", 1, type=int) or 1
+    args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
+    args["process"] = form.process_type.data or None
+    if staff:
+        args["organisation_id"] = request.args.get("organisation_id", type=int)
+        args["assignee_id"] = current_user.id if form.mine.data else request.args.get("assignee_id", type=int)
+        args["overdue"] = form.overdue.data
+    day = today()
+    page = paginate(filtered_requests(current_user, day, **args), max(page_no, 1), PER_PAGE)
+    calendar = office_calendar(current_user.office_id)
+    rows = [(r, PROCESSES[r.process], working_days_left(r, calendar, day),
+             allowed_triggers(PROCESSES[r.process], r, current_user)) for r in page.items]
+    return render_template("cases/index.html", form=form, page=page, rows=rows, staff=staff,
+                           filters={k: v for k, v in request.args.items() if k != "page"})
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+def new():
+    if current_user.role != "drafter":
+        abort(403)
+    form = NewRequestForm()
+    form.process_type.choices = [(p.name, p.label) for p in PROCESSES.values()]
+    if form.validate_on_submit():
+        req = create_request(current_user, process=form.process_type.data, title=form.title.data,
+                             external_ref=form.external_ref.data)
+        db.session.commit()
+        flash(_("Permohonan %(number)s dibuat sebagai draf. Unggah dokumen yang diwajibkan, lalu ajukan.",
+                number=req.number), "success")
+        return redirect(url_for("cases.detail", request_id=req.id))
+    return render_template("cases/new.html", form=form,
+                           processes=PROCESSES.values()), 422 if form.errors else 200
+
+
+def office_drafters():
+    return db.session.scalars(select(User).where(
+        User.office_id == current_user.office_id, User.role.in_(("officer", "head")),
+        User.active.is_(True)).order_by(User.name)).all()
+
+
+def render_detail(req, *, action_form=None, upload_form=None, status=200):
+    process = PROCESSES[req.process]
+    documents = db.session.scalars(select(Document).where(Document.request_id == req.id)
+                                   .options(selectinload(Document.uploaded_by))
+                                   .order_by(Document.kind, Document.version.desc())).all()
+    events = db.session.scalars(select(Event).where(Event.request_id == req.id)
+                                .options(selectinload(Event.actor)).order_by(Event.seq)).all()
+    present = {d.kind for d in documents}
+    checklist = [([process.document_kind(k) for k in group], bool(present.intersection(group)))
+                 for group in process.required_documents]
+    side = "applicant" if current_user.role == "drafter" else "staff"
+    states = process.applicant_upload_states if side == "applicant" else process.staff_upload_states
+    upload_kinds = [k for k in process.document_kinds if k.uploader == side] \
+        if req.state in states and current_user.role != "admin" else []
+    if upload_form is None:
+        upload_form = UploadForm()
+    upload_form.kind.choices = [(k.name, k.label) for k in upload_kinds]
+    triggers = allowed_triggers(process, req, current_user)
+    actions = [process.transition(t) for t in triggers]
+    drafters = office_drafters() if "assign" in triggers else []
+    calendar = office_calendar(req.office_id)
+    return render_template(
+        "cases/detail.html", req=req, process=process, state=process.state(req.state),
+        documents=documents, events=events, checklist=checklist, upload_form=upload_form,
+        upload_kinds=upload_kinds, actions=actions, action_form=action_form or ActionForm(),
+        failed_trigger=action_form.trigger.data if action_form else None,
+        drafters=drafters, days_left=working_days_left(req, calendar, today()),
+        phase_labels=PHASE_LABELS, process_map=process_svg(process, current=req.state),
+        kinds={k.name: k.label for k in process.document_kinds},
+    ), status
+
+
+@bp.get("/<id:request_id>")
+def detail(request_id):
+    return render_detail(load_request(request_id))
+
+
+@bp.post("/<id:request_id>/aksi")
+def act(request_id):
+    req = load_request(request_id, for_update=True)
+    form = ActionForm()
+    form.assignees.choices = [(u.id, u.name) for u in office_drafters()]
+    if not form.validate_on_submit():
+        return render_detail(req, action_form=form, status=422)
+    transition = PROCESSES[req.process].transition(form.trigger.data)
+    data = {}
+    for spec in transition.inputs if transition else ():
+        value = getattr(form, spec.name).data
+        data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
+    try:
+        fire(req, form.trigger.data, current_user, version=form.version.data,
+             comment=form.comment.data, data=data)
+        db.session.commit()
+    except StaleVersion:
+        db.session.rollback()
+        flash(_("Permohonan ini baru saja diubah oleh orang lain. Berikut keadaannya sekarang; "
+                "periksa lalu ulangi tindakan Anda bila masih perlu."), "warning")
+        return redirect(url_for("cases.detail", request_id=request_id))
+    except HarmoniError as error:
+        db.session.rollback()
+        req = load_request(request_id)
+        form.errors_from_engine = engine_messages(error)
+        if error.status in (403, 404):
+            raise
+        return render_detail(req, action_form=form, status=error.status)
+    flash(_("Tindakan \"%(label)s\" berhasil.", label=transition.label), "success")
+    return redirect(url_for("cases.detail", request_id=request_id))
+
+
+def engine_messages(error: HarmoniError) -> list[str]:
+    """The error's message and every reason in it, as lines to show next to the form."""
+    details = error.details
+    if isinstance(details, list):
+        return [str(d) for d in details]
+    if isinstance(details, dict):
+        return [f"{m}" for msgs in details.values() for m in (msgs if isinstance(msgs, list) else [msgs])]
+    return [error.message]
+
+
+@bp.post("/<id:request_id>/dokumen")
+def upload(request_id):
+    req = load_request(request_id, for_update=True)
+    form = UploadForm()
+    process = PROCESSES[req.process]
+    form.kind.choices = [(k.name, k.label) for k in process.document_kinds]
+    if not form.validate_on_submit():
+        return render_detail(req, upload_form=form, status=422)
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    try:
+        doc = upload_document(req, current_user, kind=form.kind.data, filename=form.file.data.filename,
+                              content=form.file.data.stream.read(limit + 1),
+                              store=DocumentStore(current_app.config["DOCUMENT_STORE"]), max_bytes=limit)
+        db.session.commit()
+    except HarmoniError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        form.file.errors = list(form.file.errors) + engine_messages(error)
+        return render_detail(load_request(request_id), upload_form=form, status=error.status)
+    flash(_("Dokumen \"%(name)s\" diunggah (versi %(version)s).", name=doc.filename, version=doc.version),
+          "success")
+    return redirect(url_for("cases.detail", request_id=request_id) + "#dokumen")
+
+
+@bp.get("/<id:request_id>/dokumen/<id:document_id>")
+def download(request_id, document_id):
+    req = load_request(request_id)
+    doc = db.session.get(Document, document_id)
+    if doc is None or doc.request_id != req.id:
+        raise NotFound(_("Dokumen tidak ditemukan."))
+    content = DocumentStore(current_app.config["DOCUMENT_STORE"]).get(doc.sha256)
+    return send_file(io.BytesIO(content), mimetype=doc.media_type, as_attachment=True,
+                     download_name=doc.filename)

@@ -1,0 +1,28 @@
+"""Template filters and globals: dates in Indonesian and the office's time zone."""
+from datetime import date, datetime
+
+from flask import request
+from flask_babel import format_date, format_datetime, get_locale
+
+from ..extensions import LANGUAGES
+
+
+def register(app) -> None:
+    @app.template_filter("tanggal")
+    def tanggal(value):
+        """A calendar day, e.g. "4 Desember 2026" (no time zone: stored as the office's day)."""
+        if value is None:
+            return "—"
+        return format_date(value, "d MMMM y") if isinstance(value, date) else str(value)
+
+    @app.template_filter("waktu")
+    def waktu(value: datetime | None):
+        """A stored UTC moment in the office's time zone, e.g. "27 Nov 2026 09.30 WITA"."""
+        if value is None:
+            return "—"
+        return format_datetime(value, "d MMM y HH.mm zzz")
+
+    @app.context_processor
+    def globals_():
+        return {"languages": LANGUAGES, "current_locale": str(get_locale()),
+                "current_path": request.full_path.rstrip("?")}
