@@ -131,6 +131,7 @@ def stop_clock(req, today: date) -> ClockShift | None:
     if req.clock_started_on is None or req.clock_stopped_on is not None:
         return None
     req.clock_stopped_on = today
+    req.clock_paused_on = req.clock_remaining_days = None  # stopped is not paused
     return ClockShift(req.due_date, req.due_date)
 
 

@@ -56,6 +56,13 @@ class Input:
 
 # A guard gets (request, context) and returns None when satisfied, else the reason (Indonesian).
 Guard = Callable[..., "str | None"]
+
+
+def row_guard(guard: Guard) -> Guard:
+    """Mark a guard that looks at the request row alone (context may be None): cheap enough to
+    decide which actions to offer, so a user is not shown a button that can only fail."""
+    guard.row_only = True
+    return guard
 # An effect runs after the state moved: it may change the request and add to the event's data.
 Effect = Callable[..., None]
 

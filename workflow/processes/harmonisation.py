@@ -11,7 +11,7 @@ A file may be returned for completion from the review too: the clock pauses unti
 from sqlalchemy import func, select
 
 from ..engine.definition import (
-    Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition,
+    Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition, row_guard,
 )
 from ..extensions import db
 from ..models import Document, Event, User
@@ -75,6 +75,7 @@ def assignees_are_office_drafters(req, ctx):
     return None
 
 
+@row_guard
 def clock_has_started(req, ctx):
     if req.clock_started_on is None or req.clock_stopped_on is not None:
         return "Tenggat belum berjalan untuk permohonan ini."

@@ -1,0 +1,62 @@
+"""A live Harmoni server on a fresh SQLite database, and Debian's Chromium driven by Playwright."""
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from werkzeug.serving import make_server
+
+from workflow import create_app
+from workflow.demo import seed
+from workflow.extensions import db
+
+CHROMIUM = os.environ.get("HARMONI_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PASSWORD = "rahasia-e2e-123"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/e2e.db",
+                     DOCUMENT_STORE=str(tmp / "documents"))
+    with app.app_context():
+        flask_migrate.upgrade()
+        seed(PASSWORD)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("HARMONI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"HARMONI_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshots():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")

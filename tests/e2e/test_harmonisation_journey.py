@@ -1,0 +1,129 @@
+"""End to end in a real browser: a Kota Kupang drafter's Ranperda from draft to the meeting phase."""
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from .conftest import PASSWORD
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+class Journey:
+    def __init__(self, browser, base, shots, tmp_path):
+        self.browser, self.base, self.shots, self.tmp = browser, base, shots, tmp_path
+        self.step, self.page, self.context = 0, None, None
+
+    def shot(self, name):
+        self.step += 1
+        self.page.screenshot(path=str(self.shots / f"{self.step:02d}-{name}.png"), full_page=True)
+
+    def sign_in(self, email):
+        if self.context:
+            self.context.close()
+        self.context = self.browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.page.on("dialog", lambda dialog: dialog.accept())  # confirm() before irreversible steps
+        self.page.goto(self.base + "/masuk")
+        self.page.get_by_label("Email").fill(email)
+        self.page.get_by_label("Kata sandi").fill(PASSWORD)
+        self.shot(f"masuk-{email.split('@')[0]}")
+        self.page.get_by_role("button", name="Masuk", exact=True).click()
+        self.page.wait_for_url(re.compile(r"/permohonan/$"))
+        self.shot(f"daftar-{email.split('@')[0]}")
+
+    def open_request(self, number):
+        self.page.get_by_role("link", name=number).click()
+        self.page.wait_for_url(re.compile(r"/permohonan/\d+$"))
+
+    def state(self):
+        return self.page.get_by_test_id("state").inner_text()
+
+    def upload(self, kind_label, filename):
+        path = self.tmp / filename
+        path.write_bytes(PDF)
+        self.page.get_by_label("Jenis dokumen").select_option(label=kind_label)
+        self.page.get_by_label("Berkas (PDF, DOCX, atau ODT)").set_input_files(str(path))
+        self.page.get_by_role("button", name="Unggah").click()
+        self.page.wait_for_load_state()
+        assert "diunggah" in self.page.content()
+
+    def act(self, trigger, comment=None, **inputs):
+        form = self.page.locator(f"form:has(button[data-trigger='{trigger}'])")
+        if comment is not None:
+            form.locator("textarea[name='comment']").fill(comment)
+        for name, value in inputs.items():
+            field = form.locator(f"[name='{name}']")
+            if isinstance(value, list):
+                field.select_option(label=value)
+            else:
+                field.fill(value)
+        form.locator(f"button[data-trigger='{trigger}']").click()
+        self.page.wait_for_load_state()
+        self.shot(trigger)
+
+
+@pytest.fixture
+def journey(browser, live_server, screenshots, tmp_path):
+    j = Journey(browser, live_server, screenshots, tmp_path)
+    yield j
+    if j.context:
+        j.context.close()
+
+
+def test_ranperda_reaches_the_meeting_phase(journey):
+    j = journey
+    j.sign_in("hukum.kotakupang@harmoni.test")
+    j.page.get_by_role("link", name="Buat permohonan baru").click()
+    j.page.get_by_label("Jenis permohonan").select_option("ranperda")
+    j.page.get_by_label("Judul rancangan").fill("Rancangan Peraturan Daerah Kota Kupang tentang Ruang Terbuka Hijau")
+    j.page.get_by_label("Nomor registrasi E-Harmonisasi").fill("EH-2026-KPG-0999")
+    j.shot("permohonan-baru")
+    j.page.get_by_role("button", name="Simpan sebagai draf").click()
+    j.page.wait_for_url(re.compile(r"/permohonan/\d+$"))
+    number = re.search(r"Permohonan (\S+) dibuat", j.page.content()).group(1)
+    assert j.state() == "Draf"
+    assert j.page.get_by_text("belum diunggah").count() == 4  # the checklist shows what is missing
+
+    for label, name in [("Naskah akademik atau penjelasan/keterangan", "naskah.pdf"),
+                        ("Keputusan pembentukan tim penyusun", "sk-tim.pdf"),
+                        ("Rancangan yang telah diparaf tim penyusun", "rancangan.pdf"),
+                        ("Keputusan DPRD tentang Propemperda", "propemperda.pdf")]:
+        j.upload(label, name)
+    assert j.page.get_by_text("belum diunggah").count() == 0
+    j.shot("dokumen-lengkap")
+    j.act("submit")
+    assert j.state() == "Diajukan, pemeriksaan administrasi"
+
+    j.sign_in("perancang1@harmoni.test")
+    j.open_request(number)
+    j.shot("meja-kerja-permohonan")
+    j.act("return_for_completion", comment="SK tim penyusun belum ditandatangani.")
+    assert j.state() == "Dikembalikan untuk dilengkapi"
+
+    j.sign_in("hukum.kotakupang@harmoni.test")
+    j.open_request(number)
+    assert "SK tim penyusun belum ditandatangani." in j.page.content()
+    j.upload("Keputusan pembentukan tim penyusun", "sk-tim-ttd.pdf")
+    j.act("resubmit")
+    assert j.state() == "Diajukan, pemeriksaan administrasi"
+
+    j.sign_in("perancang1@harmoni.test")
+    j.open_request(number)
+    j.act("declare_complete")
+    assert j.state() == "Dinyatakan lengkap, menunggu penugasan"
+    due = j.page.get_by_test_id("due-date").inner_text()
+    assert due and due != "—"
+
+    j.sign_in("kakanwil@harmoni.test")
+    j.open_request(number)
+    j.act("assign", assignees=["Maria Fernandez (Perancang Ahli Muda)", "Yohanes Bria (Perancang Ahli Pertama)"])
+    assert j.state() == "Telaah konsepsi"
+    assert "Maria Fernandez" in j.page.content() and "Yohanes Bria" in j.page.content()
+
+    j.sign_in("perancang1@harmoni.test")
+    j.open_request(number)
+    j.act("complete_analysis")
+    j.act("schedule_meeting", meeting_date=(date.today() + timedelta(days=7)).isoformat())
+    assert j.state() == "Rapat pengharmonisasian dijadwalkan"
+    assert "Tahap: Rapat" in j.page.content()
