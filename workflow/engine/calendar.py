@@ -102,7 +102,7 @@ def start_clock(req, cal: WorkingCalendar, today: date, days: int) -> ClockShift
 def pause_clock(req, cal: WorkingCalendar, today: date) -> ClockShift | None:
     if req.clock_started_on is None or req.clock_paused_on is not None or req.clock_stopped_on:
         return None  # not running: nothing to pause (e.g. returned during the administrative check)
-    # The day of return counts as used; an overdue file keeps no negative balance.
+    # The day of return counts as used; an overdue file keeps no balance (and its due date).
     req.clock_remaining_days = cal.working_days_between(today, req.due_date)
     req.clock_paused_on = today
     return ClockShift(req.due_date, req.due_date, req.clock_remaining_days)
@@ -112,7 +112,9 @@ def resume_clock(req, cal: WorkingCalendar, today: date) -> ClockShift | None:
     if req.clock_paused_on is None:
         return None
     before = req.due_date
-    req.due_date = cal.add_working_days(today, req.clock_remaining_days)
+    if req.clock_remaining_days > 0:
+        req.due_date = cal.add_working_days(today, req.clock_remaining_days)
+    # else: the file went back already at or past its due date; it stays as late as it was
     req.clock_paused_on = req.clock_remaining_days = None
     return ClockShift(before, req.due_date)
 

@@ -1,6 +1,7 @@
 """fire(): the single door through which every request changes state."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,6 +22,7 @@ from .calendar import office_calendar
 
 
 MAX_ID = 2**31 - 1  # ids beyond PostgreSQL's INTEGER cannot exist
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat alone also takes "20260330"
 
 
 @dataclass
@@ -131,6 +133,8 @@ def _parse(spec: Input, raw):
         raise ValueError(f"{spec.label} wajib diisi.")
     if spec.kind == "date":
         try:
+            if not ISO_DATE.fullmatch(str(raw)):
+                raise ValueError
             return date.fromisoformat(str(raw))
         except ValueError:
             raise ValueError(f"{spec.label} harus berupa tanggal (YYYY-MM-DD).") from None
