@@ -11,6 +11,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Uploaded documents live outside any web-served folder; default: <instance>/documents.
     DOCUMENT_STORE = os.environ.get("HARMONI_DOCUMENT_STORE")
+    # The public address printed on issued documents for verification (QR code).
+    PUBLIC_BASE_URL = os.environ.get("HARMONI_PUBLIC_URL", "http://127.0.0.1:5000")
     MAX_UPLOAD_BYTES = int(os.environ.get("HARMONI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     # The whole HTTP body may carry a little more than the file (form fields, boundaries).
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024

@@ -56,6 +56,9 @@ class ApiClient:
     def post(self, path, **kw):
         return self.client.post("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def put(self, path, **kw):
+        return self.client.put("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
+
     def create(self, process="ranperda", title="Rancangan Peraturan Daerah tentang Uji", **extra):
         r = self.post("/requests", json={"process": process, "title": title, **extra})
         assert r.status_code == 201, r.get_json()
@@ -93,3 +96,33 @@ def force_state(request_id, state, **fields):
     # a Core UPDATE: it leaves the version alone, as if the request had always been there
     db.session.execute(update(Request).where(Request.id == request_id).values(state=state, **fields))
     db.session.commit()
+
+
+def final_minutes(request_id, conclusion="harmonis"):
+    """Final minutes (berita acara) for a request whose meeting was held: what a conclusion
+    needs. Call inside an app context; the request must be in `meeting_held` or later."""
+    from datetime import date, datetime, timedelta
+
+    from workflow.models import Meeting, Minutes, Participant
+    from workflow.operations.minutes import finalise_minutes
+
+    req = db.session.get(Request, request_id)
+    head, officer = user("head"), user("officer")
+    meeting = Meeting(office_id=req.office_id, title="Rapat pengharmonisasian uji", status="held",
+                      starts_at=datetime(2026, 3, 2, 1, 0), place="Aula Kanwil", chair_id=head.id,
+                      created_by_id=officer.id, requests=[req], participants=[
+                          Participant(name="Agustinus Lake", position="Kepala Bagian Hukum",
+                                      institution="Pemerintah Kota Kupang", side="applicant")])
+    db.session.add(meeting)
+    db.session.flush()
+    minutes = Minutes(request_id=req.id, meeting_id=meeting.id, conclusion=conclusion,
+                      notes="Perbaiki Pasal 5." if conclusion != "harmonis" else None,
+                      correction_deadline=date.today() + timedelta(days=30)
+                      if conclusion == "harmonis_with_notes" else None,
+                      signatories=[{"name": head.name, "position": "Kepala Kantor Wilayah", "side": "office"}],
+                      created_by_id=officer.id)
+    db.session.add(minutes)
+    db.session.flush()
+    issued = finalise_minutes(minutes, officer, version=minutes.version)
+    db.session.commit()
+    return issued

@@ -1,7 +1,7 @@
 """Extensions, created unbound; create_app() binds them."""
 import hashlib
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -33,7 +33,10 @@ LANGUAGES = ("id", "en")
 
 
 def select_locale() -> str:
-    # Indonesian first: English only when the user chose it with the language switch.
+    # Indonesian first: English only when the user chose it with the language switch
+    # (and never outside a request: official documents are Indonesian).
+    if not has_request_context():
+        return "id"
     return session.get("lang") if session.get("lang") in LANGUAGES else "id"
 
 

@@ -46,6 +46,12 @@ def test_ranperda_from_draft_to_harmonis(api):
     req = officer.ok(officer.fire(req["id"], "schedule_meeting", meeting_date=meeting))
     assert req["phase"] == "meeting"
     req = officer.ok(officer.fire(req["id"], "hold_meeting"))
+    r = head.fire(req["id"], "conclude_harmonis")
+    assert r.status_code == 422  # no final minutes yet
+    assert "Berita acara" in r.get_json()["error"]["details"][0]
+    with api.app.app_context():
+        from ..helpers import final_minutes
+        final_minutes(req["id"], "harmonis")
     req = head.ok(head.fire(req["id"], "conclude_harmonis"))
     assert req["state"] == "harmonis" and req["phase"] == "conclusion"
     assert req["allowed_triggers"] == []
@@ -61,6 +67,8 @@ def test_harmonis_with_notes_closes_once_correction_accepted(api):
     from ..helpers import force_state
     with api.app.app_context():
         force_state(req["id"], "meeting_held")
+        from ..helpers import final_minutes
+        final_minutes(req["id"], "harmonis_with_notes")
     deadline = (date.today() + timedelta(days=14)).isoformat()
     r = head.fire(req["id"], "conclude_with_notes", correction_deadline=deadline)
     assert r.status_code == 422 and "comment" in r.get_json()["error"]["details"]

@@ -23,7 +23,7 @@ from workflow.models import Event, HolidayOverride, Office, Request, User
 from workflow.operations.calendar import office_calendar
 from workflow.operations.transitions import fire
 
-from ..helpers import force_state, submitted_request, user
+from ..helpers import final_minutes, force_state, submitted_request, user
 
 CAL = WorkingCalendar()
 
@@ -453,6 +453,7 @@ def test_conclusion_stops_the_clock(api):
     fire_at(api.app, rid, "declare_complete", "officer", datetime(2026, 3, 16, 23, 30))
     with api.app.app_context():
         force_state(rid, "meeting_held")
+        final_minutes(rid, "harmonis")
     data, clock = fire_at(api.app, rid, "conclude_harmonis", "head", datetime(2026, 3, 30, 2, 0))
     assert data["clock"] == {"due_date_before": "2026-03-31", "due_date_after": "2026-03-31"}
     with api.app.app_context():

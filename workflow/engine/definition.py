@@ -52,6 +52,7 @@ class Input:
     label: str
     minimum: int | None = None
     maximum: int | None = None
+    required: bool = True
 
 
 # A guard gets (request, context) and returns None when satisfied, else the reason (Indonesian).

@@ -3,11 +3,15 @@ from .calendar import HolidayOverride
 from .counter import Counter
 from .document import Document
 from .event import Event
+from .issued import IssuedDocument
+from .meeting import Meeting, Participant, meeting_requests
+from .minutes import Finding, Minutes, MinutesSnapshot
 from .organisation import Office, Organisation
 from .request import Request, request_assignees
 from .user import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
-    "ApiToken", "Counter", "Document", "Event", "HolidayOverride", "Office", "Organisation",
-    "Request", "ROLES", "STAFF_ROLES", "User", "request_assignees",
+    "ApiToken", "Counter", "Document", "Event", "Finding", "HolidayOverride", "IssuedDocument",
+    "Meeting", "Minutes", "MinutesSnapshot", "Office", "Organisation", "Participant", "Request",
+    "ROLES", "STAFF_ROLES", "User", "meeting_requests", "request_assignees",
 ]

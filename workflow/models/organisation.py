@@ -21,7 +21,17 @@ class Office(db.Model):
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="office")
 
     DEFAULT_SETTINGS = {
-        "number_formats": {"registration": "{seq:04d}/{process}/{office}/{year}"},
+        "number_formats": {
+            "registration": "{seq:04d}/{process}/{office}/{year}",
+            "berita_acara": "BA-{seq:03d}/HARMONISASI/{office}/{year}",
+            "result_letter": "{seq:03d}/HASIL-HARMONISASI/{office}/{year}",
+        },
+        "city": "Kupang",
+        "letterhead": [],
+        "legal_basis": ("Undang-Undang Nomor 12 Tahun 2011 tentang Pembentukan Peraturan "
+                        "Perundang-undangan sebagaimana telah beberapa kali diubah terakhir dengan "
+                        "Undang-Undang Nomor 13 Tahun 2022, dan Peraturan Menteri Hukum Nomor 40 "
+                        "Tahun 2025."),
         "time_limits": {},  # process name -> working days; the process default otherwise
     }
 

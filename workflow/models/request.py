@@ -29,7 +29,9 @@ class Request(db.Model):
     number: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(40))
-    # Grows by one with every event; a write with an older version is refused (no lost update).
+    # Equals the seq of the request's newest event: set by append_event(), so it grows by exactly
+    # one per event however many flushes the event takes. Every UPDATE is also guarded by it
+    # (WHERE version = <the version read>): a write over a newer version fails (no lost update).
     version: Mapped[int] = mapped_column(default=1)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -53,7 +55,7 @@ class Request(db.Model):
     created_by: Mapped[User] = relationship()
     assignees: Mapped[list[User]] = relationship(secondary=request_assignees, order_by=User.id)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def clock_paused(self) -> bool:

@@ -20,6 +20,7 @@ def append_event(request, actor, trigger, from_state, to_state, *, comment=None,
                   data=data or {}, created_at=now or utcnow(), prev_hash=prev)
     event.hash = event.compute_hash()
     db.session.add(event)
+    request.version = seq  # the version is the event count (see models/request.py)
     return event
 
 

@@ -83,7 +83,7 @@ def upload_document(request, actor, *, kind: str, filename: str, content: bytes,
                         media_type=media_type, size=len(content), sha256=sha256,
                         uploaded_by_id=actor.id, created_at=now)
     db.session.add(document)
-    request.updated_at = now  # an event bumps the request's version, like every event
+    request.updated_at = now
     db.session.flush()
     append_event(request, actor, "upload_document", request.state, request.state, now=now,
                  data={"document_id": document.id, "kind": kind, "version": version,

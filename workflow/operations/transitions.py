@@ -30,6 +30,7 @@ class Context:
     """What guards and effects may look at."""
 
     process: Process
+    trigger: str
     actor: object
     now: datetime
     today: date  # the office's local day
@@ -66,7 +67,7 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
     comment = (comment or "").strip() or None
     reject_nul(comment=comment)
     now = now or utcnow()
-    ctx = Context(process, actor, now, local_date(now, request.office.timezone),
+    ctx = Context(process, trigger, actor, now, local_date(now, request.office.timezone),
                   office_calendar(request.office_id), comment,
                   _validate_inputs(transition, comment, data or {}))
     reasons = [reason for guard in transition.guards if (reason := guard(request, ctx))]
@@ -74,18 +75,16 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
         raise GuardFailed(details=reasons)
 
     from_state = request.state
-    # One flush at the end: an autoflush midway would write the row twice and so bump its
-    # version twice for one event.
-    with db.session.no_autoflush:
+    with db.session.no_autoflush:  # guards and effects see the state as it was until the end
         if transition.dest is not None:
             move(MACHINES[process.name], request, trigger)
-        event_data = {name: _jsonable(value) for name, value in ctx.data.items()}
+        event_data = {name: _jsonable(value) for name, value in ctx.data.items() if value is not None}
         for effect in transition.effects:
             effect(request, ctx, event_data)
         shift = _apply_clock(transition.clock, request, ctx)
         if shift is not None:
             event_data["clock"] = shift.as_data()
-        request.updated_at = now  # every event changes the row: the version grows by exactly one
+        request.updated_at = now
         event = append_event(request, actor, trigger, from_state, request.state, comment=comment,
                              data=event_data, now=now)
     db.session.flush()
@@ -130,6 +129,8 @@ def _validate_inputs(transition: Transition, comment: str | None, data: dict) ->
 
 def _parse(spec: Input, raw):
     if raw is None or raw == "" or raw == []:
+        if not spec.required:
+            return None
         raise ValueError(f"{spec.label} wajib diisi.")
     if spec.kind == "date":
         try:

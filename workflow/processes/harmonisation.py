@@ -100,6 +100,23 @@ def corrected_draft_uploaded(req, ctx):
     return None if uploaded else "Unggah rancangan hasil perbaikan terlebih dahulu."
 
 
+CONCLUSION_OF = {"conclude_harmonis": "harmonis", "conclude_with_notes": "harmonis_with_notes",
+                 "conclude_not_harmonis": "not_harmonis"}
+
+
+def final_minutes_agree(req, ctx):
+    """A conclusion needs final minutes (berita acara) that reached the same conclusion."""
+    from ..models import Minutes
+
+    minutes = db.session.scalar(select(Minutes).where(Minutes.request_id == req.id, Minutes.status == "final")
+                                .order_by(Minutes.revision.desc()).limit(1))
+    if minutes is None:
+        return "Berita acara rapat belum difinalkan."
+    if minutes.conclusion != CONCLUSION_OF[ctx.trigger]:
+        return "Kesimpulan pada berita acara berbeda dengan tindakan ini."
+    return None
+
+
 # Effects: (request, context, event_data) after the state moved.
 
 def count_completion_round(req, ctx, event_data):
@@ -107,11 +124,26 @@ def count_completion_round(req, ctx, event_data):
     event_data["completion_round"] = req.completion_rounds
 
 
+def issue_result_letter(req, ctx, event_data):
+    """The result letter is issued (numbered, its content frozen) with the conclusion; its PDF is
+    rendered after the commit."""
+    from ..models import Minutes
+    from ..operations.issued import issue_result_letter as issue
+
+    minutes = db.session.scalar(select(Minutes).where(Minutes.request_id == req.id, Minutes.status == "final")
+                                .order_by(Minutes.revision.desc()).limit(1))
+    letter = issue(req, minutes, ctx.actor, ctx.now)
+    event_data["result_letter"] = {"id": letter.id, "number": letter.number}
+
+
 def set_assignees(req, ctx, event_data):
     req.assignees = list(db.session.scalars(
         select(User).where(User.id.in_(ctx.data["assignees"])).order_by(User.id)
     ))
 
+
+# Set when the transition is fired from a meeting (see operations/meetings.py).
+MEETING_ID = Input("meeting_id", "int", "Rapat", minimum=1, maximum=2**31 - 1, required=False)
 
 TRANSITIONS = (
     Transition("submit", ("draft",), "submitted", APPLICANT, "Ajukan",
@@ -129,22 +161,24 @@ TRANSITIONS = (
     Transition("complete_analysis", ("in_analysis",), "analysed", STAFF, "Selesaikan telaah",
                assignees_only=True),
     Transition("schedule_meeting", ("analysed",), "meeting_scheduled", STAFF, "Jadwalkan rapat",
-               inputs=(Input("meeting_date", "date", "Tanggal rapat"),)),
+               inputs=(Input("meeting_date", "date", "Tanggal rapat"), MEETING_ID)),
     Transition("reschedule_meeting", ("meeting_scheduled",), "meeting_scheduled", STAFF,
                "Jadwalkan ulang rapat", requires_comment=True,
-               inputs=(Input("meeting_date", "date", "Tanggal rapat"),)),
+               inputs=(Input("meeting_date", "date", "Tanggal rapat"), MEETING_ID)),
     Transition("cancel_meeting", ("meeting_scheduled",), "analysed", STAFF, "Batalkan rapat",
-               requires_comment=True),
+               requires_comment=True, inputs=(MEETING_ID,)),
     Transition("hold_meeting", ("meeting_scheduled",), "meeting_held", STAFF,
-               "Catat rapat telah dilaksanakan"),
+               "Catat rapat telah dilaksanakan", inputs=(MEETING_ID,)),
     Transition("conclude_harmonis", ("meeting_held",), "harmonis", HEAD, "Simpulkan: harmonis",
-               clock=Clock.STOP),
+               guards=(final_minutes_agree,), effects=(issue_result_letter,), clock=Clock.STOP),
     Transition("conclude_with_notes", ("meeting_held",), "harmonis_with_notes", HEAD,
                "Simpulkan: harmonis dengan catatan", requires_comment=True,
                inputs=(Input("correction_deadline", "date", "Batas waktu perbaikan"),),
-               guards=(correction_deadline_in_future,), clock=Clock.STOP),
+               guards=(correction_deadline_in_future, final_minutes_agree),
+               effects=(issue_result_letter,), clock=Clock.STOP),
     Transition("conclude_not_harmonis", ("meeting_held",), "not_harmonis", HEAD,
-               "Simpulkan: belum harmonis", requires_comment=True, clock=Clock.STOP),
+               "Simpulkan: belum harmonis", requires_comment=True, guards=(final_minutes_agree,),
+               effects=(issue_result_letter,), clock=Clock.STOP),
     Transition("submit_correction", ("harmonis_with_notes",), "correction_submitted", APPLICANT,
                "Ajukan perbaikan", guards=(corrected_draft_uploaded,)),
     Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, "Terima perbaikan"),

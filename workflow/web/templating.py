@@ -1,7 +1,7 @@
 """Template filters and globals: dates in Indonesian and the office's time zone."""
 from datetime import date, datetime
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 
 from ..extensions import LANGUAGES
@@ -24,5 +24,6 @@ def register(app) -> None:
 
     @app.context_processor
     def globals_():
-        return {"languages": LANGUAGES, "current_locale": str(get_locale()),
-                "current_path": request.full_path.rstrip("?")}
+        # PDFs are rendered outside any HTTP request (after the commit, or from the CLI)
+        path = request.full_path.rstrip("?") if has_request_context() else "/"
+        return {"languages": LANGUAGES, "current_locale": str(get_locale()), "current_path": path}

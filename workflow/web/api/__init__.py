@@ -19,10 +19,10 @@ api = HarmoniApi(spec_kwargs={
 
 
 def init_api(app) -> None:
-    from . import reference, requests
+    from . import meetings, reference, requests
 
     api.init_app(app)
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (reference.blp, requests.blp):
+    for blueprint in (reference.blp, requests.blp, meetings.blp):
         api.register_blueprint(blueprint)

@@ -17,6 +17,7 @@ from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
 from ...operations.requests import create_request, upload_document
+from ...operations.issued import render_pending
 from ...operations.transitions import fire
 from ...queries import filtered_requests, paginate
 from .auth import protect
@@ -109,6 +110,7 @@ class Transitions(MethodView):
         fire(req, args["trigger"], g.user, version=args["version"], comment=args["comment"],
              data=args["data"])
         db.session.commit()
+        render_pending(req.id)  # a conclusion issues the result letter: its PDF, after the commit
         return respond(req)
 
 

@@ -173,3 +173,132 @@ class ProcessOut(ma.Schema):
     document_kinds = ma.fields.List(ma.fields.Dict())
     required_documents = ma.fields.List(ma.fields.List(ma.fields.String()))
     time_limit = ma.fields.Dict(allow_none=True)
+
+
+# --- meetings, minutes, issued documents -------------------------------------------------------
+
+class ParticipantIn(ma.Schema):
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    position = Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    institution = Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    side = Text(required=True, validate=ma.validate.OneOf(["office", "applicant", "dprd"]))
+    email = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=254))
+
+
+class MeetingCreate(ma.Schema):
+    request_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID)),
+                                 required=True, validate=ma.validate.Length(min=1, max=50))
+    title = Text(required=True, validate=ma.validate.Length(min=1, max=300))
+    starts_at = ma.fields.NaiveDateTime(required=True, metadata={"description": "Office local time"})
+    duration_minutes = ma.fields.Integer(load_default=180, validate=ma.validate.Range(min=15, max=720))
+    place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
+    online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
+    chair_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_ID))
+    participants = ma.fields.List(ma.fields.Nested(ParticipantIn), load_default=list,
+                                  validate=ma.validate.Length(max=200))
+
+
+class MeetingReschedule(ma.Schema):
+    version = ma.fields.Integer(required=True)
+    starts_at = ma.fields.NaiveDateTime(required=True)
+    place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
+    online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
+    reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class MeetingCancel(ma.Schema):
+    version = ma.fields.Integer(required=True)
+    reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class AttendanceIn(ma.Schema):
+    participant_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_ID))
+    attended = ma.fields.Boolean(required=True)
+
+
+class MeetingAttendance(ma.Schema):
+    version = ma.fields.Integer(required=True)
+    attendance = ma.fields.List(ma.fields.Nested(AttendanceIn), load_default=list)
+
+
+class MonthQuery(ma.Schema):
+    month = Text(validate=ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Format: YYYY-MM."))
+
+
+class MeetingOut(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    status = ma.fields.String()
+    status_reason = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    starts_at = ma.fields.String(metadata={"description": "UTC, ISO 8601"})
+    starts_at_local = ma.fields.String(metadata={"description": "Office local time"})
+    duration_minutes = ma.fields.Integer()
+    place = ma.fields.String(allow_none=True)
+    online_link = ma.fields.String(allow_none=True)
+    chair = ma.fields.Nested(Ref)
+    requests = ma.fields.List(ma.fields.Dict())
+    participants = ma.fields.List(ma.fields.Dict())
+
+
+class MinutesStart(ma.Schema):
+    meeting_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_ID))
+
+
+class FindingIn(ma.Schema):
+    aspect = Text(required=True, validate=ma.validate.OneOf(["prosedural", "substansi", "teknik_penyusunan"]))
+    article = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=120))
+    finding = Text(required=True, validate=ma.validate.Length(min=1, max=20000))
+    agreed_change = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=20000))
+
+
+class SignatoryIn(ma.Schema):
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    position = Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    side = Text(required=True, validate=ma.validate.OneOf(["office", "applicant", "dprd"]))
+
+
+class MinutesSave(ma.Schema):
+    version = ma.fields.Integer(required=True)
+    conclusion = Text(allow_none=True, validate=ma.validate.OneOf(["harmonis", "harmonis_with_notes", "not_harmonis"]))
+    notes = Text(allow_none=True, validate=ma.validate.Length(max=20000))
+    correction_deadline = ma.fields.Date(allow_none=True)
+    application_letter_number = Text(allow_none=True, validate=ma.validate.Length(max=120))
+    application_letter_date = ma.fields.Date(allow_none=True)
+    legal_basis = Text(allow_none=True, validate=ma.validate.Length(max=5000))
+    signatories = ma.fields.List(ma.fields.Nested(SignatoryIn), validate=ma.validate.Length(max=30))
+    findings = ma.fields.List(ma.fields.Nested(FindingIn), validate=ma.validate.Length(max=500))
+
+
+class VersionIn(ma.Schema):
+    version = ma.fields.Integer(required=True)
+
+
+class IssuedOut(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    number = ma.fields.String()
+    code = ma.fields.String()
+    title = ma.fields.String()
+    issued_at = ma.fields.String()
+    sha256 = ma.fields.String(allow_none=True)
+    superseded_by_id = ma.fields.Integer(allow_none=True)
+
+
+class MinutesOut(ma.Schema):
+    id = ma.fields.Integer()
+    request_id = ma.fields.Integer()
+    meeting_id = ma.fields.Integer(allow_none=True)
+    revision = ma.fields.Integer()
+    status = ma.fields.String()
+    version = ma.fields.Integer()
+    conclusion = ma.fields.String(allow_none=True)
+    notes = ma.fields.String(allow_none=True)
+    correction_deadline = ma.fields.Date(allow_none=True)
+    application_letter_number = ma.fields.String(allow_none=True)
+    application_letter_date = ma.fields.Date(allow_none=True)
+    legal_basis = ma.fields.String(allow_none=True)
+    signatories = ma.fields.List(ma.fields.Dict())
+    findings = ma.fields.List(ma.fields.Dict())
+    issued_document = ma.fields.Nested(IssuedOut, allow_none=True)
+    history = ma.fields.Integer(metadata={"description": "Number of saved drafts kept"})

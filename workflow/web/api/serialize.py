@@ -1,4 +1,7 @@
 """Rows to JSON-ready dicts (the schemas in schemas.py describe them)."""
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from ...engine.calendar import working_days_left
 from ...engine.machine import allowed_triggers
 from ...processes import PROCESSES
@@ -60,4 +63,39 @@ def process_json(p) -> dict:
         "required_documents": [list(g) for g in p.required_documents],
         "time_limit": ({"days": p.time_limit.days, "unit": p.time_limit.unit.value}
                        if p.time_limit else None),
+    }
+
+
+def meeting_json(m, timezone) -> dict:
+    local = m.starts_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    return {
+        "id": m.id, "title": m.title, "status": m.status, "status_reason": m.status_reason,
+        "version": m.version, "starts_at": iso(m.starts_at),
+        "starts_at_local": local.isoformat(timespec="minutes"),
+        "duration_minutes": m.duration_minutes, "place": m.place, "online_link": m.online_link,
+        "chair": ref(m.chair),
+        "requests": [{"id": r.id, "number": r.number, "title": r.title, "state": r.state} for r in m.requests],
+        "participants": [{"id": p.id, "name": p.name, "position": p.position, "institution": p.institution,
+                          "side": p.side, "attended": p.attended} for p in m.participants],
+    }
+
+
+def issued_json(d) -> dict | None:
+    if d is None:
+        return None
+    return {"id": d.id, "kind": d.kind, "number": d.number, "code": d.code, "title": d.title,
+            "issued_at": iso(d.issued_at), "sha256": d.sha256, "superseded_by_id": d.superseded_by_id}
+
+
+def minutes_json(m) -> dict:
+    return {
+        "id": m.id, "request_id": m.request_id, "meeting_id": m.meeting_id, "revision": m.revision,
+        "status": m.status, "version": m.version, "conclusion": m.conclusion, "notes": m.notes,
+        "correction_deadline": m.correction_deadline,
+        "application_letter_number": m.application_letter_number,
+        "application_letter_date": m.application_letter_date, "legal_basis": m.legal_basis,
+        "signatories": m.signatories,
+        "findings": [{"aspect": f.aspect, "article": f.article, "finding": f.finding,
+                      "agreed_change": f.agreed_change} for f in m.findings],
+        "issued_document": issued_json(m.issued_document), "history": len(m.history),
     }

@@ -1,0 +1,39 @@
+"""iCalendar (.ics) invitations: one VEVENT per meeting; SEQUENCE follows the meeting's version
+so calendars update a rescheduled meeting and drop a cancelled one."""
+from datetime import UTC, timedelta
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+
+def meeting_invitation(meeting, host: str) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Harmoni//Kanwil Kementerian Hukum//ID")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if meeting.status == "cancelled" else "REQUEST")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}@{host}")
+    event.add("sequence", meeting.version)
+    event.add("dtstamp", meeting.updated_at.replace(tzinfo=UTC))
+    start = meeting.starts_at.replace(tzinfo=UTC)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
+    event.add("summary", meeting.title)
+    if meeting.place:
+        event.add("location", meeting.place)
+    description = ["Rapat pengharmonisasian:"] + [f"- {r.number}: {r.title}" for r in meeting.requests]
+    if meeting.online_link:
+        description.append(f"Tautan rapat daring: {meeting.online_link}")
+        event.add("url", meeting.online_link)
+    event.add("description", "\n".join(description))
+    event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+    organizer = vCalAddress(f"mailto:{meeting.chair.email}")
+    organizer.params["cn"] = vText(meeting.chair.name)
+    event.add("organizer", organizer)
+    for p in meeting.participants:
+        if p.email:
+            attendee = vCalAddress(f"mailto:{p.email}")
+            attendee.params["cn"] = vText(p.name)
+            attendee.params["role"] = vText("REQ-PARTICIPANT")
+            event.add("attendee", attendee, encode=0)
+    cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,98 @@
+"""Minutes (berita acara) of a request's harmonisation meeting: draft (editable, every save kept)
+-> final (locked). A correction after finalising is a new revision that supersedes the old."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .request import Request
+from .time import utcnow
+from .user import User
+
+MINUTES_STATUSES = ("draft", "final", "superseded")
+CONCLUSIONS = ("harmonis", "harmonis_with_notes", "not_harmonis")
+ASPECTS = ("prosedural", "substansi", "teknik_penyusunan")
+
+
+class LockedError(RuntimeError):
+    pass
+
+
+class Minutes(db.Model):
+    __tablename__ = "minutes"
+    __table_args__ = (
+        UniqueConstraint("request_id", "revision", name="uq_minutes_request_revision"),
+        CheckConstraint(f"status IN {MINUTES_STATUSES!r}", name="status"),
+        CheckConstraint(f"conclusion IS NULL OR conclusion IN {CONCLUSIONS!r}", name="conclusion"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    revision: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    conclusion: Mapped[str | None] = mapped_column(String(32))
+    correction_deadline: Mapped[date | None] = mapped_column()
+    notes: Mapped[str | None] = mapped_column(Text)
+    application_letter_number: Mapped[str | None] = mapped_column(String(120))
+    application_letter_date: Mapped[date | None] = mapped_column()
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    signatories: Mapped[list] = mapped_column(JSON, default=list)  # [{name, position, side}]
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finalised_at: Mapped[datetime | None] = mapped_column()
+    finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_document_id: Mapped[int | None] = mapped_column(ForeignKey("issued_documents.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id"))
+
+    request: Mapped[Request] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    findings: Mapped[list["Finding"]] = relationship(
+        back_populates="minutes", order_by="Finding.position", cascade="all, delete-orphan")
+    history: Mapped[list["MinutesSnapshot"]] = relationship(order_by="MinutesSnapshot.id")
+    issued_document = relationship("IssuedDocument", foreign_keys=[issued_document_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Finding(db.Model):
+    """One finding of the conceptual review, by aspect, optionally tied to an article."""
+
+    __tablename__ = "minutes_findings"
+    __table_args__ = (CheckConstraint(f"aspect IN {ASPECTS!r}", name="aspect"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    aspect: Mapped[str] = mapped_column(String(32))
+    article: Mapped[str | None] = mapped_column(String(120))  # e.g. "Pasal 5 ayat (2)"
+    finding: Mapped[str] = mapped_column(Text)
+    agreed_change: Mapped[str | None] = mapped_column(Text)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="findings")
+
+
+class MinutesSnapshot(db.Model):
+    """What a draft looked like after each save: the revisions of a draft are kept."""
+
+    __tablename__ = "minutes_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    saved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    content: Mapped[dict] = mapped_column(JSON)
+
+
+# Final minutes are locked: only their status may move on (final -> superseded).
+@event.listens_for(Minutes, "before_update")
+def _refuse_changing_final_minutes(mapper, connection, target):
+    state = inspect(target)
+    was = state.attrs.status.history.deleted
+    if (was[0] if was else target.status) != "draft":
+        changed = {a.key for a in state.attrs if a.history.has_changes()} - {"status", "version"}
+        if changed:
+            raise LockedError(f"final minutes are locked ({', '.join(sorted(changed))})")

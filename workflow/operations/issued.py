@@ -1,0 +1,167 @@
+"""Issuing official documents: number and freeze the payload inside the transaction; render the
+PDF once, after the commit, and store it under its SHA-256."""
+import secrets
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..documents.numbering import format_number, next_value
+from ..documents.pdf import renderer
+from ..documents.store import DocumentStore
+from ..documents.words import date_in_words, long_date
+from ..extensions import db
+from ..models import IssuedDocument, Meeting, Minutes, Request
+from ..models.time import local_date
+
+CONCLUSION_LABELS = {"harmonis": "Harmonis", "harmonis_with_notes": "Harmonis dengan catatan",
+                     "not_harmonis": "Belum harmonis"}
+ASPECT_LABELS = (("prosedural", "Prosedural"), ("substansi", "Substansi"),
+                 ("teknik_penyusunan", "Teknik Penyusunan"))
+SIDE_LABELS = {"office": "Kantor Wilayah Kementerian Hukum", "applicant": "Pemrakarsa", "dprd": "DPRD"}
+# The regulation a Ranperkada becomes, by the kind of organisation that proposes it.
+KEPALA_DAERAH = {"province": "GUBERNUR", "regency": "BUPATI", "city": "WALI KOTA", "dprd": "DAERAH"}
+ADDRESSEE = {"province": ("Gubernur", "Provinsi "), "regency": ("Bupati", "Kabupaten "),
+             "city": ("Wali Kota", "Kota ")}
+
+
+def addressee(organisation) -> str:
+    """Yth. Wali Kota Kupang / Bupati Sikka / Gubernur Nusa Tenggara Timur / Pimpinan DPRD ..."""
+    if organisation.kind == "dprd":
+        return f"Pimpinan {organisation.name}"
+    title, prefix = ADDRESSEE[organisation.kind]
+    return f"{title} {organisation.region.removeprefix(prefix)}"
+
+
+def new_code() -> str:
+    # 10 characters of base32: unguessable enough for a public check, short enough to type
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def draft_title(req: Request) -> str:
+    """The draft's full name, e.g. RANCANGAN PERATURAN DAERAH KOTA KUPANG TENTANG PENGELOLAAN SAMPAH."""
+    title = req.title.strip()
+    if " tentang " in title.lower():
+        return title.upper()
+    kind = "DAERAH" if req.process == "ranperda" else KEPALA_DAERAH[req.organisation.kind]
+    return f"RANCANGAN PERATURAN {kind} {req.organisation.region.upper()} TENTANG {title.upper()}"
+
+
+def _office(office) -> dict:
+    return {"name": office.name, "letterhead": office.setting("letterhead") or [office.name.upper()],
+            "city": office.setting("city")}
+
+
+def _number(office, series: str, when: datetime) -> str:
+    year = local_date(when, office.timezone).year
+    seq = next_value(office.id, series, year)
+    return format_number(office.setting("number_formats", series), seq=seq, year=year,
+                         process="", office=office.code)
+
+
+def _verify(code: str) -> dict:
+    # the address printed (and QR-coded) on the document: the public site, not whoever issued it
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return {"code": code, "url": f"{base}/verifikasi/{code}"}
+
+
+def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
+    """Number the final minutes and freeze what the berita acara shows."""
+    req, office = minutes.request, minutes.request.office
+    meeting = db.session.get(Meeting, minutes.meeting_id)
+    code, number = new_code(), _number(office, "berita_acara", now)
+    meeting_day = local_date(meeting.starts_at, office.timezone)
+    previous = db.session.get(Minutes, minutes.supersedes_id) if minutes.supersedes_id else None
+    payload = {
+        "office": _office(office), "number": number, "revision": minutes.revision,
+        "supersedes_number": previous.issued_document.number if previous else None,
+        "doc_title": ("BERITA ACARA PENGHARMONISASIAN, PEMBULATAN, DAN PEMANTAPAN KONSEPSI "
+                      + draft_title(req)),
+        "request": _request(req),
+        "meeting": {"date_words": date_in_words(meeting_day), "date_long": long_date(meeting_day),
+                    "place": meeting.place or (f"rapat daring ({meeting.online_link})" if meeting.online_link else "—"),
+                    "chair": f"{meeting.chair.position or 'Kepala Kantor Wilayah'} ({meeting.chair.name})"},
+        "basis": _basis(minutes),
+        "attendees": [{"name": p.name, "position": p.position, "institution": p.institution}
+                      for p in meeting.participants if p.attended is not False],
+        "aspects": ASPECT_LABELS,
+        "findings": {aspect: [{"article": f.article, "finding": f.finding, "agreed_change": f.agreed_change}
+                              for f in minutes.findings if f.aspect == aspect]
+                     for aspect, _ in ASPECT_LABELS},
+        "conclusion": _conclusion(minutes),
+        "signatories": [{**s, "side_label": SIDE_LABELS.get(s.get("side"), "")} for s in minutes.signatories],
+        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"), "verify": _verify(code),
+    }
+    return _issue(req, "berita_acara", number, code, payload["doc_title"], payload, actor, now)
+
+
+def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime) -> IssuedDocument:
+    """The letter to the Kepala Daerah or Pimpinan DPRD, issued with the conclusion."""
+    office = req.office
+    code, number = new_code(), _number(office, "result_letter", now)
+    head = actor if actor.role == "head" else None
+    payload = {
+        "office": _office(office), "number": number,
+        "doc_title": "SURAT PENYAMPAIAN HASIL PENGHARMONISASIAN " + draft_title(req),
+        "request": _request(req), "basis": _basis(minutes),
+        "minutes_number": minutes.issued_document.number,
+        "conclusion": _conclusion(minutes),
+        "addressee": addressee(req.organisation),
+        "issued_date_long": long_date(local_date(now, office.timezone)),
+        "signer": {"name": head.name if head else "", "position": (head.position if head else None)
+                   or "Kepala Kantor Wilayah"},
+        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"), "verify": _verify(code),
+    }
+    return _issue(req, "result_letter", number, code, payload["doc_title"], payload, actor, now)
+
+
+def _request(req) -> dict:
+    return {"number": req.number, "title": draft_title(req).title().replace(" Tentang ", " tentang "),
+            "organisation": req.organisation.name, "region": req.organisation.region,
+            "external_ref": req.external_ref}
+
+
+def _basis(minutes) -> dict:
+    letter_date = minutes.application_letter_date
+    return {"letter_number": minutes.application_letter_number,
+            "letter_date": long_date(letter_date) if isinstance(letter_date, date) else None,
+            "legal_basis": minutes.legal_basis or minutes.request.office.setting("legal_basis")}
+
+
+def _conclusion(minutes) -> dict:
+    deadline = minutes.correction_deadline
+    return {"code": minutes.conclusion, "label": CONCLUSION_LABELS.get(minutes.conclusion, ""),
+            "notes": minutes.notes, "correction_deadline": long_date(deadline) if deadline else None}
+
+
+def _issue(req, kind, number, code, title, payload, actor, now) -> IssuedDocument:
+    issued = IssuedDocument(office_id=req.office_id, request_id=req.id, kind=kind, number=number,
+                            code=code, title=title, payload=payload, issued_at=now, issued_by_id=actor.id)
+    db.session.add(issued)
+    db.session.flush()
+    return issued
+
+
+TEMPLATES = {"berita_acara": "berita_acara", "result_letter": "result_letter"}
+
+
+def render_issued(issued: IssuedDocument) -> bytes:
+    """The PDF of `issued`: rendered and stored the first time, read from the store afterwards."""
+    store = DocumentStore(current_app.config["DOCUMENT_STORE"])
+    if issued.sha256:
+        return store.get(issued.sha256)
+    content = renderer().render(TEMPLATES[issued.kind], issued.payload, identifier=issued.code)
+    issued.sha256, issued.size = store.put(content), len(content)
+    return content
+
+
+def render_pending(request_id: int) -> None:
+    """Render what was issued for a request but not rendered yet (call after the commit)."""
+    pending = db.session.scalars(select(IssuedDocument).where(
+        IssuedDocument.request_id == request_id, IssuedDocument.sha256.is_(None))).all()
+    for issued in pending:
+        render_issued(issued)
+    if pending:
+        db.session.commit()
+

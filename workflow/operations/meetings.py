@@ -1,0 +1,191 @@
+"""Meetings: scheduling one covers several requests; scheduling, rescheduling, cancelling and
+holding fire the matching engine transition on every request the meeting covers."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..access import can_view
+from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
+from ..extensions import db
+from ..models import Meeting, Participant, Request, User
+from ..models.meeting import PARTICIPANT_SIDES
+from ..models.time import local_date, utcnow
+from .transitions import fire
+
+STAFF = ("officer", "head")
+
+
+def _check_staff(actor):
+    if actor.role not in STAFF:
+        raise NotPermitted("Hanya perancang kanwil dan pimpinan yang mengelola rapat.")
+
+
+def visible_meeting(meeting_id: int, actor, *, for_update=False) -> Meeting:
+    stmt = select(Meeting).where(Meeting.id == meeting_id).execution_options(populate_existing=True)
+    meeting = db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    if meeting is None or not can_see_meeting(actor, meeting):
+        raise NotFound("Rapat tidak ditemukan.")
+    return meeting
+
+
+def can_see_meeting(actor, meeting) -> bool:
+    if actor.role == "drafter":
+        # an applicant sees a meeting that discusses one of their own requests
+        return any(r.organisation_id == actor.organisation_id for r in meeting.requests)
+    return meeting.office_id == actor.office_id
+
+
+def to_utc(local: datetime, timezone: str) -> datetime:
+    """A wall-clock time at the office to the naive UTC stored in the database."""
+    return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def schedule_meeting(actor, *, request_ids: list[int], title: str, starts_at_local: datetime,
+                     duration_minutes: int = 180, place: str | None, online_link: str | None,
+                     chair_id: int, participants: list[dict], now=None) -> Meeting:
+    """A meeting for `request_ids` (each must be ready: its analysis done), with its invitees."""
+    _check_staff(actor)
+    errors = {}
+    if not request_ids:
+        errors["request_ids"] = ["Pilih paling sedikit satu permohonan."]
+    if not (title or "").strip():
+        errors["title"] = ["Wajib diisi."]
+    if not (place or "").strip() and not (online_link or "").strip():
+        errors["place"] = ["Isi tempat rapat atau tautan rapat daring."]
+    chair = db.session.get(User, chair_id) if isinstance(chair_id, int) else None
+    if chair is None or chair.office_id != actor.office_id or chair.role != "head" or not chair.active:
+        errors["chair_id"] = ["Pimpinan rapat harus pimpinan aktif kantor wilayah ini."]
+    participant_rows = _participants(participants, errors)
+    if not 15 <= duration_minutes <= 12 * 60:
+        errors["duration_minutes"] = ["Durasi antara 15 menit dan 12 jam."]
+    if errors:
+        raise InvalidInput(details=errors)
+    requests = []
+    for rid in sorted(set(request_ids)):
+        req = db.session.scalar(select(Request).where(Request.id == rid).with_for_update())
+        if req is None or not can_view(actor, req):
+            raise NotFound(f"Permohonan {rid} tidak ditemukan.")
+        requests.append(req)
+    now = now or utcnow()
+    office = actor.office
+    meeting = Meeting(office_id=office.id, title=title.strip(), starts_at=to_utc(starts_at_local, office.timezone),
+                      duration_minutes=duration_minutes, place=(place or "").strip() or None,
+                      online_link=(online_link or "").strip() or None, chair_id=chair.id,
+                      created_by_id=actor.id, requests=requests, participants=participant_rows)
+    db.session.add(meeting)
+    db.session.flush()
+    for req in requests:
+        fire(req, "schedule_meeting", actor, version=None, now=now,
+             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id})
+    return meeting
+
+
+def _participants(raw: list[dict], errors: dict) -> list[Participant]:
+    rows = []
+    if not isinstance(raw, list) or len(raw) > 200:
+        errors["participants"] = ["Harus berupa daftar (paling banyak 200)."]
+        return rows
+    for i, p in enumerate(raw):
+        if not isinstance(p, dict):
+            errors[f"participants.{i}"] = ["Harus berupa objek."]
+            continue
+        values = {k: (p.get(k) or "").strip() if isinstance(p.get(k) or "", str) else None
+                  for k in ("name", "position", "institution", "side", "email")}
+        missing = [k for k in ("name", "position", "institution") if not values[k]]
+        if missing or values["side"] not in PARTICIPANT_SIDES or any(
+                v and ("\x00" in v or len(v) > 200) for v in values.values()):
+            errors[f"participants.{i}"] = [
+                "Nama, jabatan, dan instansi wajib diisi; pihak: office, applicant, atau dprd."]
+            continue
+        rows.append(Participant(position_order=i, email=values["email"] or None,
+                                **{k: values[k] for k in ("name", "position", "institution", "side")}))
+    return rows
+
+
+def _check_version(meeting, version):
+    if version != meeting.version:
+        raise StaleVersion("Rapat ini telah diubah oleh orang lain. Muat ulang dan coba lagi.",
+                           details={"current_version": meeting.version})
+    if meeting.status != "scheduled":
+        raise TransitionUnavailable("Rapat ini sudah dilaksanakan atau dibatalkan.")
+
+
+def _lock_requests(meeting):
+    return [db.session.scalar(select(Request).where(Request.id == r.id).with_for_update()
+                              .execution_options(populate_existing=True)) for r in meeting.requests]
+
+
+def reschedule_meeting(meeting, actor, *, version: int, starts_at_local: datetime, place, online_link,
+                       reason: str, now=None) -> Meeting:
+    _check_staff(actor)
+    _check_version(meeting, version)
+    if not (reason or "").strip():
+        raise InvalidInput(details={"reason": ["Alasan wajib diisi."]})
+    meeting.starts_at = to_utc(starts_at_local, meeting.office.timezone)
+    meeting.place = (place or "").strip() or meeting.place
+    meeting.online_link = (online_link or "").strip() or meeting.online_link
+    meeting.status_reason, meeting.updated_at = reason.strip(), utcnow()
+    for req in _lock_requests(meeting):
+        if req.state == "meeting_scheduled":
+            fire(req, "reschedule_meeting", actor, version=None, comment=reason, now=now,
+                 data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id})
+    db.session.flush()
+    return meeting
+
+
+def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Meeting:
+    _check_staff(actor)
+    _check_version(meeting, version)
+    if not (reason or "").strip():
+        raise InvalidInput(details={"reason": ["Alasan wajib diisi."]})
+    meeting.status, meeting.status_reason, meeting.updated_at = "cancelled", reason.strip(), utcnow()
+    for req in _lock_requests(meeting):
+        if req.state == "meeting_scheduled":
+            fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now,
+                 data={"meeting_id": meeting.id})
+    db.session.flush()
+    return meeting
+
+
+def hold_meeting(meeting, actor, *, version: int, attended: dict[int, bool] | None = None, now=None) -> Meeting:
+    """Record the meeting as held (and the attendance, if given) on every request it covers."""
+    _check_staff(actor)
+    _check_version(meeting, version)
+    if local_date(meeting.starts_at, meeting.office.timezone) > local_date(now or utcnow(), meeting.office.timezone):
+        raise TransitionUnavailable("Rapat belum dapat dicatat terlaksana sebelum tanggalnya.")
+    if attended:
+        set_attendance(meeting, attended)
+    meeting.status, meeting.updated_at = "held", utcnow()
+    for req in _lock_requests(meeting):
+        if req.state == "meeting_scheduled":
+            fire(req, "hold_meeting", actor, version=None, now=now, data={"meeting_id": meeting.id})
+    db.session.flush()
+    return meeting
+
+
+def record_attendance(meeting, actor, *, version: int, attended: dict[int, bool]) -> Meeting:
+    """Attendance, during or after the meeting."""
+    _check_staff(actor)
+    if version != meeting.version:
+        raise StaleVersion(details={"current_version": meeting.version})
+    if meeting.status == "cancelled":
+        raise TransitionUnavailable("Rapat ini dibatalkan.")
+    set_attendance(meeting, attended)
+    db.session.flush()
+    return meeting
+
+
+def set_attendance(meeting, attended: dict[int, bool]) -> None:
+    by_id = {p.id: p for p in meeting.participants}
+    unknown = [pid for pid in attended if pid not in by_id]
+    if unknown:
+        raise InvalidInput(details={"attended": [f"Peserta tidak dikenal: {unknown}"]})
+    for pid, present in attended.items():
+        by_id[pid].attended = bool(present)
+    meeting.updated_at = utcnow()  # the meeting row is written too, so its version moves on
+    db.session.flush()
+
+
+def meeting_end(meeting) -> datetime:
+    return meeting.starts_at + timedelta(minutes=meeting.duration_minutes)

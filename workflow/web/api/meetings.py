@@ -1,0 +1,230 @@
+"""Meetings, attendance, minutes (berita acara) and issued documents (PDFs)."""
+import io
+from datetime import date
+
+from flask import g, request, send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import and_, select
+
+from ...documents.ics import meeting_invitation
+from ...engine.errors import NotFound
+from ...extensions import db
+from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_requests
+from ...operations import meetings as ops
+from ...operations.issued import render_issued, render_pending
+from ...operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from .auth import protect
+from .requests import load_request
+from .schemas import (
+    IssuedOut, MeetingAttendance, MeetingCancel, MeetingCreate, MeetingOut, MeetingReschedule, MinutesOut,
+    MinutesSave, MinutesStart, MonthQuery, VersionIn,
+)
+from .serialize import issued_json, meeting_json, minutes_json
+
+blp = Blueprint("meetings", __name__, url_prefix="/api/v1", description="Meetings, minutes, documents")
+protect(blp)
+
+
+def respond(meeting) -> dict:
+    return meeting_json(meeting, meeting.office.timezone)
+
+
+def load_minutes(minutes_id: int, *, for_update=False) -> Minutes:
+    stmt = select(Minutes).where(Minutes.id == minutes_id).execution_options(populate_existing=True)
+    minutes = db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    if minutes is None:
+        raise NotFound("Berita acara tidak ditemukan.")
+    load_request(minutes.request_id)  # the same visibility as its request
+    return minutes
+
+
+@blp.route("/meetings")
+class Meetings(MethodView):
+    @blp.arguments(MonthQuery, location="query")
+    @blp.response(200, MeetingOut(many=True))
+    def get(self, args):
+        """Meetings the caller can see, by start time; `month=YYYY-MM` limits to one month (UTC)."""
+        stmt = select(Meeting).order_by(Meeting.starts_at)
+        if g.user.role == "drafter":
+            stmt = stmt.where(Meeting.id.in_(select(meeting_requests.c.meeting_id).join(
+                Request, and_(Request.id == meeting_requests.c.request_id,
+                              Request.organisation_id == g.user.organisation_id))))
+        else:
+            stmt = stmt.where(Meeting.office_id == g.user.office_id)
+        if args.get("month"):
+            year, month = map(int, args["month"].split("-"))
+            first = date(year, month, 1)
+            nxt = date(year + month // 12, month % 12 + 1, 1)
+            stmt = stmt.where(Meeting.starts_at >= first, Meeting.starts_at < nxt)
+        return [respond(m) for m in db.session.scalars(stmt.limit(500))]
+
+    @blp.arguments(MeetingCreate)
+    @blp.response(201, MeetingOut)
+    def post(self, args):
+        """Schedule a meeting for one or more requests (each fires `schedule_meeting`)."""
+        meeting = ops.schedule_meeting(
+            g.user, request_ids=args["request_ids"], title=args["title"], starts_at_local=args["starts_at"],
+            duration_minutes=args["duration_minutes"], place=args["place"], online_link=args["online_link"],
+            chair_id=args["chair_id"], participants=args["participants"])
+        db.session.commit()
+        return respond(meeting)
+
+
+@blp.route("/meetings/<id:meeting_id>")
+class MeetingDetail(MethodView):
+    @blp.response(200, MeetingOut)
+    def get(self, meeting_id):
+        return respond(ops.visible_meeting(meeting_id, g.user))
+
+
+@blp.route("/meetings/<id:meeting_id>/reschedule")
+class MeetingReschedule_(MethodView):
+    @blp.arguments(MeetingReschedule)
+    @blp.response(200, MeetingOut)
+    def post(self, args, meeting_id):
+        """Move the meeting (with a reason); each covered request records `reschedule_meeting`."""
+        meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
+        ops.reschedule_meeting(meeting, g.user, version=args["version"], starts_at_local=args["starts_at"],
+                               place=args["place"], online_link=args["online_link"], reason=args["reason"])
+        db.session.commit()
+        return respond(meeting)
+
+
+@blp.route("/meetings/<id:meeting_id>/cancel")
+class MeetingCancel_(MethodView):
+    @blp.arguments(MeetingCancel)
+    @blp.response(200, MeetingOut)
+    def post(self, args, meeting_id):
+        """Cancel the meeting (with a reason); its requests go back to `analysed`."""
+        meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
+        ops.cancel_meeting(meeting, g.user, version=args["version"], reason=args["reason"])
+        db.session.commit()
+        return respond(meeting)
+
+
+@blp.route("/meetings/<id:meeting_id>/attendance")
+class MeetingAttendance_(MethodView):
+    @blp.arguments(MeetingAttendance)
+    @blp.response(200, MeetingOut)
+    def post(self, args, meeting_id):
+        """Record who attended (during or after the meeting)."""
+        meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
+        ops.record_attendance(meeting, g.user, version=args["version"],
+                              attended={a["participant_id"]: a["attended"] for a in args["attendance"]})
+        db.session.commit()
+        return respond(meeting)
+
+
+@blp.route("/meetings/<id:meeting_id>/held")
+class MeetingHeld(MethodView):
+    @blp.arguments(MeetingAttendance)
+    @blp.response(200, MeetingOut)
+    def post(self, args, meeting_id):
+        """Record the meeting as held (and attendance); each covered request fires `hold_meeting`."""
+        meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
+        ops.hold_meeting(meeting, g.user, version=args["version"],
+                         attended={a["participant_id"]: a["attended"] for a in args["attendance"]})
+        db.session.commit()
+        return respond(meeting)
+
+
+@blp.route("/meetings/<id:meeting_id>/invitation.ics")
+class MeetingInvitation(MethodView):
+    @blp.response(200, content_type="text/calendar")
+    def get(self, meeting_id):
+        """The iCalendar invitation (updates when rescheduled, cancels when cancelled)."""
+        meeting = ops.visible_meeting(meeting_id, g.user)
+        return send_file(io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
+                         mimetype="text/calendar", as_attachment=True,
+                         download_name=f"rapat-{meeting.id}.ics")
+
+
+@blp.route("/requests/<id:request_id>/minutes")
+class RequestMinutes(MethodView):
+    @blp.response(200, MinutesOut(many=True))
+    def get(self, request_id):
+        """Every revision of the request's minutes, newest first."""
+        req = load_request(request_id)
+        rows = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id)
+                                  .order_by(Minutes.revision.desc()))
+        return [minutes_json(m) for m in rows]
+
+    @blp.arguments(MinutesStart)
+    @blp.response(201, MinutesOut)
+    def post(self, args, request_id):
+        """Start the minutes of the request at a meeting that covers it (a draft)."""
+        req = load_request(request_id, for_update=True)
+        meeting = ops.visible_meeting(args["meeting_id"], g.user)
+        minutes = start_minutes(req, g.user, meeting)
+        db.session.commit()
+        return minutes_json(minutes)
+
+
+@blp.route("/minutes/<id:minutes_id>")
+class MinutesDetail(MethodView):
+    @blp.response(200, MinutesOut)
+    def get(self, minutes_id):
+        return minutes_json(load_minutes(minutes_id))
+
+    @blp.arguments(MinutesSave)
+    @blp.response(200, MinutesOut)
+    def put(self, args, minutes_id):
+        """Save a draft (fields given replace the old ones; `findings` replaces all findings).
+        409 if the minutes are final or `version` is stale."""
+        minutes = load_minutes(minutes_id, for_update=True)
+        version = args.pop("version")
+        findings = args.pop("findings", None)
+        save_minutes(minutes, g.user, version=version, fields=args, findings=findings)
+        db.session.commit()
+        return minutes_json(minutes)
+
+
+@blp.route("/minutes/<id:minutes_id>/finalise")
+class MinutesFinalise(MethodView):
+    @blp.arguments(VersionIn)
+    @blp.response(200, MinutesOut)
+    def post(self, args, minutes_id):
+        """Lock the minutes and issue the numbered berita acara (PDF rendered once)."""
+        minutes = load_minutes(minutes_id, for_update=True)
+        finalise_minutes(minutes, g.user, version=args["version"])
+        db.session.commit()
+        render_pending(minutes.request_id)
+        return minutes_json(minutes)
+
+
+@blp.route("/minutes/<id:minutes_id>/revise")
+class MinutesRevise(MethodView):
+    @blp.response(201, MinutesOut)
+    def post(self, minutes_id):
+        """Start a correction of final minutes: a new draft revision that supersedes them once final."""
+        minutes = load_minutes(minutes_id, for_update=True)
+        revision = revise_minutes(minutes, g.user)
+        db.session.commit()
+        return minutes_json(revision)
+
+
+@blp.route("/requests/<id:request_id>/issued")
+class RequestIssued(MethodView):
+    @blp.response(200, IssuedOut(many=True))
+    def get(self, request_id):
+        """Documents issued for the request (berita acara revisions, result letter)."""
+        req = load_request(request_id)
+        rows = db.session.scalars(select(IssuedDocument).where(IssuedDocument.request_id == req.id)
+                                  .order_by(IssuedDocument.id))
+        return [issued_json(d) for d in rows]
+
+
+@blp.route("/issued/<id:issued_id>/pdf")
+class IssuedPdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, issued_id):
+        """The PDF, exactly as issued (rendered once, then always the stored bytes)."""
+        issued = db.session.get(IssuedDocument, issued_id)
+        if issued is None:
+            raise NotFound("Dokumen tidak ditemukan.")
+        load_request(issued.request_id)
+        content = render_issued(issued)
+        db.session.commit()
+        return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{issued.kind}-{issued.code}.pdf")
