@@ -17,7 +17,9 @@ from ..engine.definition import Phase
 from ..engine.errors import HarmoniError, NotFound, StaleVersion
 from ..engine.machine import allowed_triggers
 from ..extensions import db
-from ..models import Document, Event, Organisation, Request, User
+from ..models import (
+    Document, Event, IssuedDocument, Meeting, Minutes, Organisation, Request, User, meeting_requests,
+)
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
 from ..operations.requests import create_request, upload_document
@@ -126,8 +128,14 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
     calendar = office_calendar(req.office_id)
+    meetings = db.session.scalars(select(Meeting).join(meeting_requests).where(
+        meeting_requests.c.request_id == req.id).order_by(Meeting.starts_at)).all()
+    minutes = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id)
+                                 .order_by(Minutes.revision)).all()
+    issued = db.session.scalars(select(IssuedDocument).where(IssuedDocument.request_id == req.id)
+                                .order_by(IssuedDocument.id)).all()
     return render_template(
-        "cases/detail.html", req=req, process=process, state=process.state(req.state),
+        "cases/detail.html", meetings=meetings, minutes=minutes, issued=issued, req=req, process=process, state=process.state(req.state),
         documents=documents, events=events, checklist=checklist, upload_form=upload_form,
         upload_kinds=upload_kinds, actions=actions, action_form=action_form or ActionForm(),
         failed_trigger=action_form.trigger.data if action_form else None,

@@ -15,6 +15,11 @@ def register(app) -> None:
             return "—"
         return format_date(value, "d MMMM y") if isinstance(value, date) else str(value)
 
+    @app.template_filter("bulan")
+    def bulan(value: date):
+        """A month, e.g. "November 2026"."""
+        return format_date(value, "MMMM y")
+
     @app.template_filter("waktu")
     def waktu(value: datetime | None):
         """A stored UTC moment in the office's time zone, e.g. "27 Nov 2026 09.30 WITA"."""

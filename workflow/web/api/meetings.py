@@ -22,7 +22,7 @@ from .schemas import (
 )
 from .serialize import issued_json, meeting_json, minutes_json
 
-blp = Blueprint("meetings", __name__, url_prefix="/api/v1", description="Meetings, minutes, documents")
+blp = Blueprint("api-meetings", __name__, url_prefix="/api/v1", description="Meetings, minutes, documents")
 protect(blp)
 
 

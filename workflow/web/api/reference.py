@@ -9,7 +9,7 @@ from .auth import protect
 from .schemas import DueOut, DueQuery, HolidayOut, HolidaysQuery, ProcessOut
 from .serialize import process_json
 
-blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Processes and calendar")
+blp = Blueprint("api-reference", __name__, url_prefix="/api/v1", description="Processes and calendar")
 protect(blp)
 
 

@@ -35,7 +35,7 @@ class MultipartParser(FlaskParser):
         return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
 
 
-blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Requests")
+blp = Blueprint("api-requests", __name__, url_prefix="/api/v1", description="Requests")
 blp.ARGUMENTS_PARSER = MultipartParser()
 protect(blp)
 

@@ -1,0 +1,324 @@
+"""Meetings and minutes in the browser: the month calendar, the meeting page, the minutes editor
+and the official documents. Every change goes through operations/meetings.py and minutes.py."""
+import io
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import and_, select
+
+from ..access import can_view
+from ..documents.ics import meeting_invitation
+from ..engine.errors import HarmoniError, NotFound, StaleVersion
+from ..extensions import db
+from ..models import IssuedDocument, Meeting, Minutes, Request, User, meeting_requests
+from ..operations import meetings as ops
+from ..operations.issued import CONCLUSION_LABELS, render_issued, render_pending
+from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from .cases import engine_messages, load_request
+
+bp = Blueprint("meetings", __name__)
+SIDES = {"office": "Kanwil", "applicant": "Pemrakarsa", "dprd": "DPRD"}
+ASPECTS = {"prosedural": "Prosedural", "substansi": "Substansi", "teknik_penyusunan": "Teknik penyusunan"}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+def staff_only():
+    if current_user.role not in ("officer", "head"):
+        abort(403)
+
+
+def local(moment: datetime, timezone: str) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+
+
+@bp.get("/rapat/")
+def calendar():
+    month = request.args.get("bulan", "")
+    try:
+        first = datetime.strptime(month, "%Y-%m").date() if month else date.today().replace(day=1)
+    except ValueError:
+        first = date.today().replace(day=1)
+    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    prev = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    stmt = select(Meeting).where(Meeting.starts_at >= first, Meeting.starts_at < nxt).order_by(Meeting.starts_at)
+    if current_user.role == "drafter":
+        stmt = stmt.where(Meeting.id.in_(select(meeting_requests.c.meeting_id).join(
+            Request, and_(Request.id == meeting_requests.c.request_id,
+                          Request.organisation_id == current_user.organisation_id))))
+    else:
+        stmt = stmt.where(Meeting.office_id == current_user.office_id)
+    meetings = db.session.scalars(stmt).all()
+    tz = current_user.office.timezone
+    return render_template("meetings/calendar.html", meetings=[(m, local(m.starts_at, tz)) for m in meetings],
+                           first=first, prev=prev, nxt=nxt)
+
+
+def ready_requests():
+    return db.session.scalars(select(Request).where(
+        Request.office_id == current_user.office_id, Request.state == "analysed").order_by(Request.id)).all()
+
+
+def heads():
+    return db.session.scalars(select(User).where(
+        User.office_id == current_user.office_id, User.role == "head", User.active.is_(True))).all()
+
+
+def parse_participants(text: str) -> list[dict]:
+    """One invitee a line: Nama; Jabatan; Instansi; pihak (kanwil/pemrakarsa/dprd); email (optional)."""
+    sides = {"kanwil": "office", "office": "office", "pemrakarsa": "applicant", "applicant": "applicant",
+             "dprd": "dprd"}
+    rows = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(";")] + ["", "", "", "", ""]
+        rows.append({"name": parts[0], "position": parts[1], "institution": parts[2],
+                     "side": sides.get(parts[3].lower(), parts[3]), "email": parts[4] or None})
+    return rows
+
+
+@bp.route("/rapat/baru", methods=["GET", "POST"])
+def new_meeting():
+    staff_only()
+    errors, form = {}, request.form
+    if request.method == "POST":
+        try:
+            starts = datetime.strptime(f"{form.get('date')} {form.get('time')}", "%Y-%m-%d %H:%M")
+        except ValueError:
+            errors["date"] = [_("Isi tanggal dan jam rapat.")]
+        if not errors:
+            try:
+                meeting = ops.schedule_meeting(
+                    current_user, request_ids=[int(i) for i in form.getlist("request_ids") if i.isdigit()],
+                    title=form.get("title", ""), starts_at_local=starts,
+                    duration_minutes=int(form.get("duration") or 180), place=form.get("place"),
+                    online_link=form.get("online_link"), chair_id=int(form.get("chair_id") or 0),
+                    participants=parse_participants(form.get("participants")))
+                db.session.commit()
+                flash(_("Rapat dijadwalkan."), "success")
+                return redirect(url_for("meetings.show", meeting_id=meeting.id))
+            except HarmoniError as error:
+                db.session.rollback()
+                if error.status in (403, 404):
+                    raise
+                errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
+    requests_ = ready_requests()
+    default = "\n".join(f"{u.name}; {u.position or 'Perancang'}; {u.office.name}; kanwil"
+                        for u in heads()) if request.method == "GET" else form.get("participants", "")
+    return render_template("meetings/new.html", requests=requests_, heads=heads(), form=form,
+                           errors=errors, participants_default=default), 422 if errors else 200
+
+
+@bp.get("/rapat/<id:meeting_id>")
+def show(meeting_id):
+    meeting = ops.visible_meeting(meeting_id, current_user)
+    minutes = {m.request_id: m for m in db.session.scalars(select(Minutes).where(
+        Minutes.meeting_id == meeting.id).order_by(Minutes.revision))}
+    return render_template("meetings/show.html", meeting=meeting, sides=SIDES, minutes=minutes,
+                           starts=local(meeting.starts_at, meeting.office.timezone),
+                           staff=current_user.role in ("officer", "head"))
+
+
+def meeting_action(meeting_id, action):
+    staff_only()
+    meeting = ops.visible_meeting(meeting_id, current_user, for_update=True)
+    form = request.form
+    try:
+        version = int(form.get("version") or 0)
+        action(meeting, form, version)
+        db.session.commit()
+    except StaleVersion:
+        db.session.rollback()
+        flash(_("Rapat ini baru saja diubah oleh orang lain. Berikut keadaannya sekarang."), "warning")
+    except HarmoniError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        for message in engine_messages(error):
+            flash(message, "danger")
+    except ValueError:
+        db.session.rollback()
+        flash(_("Isi tanggal dan jam dengan benar."), "danger")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
+@bp.post("/rapat/<id:meeting_id>/kehadiran")
+def attendance(meeting_id):
+    def act(meeting, form, version):
+        present = {int(i) for i in form.getlist("present") if i.isdigit()}
+        attended = {p.id: p.id in present for p in meeting.participants}
+        if form.get("held"):
+            ops.hold_meeting(meeting, current_user, version=version, attended=attended)
+            flash(_("Rapat dicatat telah dilaksanakan."), "success")
+        else:
+            ops.record_attendance(meeting, current_user, version=version, attended=attended)
+            flash(_("Kehadiran disimpan."), "success")
+    return meeting_action(meeting_id, act)
+
+
+@bp.post("/rapat/<id:meeting_id>/jadwal-ulang")
+def reschedule(meeting_id):
+    def act(meeting, form, version):
+        starts = datetime.strptime(f"{form.get('date')} {form.get('time')}", "%Y-%m-%d %H:%M")
+        ops.reschedule_meeting(meeting, current_user, version=version, starts_at_local=starts,
+                               place=form.get("place"), online_link=form.get("online_link"),
+                               reason=form.get("reason", ""))
+        flash(_("Rapat dijadwalkan ulang."), "success")
+    return meeting_action(meeting_id, act)
+
+
+@bp.post("/rapat/<id:meeting_id>/batal")
+def cancel(meeting_id):
+    def act(meeting, form, version):
+        ops.cancel_meeting(meeting, current_user, version=version, reason=form.get("reason", ""))
+        flash(_("Rapat dibatalkan."), "success")
+    return meeting_action(meeting_id, act)
+
+
+@bp.get("/rapat/<id:meeting_id>/undangan.ics")
+def invitation(meeting_id):
+    meeting = ops.visible_meeting(meeting_id, current_user)
+    return send_file(io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
+                     mimetype="text/calendar", as_attachment=True, download_name=f"rapat-{meeting.id}.ics")
+
+
+@bp.post("/rapat/<id:meeting_id>/berita-acara/<id:request_id>")
+def start(meeting_id, request_id):
+    staff_only()
+    meeting = ops.visible_meeting(meeting_id, current_user)
+    req = load_request(request_id, for_update=True)
+    try:
+        minutes = start_minutes(req, current_user, meeting)
+        db.session.commit()
+    except HarmoniError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        flash(error.message, "danger")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id))
+    return redirect(url_for("meetings.minutes", minutes_id=minutes.id))
+
+
+def load_minutes(minutes_id, *, for_update=False) -> Minutes:
+    stmt = select(Minutes).where(Minutes.id == minutes_id).execution_options(populate_existing=True)
+    minutes = db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    if minutes is None or not can_view(current_user, minutes.request):
+        raise NotFound(_("Berita acara tidak ditemukan."))
+    return minutes
+
+
+def render_minutes(minutes, *, errors=None, values=None, status=200):
+    revisions = db.session.scalars(select(Minutes).where(Minutes.request_id == minutes.request_id)
+                                   .order_by(Minutes.revision)).all()
+    return render_template("meetings/minutes.html", minutes=minutes, errors=errors or {}, values=values,
+                           aspects=ASPECTS, conclusions=CONCLUSION_LABELS, sides=SIDES, revisions=revisions,
+                           editable=minutes.status == "draft" and current_user.role in ("officer", "head"),
+                           staff=current_user.role in ("officer", "head")), status
+
+
+@bp.get("/berita-acara/<id:minutes_id>")
+def minutes(minutes_id):
+    return render_minutes(load_minutes(minutes_id))
+
+
+def minutes_form_values(form) -> tuple[dict, list]:
+    fields = {name: form.get(name) or None for name in (
+        "conclusion", "notes", "correction_deadline", "application_letter_number",
+        "application_letter_date", "legal_basis")}
+    sides = {"kanwil": "office", "pemrakarsa": "applicant", "dprd": "dprd"}
+    signatories = []
+    for line in (form.get("signatories") or "").splitlines():
+        if line.strip():
+            parts = [p.strip() for p in line.split(";")] + ["", "", ""]
+            signatories.append({"name": parts[0], "position": parts[1],
+                                "side": sides.get(parts[2].lower(), parts[2].lower())})
+    fields["signatories"] = signatories
+    findings = []
+    for aspect, article, finding, change in zip(form.getlist("aspect"), form.getlist("article"),
+                                                form.getlist("finding"), form.getlist("agreed_change")):
+        if finding.strip():  # an empty row is no finding: that is how a row is removed
+            findings.append({"aspect": aspect, "article": article or None, "finding": finding,
+                             "agreed_change": change or None})
+    return fields, findings
+
+
+@bp.post("/berita-acara/<id:minutes_id>")
+def save(minutes_id):
+    staff_only()
+    minutes = load_minutes(minutes_id, for_update=True)
+    fields, findings = minutes_form_values(request.form)
+    try:
+        save_minutes(minutes, current_user, version=int(request.form.get("version") or 0),
+                     fields=fields, findings=findings)
+        db.session.commit()
+    except StaleVersion:
+        db.session.rollback()
+        flash(_("Berita acara ini baru saja disimpan oleh orang lain. Berikut isinya sekarang; "
+                "masukkan kembali perubahan Anda."), "warning")
+        return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+    except HarmoniError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
+        return render_minutes(load_minutes(minutes_id), errors=errors, values=request.form, status=error.status)
+    flash(_("Draf berita acara disimpan."), "success")
+    return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+
+
+@bp.post("/berita-acara/<id:minutes_id>/final")
+def finalise(minutes_id):
+    staff_only()
+    minutes = load_minutes(minutes_id, for_update=True)
+    try:
+        finalise_minutes(minutes, current_user, version=int(request.form.get("version") or 0))
+        db.session.commit()
+    except HarmoniError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        for message in engine_messages(error):
+            flash(message, "danger")
+        return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+    render_pending(minutes.request_id)
+    flash(_("Berita acara difinalkan dan diterbitkan dengan nomor %(number)s.",
+            number=minutes.issued_document.number), "success")
+    return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+
+
+@bp.post("/berita-acara/<id:minutes_id>/revisi")
+def revise(minutes_id):
+    staff_only()
+    minutes = load_minutes(minutes_id, for_update=True)
+    try:
+        revision = revise_minutes(minutes, current_user)
+        db.session.commit()
+    except HarmoniError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        flash(error.message, "danger")
+        return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+    flash(_("Revisi dibuat sebagai draf. Setelah difinalkan, revisi ini menggantikan berita acara sebelumnya."),
+          "info")
+    return redirect(url_for("meetings.minutes", minutes_id=revision.id))
+
+
+@bp.get("/dokumen-resmi/<id:issued_id>.pdf")
+def issued_pdf(issued_id):
+    issued = db.session.get(IssuedDocument, issued_id)
+    if issued is None:
+        raise NotFound(_("Dokumen tidak ditemukan."))
+    load_request(issued.request_id)  # the same visibility as its request
+    content = render_issued(issued)
+    db.session.commit()
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{issued.kind}-{issued.code}.pdf")
