@@ -1,4 +1,5 @@
-"""End to end in a real browser: a Kota Kupang drafter's Ranperda from draft to the meeting phase."""
+"""End to end in a real browser: a Kota Kupang drafter's Ranperda from draft through the meeting and
+its minutes to the conclusion and the result letter."""
 import re
 from datetime import date, timedelta
 
@@ -71,7 +72,7 @@ def journey(browser, live_server, screenshots, tmp_path):
         j.context.close()
 
 
-def test_ranperda_reaches_the_meeting_phase(journey):
+def test_ranperda_from_draft_to_conclusion(journey):
     j = journey
     j.sign_in("hukum.kotakupang@harmoni.test")
     j.page.get_by_role("link", name="Buat permohonan baru").click()
@@ -124,6 +125,47 @@ def test_ranperda_reaches_the_meeting_phase(journey):
     j.sign_in("perancang1@harmoni.test")
     j.open_request(number)
     j.act("complete_analysis")
-    j.act("schedule_meeting", meeting_date=(date.today() + timedelta(days=7)).isoformat())
-    assert j.state() == "Rapat pengharmonisasian dijadwalkan"
-    assert "Tahap: Rapat" in j.page.content()
+    # the meeting: scheduled from the request, on the meeting page
+    j.page.locator("a[data-trigger='schedule_meeting']").click()
+    j.page.get_by_label("Judul rapat").fill("Rapat Harmonisasi Ranperda Kota Kupang")
+    j.page.get_by_label("Tanggal").fill(date.today().isoformat())
+    j.page.get_by_label("Jam (WITA)").fill("00:00")
+    j.page.get_by_label("Tempat").fill("Aula Kanwil Kementerian Hukum NTT")
+    j.page.get_by_label("Undangan").fill(
+        "Kepala Kantor Wilayah; Kepala Kantor Wilayah; Kanwil Kementerian Hukum NTT; kanwil\n"
+        "Agustinus Lake; Kepala Bagian Hukum; Pemerintah Kota Kupang; pemrakarsa; agus@kupang.test")
+    j.shot("rapat-baru")
+    j.page.get_by_role("button", name="Jadwalkan", exact=True).click()
+    j.page.wait_for_url(re.compile(r"/rapat/\d+$"))
+    j.shot("rapat")
+    meeting_url = j.page.url
+    j.page.get_by_role("button", name="Simpan dan catat rapat telah dilaksanakan").click()
+    j.page.wait_for_load_state()
+    assert "Rapat dicatat telah dilaksanakan" in j.page.content()
+
+    # the minutes: drafted, saved, finalised
+    j.page.get_by_role("button", name="Susun berita acara").click()
+    j.page.wait_for_url(re.compile(r"/berita-acara/\d+$"))
+    j.page.get_by_label("Nomor surat permohonan").fill("180/412/HK/2026")
+    j.page.get_by_label("Temuan 1", exact=True).fill("Rumusan sanksi administratif belum proporsional")
+    j.page.get_by_label("Pasal/ayat 1", exact=True).fill("Pasal 12 ayat (3)")
+    j.page.get_by_label("Kesimpulan", exact=True).select_option("harmonis")
+    j.page.get_by_role("button", name="Simpan draf").click()
+    j.page.wait_for_load_state()
+    assert "Draf berita acara disimpan" in j.page.content()
+    j.shot("berita-acara-draf")
+    j.page.get_by_role("button", name="Finalkan dan terbitkan").click()
+    j.page.wait_for_load_state()
+    assert "difinalkan dan diterbitkan dengan nomor" in j.page.content()
+    j.shot("berita-acara-final")
+    with j.page.expect_download() as download:
+        j.page.get_by_role("link", name="Unduh PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    # the head concludes: the result letter is issued
+    j.sign_in("kakanwil@harmoni.test")
+    j.open_request(number)
+    j.act("conclude_harmonis")
+    assert j.state() == "Harmonis"
+    assert "Surat hasil" in j.page.content()
+    assert meeting_url

@@ -160,7 +160,8 @@ def act(request_id):
     transition = PROCESSES[req.process].transition(form.trigger.data)
     data = {}
     for spec in transition.inputs if transition else ():
-        value = getattr(form, spec.name).data
+        field = getattr(form, spec.name, None)  # meeting_id comes only from the meeting pages
+        value = field.data if field is not None else None
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
     try:
         fire(req, form.trigger.data, current_user, version=form.version.data,

@@ -114,6 +114,7 @@ def new_meeting():
     default = "\n".join(f"{u.name}; {u.position or 'Perancang'}; {u.office.name}; kanwil"
                         for u in heads()) if request.method == "GET" else form.get("participants", "")
     return render_template("meetings/new.html", requests=requests_, heads=heads(), form=form,
+                           preselected=request.args.getlist("request_ids"),
                            errors=errors, participants_default=default), 422 if errors else 200
 
 
