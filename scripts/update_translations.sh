@@ -17,7 +17,7 @@ fi
 DIR=workflow/translations
 POT="$DIR/messages.pot"
 
-"$PYBABEL" extract -F babel.cfg -k _l --project=Harmoni --version=0.1.0 \
+"$PYBABEL" extract -F babel.cfg -k _l -k N_ --project=Harmoni --version=0.1.0 \
     --add-comments=TRANSLATORS: --sort-by-file -o "$POT" .
 if [ -f "$DIR/en/LC_MESSAGES/messages.po" ]; then
     "$PYBABEL" update -i "$POT" -d "$DIR" -l en

@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+def N_(text: str) -> str:
+    """Mark a label for translation: pybabel extracts N_("..."), pages translate it where shown
+    (the `t` template filter). The definition itself stays in Indonesian, as the API shows it."""
+    return text
+
+
 class Phase(StrEnum):
     INTAKE = "intake"
     REVIEW = "review"

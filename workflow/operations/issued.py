@@ -10,12 +10,13 @@ from ..documents.numbering import format_number, next_value
 from ..documents.pdf import renderer
 from ..documents.store import DocumentStore
 from ..documents.words import date_in_words, long_date
+from ..engine.definition import N_
 from ..extensions import db
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date
 
-CONCLUSION_LABELS = {"harmonis": "Harmonis", "harmonis_with_notes": "Harmonis dengan catatan",
-                     "not_harmonis": "Belum harmonis"}
+CONCLUSION_LABELS = {"harmonis": N_("Harmonis"), "harmonis_with_notes": N_("Harmonis dengan catatan"),
+                     "not_harmonis": N_("Belum harmonis")}
 ASPECT_LABELS = (("prosedural", "Prosedural"), ("substansi", "Substansi"),
                  ("teknik_penyusunan", "Teknik Penyusunan"))
 SIDE_LABELS = {"office": "Kantor Wilayah Kementerian Hukum", "applicant": "Pemrakarsa", "dprd": "DPRD"}

@@ -11,7 +11,7 @@ A file may be returned for completion from the review too: the clock pauses unti
 from sqlalchemy import func, select
 
 from ..engine.definition import (
-    Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition, row_guard,
+    N_, Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition, row_guard,
 )
 from ..extensions import db
 from ..models import Document, Event, User
@@ -21,33 +21,33 @@ STAFF = ("officer", "head")
 HEAD = ("head",)
 
 STATES = (
-    State("draft", Phase.INTAKE, "Draf"),
-    State("submitted", Phase.INTAKE, "Diajukan, pemeriksaan administrasi"),
-    State("returned", Phase.INTAKE, "Dikembalikan untuk dilengkapi"),
-    State("verified", Phase.REVIEW, "Dinyatakan lengkap, menunggu penugasan"),
-    State("in_analysis", Phase.REVIEW, "Telaah konsepsi"),
-    State("analysed", Phase.REVIEW, "Telaah selesai"),
-    State("meeting_scheduled", Phase.MEETING, "Rapat pengharmonisasian dijadwalkan"),
-    State("meeting_held", Phase.MEETING, "Rapat pengharmonisasian telah dilaksanakan"),
-    State("harmonis", Phase.CONCLUSION, "Harmonis", final=True),
-    State("harmonis_with_notes", Phase.CONCLUSION, "Harmonis dengan catatan, menunggu perbaikan"),
-    State("correction_submitted", Phase.CONCLUSION, "Perbaikan diajukan"),
-    State("not_harmonis", Phase.CONCLUSION, "Belum harmonis", final=True),
-    State("withdrawn", Phase.CONCLUSION, "Ditarik oleh pemrakarsa", final=True),
+    State("draft", Phase.INTAKE, N_("Draf")),
+    State("submitted", Phase.INTAKE, N_("Diajukan, pemeriksaan administrasi")),
+    State("returned", Phase.INTAKE, N_("Dikembalikan untuk dilengkapi")),
+    State("verified", Phase.REVIEW, N_("Dinyatakan lengkap, menunggu penugasan")),
+    State("in_analysis", Phase.REVIEW, N_("Telaah konsepsi")),
+    State("analysed", Phase.REVIEW, N_("Telaah selesai")),
+    State("meeting_scheduled", Phase.MEETING, N_("Rapat pengharmonisasian dijadwalkan")),
+    State("meeting_held", Phase.MEETING, N_("Rapat pengharmonisasian telah dilaksanakan")),
+    State("harmonis", Phase.CONCLUSION, N_("Harmonis"), final=True),
+    State("harmonis_with_notes", Phase.CONCLUSION, N_("Harmonis dengan catatan, menunggu perbaikan")),
+    State("correction_submitted", Phase.CONCLUSION, N_("Perbaikan diajukan")),
+    State("not_harmonis", Phase.CONCLUSION, N_("Belum harmonis"), final=True),
+    State("withdrawn", Phase.CONCLUSION, N_("Ditarik oleh pemrakarsa"), final=True),
 )
 BEFORE_CONCLUSION = tuple(s.name for s in STATES if s.phase != Phase.CONCLUSION)
 CLOCK_STATES = ("submitted", "returned", "verified", "in_analysis", "analysed",
                 "meeting_scheduled", "meeting_held")
 
 DOCUMENT_KINDS = (
-    DocumentKind("surat_permohonan", "Surat permohonan", "applicant"),
-    DocumentKind("naskah_akademik", "Naskah akademik atau penjelasan/keterangan", "applicant"),
-    DocumentKind("sk_tim_penyusun", "Keputusan pembentukan tim penyusun", "applicant"),
-    DocumentKind("rancangan", "Rancangan yang telah diparaf tim penyusun", "applicant"),
-    DocumentKind("sk_propemperda", "Keputusan DPRD tentang Propemperda", "applicant"),
-    DocumentKind("izin_prakarsa", "Izin prakarsa (bila tidak termasuk Propemperda)", "applicant"),
-    DocumentKind("rancangan_perbaikan", "Rancangan hasil perbaikan", "applicant"),
-    DocumentKind("hasil_telaah", "Hasil telaah konsepsi", "staff"),
+    DocumentKind("surat_permohonan", N_("Surat permohonan"), "applicant"),
+    DocumentKind("naskah_akademik", N_("Naskah akademik atau penjelasan/keterangan"), "applicant"),
+    DocumentKind("sk_tim_penyusun", N_("Keputusan pembentukan tim penyusun"), "applicant"),
+    DocumentKind("rancangan", N_("Rancangan yang telah diparaf tim penyusun"), "applicant"),
+    DocumentKind("sk_propemperda", N_("Keputusan DPRD tentang Propemperda"), "applicant"),
+    DocumentKind("izin_prakarsa", N_("Izin prakarsa (bila tidak termasuk Propemperda)"), "applicant"),
+    DocumentKind("rancangan_perbaikan", N_("Rancangan hasil perbaikan"), "applicant"),
+    DocumentKind("hasil_telaah", N_("Hasil telaah konsepsi"), "staff"),
 )
 
 
@@ -143,52 +143,52 @@ def set_assignees(req, ctx, event_data):
 
 
 # Set when the transition is fired from a meeting (see operations/meetings.py).
-MEETING_ID = Input("meeting_id", "int", "Rapat", minimum=1, maximum=2**31 - 1, required=False)
+MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=2**31 - 1, required=False)
 
 TRANSITIONS = (
-    Transition("submit", ("draft",), "submitted", APPLICANT, "Ajukan",
+    Transition("submit", ("draft",), "submitted", APPLICANT, N_("Ajukan"),
                guards=(required_documents_uploaded,)),
     Transition("return_for_completion", ("submitted", "verified", "in_analysis", "analysed"),
-               "returned", STAFF, "Kembalikan untuk dilengkapi", requires_comment=True,
+               "returned", STAFF, N_("Kembalikan untuk dilengkapi"), requires_comment=True,
                effects=(count_completion_round,), clock=Clock.PAUSE),
-    Transition("resubmit", ("returned",), "submitted", APPLICANT, "Ajukan kembali",
+    Transition("resubmit", ("returned",), "submitted", APPLICANT, N_("Ajukan kembali"),
                guards=(required_documents_uploaded,), clock=Clock.RESUME),
-    Transition("declare_complete", ("submitted",), "verified", STAFF, "Nyatakan lengkap",
+    Transition("declare_complete", ("submitted",), "verified", STAFF, N_("Nyatakan lengkap"),
                clock=Clock.START),
-    Transition("assign", ("verified", "in_analysis"), "in_analysis", HEAD, "Tugaskan perancang",
-               inputs=(Input("assignees", "user_ids", "Perancang yang ditugaskan"),),
+    Transition("assign", ("verified", "in_analysis"), "in_analysis", HEAD, N_("Tugaskan perancang"),
+               inputs=(Input("assignees", "user_ids", N_("Perancang yang ditugaskan")),),
                guards=(assignees_are_office_drafters,), effects=(set_assignees,)),
-    Transition("complete_analysis", ("in_analysis",), "analysed", STAFF, "Selesaikan telaah",
+    Transition("complete_analysis", ("in_analysis",), "analysed", STAFF, N_("Selesaikan telaah"),
                assignees_only=True),
-    Transition("schedule_meeting", ("analysed",), "meeting_scheduled", STAFF, "Jadwalkan rapat",
-               inputs=(Input("meeting_date", "date", "Tanggal rapat"), MEETING_ID)),
+    Transition("schedule_meeting", ("analysed",), "meeting_scheduled", STAFF, N_("Jadwalkan rapat"),
+               inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID)),
     Transition("reschedule_meeting", ("meeting_scheduled",), "meeting_scheduled", STAFF,
-               "Jadwalkan ulang rapat", requires_comment=True,
-               inputs=(Input("meeting_date", "date", "Tanggal rapat"), MEETING_ID)),
-    Transition("cancel_meeting", ("meeting_scheduled",), "analysed", STAFF, "Batalkan rapat",
+               N_("Jadwalkan ulang rapat"), requires_comment=True,
+               inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID)),
+    Transition("cancel_meeting", ("meeting_scheduled",), "analysed", STAFF, N_("Batalkan rapat"),
                requires_comment=True, inputs=(MEETING_ID,)),
     Transition("hold_meeting", ("meeting_scheduled",), "meeting_held", STAFF,
-               "Catat rapat telah dilaksanakan", inputs=(MEETING_ID,)),
-    Transition("conclude_harmonis", ("meeting_held",), "harmonis", HEAD, "Simpulkan: harmonis",
+               N_("Catat rapat telah dilaksanakan"), inputs=(MEETING_ID,)),
+    Transition("conclude_harmonis", ("meeting_held",), "harmonis", HEAD, N_("Simpulkan: harmonis"),
                guards=(final_minutes_agree,), effects=(issue_result_letter,), clock=Clock.STOP),
     Transition("conclude_with_notes", ("meeting_held",), "harmonis_with_notes", HEAD,
-               "Simpulkan: harmonis dengan catatan", requires_comment=True,
-               inputs=(Input("correction_deadline", "date", "Batas waktu perbaikan"),),
+               N_("Simpulkan: harmonis dengan catatan"), requires_comment=True,
+               inputs=(Input("correction_deadline", "date", N_("Batas waktu perbaikan")),),
                guards=(correction_deadline_in_future, final_minutes_agree),
                effects=(issue_result_letter,), clock=Clock.STOP),
     Transition("conclude_not_harmonis", ("meeting_held",), "not_harmonis", HEAD,
-               "Simpulkan: belum harmonis", requires_comment=True, guards=(final_minutes_agree,),
+               N_("Simpulkan: belum harmonis"), requires_comment=True, guards=(final_minutes_agree,),
                effects=(issue_result_letter,), clock=Clock.STOP),
     Transition("submit_correction", ("harmonis_with_notes",), "correction_submitted", APPLICANT,
-               "Ajukan perbaikan", guards=(corrected_draft_uploaded,)),
-    Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, "Terima perbaikan"),
+               N_("Ajukan perbaikan"), guards=(corrected_draft_uploaded,)),
+    Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, N_("Terima perbaikan")),
     Transition("reject_correction", ("correction_submitted",), "harmonis_with_notes", STAFF,
-               "Tolak perbaikan", requires_comment=True),
-    Transition("withdraw", BEFORE_CONCLUSION, "withdrawn", APPLICANT, "Tarik permohonan",
+               N_("Tolak perbaikan"), requires_comment=True),
+    Transition("withdraw", BEFORE_CONCLUSION, "withdrawn", APPLICANT, N_("Tarik permohonan"),
                requires_comment=True, clock=Clock.STOP),
-    Transition("extend_deadline", CLOCK_STATES, None, HEAD, "Perpanjang tenggat",
+    Transition("extend_deadline", CLOCK_STATES, None, HEAD, N_("Perpanjang tenggat"),
                requires_comment=True, guards=(clock_has_started,), clock=Clock.EXTEND,
-               inputs=(Input("days", "int", "Tambahan hari kerja", minimum=1, maximum=30),)),
+               inputs=(Input("days", "int", N_("Tambahan hari kerja"), minimum=1, maximum=30),)),
 )
 
 

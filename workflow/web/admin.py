@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..engine.definition import N_
 from ..extensions import db
 from ..models import ROLES, HolidayOverride, Office, Organisation, User
 from ..models.organisation import ORGANISATION_KINDS
@@ -13,9 +14,9 @@ from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, setting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
-ROLE_LABELS = {"drafter": "Perancang pemrakarsa", "officer": "Perancang kanwil",
-               "head": "Pimpinan", "admin": "Admin"}
-KIND_LABELS = {"province": "Provinsi", "regency": "Kabupaten", "city": "Kota", "dprd": "DPRD"}
+ROLE_LABELS = {"drafter": N_("Perancang pemrakarsa"), "officer": N_("Perancang kanwil"),
+               "head": N_("Pimpinan"), "admin": N_("Admin")}
+KIND_LABELS = {"province": N_("Provinsi"), "regency": N_("Kabupaten"), "city": N_("Kota"), "dprd": N_("DPRD")}
 
 
 @bp.before_request
@@ -58,7 +59,7 @@ def edit_user(user_id):
         if user is None or user.office_id != current_user.office_id:
             abort(404)
     form = UserForm(obj=user)
-    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES]
+    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES]  # N_-marked: translated here
     form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations()]
     if request.method == "GET" and user is not None:
         form.organisation_id.data = user.organisation_id or 0

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..access import can_view
 from ..documents.store import DocumentStore
 from ..engine.calendar import working_days_left
-from ..engine.definition import Phase
+from ..engine.definition import N_, Phase
 from ..engine.errors import HarmoniError, NotFound, StaleVersion
 from ..engine.machine import allowed_triggers
 from ..extensions import db
@@ -31,8 +31,8 @@ from .processmap import process_svg
 
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
 PER_PAGE = 25
-PHASE_LABELS = {Phase.INTAKE: "Penerimaan", Phase.REVIEW: "Penelaahan",
-                Phase.MEETING: "Rapat", Phase.CONCLUSION: "Kesimpulan"}
+PHASE_LABELS = {Phase.INTAKE: N_("Penerimaan"), Phase.REVIEW: N_("Penelaahan"),
+                Phase.MEETING: N_("Rapat"), Phase.CONCLUSION: N_("Kesimpulan")}
 
 
 @bp.before_request
@@ -56,9 +56,9 @@ def load_request(request_id: int, *, for_update=False) -> Request:
 @bp.get("/")
 def index():
     form = FilterForm(request.args)
-    form.process_type.choices = [("", _("Semua"))] + [(p.name, p.label) for p in PROCESSES.values()]
+    form.process_type.choices = [("", _("Semua"))] + [(p.name, _(p.label)) for p in PROCESSES.values()]
     form.phase.choices = [("", _("Semua"))] + [(p.value, _(PHASE_LABELS[p])) for p in Phase]
-    states = {s.name: s.label for p in PROCESSES.values() for s in p.states}
+    states = {s.name: _(s.label) for p in PROCESSES.values() for s in p.states}
     form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
     staff = current_user.is_staff
     if staff:
@@ -89,7 +89,7 @@ def new():
     if current_user.role != "drafter":
         abort(403)
     form = NewRequestForm()
-    form.process_type.choices = [(p.name, p.label) for p in PROCESSES.values()]
+    form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values()]
     if form.validate_on_submit():
         req = create_request(current_user, process=form.process_type.data, title=form.title.data,
                              external_ref=form.external_ref.data)
@@ -123,7 +123,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         if req.state in states and current_user.role != "admin" else []
     if upload_form is None:
         upload_form = UploadForm()
-    upload_form.kind.choices = [(k.name, k.label) for k in upload_kinds]
+    upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
     triggers = allowed_triggers(process, req, current_user)
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
@@ -141,7 +141,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         failed_trigger=action_form.trigger.data if action_form else None,
         drafters=drafters, days_left=working_days_left(req, calendar, today()),
         phase_labels=PHASE_LABELS, process_map=process_svg(process, current=req.state),
-        kinds={k.name: k.label for k in process.document_kinds},
+        kinds={k.name: _(k.label) for k in process.document_kinds},
     ), status
 
 
@@ -179,7 +179,7 @@ def act(request_id):
         if error.status in (403, 404):
             raise
         return render_detail(req, action_form=form, status=error.status)
-    flash(_("Tindakan \"%(label)s\" berhasil.", label=transition.label), "success")
+    flash(_("Tindakan \"%(label)s\" berhasil.", label=_(transition.label)), "success")
     return redirect(url_for("cases.detail", request_id=request_id))
 
 

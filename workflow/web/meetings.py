@@ -11,6 +11,7 @@ from sqlalchemy import and_, select
 
 from ..access import can_view
 from ..documents.ics import meeting_invitation
+from ..engine.definition import N_
 from ..engine.errors import HarmoniError, NotFound, StaleVersion
 from ..extensions import db
 from ..models import IssuedDocument, Meeting, Minutes, Request, User, meeting_requests
@@ -20,8 +21,9 @@ from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes,
 from .cases import engine_messages, load_request
 
 bp = Blueprint("meetings", __name__)
-SIDES = {"office": "Kanwil", "applicant": "Pemrakarsa", "dprd": "DPRD"}
-ASPECTS = {"prosedural": "Prosedural", "substansi": "Substansi", "teknik_penyusunan": "Teknik penyusunan"}
+SIDES = {"office": N_("Kanwil"), "applicant": N_("Pemrakarsa"), "dprd": N_("DPRD")}
+ASPECTS = {"prosedural": N_("Prosedural"), "substansi": N_("Substansi"),
+           "teknik_penyusunan": N_("Teknik penyusunan")}
 
 
 @bp.before_request

@@ -4,11 +4,13 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..engine.definition import Phase, Process
+from flask_babel import gettext as _
+
+from ..engine.definition import N_, Phase, Process
 
 BOX_W, BOX_H, COL_W, ROW_H, MARGIN = 190, 48, 260, 78, 20
-PHASE_TITLES = {Phase.INTAKE: "Penerimaan", Phase.REVIEW: "Penelaahan",
-                Phase.MEETING: "Rapat", Phase.CONCLUSION: "Kesimpulan"}
+PHASE_TITLES = {Phase.INTAKE: N_("Penerimaan"), Phase.REVIEW: N_("Penelaahan"),
+                Phase.MEETING: N_("Rapat"), Phase.CONCLUSION: N_("Kesimpulan")}
 
 
 @lru_cache(maxsize=64)
@@ -29,25 +31,26 @@ def process_svg(process: Process, current: str | None = None) -> Markup:
     width = MARGIN * 2 + (len(Phase) - 1) * COL_W + BOX_W + 60  # room for same-phase curves
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="process-map" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(process.label)}">',
+        f'role="img" aria-label="{escape(_(process.label))}">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6c757d"/>'
         '</marker></defs>',
     ]
     for i, phase in enumerate(Phase):
         parts.append(f'<text x="{MARGIN + i * COL_W}" y="{MARGIN + 10}" font-weight="bold" '
-                     f'font-size="14">{PHASE_TITLES[phase]}</text>')
+                     f'font-size="14">{escape(_(PHASE_TITLES[phase]))}</text>')
     notes = []
     for t in process.transitions:
         if t.dest is None:
             continue  # internal transitions (e.g. extending a deadline) move nothing
         if len(t.sources) > 3:
             # an exit open from almost everywhere (withdrawal) reads better as a sentence
-            notes.append(f"{t.label}: dari {len(t.sources)} status → {process.state(t.dest).label}")
+            notes.append(_("%(action)s: dari %(count)s status → %(state)s", action=_(t.label),
+                           count=len(t.sources), state=_(process.state(t.dest).label)))
             continue
         for source in t.sources:
             if source != t.dest:
-                parts.append(_edge(pos[source], pos[t.dest], t.label))
+                parts.append(_edge(pos[source], pos[t.dest], _(t.label)))
     for state in process.states:
         x, y = pos[state.name]
         here = state.name == current
@@ -56,10 +59,10 @@ def process_svg(process: Process, current: str | None = None) -> Markup:
         dashed = ' stroke-dasharray="4 2"' if state.final else ""
         parts.append(
             f'<g class="state{" current" if here else ""}" data-state="{state.name}">'
-            f'<title>{escape(state.label)}</title>'
+            f'<title>{escape(_(state.label))}</title>'
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{3 if here else 1.5}"{dashed}/>'
-            f'{_label(state.label, x + BOX_W / 2, y + BOX_H / 2, text)}</g>')
+            f'{_label(_(state.label), x + BOX_W / 2, y + BOX_H / 2, text)}</g>')
     for i, note in enumerate(notes):
         parts.append(f'<text x="{MARGIN}" y="{height - MARGIN + 14 * i}" font-size="12" '
                      f'fill="#495057">{escape(note)}</text>')

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask import has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 
 from ..extensions import LANGUAGES
 
@@ -14,6 +14,11 @@ def register(app) -> None:
         if value is None:
             return "—"
         return format_date(value, "d MMMM y") if isinstance(value, date) else str(value)
+
+    @app.template_filter("t")
+    def translate_label(value):
+        """A label from a definition (marked N_ in the source), in the user's language."""
+        return gettext(value) if value else value
 
     @app.template_filter("bulan")
     def bulan(value: date):
