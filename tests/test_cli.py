@@ -138,7 +138,7 @@ def two_requests(api):
 
 # --- seed-demo ----------------------------------------------------------------------------------
 
-def test_seed_demo_is_idempotent(app):
+def test_seed_demo_is_idempotent(app, keep_demo_passwords):
     result = cli(app, "seed-demo")
     assert result.exit_code == 0, result.output
     assert "demo data ready" in result.output
@@ -201,7 +201,7 @@ def test_seed_demo_password_sets_every_demo_password(app, keep_demo_passwords):
         db.session.remove()
 
 
-def test_seed_demo_runs_in_its_own_app_context(app):
+def test_seed_demo_runs_in_its_own_app_context(app, keep_demo_passwords):
     """Flask's test runner (like any host of `app.cli` other than `flask` itself) pushes no
     application context: each command must push its own (with_appcontext / AppGroup)."""
     from flask import has_app_context
@@ -432,7 +432,7 @@ def test_entry_point_full_cycle_on_a_fresh_sqlite_file(tmp_path):
     assert verify.returncode == 1 and "BROKEN" in verify.stderr
 
 
-def test_entry_point_on_the_test_database(app, api, created_emails):
+def test_entry_point_on_the_test_database(app, api, created_emails, keep_demo_passwords):
     """`flask --app wsgi` honours DATABASE_URL, on SQLite and on PostgreSQL alike."""
     req, _ = two_requests(api)
     email = unique_email("entry")
