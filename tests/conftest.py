@@ -21,7 +21,7 @@ PG_URL = os.environ.get("HARMONI_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("HARMONI_REQUIRE_POSTGRES") == "1"
 PASSWORD = "rahasia-uji-123"
 # Tables a test may write; the reference data (office, organisations, users) is seeded once.
-MUTABLE_TABLES = ["events", "documents", "minutes_snapshots", "minutes_findings", "minutes",
+MUTABLE_TABLES = ["events", "documents", "outbox", "access_log", "minutes_snapshots", "minutes_findings", "minutes",
                   "issued_documents", "meeting_participants", "meeting_requests", "meetings",
                   "request_assignees", "requests", "counters", "holiday_overrides"]
 

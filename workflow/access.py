@@ -6,6 +6,11 @@ from .processes import PROCESSES
 
 
 def can_view(user, request) -> bool:
+    if user.role == "system":
+        return True
+    if user.role == "public":
+        # a member of the public, authenticated by code and PIN, sees that one request
+        return request.id == user.request_id
     if user.role == "drafter":
         # a drafter sees the files of their own organisation, nothing else
         return request.organisation_id == user.organisation_id
@@ -13,6 +18,13 @@ def can_view(user, request) -> bool:
         return False
     # staff do not see an applicant's unsubmitted draft
     return request.state not in PROCESSES[request.process].private_states
+
+
+def can_read_sensitive(user, request) -> bool:
+    """UU 27/2022: sensitive personal data is for heads and the staff assigned to the request."""
+    if user.role == "head":
+        return request.office_id == user.office_id
+    return user.role == "officer" and any(u.id == user.id for u in request.assignees)
 
 
 def visible_requests(user):

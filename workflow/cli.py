@@ -13,6 +13,8 @@ from .operations.audit import broken_chains
 
 users = AppGroup("users", help="Manage user accounts.")
 audit = AppGroup("audit", help="Check the audit trail.")
+workflow = AppGroup("workflow", help="Timers of the workflow engine.")
+notifications = AppGroup("notifications", help="The e-mail outbox.")
 
 
 @users.command("create")
@@ -71,6 +73,27 @@ def audit_verify():
     click.echo("audit chains intact")
 
 
+@workflow.command("tick")
+def workflow_tick():
+    """Fire the timers that ran out (safe from cron every minute, on several servers at once)."""
+    from .operations.timers import tick
+
+    fired = tick()
+    for request_id, trigger in fired:
+        click.echo(f"fired {trigger} on request {request_id}")
+    click.echo(f"{len(fired)} timer(s) fired")
+
+
+@notifications.command("send")
+@click.option("--batch", default=50, show_default=True, help="Messages claimed per run.")
+def notifications_send(batch):
+    """Deliver queued e-mail over SMTP; failures are retried later with backoff."""
+    from .operations.notifications import send_pending
+
+    sent, failed = send_pending(batch=batch)
+    click.echo(f"{sent} sent, {failed} failed (will be retried)")
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--password", default="harmoni-demo", show_default=True,
@@ -87,4 +110,6 @@ def seed_demo(password):
 def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(audit)
+    app.cli.add_command(workflow)
+    app.cli.add_command(notifications)
     app.cli.add_command(seed_demo)

@@ -11,6 +11,7 @@ import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import delete, func, select
 
+from workflow.processes import PROCESSES
 from workflow.extensions import db
 from workflow.models import Counter, Document, Event, Office, Request, User, request_assignees
 
@@ -94,7 +95,7 @@ def submitted(api):
 # --- creating a request ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, fields", [
-    ({}, {"process", "title"}),
+    ({}, {"process"}),  # the title is checked once the process is known (public ones make it)
     ({"title": "Rancangan tanpa jenis"}, {"process"}),
     ({"process": "ranperda"}, {"title"}),
     ({"process": "ranperda", "title": ""}, {"title"}),
@@ -116,7 +117,7 @@ def test_create_with_unknown_process(api):
         err = error_of(api.as_("drafter").post("/requests", json={"process": "perda_palsu", "title": "Uji"}),
                        422, "invalid_input")
     assert "perda_palsu" in err["message"]
-    assert err["details"] == {"process": ["ranperda", "ranperkada"]}
+    assert err["details"] == {"process": sorted(PROCESSES)}
 
 
 @pytest.mark.parametrize("alias", ["officer", "head", "admin"])

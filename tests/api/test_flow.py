@@ -33,9 +33,8 @@ def test_ranperda_from_draft_to_harmonis(api):
     assert req["state"] == "verified" and req["phase"] == "review"
     assert req["due_date"] is not None and req["clock_paused"] is False
 
-    officer_ids = [u["id"] for u in []]
     processes = api.as_("head").ok(api.as_("head").get("/processes"))
-    assert {p["name"] for p in processes} == {"ranperda", "ranperkada"}
+    assert {"ranperda", "ranperkada"} <= {p["name"] for p in processes}
     with api.app.app_context():
         from ..helpers import user
         officer_ids = [user("officer").id, user("officer2").id]

@@ -22,13 +22,16 @@ def test_one_machine_per_process_without_auto_transitions(name):
 
 @pytest.mark.parametrize("name", sorted(PROCESSES))
 def test_moving_a_row_leaves_the_machine_without_models(name):
-    row = Row("draft")
-    move(MACHINES[name], row, "submit")
-    assert row.state == "submitted"
+    process = PROCESSES[name]
+    first = next(t for t in process.transitions_from(process.initial) if t.dest and t.dest != process.initial)
+    row = Row(process.initial)
+    move(MACHINES[name], row, first.trigger)
+    assert row.state == first.dest
     assert MACHINES[name].models == []
-    with pytest.raises(TransitionUnavailable):
-        move(MACHINES[name], row, "submit")  # not from `submitted`
-    assert row.state == "submitted"
+    if row.state not in first.sources:
+        with pytest.raises(TransitionUnavailable):
+            move(MACHINES[name], row, first.trigger)  # not from its destination
+        assert row.state == first.dest
 
 
 def test_internal_transition_keeps_the_state():
@@ -40,7 +43,9 @@ def test_internal_transition_keeps_the_state():
 @pytest.mark.parametrize("name", sorted(PROCESSES))
 def test_every_phase_is_used_and_conclusions_are_reachable(name):
     process = PROCESSES[name]
-    assert {s.phase for s in process.states} == set(Phase)
+    # every process has intake, review and conclusion; a meeting only where the service has one
+    expected = set(Phase) - ({Phase.MEETING} if name == "public_complaint" else set())
+    assert {s.phase for s in process.states} == expected
     reachable, frontier = {process.initial}, [process.initial]
     while frontier:
         state = frontier.pop()

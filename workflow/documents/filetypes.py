@@ -10,11 +10,16 @@ ALLOWED = {
 }
 
 
-def sniff(content: bytes) -> str:
-    """The media type of `content` if it is an allowed document type, else UnsupportedFileType."""
+IMAGES = {"image/jpeg": "jpg", "image/png": "png"}
+
+
+def sniff(content: bytes, *, images: bool = False) -> str:
+    """The media type of `content` if it is an allowed document type (or, where the document
+    kind allows them, a JPEG or PNG photo), else UnsupportedFileType."""
     kind = filetype.guess(content)
-    if kind is None or kind.mime not in ALLOWED:
-        raise UnsupportedFileType()
+    allowed = {**ALLOWED, **IMAGES} if images else ALLOWED
+    if kind is None or kind.mime not in allowed:
+        raise UnsupportedFileType(None if not images else "Jenis berkas tidak didukung. Unggah PDF, DOCX, ODT, JPEG, atau PNG.")
     return kind.mime
 
 

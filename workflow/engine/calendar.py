@@ -62,6 +62,16 @@ class WorkingCalendar:
             count += self.is_working_day(day)
         return count
 
+    def add_days(self, start: date, days: int, unit: str = "working") -> date:
+        """`days` working days (see add_working_days) or calendar days ("hari") after `start`."""
+        return self.add_working_days(start, days) if unit == "working" else start + timedelta(days=days)
+
+    def days_between(self, start: date, end: date, unit: str = "working") -> int:
+        """Days d with start < d <= end, working or calendar (0 when end <= start)."""
+        if unit == "working":
+            return self.working_days_between(start, end)
+        return max((end - start).days, 0)
+
     def non_working_days(self, year: int) -> list[tuple[date, str]]:
         """Holidays and cuti bersama of `year` with their names, overrides applied (weekends left out)."""
         days = dict(national_holidays(year))
@@ -91,19 +101,20 @@ class ClockShift:
         }
 
 
-def start_clock(req, cal: WorkingCalendar, today: date, days: int) -> ClockShift:
-    req.time_limit_days = days
+def start_clock(req, cal: WorkingCalendar, today: date, days: int, unit: str = "working") -> ClockShift:
+    before = req.due_date
+    req.time_limit_days, req.clock_unit = days, unit
     req.clock_started_on = today
     req.clock_paused_on = req.clock_remaining_days = req.clock_stopped_on = None
-    req.due_date = cal.add_working_days(today, days)
-    return ClockShift(None, req.due_date)
+    req.due_date = cal.add_days(today, days, unit)
+    return ClockShift(before, req.due_date)
 
 
 def pause_clock(req, cal: WorkingCalendar, today: date) -> ClockShift | None:
     if req.clock_started_on is None or req.clock_paused_on is not None or req.clock_stopped_on:
         return None  # not running: nothing to pause (e.g. returned during the administrative check)
     # The day of return counts as used; an overdue file keeps no balance (and its due date).
-    req.clock_remaining_days = cal.working_days_between(today, req.due_date)
+    req.clock_remaining_days = cal.days_between(today, req.due_date, req.clock_unit)
     req.clock_paused_on = today
     return ClockShift(req.due_date, req.due_date, req.clock_remaining_days)
 
@@ -113,7 +124,7 @@ def resume_clock(req, cal: WorkingCalendar, today: date) -> ClockShift | None:
         return None
     before = req.due_date
     if req.clock_remaining_days > 0:
-        req.due_date = cal.add_working_days(today, req.clock_remaining_days)
+        req.due_date = cal.add_days(today, req.clock_remaining_days, req.clock_unit)
     # else: the file went back already at or past its due date; it stays as late as it was
     req.clock_paused_on = req.clock_remaining_days = None
     return ClockShift(before, req.due_date)
@@ -125,7 +136,7 @@ def extend_clock(req, cal: WorkingCalendar, days: int) -> ClockShift:
     if req.clock_paused_on is not None:
         req.clock_remaining_days += days
     else:
-        req.due_date = cal.add_working_days(req.due_date, days)
+        req.due_date = cal.add_days(req.due_date, days, req.clock_unit)
     return ClockShift(before, req.due_date, req.clock_remaining_days)
 
 
@@ -144,5 +155,5 @@ def working_days_left(req, cal: WorkingCalendar, today: date) -> int | None:
     if req.clock_paused_on is not None:
         return req.clock_remaining_days
     if today <= req.due_date:
-        return cal.working_days_between(today, req.due_date)
-    return -cal.working_days_between(req.due_date, today)
+        return cal.days_between(today, req.due_date, req.clock_unit)
+    return -cal.days_between(req.due_date, today, req.clock_unit)

@@ -23,7 +23,8 @@ class Phase(StrEnum):
 class Clock(StrEnum):
     """What a transition does to the SLA clock."""
 
-    START = "start"    # starts the working day after today
+    START = "start"    # starts the day after today (unless already running)
+    RESTART = "restart"  # a new stage with its own limit: starts afresh
     PAUSE = "pause"    # the file is back with the applicant
     RESUME = "resume"  # the applicant gave it back
     EXTEND = "extend"  # by data["days"] working days, with a reason
@@ -51,7 +52,7 @@ class State:
 
 @dataclass(frozen=True)
 class Input:
-    """A value a transition needs in its `data`. kind: "date", "int" or "user_ids"."""
+    """A value a transition needs in its `data`. kind: "date", "int", "text" or "user_ids"."""
 
     name: str
     kind: str
@@ -86,8 +87,21 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     effects: tuple[Effect, ...] = ()
     clock: Clock | None = None
+    limit: TimeLimit | None = None  # for START/RESTART: this stage's limit (else the process's)
     # Officers may fire it only on requests they are assigned to (heads always may).
     assignees_only: bool = False
+    timer: Timer | None = None  # fired by `workflow tick` as the system (roles ("system",))
+    notify: bool = False  # concerns the applicant: queue an e-mail with the transition
+
+
+@dataclass(frozen=True)
+class Timer:
+    """Fire the transition by the system once time runs out: `days` after the request entered
+    the transition's source state, or (basis "due_date") `days` after the SLA due date."""
+
+    days: int
+    unit: DayUnit = DayUnit.WORKING
+    basis: str = "entered"  # or "due_date"
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,21 @@ class DocumentKind:
     name: str
     label: str
     uploader: str  # "applicant" or "staff"
+    images: bool = False  # photos (JPEG/PNG) accepted too, e.g. of an identity card
+
+
+@dataclass(frozen=True)
+class Field:
+    """A detail the applicant gives at intake. `sensitive` (UU 27/2022): shown only to assigned
+    staff and heads, every read logged, redacted for everyone else."""
+
+    name: str
+    label: str
+    kind: str = "text"  # "text", "longtext", "email", "date", "choice", "bool"
+    required: bool = True
+    sensitive: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int = 2000
 
 
 @dataclass(frozen=True)
@@ -111,6 +140,15 @@ class Process:
     time_limit: TimeLimit | None = None
     # States only the applicant sees (an unsubmitted draft is nobody else's business).
     private_states: tuple[str, ...] = ()
+    # Who opens a request: "account" (an applicant organisation's drafter), "public" (anyone,
+    # through the public form, followed with a tracking code and PIN) or "staff" (registered
+    # by an officer for a walk-in applicant).
+    intake: str = "account"
+    fields: tuple[Field, ...] = ()
+    # Extra required documents for a variant chosen in a field, e.g. geographical indications.
+    variant_field: str | None = None
+    variant_documents: dict = field(default_factory=dict)
+    summary: str = ""  # one paragraph for the public form and the help page
     # States in which the applicant holds the file and may upload documents.
     applicant_upload_states: tuple[str, ...] = ()
     staff_upload_states: tuple[str, ...] = ()
@@ -126,8 +164,11 @@ class Process:
         for t in self.transitions:
             assert set(t.sources) | {t.dest or t.sources[0]} <= set(names), f"{self.name}.{t.trigger}: unknown state"
             assert t.requires_comment or t.clock != Clock.EXTEND, "an extension needs a reason"
-        for group in self.required_documents:
+        for group in self.required_documents + tuple(g for gs in self.variant_documents.values() for g in gs):
             assert set(group) <= kinds, f"{self.name}: unknown document kind in {group}"
+        for t in self.transitions:
+            assert (t.timer is not None) == (t.roles == ("system",)), f"{t.trigger}: timers fire as the system"
+        assert self.intake in ("account", "public", "staff")
         by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}
         object.__setattr__(self, "_by_state", by_state)
 
@@ -142,3 +183,14 @@ class Process:
 
     def document_kind(self, name: str) -> DocumentKind | None:
         return next((k for k in self.document_kinds if k.name == name), None)
+
+    def required_documents_for(self, details: dict | None) -> tuple[tuple[str, ...], ...]:
+        variant = (details or {}).get(self.variant_field) if self.variant_field else None
+        return self.required_documents + tuple(self.variant_documents.get(variant, ()))
+
+    def intake_field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def sensitive_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.sensitive)

@@ -7,11 +7,12 @@ from .issued import IssuedDocument
 from .meeting import Meeting, Participant, meeting_requests
 from .minutes import Finding, Minutes, MinutesSnapshot
 from .organisation import Office, Organisation
+from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
 from .user import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
-    "ApiToken", "Counter", "Document", "Event", "Finding", "HolidayOverride", "IssuedDocument",
+    "AccessLog", "OutboxMessage", "ApiToken", "Counter", "Document", "Event", "Finding", "HolidayOverride", "IssuedDocument",
     "Meeting", "Minutes", "MinutesSnapshot", "Office", "Organisation", "Participant", "Request",
     "ROLES", "STAFF_ROLES", "User", "meeting_requests", "request_assignees",
 ]

@@ -21,7 +21,7 @@ class Document(db.Model):
     media_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column()
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the public applicant
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    uploaded_by: Mapped[User] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()

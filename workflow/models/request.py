@@ -1,7 +1,7 @@
 """A request: one case moving through one process's state machine."""
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -34,8 +34,9 @@ class Request(db.Model):
     # (WHERE version = <the version read>): a write over a newer version fails (no lost update).
     version: Mapped[int] = mapped_column(default=1)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None for requests from the public (no organisation, no account)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     external_ref: Mapped[str | None] = mapped_column(String(120))  # E-Harmonisasi registration number
     completion_rounds: Mapped[int] = mapped_column(default=0)  # times returned for completion
 
@@ -46,13 +47,25 @@ class Request(db.Model):
     clock_paused_on: Mapped[date | None] = mapped_column()
     clock_remaining_days: Mapped[int | None] = mapped_column()  # working days left when paused
     clock_stopped_on: Mapped[date | None] = mapped_column()
+    clock_unit: Mapped[str] = mapped_column(String(16), default="working", server_default="working")  # or "calendar"
+    # The one pending timer (see engine/definition.Timer): fired by `workflow tick` after this day.
+    timer_trigger: Mapped[str | None] = mapped_column(String(60))
+    timer_due_on: Mapped[date | None] = mapped_column(index=True)
+
+    # What the applicant told us at intake (process-defined fields; some sensitive), and, for
+    # requests from the public, how they follow it: a tracking code and a PIN (only its hash).
+    details: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    tracking_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    applicant_email: Mapped[str | None] = mapped_column(String(254))
+    applicant_language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     office: Mapped[Office] = relationship()
-    organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
     assignees: Mapped[list[User]] = relationship(secondary=request_assignees, order_by=User.id)
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

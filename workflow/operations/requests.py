@@ -1,4 +1,5 @@
 """Creating requests and adding documents to them."""
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from ..access import can_view
@@ -15,37 +16,106 @@ from ..processes import get_process
 from .audit import append_event
 
 
-def create_request(actor, *, process: str, title: str, external_ref: str | None = None,
-                   now=None) -> Request:
-    """A new request of `actor`'s organisation, in its process's initial state, numbered.
+INTAKE_ROLES = {"account": ("drafter",), "staff": ("officer", "head"), "public": ("public",)}
 
-    :raise NotPermitted: unless the actor is a drafter (applicants open requests)
+
+def create_request(actor, *, process: str, title: str | None = None, external_ref: str | None = None,
+                   details: dict | None = None, office=None, applicant_email: str | None = None,
+                   applicant_language: str = "id", now=None) -> Request:
+    """A new request in its process's initial state, numbered (gapless per office, process, year).
+
+    Who opens it depends on the process: an applicant organisation's drafter (for that
+    organisation), an officer registering a walk-in applicant, or the public form.
+    :raise NotPermitted: the actor may not open this kind of request
+    :raise InvalidInput: a missing title or an invalid intake field, naming each
     """
     definition = get_process(process)
-    if actor.role != "drafter":
-        raise NotPermitted("Hanya perancang pemrakarsa yang dapat membuat permohonan.")
-    title = (title or "").strip()
+    if actor.role not in INTAKE_ROLES[definition.intake]:
+        raise NotPermitted("Anda tidak dapat membuat permohonan jenis ini.")
+    details = validate_details(definition, details or {})
+    title = (title or "").strip() or (f"{definition.label}: {details['name']}" if details.get("name") else "")
     if not title:
         raise InvalidInput("Judul wajib diisi.", details={"title": ["Judul wajib diisi."]})
     reject_nul(title=title, external_ref=external_ref)
     now = now or utcnow()
-    organisation = db.session.get(Organisation, actor.organisation_id)
-    office = organisation.office
+    organisation = None
+    if actor.role == "drafter":
+        organisation = db.session.get(Organisation, actor.organisation_id)
+        office = organisation.office
+    elif office is None:
+        office = actor.office
     year = local_date(now, office.timezone).year
     seq = next_value(office.id, f"registration:{definition.name}", year)
     number = format_number(office.setting("number_formats", "registration"), seq=seq, year=year,
                            process=definition.number_code, office=office.code)
     request = Request(process=definition.name, number=number, title=title,
                       state=definition.initial, office_id=office.id,
-                      organisation_id=organisation.id, created_by_id=actor.id,
+                      organisation_id=organisation.id if organisation else None,
+                      created_by_id=actor.id, details=details,
+                      applicant_email=applicant_email, applicant_language=applicant_language,
                       external_ref=(external_ref or "").strip() or None,
                       created_at=now, updated_at=now)
     db.session.add(request)
     db.session.flush()
-    append_event(request, actor, "create", None, request.state, now=now,
-                 data={"number": number, "title": title, "external_ref": request.external_ref})
+    # the event names what was opened, never the personal details (the timeline is widely seen)
+    data = {"number": number, "title": title, "external_ref": request.external_ref}
+    if actor.id is None:
+        data["by"] = actor.role
+    append_event(request, actor, "create", None, request.state, now=now, data=data)
     db.session.flush()
     return request
+
+
+def validate_details(process, raw: dict) -> dict:
+    """The process's intake fields as clean values; InvalidInput naming every wrong one."""
+    if not isinstance(raw, dict):
+        raise InvalidInput(details={"details": ["Harus berupa objek."]})
+    errors, values = {}, {}
+    for name in raw:
+        if process.intake_field(name) is None:
+            errors[name] = ["Kolom tidak dikenal."]
+    for field in process.fields:
+        value = raw.get(field.name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, ""):
+            if field.required and field.kind != "bool":
+                errors[field.name] = ["Wajib diisi."]
+            elif field.kind == "bool":
+                values[field.name] = False
+            continue
+        try:
+            values[field.name] = _field_value(field, value)
+        except ValueError as exc:
+            errors[field.name] = [str(exc)]
+    if errors:
+        raise InvalidInput(details=errors)
+    return values
+
+
+def _field_value(field, value):
+    if field.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("1", "true", "y", "ya", "on", "yes"):
+            return True
+        if str(value).lower() in ("0", "false", "n", "tidak", "off", "no"):
+            return False
+        raise ValueError("Pilih ya atau tidak.")
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError("Harus berupa teks.")
+    if len(value) > field.max_length:
+        raise ValueError(f"Paling banyak {field.max_length} karakter.")
+    if field.kind == "choice" and value not in dict(field.choices):
+        raise ValueError("Pilih salah satu: " + ", ".join(dict(field.choices)) + ".")
+    if field.kind == "email":
+        try:
+            value = validate_email(value, check_deliverability=False, test_environment=True).normalized
+        except EmailNotValidError:
+            raise ValueError("Alamat email tidak valid.") from None
+    if field.name == "nik" and not (value.isdigit() and len(value) == 16):
+        raise ValueError("NIK terdiri atas 16 angka.")
+    return value
 
 
 def upload_document(request, actor, *, kind: str, filename: str, content: bytes,
@@ -62,7 +132,7 @@ def upload_document(request, actor, *, kind: str, filename: str, content: bytes,
     if definition is None:
         raise InvalidInput("Jenis dokumen tidak dikenal.", details={
             "kind": [f"Pilih salah satu: {', '.join(k.name for k in process.document_kinds)}."]})
-    side = "applicant" if actor.role == "drafter" else "staff"
+    side = "applicant" if actor.role in ("drafter", "public") else "staff"
     if definition.uploader != side or actor.role == "admin":
         raise NotPermitted("Anda tidak berwenang mengunggah jenis dokumen ini.")
     states = process.applicant_upload_states if side == "applicant" else process.staff_upload_states
@@ -73,7 +143,7 @@ def upload_document(request, actor, *, kind: str, filename: str, content: bytes,
     filename = clean_filename(filename)
     if not content:
         raise InvalidInput("Berkas kosong.", details={"file": ["Berkas kosong."]})
-    media_type = sniff(content)
+    media_type = sniff(content, images=definition.images)
 
     now = now or utcnow()
     sha256 = store.put(content)

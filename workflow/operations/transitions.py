@@ -81,24 +81,32 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
         event_data = {name: _jsonable(value) for name, value in ctx.data.items() if value is not None}
         for effect in transition.effects:
             effect(request, ctx, event_data)
-        shift = _apply_clock(transition.clock, request, ctx)
+        shift = _apply_clock(transition, request, ctx)
         if shift is not None:
             event_data["clock"] = shift.as_data()
+        if request.state != from_state or shift is not None or trigger == request.timer_trigger:
+            _arm_timer(request, ctx)
+        if actor.id is None:
+            event_data["by"] = actor.role  # the system, or the applicant with code and PIN
         request.updated_at = now
         event = append_event(request, actor, trigger, from_state, request.state, comment=comment,
                              data=event_data, now=now)
+        if transition.notify:
+            from .notifications import queue_transition_mail
+
+            queue_transition_mail(request, transition, comment)
     db.session.flush()
     return event
 
 
-def _apply_clock(effect: Clock | None, request, ctx: Context):
-    match effect:
-        case Clock.START:
-            if request.clock_started_on is not None:
+def _apply_clock(transition: Transition, request, ctx: Context):
+    match transition.clock:
+        case Clock.START | Clock.RESTART:
+            if transition.clock == Clock.START and request.clock_started_on is not None:
                 return None  # declared complete again after a return: the clock already runs
-            days = ctx.process.time_limit.days
-            days = request.office.setting("time_limits", ctx.process.name) or days
-            return clock.start_clock(request, ctx.calendar, ctx.today, days)
+            limit = transition.limit or ctx.process.time_limit
+            days = request.office.setting("time_limits", ctx.process.name) if not transition.limit else None
+            return clock.start_clock(request, ctx.calendar, ctx.today, days or limit.days, limit.unit.value)
         case Clock.PAUSE:
             return clock.pause_clock(request, ctx.calendar, ctx.today)
         case Clock.RESUME:
@@ -108,6 +116,23 @@ def _apply_clock(effect: Clock | None, request, ctx: Context):
         case Clock.STOP:
             return clock.stop_clock(request, ctx.today)
     return None
+
+
+def _arm_timer(request, ctx: Context) -> None:
+    """The pending timer after a state change or a clock shift: the first timed transition out of
+    the current state, due `days` after today (basis "entered") or after the SLA due date."""
+    request.timer_trigger = request.timer_due_on = None
+    for t in ctx.process.transitions_from(request.state):
+        if t.timer is None or t.trigger == ctx.trigger:
+            continue  # a timer that just fired does not re-arm itself
+        if t.timer.basis == "entered":
+            due = ctx.calendar.add_days(ctx.today, t.timer.days, t.timer.unit.value)
+        elif request.due_date and not request.clock_paused_on and not request.clock_stopped_on:
+            due = ctx.calendar.add_days(request.due_date, t.timer.days, t.timer.unit.value)
+        else:
+            continue
+        request.timer_trigger, request.timer_due_on = t.trigger, due
+        return
 
 
 def _validate_inputs(transition: Transition, comment: str | None, data: dict) -> dict:
@@ -145,6 +170,10 @@ def _parse(spec: Input, raw):
         if spec.minimum is not None and raw < spec.minimum or spec.maximum is not None and raw > spec.maximum:
             raise ValueError(f"{spec.label} harus antara {spec.minimum} dan {spec.maximum}.")
         return raw
+    if spec.kind == "text":
+        if not isinstance(raw, str) or not raw.strip() or "\x00" in raw or len(raw) > 500:
+            raise ValueError(f"{spec.label} harus berupa teks (paling banyak 500 karakter).")
+        return raw.strip()
     if spec.kind == "user_ids":
         if not isinstance(raw, list) or not all(
                 isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in raw):

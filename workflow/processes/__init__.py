@@ -2,9 +2,15 @@
 from ..engine.definition import Process
 from ..engine.errors import InvalidInput
 from ..engine.machine import build_machine
-from . import ranperda, ranperkada
+from . import (
+    human_rights_complaint, ip_facilitation, legal_aid, naturalisation, public_complaint, ranperda, ranperkada,
+)
 
-PROCESSES: dict[str, Process] = {p.name: p for p in (ranperda.PROCESS, ranperkada.PROCESS)}
+# Adding a process: write its module, then list it here (README: "Adding a process").
+PROCESSES: dict[str, Process] = {p.PROCESS.name: p.PROCESS for p in (
+    ranperda, ranperkada, legal_aid, ip_facilitation, human_rights_complaint, naturalisation,
+    public_complaint,
+)}
 MACHINES = {name: build_machine(process) for name, process in PROCESSES.items()}
 
 

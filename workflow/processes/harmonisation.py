@@ -10,15 +10,13 @@ A file may be returned for completion from the review too: the clock pauses unti
 """
 from sqlalchemy import func, select
 
-from ..engine.definition import (
-    N_, Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition, row_guard,
-)
+from ..engine.definition import N_, Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition
 from ..extensions import db
-from ..models import Document, Event, User
-
-APPLICANT = ("drafter",)
-STAFF = ("officer", "head")
-HEAD = ("head",)
+from ..models import Document, Event
+from .common import (
+    APPLICANT, ASSIGNEES, HEAD, STAFF, assignees_are_office_drafters, clock_has_started, count_completion_round,
+    required_documents_uploaded, set_assignees,
+)
 
 STATES = (
     State("draft", Phase.INTAKE, N_("Draf")),
@@ -49,37 +47,6 @@ DOCUMENT_KINDS = (
     DocumentKind("rancangan_perbaikan", N_("Rancangan hasil perbaikan"), "applicant"),
     DocumentKind("hasil_telaah", N_("Hasil telaah konsepsi"), "staff"),
 )
-
-
-# Guards: (request, context) -> None when satisfied, else the reason in Indonesian.
-
-def required_documents_uploaded(req, ctx):
-    present = set(db.session.scalars(
-        select(Document.kind).where(Document.request_id == req.id).distinct()
-    ))
-    missing = [
-        " atau ".join(ctx.process.document_kind(k).label for k in group)
-        for group in ctx.process.required_documents
-        if not present.intersection(group)
-    ]
-    return ("Dokumen wajib belum diunggah: " + "; ".join(missing) + ".") if missing else None
-
-
-def assignees_are_office_drafters(req, ctx):
-    ids = ctx.data["assignees"]
-    found = db.session.scalar(select(func.count()).select_from(User).where(
-        User.id.in_(ids), User.office_id == req.office_id, User.role.in_(STAFF), User.active.is_(True),
-    ))
-    if found != len(ids):
-        return "Perancang yang ditugaskan harus pegawai aktif kantor wilayah ini."
-    return None
-
-
-@row_guard
-def clock_has_started(req, ctx):
-    if req.clock_started_on is None or req.clock_stopped_on is not None:
-        return "Tenggat belum berjalan untuk permohonan ini."
-    return None
 
 
 def correction_deadline_in_future(req, ctx):
@@ -119,11 +86,6 @@ def final_minutes_agree(req, ctx):
 
 # Effects: (request, context, event_data) after the state moved.
 
-def count_completion_round(req, ctx, event_data):
-    req.completion_rounds += 1
-    event_data["completion_round"] = req.completion_rounds
-
-
 def issue_result_letter(req, ctx, event_data):
     """The result letter is issued (numbered, its content frozen) with the conclusion; its PDF is
     rendered after the commit."""
@@ -134,12 +96,6 @@ def issue_result_letter(req, ctx, event_data):
                                 .order_by(Minutes.revision.desc()).limit(1))
     letter = issue(req, minutes, ctx.actor, ctx.now)
     event_data["result_letter"] = {"id": letter.id, "number": letter.number}
-
-
-def set_assignees(req, ctx, event_data):
-    req.assignees = list(db.session.scalars(
-        select(User).where(User.id.in_(ctx.data["assignees"])).order_by(User.id)
-    ))
 
 
 # Set when the transition is fired from a meeting (see operations/meetings.py).
@@ -156,7 +112,7 @@ TRANSITIONS = (
     Transition("declare_complete", ("submitted",), "verified", STAFF, N_("Nyatakan lengkap"),
                clock=Clock.START),
     Transition("assign", ("verified", "in_analysis"), "in_analysis", HEAD, N_("Tugaskan perancang"),
-               inputs=(Input("assignees", "user_ids", N_("Perancang yang ditugaskan")),),
+               inputs=(ASSIGNEES,),
                guards=(assignees_are_office_drafters,), effects=(set_assignees,)),
     Transition("complete_analysis", ("in_analysis",), "analysed", STAFF, N_("Selesaikan telaah"),
                assignees_only=True),

@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
+from ..operations.personal_data import details_for
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import fire
 from ..processes import PROCESSES
@@ -86,10 +87,14 @@ def index():
 
 @bp.route("/baru", methods=["GET", "POST"])
 def new():
+    if current_user.role in ("officer", "head"):
+        # staff register walk-in applicants for the services that take them at the counter
+        return render_template("cases/new_staff.html",
+                               processes=[p for p in PROCESSES.values() if p.intake == "staff"])
     if current_user.role != "drafter":
         abort(403)
     form = NewRequestForm()
-    form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values()]
+    form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values() if p.intake == "account"]
     if form.validate_on_submit():
         req = create_request(current_user, process=form.process_type.data, title=form.title.data,
                              external_ref=form.external_ref.data)
@@ -98,7 +103,45 @@ def new():
                 number=req.number), "success")
         return redirect(url_for("cases.detail", request_id=req.id))
     return render_template("cases/new.html", form=form,
-                           processes=PROCESSES.values()), 422 if form.errors else 200
+                           processes=[p for p in PROCESSES.values() if p.intake == "account"]), \
+        422 if form.errors else 200
+
+
+@bp.route("/baru/<name>", methods=["GET", "POST"])
+def new_staff(name):
+    process = PROCESSES.get(name)
+    if process is None or process.intake != "staff":
+        abort(404)
+    if current_user.role not in ("officer", "head"):
+        abort(403)
+    errors = {}
+    if request.method == "POST":
+        if not validate_csrf_form():
+            abort(400)
+        details = {f.name: (bool(request.form.get(f.name)) if f.kind == "bool" else request.form.get(f.name, ""))
+                   for f in process.fields}
+        try:
+            req = create_request(current_user, process=name, details=details,
+                                 applicant_email=(request.form.get("email") or None))
+            db.session.commit()
+        except HarmoniError as error:
+            db.session.rollback()
+            errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
+        else:
+            flash(_("Permohonan %(number)s terdaftar. Unggah dokumennya.", number=req.number), "success")
+            return redirect(url_for("cases.detail", request_id=req.id))
+    return render_template("cases/new_fields.html", process=process, form=request.form,
+                           errors=errors), 422 if errors else 200
+
+
+def validate_csrf_form() -> bool:
+    from flask_wtf.csrf import ValidationError, validate_csrf
+
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
 
 
 def office_drafters():
@@ -135,7 +178,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     issued = db.session.scalars(select(IssuedDocument).where(IssuedDocument.request_id == req.id)
                                 .order_by(IssuedDocument.id)).all()
     return render_template(
-        "cases/detail.html", meetings=meetings, minutes=minutes, issued=issued, req=req, process=process, state=process.state(req.state),
+        "cases/detail.html", details=details_for(current_user, req, "page"), meetings=meetings, minutes=minutes, issued=issued, req=req, process=process, state=process.state(req.state),
         documents=documents, events=events, checklist=checklist, upload_form=upload_form,
         upload_kinds=upload_kinds, actions=actions, action_form=action_form or ActionForm(),
         failed_trigger=action_form.trigger.data if action_form else None,

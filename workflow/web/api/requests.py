@@ -16,6 +16,7 @@ from ...extensions import db
 from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
+from ...operations.personal_data import details_for
 from ...operations.requests import create_request, upload_document
 from ...operations.issued import render_pending
 from ...operations.transitions import fire
@@ -25,7 +26,7 @@ from .schemas import (
     DocumentOut, DocumentUpload, EventOut, RequestCreate, RequestOut, RequestPage,
     RequestQuery, TransitionIn,
 )
-from .serialize import document_json, event_json, request_json
+from .serialize import details_json, document_json, event_json, request_json
 
 class MultipartParser(FlaskParser):
     """A multipart body carries form fields and files together; OpenAPI 3 documents them as one
@@ -83,10 +84,10 @@ class Requests(MethodView):
     @blp.arguments(RequestCreate)
     @blp.response(201, RequestOut)
     def post(self, args):
-        """Open a request for the caller's organisation (drafters only). It starts as a draft
-        with a registration number."""
-        req = create_request(g.user, process=args["process"], title=args["title"],
-                             external_ref=args.get("external_ref"))
+        """Open a request: a drafter for their organisation (harmonisation), an officer for a
+        walk-in applicant (processes with staff intake, with `details`). Numbered at once."""
+        req = create_request(g.user, process=args["process"], title=args.get("title"),
+                             external_ref=args.get("external_ref"), details=args.get("details"))
         db.session.commit()
         return respond(req)
 
@@ -95,8 +96,13 @@ class Requests(MethodView):
 class RequestDetail(MethodView):
     @blp.response(200, RequestOut)
     def get(self, request_id):
-        """One request, with the triggers the caller may fire now."""
-        return respond(load_request(request_id))
+        """One request, with the triggers the caller may fire now, and its intake details:
+        sensitive ones only for heads and assigned staff (each such read is logged), otherwise
+        "[disembunyikan]"."""
+        req = load_request(request_id)
+        body = respond(req)
+        body["details"] = details_json(details_for(g.user, req, "api"))
+        return body
 
 
 @blp.route("/requests/<id:request_id>/transitions")

@@ -59,7 +59,8 @@ class RequestQuery(PageQuery):
 
 class RequestCreate(ma.Schema):
     process = Text(required=True)
-    title = Text(required=True, validate=ma.validate.Length(min=1, max=1000))
+    title = Text(validate=ma.validate.Length(min=1, max=1000))
+    details = ma.fields.Dict(metadata={"description": "The process's intake fields (GET /processes)"})
     external_ref = Text(
         validate=ma.validate.Length(max=120),
         metadata={"description": "E-Harmonisasi registration number"})
@@ -87,6 +88,8 @@ class RequestOut(ma.Schema):
     clock_paused = ma.fields.Boolean()
     working_days_left = ma.fields.Integer(allow_none=True)
     allowed_triggers = ma.fields.List(ma.fields.String())
+    tracking_code = ma.fields.String(allow_none=True)
+    details = ma.fields.Dict(metadata={"description": "Intake fields; sensitive ones redacted unless permitted"})
     created_at = ma.fields.String()
     updated_at = ma.fields.String()
 
@@ -173,6 +176,10 @@ class ProcessOut(ma.Schema):
     document_kinds = ma.fields.List(ma.fields.Dict())
     required_documents = ma.fields.List(ma.fields.List(ma.fields.String()))
     time_limit = ma.fields.Dict(allow_none=True)
+    intake = ma.fields.String()
+    fields = ma.fields.List(ma.fields.Dict())
+    variant_field = ma.fields.String(allow_none=True)
+    variant_documents = ma.fields.Dict()
 
 
 # --- meetings, minutes, issued documents -------------------------------------------------------

@@ -27,7 +27,12 @@ def request_json(req, user, calendar, today) -> dict:
         "working_days_left": working_days_left(req, calendar, today),
         "allowed_triggers": allowed_triggers(process, req, user),
         "created_at": iso(req.created_at), "updated_at": iso(req.updated_at),
+        "tracking_code": req.tracking_code,
     }
+
+
+def details_json(rows) -> dict:
+    return {field.name: value for field, value, _redacted in rows}
 
 
 def document_json(doc, latest: bool) -> dict:
@@ -57,12 +62,20 @@ def process_json(p) -> dict:
             "requires_comment": t.requires_comment, "assignees_only": t.assignees_only,
             "inputs": [{"name": i.name, "kind": i.kind, "label": i.label} for i in t.inputs],
             "clock": t.clock.value if t.clock else None,
+            "time_limit": ({"days": t.limit.days, "unit": t.limit.unit.value} if t.limit else None),
+            "timer": ({"days": t.timer.days, "unit": t.timer.unit.value, "basis": t.timer.basis}
+                      if t.timer else None),
         } for t in p.transitions],
-        "document_kinds": [{"name": k.name, "label": k.label, "uploader": k.uploader}
+        "document_kinds": [{"name": k.name, "label": k.label, "uploader": k.uploader, "images": k.images}
                            for k in p.document_kinds],
         "required_documents": [list(g) for g in p.required_documents],
         "time_limit": ({"days": p.time_limit.days, "unit": p.time_limit.unit.value}
                        if p.time_limit else None),
+        "intake": p.intake,
+        "fields": [{"name": f.name, "label": f.label, "kind": f.kind, "required": f.required,
+                    "sensitive": f.sensitive, "choices": [c for c, _ in f.choices]} for f in p.fields],
+        "variant_field": p.variant_field,
+        "variant_documents": {k: [list(g) for g in v] for k, v in p.variant_documents.items()},
     }
 
 

@@ -1,0 +1,30 @@
+"""Personal data protection (UU 27/2022): sensitive intake fields are shown only to heads and the
+staff assigned to the request; every read is logged; everyone else gets them redacted."""
+from ..access import can_read_sensitive
+from ..extensions import db
+from ..models import AccessLog
+from ..processes import PROCESSES
+
+REDACTED = "[disembunyikan]"
+
+
+def details_for(user, request, purpose: str) -> list[tuple]:
+    """(field, value, redacted) for each intake field the request has; logs a read of the
+    sensitive ones when this user may see them."""
+    process = PROCESSES[request.process]
+    allowed = can_read_sensitive(user, request)
+    rows, read = [], []
+    for field in process.fields:
+        if field.name not in (request.details or {}):
+            continue
+        value = request.details[field.name]
+        if field.sensitive and not allowed:
+            rows.append((field, REDACTED, True))
+            continue
+        if field.sensitive:
+            read.append(field.name)
+        rows.append((field, value, False))
+    if read:
+        db.session.add(AccessLog(request_id=request.id, user_id=user.id, fields=read, purpose=purpose))
+        db.session.commit()  # the log is written even when the page then fails to render
+    return rows

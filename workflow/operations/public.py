@@ -1,0 +1,63 @@
+"""Requests from the public: opened without an account through a form, followed with a tracking
+code and a PIN (only the PIN's hash is kept)."""
+import secrets
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..actors import PublicActor
+from ..engine.errors import NotPermitted
+from ..extensions import db
+from ..models import Office, Request
+from ..processes import get_process
+from .requests import create_request, upload_document
+from .transitions import fire
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+# compared against when a code is unknown, so that both answers take the same time
+_DUMMY_HASH = generate_password_hash("000000")
+
+
+def public_office(code: str | None) -> Office:
+    offices = db.session.scalars(select(Office).where(Office.code == code) if code else select(Office)).all()
+    if len(offices) != 1:
+        raise NotPermitted("Layanan publik belum dikonfigurasi untuk kantor ini.")
+    return offices[0]
+
+
+def new_tracking_code() -> str:
+    while True:
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = f"{raw[:4]}-{raw[4:]}"
+        if db.session.scalar(select(Request.id).where(Request.tracking_code == code)) is None:
+            return code
+
+
+def submit_public_request(process: str, *, details: dict, email: str | None, language: str,
+                          uploads: list[tuple[str, str, bytes]], store, max_bytes: int,
+                          office_code: str | None = None, now=None) -> tuple[Request, str, str]:
+    """Open, document and submit a request from the public form, all in one transaction.
+    Returns the request, its tracking code and its PIN (shown once, never stored in clear)."""
+    definition = get_process(process)
+    if definition.intake != "public":
+        raise NotPermitted("Layanan ini tidak menerima permohonan daring.")
+    office = public_office(office_code)
+    request = create_request(PublicActor(request_id=0), process=process, details=details, office=office,
+                             applicant_email=email, applicant_language=language, now=now)
+    code, pin = new_tracking_code(), f"{secrets.randbelow(10**6):06d}"
+    request.tracking_code, request.pin_hash = code, generate_password_hash(pin)
+    applicant = PublicActor(request_id=request.id)
+    for kind, filename, content in uploads:
+        upload_document(request, applicant, kind=kind, filename=filename, content=content,
+                        store=store, max_bytes=max_bytes, now=now)
+    fire(request, "submit", applicant, version=request.version, now=now)
+    return request, code, pin
+
+
+def find_tracked(code: str, pin: str) -> Request | None:
+    """The request with this code if the PIN matches; None otherwise, alike for a wrong PIN and
+    an unknown code (same work, same answer: the page never reveals whether a code exists)."""
+    code = (code or "").strip().upper()
+    request = db.session.scalar(select(Request).where(Request.tracking_code == code)) if code else None
+    ok = check_password_hash(request.pin_hash if request else _DUMMY_HASH, (pin or "").strip())
+    return request if request is not None and ok else None

@@ -1,0 +1,42 @@
+"""`workflow tick`: fire the timers that ran out (deemed withdrawn, overdue escalation) as the
+system. Safe from cron on several servers at once: each request is locked (PostgreSQL: FOR UPDATE
+SKIP LOCKED; SQLite: the write lock) and re-checked under the lock, so each expiry fires once."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..actors import SYSTEM
+from ..engine.errors import HarmoniError
+from ..extensions import db
+from ..models import Request
+from ..models.time import local_date, utcnow
+from .transitions import fire
+
+
+def tick(now=None) -> list[tuple[int, str]]:
+    """Fire every due timer once; return (request id, trigger) for each fired."""
+    now = now or utcnow()
+    # An office's local day is never more than one day ahead of UTC: a cheap first filter.
+    horizon = (now + timedelta(days=1)).date()
+    candidates = db.session.scalars(select(Request.id).where(
+        Request.timer_due_on.is_not(None), Request.timer_due_on < horizon).order_by(Request.id)).all()
+    db.session.rollback()
+    fired = []
+    for request_id in candidates:
+        request = db.session.scalar(
+            select(Request).where(Request.id == request_id)
+            .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+        today = local_date(now, request.office.timezone) if request else None
+        if request is None or request.timer_due_on is None or request.timer_due_on >= today:
+            db.session.rollback()  # taken by another server, already fired, or not due yet
+            continue
+        trigger = request.timer_trigger
+        try:
+            fire(request, trigger, SYSTEM, version=request.version, now=now)
+            db.session.commit()
+            fired.append((request_id, trigger))
+        except HarmoniError as error:  # e.g. a guard: log it and go on with the others
+            db.session.rollback()
+            current_app.logger.warning("timer %s on request %s not fired: %s", trigger, request_id, error)
+    return fired

@@ -1,0 +1,132 @@
+"""The public side: a form per public service (no account), and the tracking page, where a code
+and PIN show the phase, the step, the due date and what to do next, and nothing else."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ..actors import PublicActor
+from ..documents.store import DocumentStore
+from ..engine.errors import HarmoniError, StaleVersion
+from ..extensions import db, limiter
+from ..models import Request
+from ..operations.public import find_tracked, submit_public_request
+from ..operations.requests import upload_document
+from ..operations.transitions import fire
+from ..processes import PROCESSES
+from .cases import engine_messages
+
+bp = Blueprint("services", __name__)
+HONEYPOT = "website"  # a field people never see and bots fill in
+
+
+def public_processes():
+    return [p for p in PROCESSES.values() if p.intake == "public"]
+
+
+@bp.get("/layanan/")
+def index():
+    return render_template("services/index.html", processes=public_processes())
+
+
+@bp.route("/layanan/<name>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])  # per address: enough for a family, not for a bot
+def intake(name):
+    process = PROCESSES.get(name)
+    if process is None or process.intake != "public":
+        abort(404)
+    errors, form = {}, request.form
+    if request.method == "POST":
+        if form.get(HONEYPOT):
+            abort(400)  # a bot: refuse quietly, store nothing
+        details = {f.name: (bool(form.get(f.name)) if f.kind == "bool" else form.get(f.name, ""))
+                   for f in process.fields}
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        uploads = [(k.name, f.filename, f.stream.read(limit + 1))
+                   for k in process.document_kinds if k.uploader == "applicant"
+                   for f in request.files.getlist(k.name) if f and f.filename]
+        language = form.get("language") if form.get("language") in ("id", "en") else "id"
+        try:
+            req, code, pin = submit_public_request(
+                name, details=details, email=(form.get("email") or "").strip() or None, language=language,
+                uploads=uploads, store=DocumentStore(current_app.config["DOCUMENT_STORE"]), max_bytes=limit,
+                office_code=current_app.config.get("PUBLIC_OFFICE"))
+            db.session.commit()
+        except HarmoniError as error:
+            db.session.rollback()
+            if isinstance(error.details, dict):
+                errors = error.details
+            else:
+                errors = {"_": engine_messages(error)}
+                if error.status in (413, 415):
+                    errors = {"_": [error.message]}
+        else:
+            return render_template("services/submitted.html", process=process, number=req.number,
+                                   code=code, pin=pin)
+    return render_template("services/intake.html", process=process, form=form, errors=errors,
+                           honeypot=HONEYPOT), 422 if errors else 200
+
+
+def tracked_request():
+    request_id = session.get("track")
+    return db.session.get(Request, request_id) if request_id else None
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])  # codes cannot be guessed by trying
+def track():
+    if request.method == "POST":
+        found = find_tracked(request.form.get("code", ""), request.form.get("pin", ""))
+        if found is None:
+            # the same answer for a wrong PIN and an unknown code: nothing to learn from it
+            session.pop("track", None)
+            return render_template("services/track.html", failed=True), 200
+        session["track"] = found.id
+        return redirect(url_for("services.track"))
+    req = tracked_request()
+    if req is None:
+        return render_template("services/track.html", failed=False)
+    process = PROCESSES[req.process]
+    state = process.state(req.state)
+    actions = [t for t in process.transitions_from(req.state) if "public" in t.roles]
+    kinds = [k for k in process.document_kinds if k.uploader == "applicant"] \
+        if req.state in process.applicant_upload_states else []
+    return render_template("services/status.html", req=req, process=process, state=state,
+                           actions=actions, kinds=kinds)
+
+
+@bp.post("/track/keluar")
+def track_logout():
+    session.pop("track", None)
+    return redirect(url_for("services.track"))
+
+
+@bp.post("/track/aksi")
+def track_act():
+    req = tracked_request()
+    if req is None:
+        return redirect(url_for("services.track"))
+    applicant = PublicActor(request_id=req.id)
+    try:
+        if request.files:
+            limit = current_app.config["MAX_UPLOAD_BYTES"]
+            for kind, upload in request.files.items(multi=True):
+                if upload and upload.filename:
+                    upload_document(req, applicant, kind=kind, filename=upload.filename,
+                                    content=upload.stream.read(limit + 1),
+                                    store=DocumentStore(current_app.config["DOCUMENT_STORE"]), max_bytes=limit)
+        trigger = request.form.get("trigger")
+        if trigger:
+            fire(req, trigger, applicant, version=int(request.form.get("version") or 0),
+                 comment=request.form.get("comment"))
+        db.session.commit()
+        flash(_("Terima kasih. Permohonan Anda telah diperbarui."), "success")
+    except StaleVersion:
+        db.session.rollback()
+        flash(_("Permohonan Anda baru saja diperbarui. Periksa keadaannya sekarang."), "warning")
+    except HarmoniError as error:
+        db.session.rollback()
+        if error.status == 404:
+            abort(404)
+        for message in engine_messages(error):
+            flash(message, "danger")
+    return redirect(url_for("services.track"))
+
