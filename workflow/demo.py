@@ -102,3 +102,24 @@ def _demo_requests(users) -> None:
             if "assignees" in data:
                 data = {"assignees": [users[e].id for e in data["assignees"]]}
             fire(request, trigger, users[actor], version=request.version, comment=comment, data=data)
+    _demo_services(users, store)
+
+
+def _demo_services(users, store) -> None:
+    """A legal-aid request from the public, and a naturalisation registered at the counter."""
+    from .operations.public import submit_public_request
+    from .operations.requests import create_request, upload_document
+
+    submit_public_request("legal_aid", details={
+        "name": "Maria Nenobais", "nik": "5371014107850001", "address": "Jl. Timor Raya, Oesapa, Kota Kupang",
+        "phone": "081234567890", "problem": "Sengketa warisan tanah keluarga.", "case_type": "perdata"},
+        email="maria.nenobais@contoh.test", language="id",
+        uploads=[("ktp", "ktp.pdf", DEMO_PDF), ("sktm", "sktm.pdf", DEMO_PDF)], store=store,
+        max_bytes=len(DEMO_PDF))
+    officer = users["perancang2@harmoni.test"]
+    request = create_request(officer, process="naturalisation", details={
+        "name": "John Smith", "nationality": "Australia", "passport": "PA1234567",
+        "address": "Jl. El Tari, Kota Kupang"})
+    for kind in ("application", "passport_copy", "civil_records"):
+        upload_document(request, officer, kind=kind, filename=f"{kind}.pdf", content=DEMO_PDF, store=store,
+                        max_bytes=len(DEMO_PDF))
