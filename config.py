@@ -13,6 +13,15 @@ class Config:
     DOCUMENT_STORE = os.environ.get("HARMONI_DOCUMENT_STORE")
     # The public address printed on issued documents for verification (QR code).
     PUBLIC_BASE_URL = os.environ.get("HARMONI_PUBLIC_URL", "http://127.0.0.1:5000")
+    # Outgoing mail (the outbox is delivered by `flask --app wsgi notifications send`).
+    MAIL_SERVER = os.environ.get("HARMONI_MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("HARMONI_MAIL_PORT", 25))
+    MAIL_USE_TLS = os.environ.get("HARMONI_MAIL_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("HARMONI_MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("HARMONI_MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("HARMONI_MAIL_SENDER", "Harmoni <noreply@harmoni.test>")
+    # The office that receives requests from the public (its code, e.g. "NTT"); the only one if unset.
+    PUBLIC_OFFICE = os.environ.get("HARMONI_PUBLIC_OFFICE")
     MAX_UPLOAD_BYTES = int(os.environ.get("HARMONI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     # The whole HTTP body may carry a little more than the file (form fields, boundaries).
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024
