@@ -126,7 +126,7 @@ class Field:
     max_length: int = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per process: identity is equality (and hashable)
 class Process:
     name: str
     label: str
