@@ -171,6 +171,10 @@ class Process:
         assert self.intake in ("account", "public", "staff")
         by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}
         object.__setattr__(self, "_by_state", by_state)
+        # (state, role) -> transitions that role may fire there: pages ask this for every row
+        roles = {r for t in self.transitions for r in t.roles}
+        object.__setattr__(self, "_by_state_role", {
+            (name, role): tuple(t for t in by_state[name] if role in t.roles) for name in names for role in roles})
 
     def state(self, name: str) -> State:
         return next(s for s in self.states if s.name == name)
@@ -180,6 +184,9 @@ class Process:
 
     def transitions_from(self, state: str) -> tuple[Transition, ...]:
         return self._by_state.get(state, ())
+
+    def transitions_for(self, state: str, role: str) -> tuple[Transition, ...]:
+        return self._by_state_role.get((state, role), ())
 
     def document_kind(self, name: str) -> DocumentKind | None:
         return next((k for k in self.document_kinds if k.name == name), None)

@@ -54,6 +54,6 @@ def may_fire(actor, request, transition: Transition) -> bool:
 def allowed_triggers(process: Process, request, actor) -> list[str]:
     """Triggers this actor may fire in the request's current state. Of the guards, only the
     row guards run here (no queries): others may still refuse with their reasons."""
-    return [t.trigger for t in process.transitions_from(request.state)
+    return [t.trigger for t in process.transitions_for(request.state, actor.role)
             if may_fire(actor, request, t)
             and all(g(request, None) is None for g in t.guards if getattr(g, "row_only", False))]
