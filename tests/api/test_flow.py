@@ -9,7 +9,7 @@ def test_ranperda_from_draft_to_harmonis(api):
     req = drafter.create("ranperda", external_ref="EH-2026-0001")
     assert req["state"] == "draft" and req["phase"] == "intake" and req["version"] == 1
     assert req["number"].startswith("0001/RANPERDA/NTT/")
-    assert req["allowed_triggers"] == ["submit", "withdraw"]
+    assert req["allowed_triggers"] == ["submit"]  # a draft is withdrawn by not submitting it
     assert req["due_date"] is None and req["clock_paused"] is False
 
     # submission is refused while a required document is missing, naming it
@@ -68,7 +68,7 @@ def test_harmonis_with_notes_closes_once_correction_accepted(api):
         force_state(req["id"], "meeting_held")
         from ..helpers import final_minutes
         final_minutes(req["id"], "harmonis_with_notes")
-    deadline = (date.today() + timedelta(days=14)).isoformat()
+    deadline = (date.today() + timedelta(days=30)).isoformat()  # as in the final minutes
     r = head.fire(req["id"], "conclude_with_notes", correction_deadline=deadline)
     assert r.status_code == 422 and "comment" in r.get_json()["error"]["details"]
     req = head.ok(head.fire(req["id"], "conclude_with_notes", comment="Perbaiki Pasal 5 ayat (2)",

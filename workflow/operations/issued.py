@@ -20,8 +20,6 @@ CONCLUSION_LABELS = {"harmonis": N_("Harmonis"), "harmonis_with_notes": N_("Harm
 ASPECT_LABELS = (("prosedural", "Prosedural"), ("substansi", "Substansi"),
                  ("teknik_penyusunan", "Teknik Penyusunan"))
 SIDE_LABELS = {"office": "Kantor Wilayah Kementerian Hukum", "applicant": "Pemrakarsa", "dprd": "DPRD"}
-# The regulation a Ranperkada becomes, by the kind of organisation that proposes it.
-KEPALA_DAERAH = {"province": "GUBERNUR", "regency": "BUPATI", "city": "WALI KOTA", "dprd": "DAERAH"}
 ADDRESSEE = {"province": ("Gubernur", "Provinsi "), "regency": ("Bupati", "Kabupaten "),
              "city": ("Wali Kota", "Kota ")}
 
@@ -40,13 +38,26 @@ def new_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-def draft_title(req: Request) -> str:
-    """The draft's full name, e.g. RANCANGAN PERATURAN DAERAH KOTA KUPANG TENTANG PENGELOLAAN SAMPAH."""
+KEPALA_DAERAH_NAME = {"province": "Gubernur", "regency": "Bupati", "city": "Wali Kota", "dprd": "Daerah"}
+
+
+def draft_name(req: Request) -> str:
+    """The draft's full name, e.g. "Rancangan Peraturan Wali Kota Kupang tentang Tarif Parkir":
+    the title as the applicant wrote it when it is complete, else built from the process and region."""
     title = req.title.strip()
     if " tentang " in title.lower():
-        return title.upper()
-    kind = "DAERAH" if req.process == "ranperda" else KEPALA_DAERAH[req.organisation.kind]
-    return f"RANCANGAN PERATURAN {kind} {req.organisation.region.upper()} TENTANG {title.upper()}"
+        return title
+    org = req.organisation
+    if req.process == "ranperda":
+        return f"Rancangan Peraturan Daerah {org.region} tentang {title}"
+    # Peraturan Wali Kota Kupang, Peraturan Bupati Sikka: the head's title already says which kind
+    region = org.region.removeprefix(ADDRESSEE.get(org.kind, ("", ""))[1])
+    return f"Rancangan Peraturan {KEPALA_DAERAH_NAME[org.kind]} {region} tentang {title}"
+
+
+def draft_title(req: Request) -> str:
+    """The same, in capitals, as the heading of official documents."""
+    return draft_name(req).upper()
 
 
 def _office(office) -> dict:
@@ -118,7 +129,7 @@ def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime) ->
 
 
 def _request(req) -> dict:
-    return {"number": req.number, "title": draft_title(req).title().replace(" Tentang ", " tentang "),
+    return {"number": req.number, "title": draft_name(req),
             "organisation": req.organisation.name, "region": req.organisation.region,
             "external_ref": req.external_ref}
 

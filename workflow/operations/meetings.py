@@ -67,6 +67,9 @@ def schedule_meeting(actor, *, request_ids: list[int], title: str, starts_at_loc
         if req is None or not can_view(actor, req):
             raise NotFound(f"Permohonan {rid} tidak ditemukan.")
         requests.append(req)
+    if len({r.organisation_id for r in requests}) > 1:
+        # an applicant sees the meetings of their requests, and so everything a meeting covers
+        raise InvalidInput(details={"request_ids": ["Satu rapat membahas rancangan dari satu pemrakarsa."]})
     now = now or utcnow()
     office = actor.office
     meeting = Meeting(office_id=office.id, title=title.strip(), starts_at=to_utc(starts_at_local, office.timezone),

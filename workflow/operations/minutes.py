@@ -45,7 +45,7 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
     chair = meeting.chair
     signatories = [{"name": chair.name, "position": chair.position or "Kepala Kantor Wilayah", "side": "office"}]
     signatories += [{"name": p.name, "position": p.position, "side": p.side}
-                    for p in meeting.participants if p.side != "office"][:1]
+                    for p in meeting.participants if p.side != "office" and p.attended is not False][:1]
     minutes = Minutes(request_id=req.id, meeting_id=meeting.id, revision=1, status="draft",
                       signatories=signatories, created_by_id=actor.id,
                       legal_basis=req.office.setting("legal_basis"))

@@ -5,7 +5,7 @@ review:     verified (declared complete: the clock starts) -> in_analysis (draft
             -> analysed
 meeting:    meeting_scheduled -> meeting_held
 conclusion: harmonis | harmonis_with_notes -> correction_submitted -> harmonis | not_harmonis
-            | withdrawn (by the applicant, any time before a conclusion)
+            | withdrawn (by the applicant, once submitted, any time before a conclusion)
 A file may be returned for completion from the review too: the clock pauses until resubmission.
 """
 from sqlalchemy import func, select
@@ -34,6 +34,9 @@ STATES = (
     State("withdrawn", Phase.CONCLUSION, N_("Ditarik oleh pemrakarsa"), final=True),
 )
 BEFORE_CONCLUSION = tuple(s.name for s in STATES if s.phase != Phase.CONCLUSION)
+# A draft is withdrawn by not submitting it: `withdrawn` is not private, and an unsubmitted draft
+# is nobody else's business.
+WITHDRAWABLE = tuple(s for s in BEFORE_CONCLUSION if s != "draft")
 CLOCK_STATES = ("submitted", "returned", "verified", "in_analysis", "analysed",
                 "meeting_scheduled", "meeting_held")
 
@@ -81,6 +84,9 @@ def final_minutes_agree(req, ctx):
         return "Berita acara rapat belum difinalkan."
     if minutes.conclusion != CONCLUSION_OF[ctx.trigger]:
         return "Kesimpulan pada berita acara berbeda dengan tindakan ini."
+    if "correction_deadline" in ctx.data and ctx.data["correction_deadline"] != minutes.correction_deadline:
+        # the result letter states the minutes' deadline: the audit trail must not state another
+        return "Batas waktu perbaikan berbeda dengan berita acara."
     return None
 
 
@@ -140,7 +146,7 @@ TRANSITIONS = (
     Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, N_("Terima perbaikan")),
     Transition("reject_correction", ("correction_submitted",), "harmonis_with_notes", STAFF,
                N_("Tolak perbaikan"), requires_comment=True),
-    Transition("withdraw", BEFORE_CONCLUSION, "withdrawn", APPLICANT, N_("Tarik permohonan"),
+    Transition("withdraw", WITHDRAWABLE, "withdrawn", APPLICANT, N_("Tarik permohonan"),
                requires_comment=True, clock=Clock.STOP),
     Transition("extend_deadline", CLOCK_STATES, None, HEAD, N_("Perpanjang tenggat"),
                requires_comment=True, guards=(clock_has_started,), clock=Clock.EXTEND,

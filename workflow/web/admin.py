@@ -1,4 +1,6 @@
 """Administration (admins): users and roles, organisations, holiday overrides, office settings."""
+import string
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +16,7 @@ from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, setting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
+NUMBER_FIELDS = {"seq", "year", "process", "office"}  # what format_number() passes
 ROLE_LABELS = {"drafter": N_("Perancang pemrakarsa"), "officer": N_("Perancang kanwil"),
                "head": N_("Pimpinan"), "admin": N_("Admin")}
 KIND_LABELS = {"province": N_("Provinsi"), "regency": N_("Kabupaten"), "city": N_("Kota"), "dprd": N_("DPRD")}
@@ -169,8 +172,14 @@ def settings():
     if form.validate_on_submit():
         template = form.registration_format.data.strip()
         try:
-            template.format(seq=1, year=2026, process="RANPERDA", office="NTT")
-        except (KeyError, IndexError, ValueError):
+            # the four names as such: "{seq.x}" or "{seq[0]}" would reach into Python objects
+            names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+            if not names <= NUMBER_FIELDS:
+                raise KeyError(names - NUMBER_FIELDS)
+            sample = template.format(seq=1, year=2026, process="RANPERDA", office="NTT")
+            if len(sample) > 60:  # requests.number holds 80 characters: room for the counter to grow
+                raise ValueError(sample)
+        except (KeyError, IndexError, ValueError, TypeError):
             form.registration_format.errors.append(
                 _("Format tidak valid. Gunakan {seq:04d}, {process}, {office}, dan {year}."))
         if "{seq" not in template:

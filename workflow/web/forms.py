@@ -8,9 +8,41 @@ from wtforms import (
     BooleanField, DateField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
 REQUIRED = _l("Wajib diisi.")
+
+
+class _WTFormsIndonesian:
+    """WTForms ships no Indonesian catalogue: its built-in messages that can reach a page, in
+    Indonesian (and back in English for English users, through our own catalogue)."""
+
+    MESSAGES = {
+        "Not a valid integer value.": _l("Harus berupa bilangan bulat."),
+        "Not a valid date value.": _l("Harus berupa tanggal yang valid."),
+        "Not a valid choice.": _l("Pilihan tidak valid."),
+        "This field is required.": _l("Wajib diisi."),
+        "Invalid input.": _l("Masukan tidak valid."),
+        "Invalid Choice: could not coerce.": _l("Pilihan tidak valid."),
+        "One or more data inputs not valid.": _l("Salah satu pilihan tidak valid."),
+    }
+
+    def gettext(self, string):
+        return str(self.MESSAGES.get(string, string))
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+class Form(FlaskForm):
+    """Every form here: Flask-WTF's (CSRF), with WTForms' messages in Indonesian."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _WTFormsIndonesian()
+# WTForms has no Indonesian catalogue: its built-in messages that can reach a page are given here.
+BETWEEN = _l("Harus antara %(min)s dan %(max)s.")
 
 
 def valid_email(form, field):
@@ -21,12 +53,12 @@ def valid_email(form, field):
         raise ValidationError(_l("Alamat email tidak valid.")) from None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED)])
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(REQUIRED)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired(REQUIRED)])
     new = PasswordField(_l("Kata sandi baru"), validators=[
         DataRequired(REQUIRED), Length(min=10, message=_l("Paling sedikit 10 karakter."))])
@@ -34,7 +66,7 @@ class PasswordForm(FlaskForm):
         DataRequired(REQUIRED), EqualTo("new", message=_l("Kedua kata sandi tidak sama."))])
 
 
-class NewRequestForm(FlaskForm):
+class NewRequestForm(Form):
     # not "process": that would hide Form.process()
     process_type = SelectField(_l("Jenis permohonan"), validators=[DataRequired(REQUIRED)])
     title = TextAreaField(_l("Judul rancangan"), validators=[
@@ -43,12 +75,12 @@ class NewRequestForm(FlaskForm):
         Optional(), Length(max=120, message=_l("Paling banyak 120 karakter."))])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     kind = SelectField(_l("Jenis dokumen"), validators=[DataRequired(REQUIRED)])
     file = FileField(_l("Berkas (PDF, DOCX, atau ODT)"), validators=[FileRequired(_l("Pilih berkas."))])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """One engine trigger; the inputs a transition needs are optional here and checked by fire()."""
 
     trigger = HiddenField(validators=[DataRequired()])
@@ -57,10 +89,10 @@ class ActionForm(FlaskForm):
     assignees = SelectMultipleField(_l("Perancang yang ditugaskan"), coerce=int, validate_choice=False)
     meeting_date = DateField(_l("Tanggal rapat"), validators=[Optional()])
     correction_deadline = DateField(_l("Batas waktu perbaikan"), validators=[Optional()])
-    days = IntegerField(_l("Tambahan hari kerja"), validators=[Optional(), NumberRange(min=1, max=30)])
+    days = IntegerField(_l("Tambahan hari kerja"), validators=[Optional(), NumberRange(min=1, max=30, message=BETWEEN)])
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
@@ -74,7 +106,7 @@ class FilterForm(FlaskForm):
     mine = BooleanField(_l("Ditugaskan kepada saya"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), valid_email])
     name = StringField(_l("Nama"), validators=[DataRequired(REQUIRED), Length(max=200)])
     position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)])
@@ -85,24 +117,25 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Aktif"), default=True)
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Nama"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Jenis"), validators=[DataRequired(REQUIRED)])
     region = StringField(_l("Wilayah"), validators=[DataRequired(REQUIRED), Length(max=120)])
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     day = DateField(_l("Tanggal"), validators=[DataRequired(REQUIRED)])
     working = SelectField(_l("Jenis"), choices=[
-        ("0", _l("Kantor tutup (hari libur tambahan)")), ("1", _l("Kantor bekerja (hari libur dibatalkan)"))])
+        SelectChoice("0", _l("Kantor tutup (hari libur tambahan)")),
+        SelectChoice("1", _l("Kantor bekerja (hari libur dibatalkan)"))])
     reason = StringField(_l("Alasan"), validators=[DataRequired(REQUIRED), Length(max=255)])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """An empty form: just the CSRF token, for buttons that delete."""
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(_l("Nama kantor"), validators=[DataRequired(REQUIRED), Length(max=200)])
     letterhead = TextAreaField(_l("Kop surat (satu baris per baris)"), validators=[Optional()])
     registration_format = StringField(_l("Format nomor registrasi"), validators=[DataRequired(REQUIRED)])
@@ -116,5 +149,5 @@ def settings_form(processes, **kwargs) -> SettingsForm:
 
     for process in processes:
         setattr(Form, f"limit_{process.name}", IntegerField(
-            process.label, validators=[DataRequired(REQUIRED), NumberRange(min=1, max=60)]))
+            process.label, validators=[DataRequired(REQUIRED), NumberRange(min=1, max=60, message=BETWEEN)]))
     return Form(**kwargs)

@@ -44,13 +44,17 @@ def local(moment: datetime, timezone: str) -> datetime:
 @bp.get("/rapat/")
 def calendar():
     month = request.args.get("bulan", "")
+    tz = current_user.office.timezone
+    this_month = datetime.now(ZoneInfo(tz)).date().replace(day=1)
     try:
-        first = datetime.strptime(month, "%Y-%m").date() if month else date.today().replace(day=1)
+        first = datetime.strptime(month, "%Y-%m").date() if month else this_month
     except ValueError:
-        first = date.today().replace(day=1)
+        first = this_month
     nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     prev = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-    stmt = select(Meeting).where(Meeting.starts_at >= first, Meeting.starts_at < nxt).order_by(Meeting.starts_at)
+    # the office's month, as the stored naive UTC: 07:30 WITA on the 1st is 23:30 UTC the day before
+    start, end = (ops.to_utc(datetime.combine(d, datetime.min.time()), tz) for d in (first, nxt))
+    stmt = select(Meeting).where(Meeting.starts_at >= start, Meeting.starts_at < end).order_by(Meeting.starts_at)
     if current_user.role == "drafter":
         stmt = stmt.where(Meeting.id.in_(select(meeting_requests.c.meeting_id).join(
             Request, and_(Request.id == meeting_requests.c.request_id,
@@ -58,7 +62,6 @@ def calendar():
     else:
         stmt = stmt.where(Meeting.office_id == current_user.office_id)
     meetings = db.session.scalars(stmt).all()
-    tz = current_user.office.timezone
     return render_template("meetings/calendar.html", meetings=[(m, local(m.starts_at, tz)) for m in meetings],
                            first=first, prev=prev, nxt=nxt)
 
@@ -318,9 +321,8 @@ def revise(minutes_id):
 @bp.get("/dokumen-resmi/<id:issued_id>.pdf")
 def issued_pdf(issued_id):
     issued = db.session.get(IssuedDocument, issued_id)
-    if issued is None:
+    if issued is None or not can_view(current_user, issued.request):  # hidden answers like missing
         raise NotFound(_("Dokumen tidak ditemukan."))
-    load_request(issued.request_id)  # the same visibility as its request
     content = render_issued(issued)
     db.session.commit()
     return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,

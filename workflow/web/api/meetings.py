@@ -33,9 +33,12 @@ def respond(meeting) -> dict:
 def load_minutes(minutes_id: int, *, for_update=False) -> Minutes:
     stmt = select(Minutes).where(Minutes.id == minutes_id).execution_options(populate_existing=True)
     minutes = db.session.scalar(stmt.with_for_update() if for_update else stmt)
-    if minutes is None:
-        raise NotFound("Berita acara tidak ditemukan.")
-    load_request(minutes.request_id)  # the same visibility as its request
+    try:
+        if minutes is None:
+            raise NotFound()
+        load_request(minutes.request_id)  # the same visibility as its request
+    except NotFound:
+        raise NotFound("Berita acara tidak ditemukan.") from None  # hidden answers like missing
     return minutes
 
 
@@ -221,9 +224,12 @@ class IssuedPdf(MethodView):
     def get(self, issued_id):
         """The PDF, exactly as issued (rendered once, then always the stored bytes)."""
         issued = db.session.get(IssuedDocument, issued_id)
-        if issued is None:
-            raise NotFound("Dokumen tidak ditemukan.")
-        load_request(issued.request_id)
+        try:
+            if issued is None:
+                raise NotFound()
+            load_request(issued.request_id)
+        except NotFound:
+            raise NotFound("Dokumen tidak ditemukan.") from None  # hidden answers like missing
         content = render_issued(issued)
         db.session.commit()
         return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
