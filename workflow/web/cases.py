@@ -177,8 +177,13 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
                                  .order_by(Minutes.revision)).all()
     issued = db.session.scalars(select(IssuedDocument).where(IssuedDocument.request_id == req.id)
                                 .order_by(IssuedDocument.id)).all()
+    final = next((m for m in reversed(minutes) if m.status == "final"), None)
+    # the conclusion must state the final minutes' correction deadline: offer it
+    prefill = {"correction_deadline": final.correction_deadline.isoformat()
+               if final and final.correction_deadline else ""}
     return render_template(
-        "cases/detail.html", details=details_for(current_user, req, "page"), meetings=meetings, minutes=minutes, issued=issued, req=req, process=process, state=process.state(req.state),
+        "cases/detail.html", details=details_for(current_user, req, "page"), meetings=meetings,
+        prefill=prefill, minutes=minutes, issued=issued, req=req, process=process, state=process.state(req.state),
         documents=documents, events=events, checklist=checklist, upload_form=upload_form,
         upload_kinds=upload_kinds, actions=actions, action_form=action_form or ActionForm(),
         failed_trigger=action_form.trigger.data if action_form else None,
