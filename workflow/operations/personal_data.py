@@ -1,6 +1,7 @@
 """Personal data protection (UU 27/2022): sensitive intake fields are shown only to heads and the
 staff assigned to the request; every read is logged; everyone else gets them redacted."""
 from ..access import can_read_sensitive
+from ..engine.errors import NotPermitted
 from ..extensions import db
 from ..models import AccessLog
 from ..processes import PROCESSES
@@ -28,3 +29,22 @@ def details_for(user, request, purpose: str) -> list[tuple]:
         db.session.add(AccessLog(request_id=request.id, user_id=user.id, fields=read, purpose=purpose))
         db.session.commit()  # the log is written even when the page then fails to render
     return rows
+
+
+def check_document_read(user, request, document) -> None:
+    """Documents an applicant gives to a process that holds personal data (identity cards, case
+    files) follow the same rule as its sensitive fields: heads and assigned staff only, logged.
+
+    :raise NotPermitted: for anyone else on the office's side
+    """
+    process = PROCESSES[request.process]
+    kind = process.document_kind(document.kind)
+    if not process.sensitive_fields or kind is None or kind.uploader != "applicant":
+        return
+    if user.role in ("drafter", "public"):
+        return  # the applicant's own documents (visibility already checked)
+    if not can_read_sensitive(user, request):
+        raise NotPermitted("Dokumen ini memuat data pribadi: hanya untuk pimpinan dan petugas yang ditugaskan.")
+    db.session.add(AccessLog(request_id=request.id, user_id=user.id, fields=[f"document:{document.kind}"],
+                             purpose="download"))
+    db.session.commit()

@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
-from ..operations.personal_data import details_for
+from ..operations.personal_data import check_document_read, details_for
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import fire
 from ..processes import PROCESSES
@@ -272,6 +272,7 @@ def download(request_id, document_id):
     doc = db.session.get(Document, document_id)
     if doc is None or doc.request_id != req.id:
         raise NotFound(_("Dokumen tidak ditemukan."))
+    check_document_read(current_user, req, doc)
     content = DocumentStore(current_app.config["DOCUMENT_STORE"]).get(doc.sha256)
     return send_file(io.BytesIO(content), mimetype=doc.media_type, as_attachment=True,
                      download_name=doc.filename)

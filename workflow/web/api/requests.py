@@ -16,7 +16,7 @@ from ...extensions import db
 from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
-from ...operations.personal_data import details_for
+from ...operations.personal_data import check_document_read, details_for
 from ...operations.requests import create_request, upload_document
 from ...operations.issued import render_pending
 from ...operations.transitions import fire
@@ -169,5 +169,6 @@ class DocumentContent(MethodView):
         doc = db.session.get(Document, document_id)
         if doc is None or doc.request_id != req.id:
             raise NotFound("Dokumen tidak ditemukan.")
+        check_document_read(g.user, req, doc)
         return send_file(io.BytesIO(store().get(doc.sha256)), mimetype=doc.media_type,
                          as_attachment=True, download_name=doc.filename)
