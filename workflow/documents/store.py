@@ -27,5 +27,9 @@ class DocumentStore:
             os.replace(tmp, target)
         return digest
 
+    def discard(self, sha256: str) -> None:
+        """Remove a file that no document refers to (written for a transaction that failed)."""
+        self.path(sha256).unlink(missing_ok=True)
+
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()

@@ -56,7 +56,7 @@ def send_pending(now=None, batch: int = 50) -> tuple[int, int]:
         message = db.session.get(OutboxMessage, message_id)
         try:
             _deliver(message, config)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: an unusable header
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             # 1, 2, 4, 8 ... minutes, at most six hours: a server that is down gets time to return

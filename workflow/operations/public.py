@@ -1,12 +1,14 @@
 """Requests from the public: opened without an account through a form, followed with a tracking
 code and a PIN (only the PIN's hash is kept)."""
+import hashlib
 import secrets
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..actors import PublicActor
-from ..engine.errors import NotPermitted
+from ..engine.errors import InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Office, Request
 from ..processes import get_process
@@ -42,15 +44,29 @@ def submit_public_request(process: str, *, details: dict, email: str | None, lan
     if definition.intake != "public":
         raise NotPermitted("Layanan ini tidak menerima permohonan daring.")
     office = public_office(office_code)
+    if email is not None:
+        try:
+            email = validate_email(email, check_deliverability=False, test_environment=True).normalized
+        except EmailNotValidError:
+            raise InvalidInput(details={"email": ["Alamat email tidak valid."]}) from None
     request = create_request(PublicActor(request_id=0), process=process, details=details, office=office,
                              applicant_email=email, applicant_language=language, now=now)
     code, pin = new_tracking_code(), f"{secrets.randbelow(10**6):06d}"
     request.tracking_code, request.pin_hash = code, generate_password_hash(pin)
     applicant = PublicActor(request_id=request.id)
-    for kind, filename, content in uploads:
-        upload_document(request, applicant, kind=kind, filename=filename, content=content,
-                        store=store, max_bytes=max_bytes, now=now)
-    fire(request, "submit", applicant, version=request.version, now=now)
+    written = []  # files this submission added to the store: removed again if it fails
+    try:
+        for kind, filename, content in uploads:
+            existed = store.path(hashlib.sha256(content).hexdigest()).exists()
+            document = upload_document(request, applicant, kind=kind, filename=filename, content=content,
+                                       store=store, max_bytes=max_bytes, now=now)
+            if not existed:
+                written.append(document.sha256)
+        fire(request, "submit", applicant, version=request.version, now=now)
+    except Exception:
+        for sha256 in written:
+            store.discard(sha256)
+        raise
     return request, code, pin
 
 

@@ -12,7 +12,7 @@ from ..engine.definition import (
 )
 from .common import (
     ASSIGNEES, HEAD, PUBLIC, STAFF, SYSTEM, assignees_are_office_drafters, count_completion_round,
-    set_assignees,
+    required_documents_uploaded, set_assignees,
 )
 
 OPEN = ("received", "incomplete", "investigation")
@@ -47,10 +47,12 @@ PROCESS = Process(
     applicant_upload_states=("draft", "incomplete", "resolved"),
     staff_upload_states=("investigation", "resolved"),
     transitions=(
-        Transition("submit", ("draft",), "received", PUBLIC, N_("Kirim pengaduan"), notify=True),
+        Transition("submit", ("draft",), "received", PUBLIC, N_("Kirim pengaduan"),
+                   guards=(required_documents_uploaded,), notify=True),
         Transition("return_for_completion", ("received",), "incomplete", STAFF, N_("Minta kelengkapan"),
                    requires_comment=True, effects=(count_completion_round,), notify=True),
-        Transition("resubmit", ("incomplete",), "received", PUBLIC, N_("Kirim kelengkapan")),
+        Transition("resubmit", ("incomplete",), "received", PUBLIC, N_("Kirim kelengkapan"),
+                   guards=(required_documents_uploaded,)),
         Transition("declare_not_valid", ("received",), "not_valid", HEAD, N_("Nyatakan tidak memenuhi syarat"),
                    requires_comment=True, notify=True),
         Transition("declare_complete", ("received",), "investigation", STAFF, N_("Nyatakan lengkap"),

@@ -106,6 +106,11 @@ def track_act():
         return redirect(url_for("services.track"))
     applicant = PublicActor(request_id=req.id)
     try:
+        # the page's version, checked before the uploads: each upload is an event of its own
+        # and moves the version on, so fire() gets the version the uploads left
+        version = request.form.get("version", "")
+        if not version.isdigit() or int(version) != req.version:
+            raise StaleVersion(details={"current_version": req.version, "state": req.state})
         if request.files:
             limit = current_app.config["MAX_UPLOAD_BYTES"]
             for kind, upload in request.files.items(multi=True):
@@ -115,8 +120,7 @@ def track_act():
                                     store=DocumentStore(current_app.config["DOCUMENT_STORE"]), max_bytes=limit)
         trigger = request.form.get("trigger")
         if trigger:
-            fire(req, trigger, applicant, version=int(request.form.get("version") or 0),
-                 comment=request.form.get("comment"))
+            fire(req, trigger, applicant, version=req.version, comment=request.form.get("comment"))
         db.session.commit()
         flash(_("Terima kasih. Permohonan Anda telah diperbarui."), "success")
     except StaleVersion:

@@ -1,0 +1,217 @@
+"""`workflow tick` run by four servers at once fires each expiry exactly once.
+
+Four OS processes ("spawn": a fresh interpreter each, nothing inherited from the parent's
+connections) build their own application on the same database, connect, wait at a barrier, and
+call workflow.operations.timers.tick(now=...) together on a dozen due timers of three kinds
+(deemed withdrawal, overdue naturalisation documents, an overdue public complaint), next to
+timers that are not due yet. Each due timer must fire once: one event per request, reported by
+exactly one of the four, and nothing fired early.
+"""
+import multiprocessing
+import queue as queue_module
+import traceback
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select, text
+
+from workflow.documents.store import DocumentStore
+from workflow.extensions import db
+from workflow.models import Event, Request
+from workflow.operations.public import submit_public_request
+from workflow.operations.requests import create_request, upload_document
+from workflow.operations.transitions import fire
+
+from ..helpers import PDF, user
+
+pytestmark = pytest.mark.slow
+
+WORKERS = 4
+BARRIER_TIMEOUT = 120  # seconds for every child to build its app and reach the barrier
+JOIN_TIMEOUT = 180     # a hang fails the test instead of blocking the run
+WITA = timedelta(hours=8)
+
+
+def at(day: date, hour=10, minute=0) -> datetime:
+    """The stored (naive UTC) moment of `hour:minute` office time (Asia/Makassar) on `day`."""
+    return datetime.combine(day, time(hour, minute)) - WITA
+
+
+# --- the child (module level, so that "spawn" can import it) -----------------------------------
+
+def tick_child(config, now, barrier, results, worker):
+    try:
+        from workflow import create_app
+        from workflow.operations.timers import tick
+
+        app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=config["database_url"],
+                         DOCUMENT_STORE=config["document_store"])
+        with app.app_context():
+            db.session.execute(text("SELECT 1"))  # warm up: imports and a connection
+            db.session.rollback()  # and hold no lock while waiting
+            barrier.wait(BARRIER_TIMEOUT)
+            fired = tick(now=now)
+            db.session.remove()
+            db.engine.dispose()
+        results.put((worker, fired, None))
+    except BaseException:  # noqa: BLE001  (report everything to the parent, which asserts)
+        try:
+            barrier.abort()  # release the others instead of letting them wait for us
+        except Exception:  # noqa: BLE001
+            pass
+        results.put((worker, None, traceback.format_exc()))
+
+
+def tick_together(app, now) -> list[list]:
+    """Run tick(now) in WORKERS spawned processes released together; their return values."""
+    with app.app_context():  # the parent holds no transaction and no connection meanwhile
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    mp = multiprocessing.get_context("spawn")
+    barrier = mp.Barrier(WORKERS)
+    results = mp.Queue()
+    config = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"],
+              "document_store": app.config["DOCUMENT_STORE"]}
+    processes = [mp.Process(target=tick_child, args=(config, now, barrier, results, worker),
+                            name=f"harmoni-tick-{worker}", daemon=True) for worker in range(WORKERS)]
+    for p in processes:
+        p.start()
+    outcomes, errors = {}, []
+    try:
+        for _ in processes:
+            try:
+                worker, fired, error = results.get(timeout=JOIN_TIMEOUT)
+            except queue_module.Empty:
+                break
+            if error:
+                errors.append(f"worker {worker}:\n{error}")
+            else:
+                outcomes[worker] = fired
+        for p in processes:
+            p.join(timeout=10)
+    finally:
+        hung = [p for p in processes if p.is_alive()]
+        for p in hung:
+            p.kill()
+            p.join(timeout=10)
+        results.close()
+        results.join_thread()
+    assert not hung, f"{len(hung)} worker(s) still running after {JOIN_TIMEOUT}s: a hang"
+    assert not errors, "\n".join(errors)
+    assert sorted(outcomes) == list(range(WORKERS)), f"missing outcomes: {sorted(outcomes)}"
+    assert all(p.exitcode == 0 for p in processes), [p.exitcode for p in processes]
+    return [outcomes[i] for i in range(WORKERS)]
+
+
+# --- set-up -------------------------------------------------------------------------------------
+
+HR_DETAILS = {"name": "Pengadu Serentak", "nik": "5371010101900021", "address": "Jl. Serentak",
+              "phone": "081234500021", "reported_party": "Instansi Uji", "chronology": "Kronologi."}
+PC_DETAILS = {"name": "Pelapor Serentak", "reported_person": "Petugas", "place": "Loket",
+              "time": "Maret 2026", "chronology": "Kronologi."}
+
+
+def public_request(process, details, kinds, when) -> int:
+    req, _code, _pin = submit_public_request(
+        process, details=details, email="serentak@example.org", language="id",
+        uploads=[(k, f"{k}.pdf", PDF) for k in kinds],
+        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"], now=when)
+    db.session.commit()
+    return req.id
+
+
+def act(request_id, trigger, who, when, comment=None, **data):
+    req = db.session.get(Request, request_id)
+    fire(req, trigger, who, version=req.version, comment=comment, data=data, now=when)
+    db.session.commit()
+
+
+def returned_complaint(returned_on: date) -> int:
+    """Returned for completion on `returned_on`: deemed withdrawn after 10 working days."""
+    request_id = public_request("human_rights_complaint", HR_DETAILS, ("ktp", "complaint_letter", "evidence"),
+                                at(date(2026, 3, 2)))
+    act(request_id, "return_for_completion", user("officer"), at(returned_on), comment="Lengkapi bukti.")
+    return request_id
+
+
+def sworn_applicant(oath_on: date) -> int:
+    """Naturalisation with the oath taken on `oath_on`: 14 working days for the foreign documents."""
+    req = create_request(user("officer"), process="naturalisation", now=at(date(2026, 3, 2)),
+                         details={"name": "Applicant Together", "nationality": "Timor-Leste",
+                                  "passport": "TL1234567", "address": "Jl. Serentak"})
+    for kind in ("application", "passport_copy", "civil_records"):
+        upload_document(req, user("officer"), kind=kind, filename=f"{kind}.pdf", content=PDF,
+                        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+                        max_bytes=current_app.config["MAX_UPLOAD_BYTES"], now=at(date(2026, 3, 2)))
+    db.session.commit()
+    head, officer = user("head"), user("officer")
+    act(req.id, "declare_complete", officer, at(date(2026, 3, 3)))
+    act(req.id, "forward", head, at(date(2026, 3, 4)), cover_letter="W.21-AH-1")
+    act(req.id, "record_decree", officer, at(date(2026, 3, 5)), decree_number="M.HH-1", oath_date=oath_on.isoformat())
+    act(req.id, "take_oath", head, at(oath_on))
+    return req.id
+
+
+def investigated_complaint(complete_on: date) -> int:
+    """A public complaint declared complete on `complete_on`: 60 calendar days."""
+    request_id = public_request("public_complaint", PC_DETAILS, ("evidence",), at(date(2026, 3, 2)))
+    act(request_id, "declare_complete", user("officer"), at(complete_on))
+    return request_id
+
+
+def events_of(app, trigger_by_request) -> dict:
+    with app.app_context():
+        rows = db.session.execute(
+            select(Event.request_id, Event.trigger, Event.actor_id, Event.data)
+            .where(Event.request_id.in_(trigger_by_request))).all()
+        states = dict(db.session.execute(select(Request.id, Request.state)
+                                         .where(Request.id.in_(trigger_by_request))).all())
+        db.session.remove()
+    fired = Counter((r.request_id, r.trigger) for r in rows if r.trigger in ("deem_withdrawn", "escalate_documents",
+                                                                               "escalate_overdue"))
+    by_system = all(r.actor_id is None and r.data.get("by") == "system" for r in rows
+                    if r.trigger in ("deem_withdrawn", "escalate_documents", "escalate_overdue"))
+    return {"fired": fired, "states": states, "by_system": by_system}
+
+
+def test_four_ticks_at_once_fire_each_expiry_once(app):
+    now = at(date(2026, 5, 5), 0, 5)  # Tuesday 5 May 2026, 00:05 in Kupang
+    with app.app_context():
+        due = {}
+        for day in (9, 10, 11, 12, 13):  # returned 9-13 March: due 30 March-6 April, long past
+            due[returned_complaint(date(2026, 3, day))] = "deem_withdrawn"
+        for day in (16, 17, 25):  # across 18-24 March and Good Friday: due 7, 8 and 9 April
+            due[returned_complaint(date(2026, 3, day))] = "deem_withdrawn"
+        for day in (17, 25):  # oath 17 / 25 March: documents due 14 / 15 April
+            due[sworn_applicant(date(2026, 3, day))] = "escalate_documents"
+        due[investigated_complaint(date(2026, 3, 5))] = "escalate_overdue"  # due Monday 4 May
+        not_due = {
+            returned_complaint(date(2026, 4, 21)): "deem_withdrawn",  # due Wednesday 6 May: not yet
+            investigated_complaint(date(2026, 3, 6)): "escalate_overdue",  # due Tuesday 5 May: today
+        }
+        assert db.session.scalar(select(func.count()).select_from(Event).where(
+            Event.trigger.in_(("deem_withdrawn", "escalate_documents", "escalate_overdue")))) == 0
+
+    outcomes = tick_together(app, now)
+
+    reported = Counter(item for fired in outcomes for item in map(tuple, fired))
+    assert reported == Counter({(request_id, trigger): 1 for request_id, trigger in due.items()}), outcomes
+    seen = events_of(app, {**due, **not_due})
+    assert seen["fired"] == Counter({(request_id, trigger): 1 for request_id, trigger in due.items()})
+    assert seen["by_system"]
+    for request_id, trigger in due.items():
+        expected = "deemed_withdrawn" if trigger == "deem_withdrawn" else \
+            "oath_taken" if trigger == "escalate_documents" else "investigation"
+        assert seen["states"][request_id] == expected, (request_id, trigger)
+    assert all(seen["states"][i] in ("incomplete", "investigation") for i in not_due)
+
+    with app.app_context():  # the next run, at the same moment: nothing left to fire
+        from workflow.operations.timers import tick
+
+        assert tick(now=now) == []
+        db.session.remove()
+    assert events_of(app, due)["fired"] == seen["fired"]
