@@ -5,10 +5,7 @@ Each child is started with the "spawn" context (a fresh interpreter: nothing inh
 parent's connections), builds its app with create_app() on the same database and document store
 as the `app` fixture, and talks to it through `app.test_client()` with a bearer token.
 """
-import multiprocessing
-import queue as queue_module
 import re
-import traceback
 from collections import defaultdict
 
 import pytest
@@ -19,57 +16,29 @@ from workflow.models import Event, Request
 from workflow.operations.audit import broken_chains
 
 from .helpers import ALIASES, submitted_request
+from .processes import api_client, run_together
 
 pytestmark = pytest.mark.slow
 
 WORKERS = 8
-BARRIER_TIMEOUT = 120  # seconds for every child to build its app and reach the barrier
-JOIN_TIMEOUT = 180  # a hang fails the test instead of blocking the run
 NUMBER = re.compile(r"^(?P<seq>\d{4,})/(?P<process>[A-Z]+)/(?P<office>[A-Z]+)/(?P<year>\d{4})$")
 
 
-# --- the children (module level, so that "spawn" can import them) --------------------------------
+# --- the children's work (module level, so that "spawn" can import it) ---------------------------
 
-def _child_app(config):
-    from workflow import create_app
-
-    return create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=config["database_url"],
-                      DOCUMENT_STORE=config["document_store"])
-
-
-def _run_child(work, config, token, barrier, results, worker, payload):
-    """Build the app, warm it up, wait at the barrier, do `work`; put (worker, outcome, error)."""
-    try:
-        app = _child_app(config)
-        client = app.test_client()
-        headers = {"Authorization": f"Bearer {token}"}
-        # warm up: imports, connection, token lookup; the request must be visible to us
-        warm = client.get("/api/v1/requests?per_page=1", headers=headers)
-        if warm.status_code != 200:
-            raise AssertionError(f"warm-up GET answered {warm.status_code}: {warm.get_data(as_text=True)}")
-        barrier.wait(BARRIER_TIMEOUT)
-        outcome = work(client, headers, payload)
-        with app.app_context():
-            db.engine.dispose()
-        results.put((worker, outcome, None))
-    except BaseException:  # noqa: BLE001  (report everything to the parent, which asserts)
-        try:
-            barrier.abort()  # release the others instead of letting them wait for us
-        except Exception:  # noqa: BLE001
-            pass
-        results.put((worker, None, traceback.format_exc()))
-
-
-def _fire_work(client, headers, payload):
+def fire_work(app, wait, token, payload):
+    client, headers = api_client(app, token)
+    wait()
     r = client.post(f"/api/v1/requests/{payload['request_id']}/transitions", headers=headers,
                     json={"trigger": payload["trigger"], "version": payload["version"],
                           "data": payload.get("data", {}), **({"comment": payload["comment"]}
                                                               if payload.get("comment") else {})})
-    body = r.get_json(silent=True)
-    return {"status": r.status_code, "body": body}
+    return {"status": r.status_code, "body": r.get_json(silent=True)}
 
 
-def _create_work(client, headers, payload):
+def create_work(app, wait, token, payload):
+    client, headers = api_client(app, token)
+    wait()
     created = []
     for i in range(payload["count"]):
         r = client.post("/api/v1/requests", headers=headers,
@@ -79,72 +48,7 @@ def _create_work(client, headers, payload):
     return created
 
 
-def fire_child(*args):
-    _run_child(_fire_work, *args)
-
-
-def create_child(*args):
-    _run_child(_create_work, *args)
-
-
 # --- the parent ---------------------------------------------------------------------------------
-
-def child_config(app) -> dict:
-    return {"database_url": app.config["SQLALCHEMY_DATABASE_URI"],
-            "document_store": app.config["DOCUMENT_STORE"]}
-
-
-def release_database(app) -> None:
-    """Commit and close everything the parent holds, so no child waits on the parent's locks."""
-    with app.app_context():
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-
-
-def run_together(app, target, jobs: list[tuple[str, dict]]) -> list:
-    """Start one spawned process per (token, payload), release them at once, collect outcomes.
-
-    Fails (never hangs) when a child raises, dies, or does not finish within JOIN_TIMEOUT.
-    """
-    release_database(app)
-    mp = multiprocessing.get_context("spawn")
-    barrier = mp.Barrier(len(jobs))
-    results = mp.Queue()
-    config = child_config(app)
-    processes = [mp.Process(target=target, args=(config, token, barrier, results, worker, payload),
-                            name=f"harmoni-worker-{worker}", daemon=True)
-                 for worker, (token, payload) in enumerate(jobs)]
-    for p in processes:
-        p.start()
-    outcomes, errors = {}, []
-    try:
-        for _ in processes:
-            try:
-                worker, outcome, error = results.get(timeout=JOIN_TIMEOUT)
-            except queue_module.Empty:
-                break
-            if error:
-                errors.append(f"worker {worker}:\n{error}")
-            else:
-                outcomes[worker] = outcome
-        for p in processes:
-            p.join(timeout=10)
-    finally:
-        hung = [p for p in processes if p.is_alive()]
-        for p in hung:
-            p.kill()
-            p.join(timeout=10)
-        results.close()
-        results.join_thread()
-    assert not hung, f"{len(hung)} worker(s) still running after {JOIN_TIMEOUT}s: a hang"
-    text = "\n".join(errors)
-    assert "database is locked" not in text, "SQLite 'database is locked' under concurrency:\n" + text
-    assert not errors, "\n".join(errors)
-    assert sorted(outcomes) == list(range(len(jobs))), f"missing outcomes: {sorted(outcomes)}"
-    assert all(p.exitcode == 0 for p in processes), [p.exitcode for p in processes]
-    return [outcomes[i] for i in range(len(jobs))]
-
 
 def token(app, alias):
     return app.config["TEST_TOKENS"][ALIASES[alias]]
@@ -174,7 +78,7 @@ def test_same_version_same_trigger_one_winner(app, api):
 
     payload = {"request_id": req["id"], "trigger": "declare_complete", "version": version}
     jobs = [(token(app, STAFF_ALIASES[i % len(STAFF_ALIASES)]), payload) for i in range(WORKERS)]
-    outcomes = run_together(app, fire_child, jobs)
+    outcomes = run_together(app, fire_work, jobs)
 
     statuses = sorted(o["status"] for o in outcomes)
     assert statuses == [200] + [409] * (WORKERS - 1), outcomes
@@ -205,7 +109,7 @@ def test_same_version_competing_triggers_one_winner(app, api):
         else:
             payload = {"request_id": req["id"], "trigger": "declare_complete", "version": version}
         jobs.append((token(app, STAFF_ALIASES[i % len(STAFF_ALIASES)]), payload))
-    outcomes = run_together(app, fire_child, jobs)
+    outcomes = run_together(app, fire_work, jobs)
 
     assert sorted(o["status"] for o in outcomes) == [200] + [409] * (WORKERS - 1), outcomes
     codes = [o["body"]["error"]["code"] for o in outcomes if o["status"] == 409]
@@ -229,7 +133,7 @@ def test_concurrent_creation_numbers_distinct_and_gapless(app):
     for i in range(WORKERS):
         payload = {"worker": i, "count": per_worker, "process": processes[(i // 2) % 2]}
         jobs.append((token(app, drafters[i % 2]), payload))
-    outcomes = run_together(app, create_child, jobs)
+    outcomes = run_together(app, create_work, jobs)
 
     created = [c for outcome in outcomes for c in outcome]
     assert [c["status"] for c in created] == [201] * WORKERS * per_worker, created

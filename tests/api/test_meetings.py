@@ -15,11 +15,8 @@ the operations, on SQLite and PostgreSQL (the `app` fixture).
 """
 import hashlib
 import io
-import multiprocessing
 import os
-import queue as queue_module
 import re
-import traceback
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -41,6 +38,7 @@ from workflow.models.minutes import LockedError
 
 from ..conftest import PASSWORD
 from ..helpers import ALIASES, REQUIRED, final_minutes, force_state, user
+from ..processes import api_client, run_together
 
 TZ = ZoneInfo("Asia/Makassar")  # the demo office's time zone (WITA)
 TITLE = "Rancangan Peraturan Daerah Kota Kupang tentang Pengelolaan Sampah"
@@ -695,33 +693,12 @@ def test_a_conclusion_needs_final_minutes_that_agree(api):
 
 # --- two meetings finalised at once -------------------------------------------------------------
 
-BARRIER_TIMEOUT = 120
-JOIN_TIMEOUT = 180
-
-
-def _finalise_child(config, token, barrier, results, worker, minutes_id, version):
-    """In a fresh interpreter: build the app, warm up, wait for the other, finalise."""
-    try:
-        from workflow import create_app
-
-        app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=config["database_url"],
-                         DOCUMENT_STORE=config["document_store"])
-        client = app.test_client()
-        headers = {"Authorization": f"Bearer {token}"}
-        warm = client.get(f"/api/v1/minutes/{minutes_id}", headers=headers)
-        if warm.status_code != 200:
-            raise AssertionError(f"warm-up answered {warm.status_code}: {warm.get_data(as_text=True)}")
-        barrier.wait(BARRIER_TIMEOUT)
-        r = client.post(f"/api/v1/minutes/{minutes_id}/finalise", headers=headers, json={"version": version})
-        with app.app_context():
-            db.engine.dispose()
-        results.put((worker, {"status": r.status_code, "body": r.get_json(silent=True)}, None))
-    except BaseException:  # noqa: BLE001  (the parent asserts)
-        try:
-            barrier.abort()
-        except Exception:  # noqa: BLE001
-            pass
-        results.put((worker, None, traceback.format_exc()))
+def finalise_work(app, wait, token, minutes_id, version):
+    """In a fresh interpreter: warm up, wait for the other, finalise."""
+    client, headers = api_client(app, token)
+    wait()
+    r = client.post(f"/api/v1/minutes/{minutes_id}/finalise", headers=headers, json={"version": version})
+    return {"status": r.status_code, "body": r.get_json(silent=True)}
 
 
 @pytest.mark.slow
@@ -731,42 +708,10 @@ def test_two_meetings_finalised_at_once_get_consecutive_numbers(app, api):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Counter)
                                  .where(Counter.series == "berita_acara")) == 0  # the first number of the year
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    config = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"], "document_store": app.config["DOCUMENT_STORE"]}
     tokens = [app.config["TEST_TOKENS"][ALIASES[a]] for a in ("officer", "officer2")]
-    mp = multiprocessing.get_context("spawn")
-    barrier, results = mp.Barrier(2), mp.Queue()
-    processes = [mp.Process(target=_finalise_child, daemon=True, name=f"harmoni-finalise-{i}",
-                            args=(config, tokens[i], barrier, results, i, d.minutes["id"], d.minutes["version"]))
-                 for i, d in enumerate(drafts)]
-    for p in processes:
-        p.start()
-    outcomes, errors = {}, []
-    try:
-        for _ in processes:
-            try:
-                worker, outcome, error = results.get(timeout=JOIN_TIMEOUT)
-            except queue_module.Empty:
-                break
-            if error:
-                errors.append(f"worker {worker}:\n{error}")
-            else:
-                outcomes[worker] = outcome
-        for p in processes:
-            p.join(timeout=10)
-    finally:
-        hung = [p for p in processes if p.is_alive()]
-        for p in hung:
-            p.kill()
-            p.join(timeout=10)
-        results.close()
-        results.join_thread()
-    assert not hung, "a worker hung"
-    assert not errors, "\n".join(errors)
-    assert sorted(outcomes) == [0, 1]
-    assert [outcomes[i]["status"] for i in (0, 1)] == [200, 200], outcomes
+    outcomes = run_together(app, finalise_work, [(tokens[i], d.minutes["id"], d.minutes["version"])
+                                                 for i, d in enumerate(drafts)])
+    assert [o["status"] for o in outcomes] == [200, 200], outcomes
     numbers = [outcomes[i]["body"]["issued_document"]["number"] for i in (0, 1)]
     assert len(set(numbers)) == 2, numbers
     seqs = sorted(int(NUMBER.match(n).group(1)) for n in numbers)

@@ -1,7 +1,7 @@
 """End to end in a real browser: a Kota Kupang drafter's Ranperda from draft through the meeting and
 its minutes to the conclusion and the result letter."""
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 

@@ -7,9 +7,6 @@ call workflow.operations.timers.tick(now=...) together on a dozen due timers of 
 timers that are not due yet. Each due timer must fire once: one event per request, reported by
 exactly one of the four, and nothing fired early.
 """
-import multiprocessing
-import queue as queue_module
-import traceback
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
@@ -25,12 +22,11 @@ from workflow.operations.requests import create_request, upload_document
 from workflow.operations.transitions import fire
 
 from ..helpers import PDF, user
+from ..processes import run_together
 
 pytestmark = pytest.mark.slow
 
 WORKERS = 4
-BARRIER_TIMEOUT = 120  # seconds for every child to build its app and reach the barrier
-JOIN_TIMEOUT = 180     # a hang fails the test instead of blocking the run
 WITA = timedelta(hours=8)
 
 
@@ -39,71 +35,21 @@ def at(day: date, hour=10, minute=0) -> datetime:
     return datetime.combine(day, time(hour, minute)) - WITA
 
 
-# --- the child (module level, so that "spawn" can import it) -----------------------------------
+# --- the child's work (module level, so that "spawn" can import it) ------------------------------
 
-def tick_child(config, now, barrier, results, worker):
-    try:
-        from workflow import create_app
-        from workflow.operations.timers import tick
+def tick_work(app, wait, now):
+    from workflow.operations.timers import tick
 
-        app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=config["database_url"],
-                         DOCUMENT_STORE=config["document_store"])
-        with app.app_context():
-            db.session.execute(text("SELECT 1"))  # warm up: imports and a connection
-            db.session.rollback()  # and hold no lock while waiting
-            barrier.wait(BARRIER_TIMEOUT)
-            fired = tick(now=now)
-            db.session.remove()
-            db.engine.dispose()
-        results.put((worker, fired, None))
-    except BaseException:  # noqa: BLE001  (report everything to the parent, which asserts)
-        try:
-            barrier.abort()  # release the others instead of letting them wait for us
-        except Exception:  # noqa: BLE001
-            pass
-        results.put((worker, None, traceback.format_exc()))
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))  # warm up: imports and a connection
+        db.session.rollback()  # and hold no lock while waiting
+        wait()
+        return tick(now=now)
 
 
 def tick_together(app, now) -> list[list]:
     """Run tick(now) in WORKERS spawned processes released together; their return values."""
-    with app.app_context():  # the parent holds no transaction and no connection meanwhile
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    mp = multiprocessing.get_context("spawn")
-    barrier = mp.Barrier(WORKERS)
-    results = mp.Queue()
-    config = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"],
-              "document_store": app.config["DOCUMENT_STORE"]}
-    processes = [mp.Process(target=tick_child, args=(config, now, barrier, results, worker),
-                            name=f"harmoni-tick-{worker}", daemon=True) for worker in range(WORKERS)]
-    for p in processes:
-        p.start()
-    outcomes, errors = {}, []
-    try:
-        for _ in processes:
-            try:
-                worker, fired, error = results.get(timeout=JOIN_TIMEOUT)
-            except queue_module.Empty:
-                break
-            if error:
-                errors.append(f"worker {worker}:\n{error}")
-            else:
-                outcomes[worker] = fired
-        for p in processes:
-            p.join(timeout=10)
-    finally:
-        hung = [p for p in processes if p.is_alive()]
-        for p in hung:
-            p.kill()
-            p.join(timeout=10)
-        results.close()
-        results.join_thread()
-    assert not hung, f"{len(hung)} worker(s) still running after {JOIN_TIMEOUT}s: a hang"
-    assert not errors, "\n".join(errors)
-    assert sorted(outcomes) == list(range(WORKERS)), f"missing outcomes: {sorted(outcomes)}"
-    assert all(p.exitcode == 0 for p in processes), [p.exitcode for p in processes]
-    return [outcomes[i] for i in range(WORKERS)]
+    return run_together(app, tick_work, [(now,)] * WORKERS)
 
 
 # --- set-up -------------------------------------------------------------------------------------

@@ -1,0 +1,94 @@
+"""Real concurrency for tests: spawned OS processes, each with its own application, connection
+pool and HTTP stack on the test database, released together by a barrier.
+
+A test passes a module-level `work(app, wait, *args)` function (the "spawn" context imports it by
+name): it warms up, calls `wait()` to meet the others at the barrier, does its work and returns a
+picklable outcome. `run_together` fails, never hangs, when a child raises, dies or stalls.
+"""
+import multiprocessing
+import queue as queue_module
+import traceback
+
+from workflow.extensions import db
+
+BARRIER_TIMEOUT = 120  # seconds for every child to build its app and reach the barrier
+JOIN_TIMEOUT = 180  # a hang fails the test instead of blocking the run
+
+
+def _child_main(work, config, barrier, results, worker, args):
+    try:
+        from workflow import create_app
+
+        app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=config["database_url"],
+                         DOCUMENT_STORE=config["document_store"])
+        outcome = work(app, lambda: barrier.wait(BARRIER_TIMEOUT), *args)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        results.put((worker, outcome, None))
+    except BaseException:  # noqa: BLE001  (report everything to the parent, which asserts)
+        try:
+            barrier.abort()  # release the others instead of letting them wait for us
+        except Exception:  # noqa: BLE001
+            pass
+        results.put((worker, None, traceback.format_exc()))
+
+
+def release_database(app) -> None:
+    """Commit and close everything the parent holds, so no child waits on the parent's locks."""
+    with app.app_context():
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def run_together(app, work, jobs: list[tuple]) -> list:
+    """Run work(app, wait, *job) in one spawned process per job, released together; the outcomes
+    in job order."""
+    release_database(app)
+    mp = multiprocessing.get_context("spawn")
+    barrier, results = mp.Barrier(len(jobs)), mp.Queue()
+    config = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"],
+              "document_store": app.config["DOCUMENT_STORE"]}
+    processes = [mp.Process(target=_child_main, args=(work, config, barrier, results, worker, job),
+                            name=f"harmoni-worker-{worker}", daemon=True)
+                 for worker, job in enumerate(jobs)]
+    for p in processes:
+        p.start()
+    outcomes, errors = {}, []
+    try:
+        for _ in processes:
+            try:
+                worker, outcome, error = results.get(timeout=JOIN_TIMEOUT)
+            except queue_module.Empty:
+                break
+            if error:
+                errors.append(f"worker {worker}:\n{error}")
+            else:
+                outcomes[worker] = outcome
+        for p in processes:
+            p.join(timeout=10)
+    finally:
+        hung = [p for p in processes if p.is_alive()]
+        for p in hung:
+            p.kill()
+            p.join(timeout=10)
+        results.close()
+        results.join_thread()
+    assert not hung, f"{len(hung)} worker(s) still running after {JOIN_TIMEOUT}s: a hang"
+    text = "\n".join(errors)
+    assert "database is locked" not in text, "SQLite 'database is locked' under concurrency:\n" + text
+    assert not errors, text
+    assert sorted(outcomes) == list(range(len(jobs))), f"missing outcomes: {sorted(outcomes)}"
+    assert all(p.exitcode == 0 for p in processes), [p.exitcode for p in processes]
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def api_client(app, token):
+    """A test client and the bearer headers for `token`, warmed up (imports, pool, token lookup)."""
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    warm = client.get("/api/v1/requests?per_page=1", headers=headers)
+    if warm.status_code != 200:
+        raise AssertionError(f"warm-up answered {warm.status_code}: {warm.get_data(as_text=True)}")
+    return client, headers
