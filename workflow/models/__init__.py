@@ -1,4 +1,6 @@
 """One module per aggregate; importing this package registers every table."""
+
+MAX_ID = 2**31 - 1  # ids are PostgreSQL INTEGERs: a larger one cannot exist (404/422, never a 500)
 from .calendar import HolidayOverride
 from .counter import Counter
 from .document import Document

@@ -4,12 +4,15 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..access import can_view
-from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable, reject_nul
+from ..engine.errors import (
+    GuardFailed, InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable,
+)
 from ..extensions import db
 from ..models import Finding, Meeting, Minutes, MinutesSnapshot
 from ..models.minutes import ASPECTS, CONCLUSIONS
 from ..models.time import utcnow
 from .issued import issue_minutes
+from .transitions import ISO_DATE
 
 MINUTES_STATES = ("meeting_scheduled", "meeting_held", "harmonis", "harmonis_with_notes",
                   "correction_submitted", "not_harmonis")
@@ -100,8 +103,6 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
     if not minutes.signatories:
         reasons.append("Penanda tangan belum diisi.")
     if reasons:
-        from ..engine.errors import GuardFailed
-
         raise GuardFailed(details=reasons)
     now = now or utcnow()
     issued = issue_minutes(minutes, actor, now)
@@ -168,7 +169,9 @@ def _date(value):
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value)) if len(str(value)) == 10 else date.fromisoformat("x")
+        if not ISO_DATE.fullmatch(str(value)):
+            raise ValueError
+        return date.fromisoformat(str(value))
     except ValueError:
         raise ValueError("Harus berupa tanggal (YYYY-MM-DD).") from None
 
@@ -232,7 +235,3 @@ def _signatories(value):
         result.append({"name": name, "position": position,
                        "side": _choice(s.get("side"), ("office", "applicant", "dprd"), required=True)})
     return result
-
-
-__all__ = ["start_minutes", "save_minutes", "finalise_minutes", "revise_minutes", "latest_minutes",
-           "MinutesLocked", "reject_nul"]

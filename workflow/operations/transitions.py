@@ -15,13 +15,13 @@ from ..engine.errors import (
 )
 from ..engine.machine import may_fire, move
 from ..extensions import db
+from ..models import MAX_ID
 from ..models.time import local_date, utcnow
 from ..processes import MACHINES, get_process
 from .audit import append_event
 from .calendar import office_calendar
 
 
-MAX_ID = 2**31 - 1  # ids beyond PostgreSQL's INTEGER cannot exist
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat alone also takes "20260330"
 
 

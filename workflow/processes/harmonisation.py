@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..engine.definition import N_, Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition
 from ..extensions import db
-from ..models import Document, Event
+from ..models import MAX_ID, Document, Event
 from .common import (
     APPLICANT, ASSIGNEES, HEAD, STAFF, assignees_are_office_drafters, clock_has_started, count_completion_round,
     required_documents_uploaded, set_assignees,
@@ -105,7 +105,7 @@ def issue_result_letter(req, ctx, event_data):
 
 
 # Set when the transition is fired from a meeting (see operations/meetings.py).
-MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=2**31 - 1, required=False)
+MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=MAX_ID, required=False)
 
 TRANSITIONS = (
     Transition("submit", ("draft",), "submitted", APPLICANT, N_("Ajukan"),

@@ -1,7 +1,7 @@
 """The web layer: pages (blueprints beside this file) and the JSON API (api/)."""
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist, so they are simply not found
+from ..models import MAX_ID
 
 
 class IdConverter(IntegerConverter):

@@ -82,7 +82,7 @@ class MeetingDetail(MethodView):
 
 
 @blp.route("/meetings/<id:meeting_id>/reschedule")
-class MeetingReschedule_(MethodView):
+class RescheduleView(MethodView):
     @blp.arguments(MeetingReschedule)
     @blp.response(200, MeetingOut)
     def post(self, args, meeting_id):
@@ -95,7 +95,7 @@ class MeetingReschedule_(MethodView):
 
 
 @blp.route("/meetings/<id:meeting_id>/cancel")
-class MeetingCancel_(MethodView):
+class CancelView(MethodView):
     @blp.arguments(MeetingCancel)
     @blp.response(200, MeetingOut)
     def post(self, args, meeting_id):
@@ -107,7 +107,7 @@ class MeetingCancel_(MethodView):
 
 
 @blp.route("/meetings/<id:meeting_id>/attendance")
-class MeetingAttendance_(MethodView):
+class AttendanceView(MethodView):
     @blp.arguments(MeetingAttendance)
     @blp.response(200, MeetingOut)
     def post(self, args, meeting_id):
