@@ -2,9 +2,12 @@
 from datetime import date, datetime
 
 from flask import has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, gettext
 
 from ..extensions import LANGUAGES
+
+# Indonesia's own names for its three time zones (CLDR gives only "+0800" and the like)
+ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
 def register(app) -> None:
@@ -30,7 +33,8 @@ def register(app) -> None:
         """A stored UTC moment in the office's time zone, e.g. "27 Nov 2026 09.30 WITA"."""
         if value is None:
             return "—"
-        return format_datetime(value, "d MMM y HH.mm zzz")
+        zone = ZONES.get(str(get_timezone()), "")
+        return format_datetime(value, "d MMM y HH.mm") + (f" {zone}" if zone else "")
 
     @app.context_processor
     def globals_():
