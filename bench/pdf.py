@@ -1,33 +1,42 @@
-"""Benchmark: rendering a 10-page berita acara with Harmoni's renderer against bare WeasyPrint,
-in the same run, on the same HTML.
+"""Benchmark: rendering the berita acara with Harmoni's renderer against bare WeasyPrint, in the
+same run, on the same HTML; and the first render in a fresh process against later ones.
 
 Harmoni's path: `renderer().render("berita_acara", payload, identifier=...)` inside an app context:
 the Jinja template, the QR code, then WeasyPrint with the process's one FontConfiguration and its
 one compiled print stylesheet (workflow/documents/pdf.py).
 Bare WeasyPrint renders the HTML string Harmoni's template produced for the same payload (rendered
 once, outside the timing):
-  naive:        a fresh `HTML(string=...).write_pdf()` with the stylesheet loaded on every call
-                (so also a new FontConfiguration every call): what a naive implementation does;
-  shared fonts: one FontConfiguration for all calls, the stylesheet still loaded on every call;
-  shared both:  one FontConfiguration and one compiled stylesheet (Harmoni minus template and QR).
-The payload gets as many findings as make exactly 10 pages (checked with pypdf). Each path is timed
-interleaved with the others; the medians are printed by wall clock and by this process's CPU time
-(steadier on a shared machine), with the ratios, and the two costs that tell them apart: Harmoni's
-template + QR code, and the FontConfiguration + stylesheet that sharing saves per document.
+  bare (naive):  a fresh `HTML(string=...).write_pdf()` with the stylesheet loaded on every call
+                 (so also a new FontConfiguration every call): what a plain WeasyPrint call does;
+  bare (shared): one FontConfiguration and one compiled stylesheet (Harmoni minus template and QR):
+                 the floor the target is measured against.
+Documents: the smallest berita acara the template can make (2 attendees, no findings: the form has
+3 pages, so "1 page" is not reachable) and one of exactly 10 pages (27 attendees, as many findings
+as make 10 pages, checked with pypdf). Paths are timed interleaved; medians of --n renders by wall
+clock and by this process's CPU time (steadier on a shared machine; the target uses CPU time).
 
-    python bench/pdf.py [--n 15] [--pages 10]
+Fresh processes (--fresh-runs of each): a new interpreter imports Harmoni, builds the app, renders
+the 10-page document once (the first render: font discovery, stylesheet compilation, template
+compilation, lazy imports) and then --later more times.
+
+    python bench/pdf.py [--n 5] [--fresh-runs 5] [--json out.json]
 """
 import argparse
 import io
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+START = time.perf_counter()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import common  # noqa: E402,F401  (puts the project on sys.path)
 import segno  # noqa: E402
 from flask import render_template  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
@@ -89,10 +98,14 @@ def pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def findings_for(target: int) -> tuple[int, int]:
+def harmoni_render(payload):
+    return renderer().render("berita_acara", payload, identifier=IDENTIFIER)
+
+
+def findings_for(target: int, attendees: int) -> tuple[int, int]:
     """The fewest findings that make `target` pages (page count grows with findings)."""
     def count(n):
-        return pages(renderer().render("berita_acara", berita_acara(n), identifier=IDENTIFIER))
+        return pages(harmoni_render(berita_acara(n, attendees)))
 
     lo, hi = 0, 8
     while count(hi) < target:
@@ -106,76 +119,134 @@ def findings_for(target: int) -> tuple[int, int]:
     return hi, count(hi)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=15, help="timed renders per path")
-    parser.add_argument("--pages", type=int, default=10)
-    args = parser.parse_args()
+def html_of(payload) -> str:
+    qr = segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)
+    return render_template("pdf/berita_acara.html", p=payload, qr=qr)
+
+
+def compare(payload, n) -> dict:
+    """Harmoni against bare WeasyPrint on one payload, interleaved; medians and ratios."""
+    html = html_of(payload)
+    shared_fonts = FontConfiguration()
+    shared_css = CSS(filename=STYLESHEET, font_config=shared_fonts)
+    paths = {
+        "harmoni": lambda: harmoni_render(payload),
+        "bare_naive": lambda: HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
+            stylesheets=[CSS(filename=STYLESHEET)]),
+        "bare_shared": lambda: HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
+            stylesheets=[shared_css], font_config=shared_fonts),
+    }
+    page_counts = {name: pages(render()) for name, render in paths.items()}  # warm up; same document
+    assert len(set(page_counts.values())) == 1, page_counts
+    wall = {name: [] for name in paths}
+    cpu = {name: [] for name in paths}
+    names = list(paths)
+    for i in range(n):  # interleaved and rotated, so drift and order hit every path alike
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            start, cpu_start = time.perf_counter(), time.process_time()
+            paths[name]()
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - cpu_start)
+    template = []
+    for _ in range(n):
+        start = time.perf_counter()
+        html_of(payload)
+        template.append(time.perf_counter() - start)
+    result = {"pages": page_counts["harmoni"], "html_kib": len(html) // 1024, "n": n,
+              "template_qr_ms": statistics.median(template) * 1000}
+    for clock, data in (("wall", wall), ("cpu", cpu)):
+        med = {name: statistics.median(s) for name, s in data.items()}
+        for name, t in med.items():
+            result[f"{name}_{clock}_ms"] = t * 1000
+        result[f"ratio_naive_{clock}"] = med["harmoni"] / med["bare_naive"]
+        result[f"ratio_shared_{clock}"] = med["harmoni"] / med["bare_shared"]
+    return result
+
+
+def fresh(spec: str, later: int, bare: bool) -> None:
+    """In a fresh interpreter: time the first render and later ones; print one JSON line."""
+    attendees, findings = map(int, spec.split(","))
+    imported = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app("config.Config", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/bench.db",
                          DOCUMENT_STORE=f"{tmp}/docs")
         with app.app_context():
-            n_findings, n_pages = findings_for(args.pages)
+            payload = berita_acara(findings, attendees)
+            ready = time.perf_counter()
+            if bare:
+                html = html_of(payload)
+                ready = time.perf_counter()
+
+                def render():
+                    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
+            else:
+                def render():
+                    return harmoni_render(payload)
+            start = time.perf_counter()
+            render()
+            first = time.perf_counter() - start
+            times = []
+            for _ in range(later):
+                start = time.perf_counter()
+                render()
+                times.append(time.perf_counter() - start)
+    print(json.dumps({"import_s": imported - START, "app_s": ready - imported, "first_ms": first * 1000,
+                      "later_ms": statistics.median(times) * 1000}))
+
+
+def run_fresh(spec: str, runs: int, later: int, bare: bool) -> dict:
+    samples = []
+    for _ in range(runs):
+        cmd = [sys.executable, __file__, "--fresh", spec, "--later", str(later)] + (["--bare"] if bare else [])
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=dict(os.environ)).stdout
+        samples.append(json.loads(out.strip().splitlines()[-1]))
+    return {key: statistics.median(s[key] for s in samples) for key in samples[0]} | {"runs": runs}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=5, help="timed renders per path")
+    parser.add_argument("--pages", type=int, default=10, help="pages of the large document")
+    parser.add_argument("--fresh-runs", type=int, default=5)
+    parser.add_argument("--later", type=int, default=2, help="renders after the first, in a fresh process")
+    parser.add_argument("--fresh", help=argparse.SUPPRESS)  # "attendees,findings": be a fresh process
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    if args.fresh:
+        return fresh(args.fresh, args.later, args.bare)
+    result = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app("config.Config", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/bench.db",
+                         DOCUMENT_STORE=f"{tmp}/docs")
+        with app.app_context():
+            n_findings, n_pages = findings_for(args.pages, 27)
             if n_pages != args.pages:
                 sys.exit(f"could not make exactly {args.pages} pages (got {n_pages} with {n_findings} findings)")
-            payload = berita_acara(n_findings)
-            qr = segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)
-            html = render_template("pdf/berita_acara.html", p=payload, qr=qr)  # the same HTML string
-            shared_fonts = FontConfiguration()
-            shared_css = CSS(filename=STYLESHEET, font_config=shared_fonts)
+            documents = {"small": (2, 0), "large": (27, n_findings)}
+            for name, (attendees, findings) in documents.items():
+                result[name] = compare(berita_acara(findings, attendees), args.n)
+                result[name].update(attendees=attendees, findings=findings)
+    spec = "{},{}".format(*documents["large"])
+    result["fresh_harmoni"] = run_fresh(spec, args.fresh_runs, args.later, bare=False)
+    result["fresh_bare"] = run_fresh(spec, max(3, args.fresh_runs // 2), args.later, bare=True)
+    result["load_average"] = common.load_average()
 
-            paths = {
-                "harmoni renderer().render()": lambda: renderer().render(
-                    "berita_acara", payload, identifier=IDENTIFIER),
-                "bare WeasyPrint, naive": lambda: HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
-                    stylesheets=[CSS(filename=STYLESHEET)]),
-                "bare WeasyPrint, shared fonts": lambda: HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
-                    stylesheets=[CSS(filename=STYLESHEET, font_config=shared_fonts)], font_config=shared_fonts),
-                "bare WeasyPrint, shared fonts+css": lambda: HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
-                    stylesheets=[shared_css], font_config=shared_fonts),
-            }
-            for name, render in paths.items():  # warm up; every path makes the same document
-                got = pages(render())
-                assert got == args.pages, (name, got)
-            samples = {name: [] for name in paths}  # wall clock
-            cpu_samples = {name: [] for name in paths}  # this process's CPU time: steadier on a busy machine
-            names = list(paths)
-            for i in range(args.n):  # interleaved and rotated, so drift and order hit every path alike
-                for name in names[i % len(names):] + names[:i % len(names)]:
-                    render = paths[name]
-                    start, cpu = time.perf_counter(), time.process_time()
-                    render()
-                    samples[name].append(time.perf_counter() - start)
-                    cpu_samples[name].append(time.process_time() - cpu)
-            template_samples = []
-            for _ in range(args.n):
-                start = time.perf_counter()
-                render_template("pdf/berita_acara.html", p=payload,
-                                qr=segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0))
-                template_samples.append(time.perf_counter() - start)
-            template_time = statistics.median(template_samples)
-            # what sharing saves per document: building a font configuration and compiling the stylesheet
-            setup_samples = []
-            for _ in range(args.n * 3):
-                start = time.perf_counter()
-                CSS(filename=STYLESHEET, font_config=FontConfiguration())
-                setup_samples.append(time.perf_counter() - start)
-            setup_time = statistics.median(setup_samples)
-        print(f"berita acara: {n_pages} pages ({n_findings} findings, 27 attendees), "
-              f"{len(html) // 1024} KiB of HTML; median of {args.n} renders per path")
-        harmoni = "harmoni renderer().render()"
-        for clock, data in (("wall clock", samples), ("CPU time", cpu_samples)):
-            medians = {name: statistics.median(s) for name, s in data.items()}
-            print(f"{clock}:")
-            for name, t in medians.items():
-                print(f"  {name:36s} {t * 1000:8.1f} ms   (min {min(data[name]) * 1000:6.1f}, "
-                      f"stdev {statistics.stdev(data[name]) * 1000:5.1f})")
-            for name in paths:
-                if name != harmoni:
-                    print(f"  ratio harmoni / {name.removeprefix('bare WeasyPrint, ') + ':':18s} "
-                          f"{medians[harmoni] / medians[name]:6.2f}x")
-        print(f"Harmoni's template + QR alone:      {template_time * 1000:8.1f} ms")
-        print(f"FontConfiguration() + CSS() alone:  {setup_time * 1000:8.1f} ms  (what sharing saves per document)")
+    for name in documents:
+        r = result[name]
+        print(f"berita acara, {r['pages']} pages ({r['attendees']} attendees, {r['findings']} findings, "
+              f"{r['html_kib']} KiB of HTML); median of {r['n']} renders per path:")
+        for clock in ("cpu", "wall"):
+            print(f"  {clock:4s}: harmoni {r[f'harmoni_{clock}_ms']:7.1f} ms   bare shared {r[f'bare_shared_{clock}_ms']:7.1f} ms"
+                  f"   bare naive {r[f'bare_naive_{clock}_ms']:7.1f} ms   ratio vs shared {r[f'ratio_shared_{clock}']:5.2f}x"
+                  f"   vs naive {r[f'ratio_naive_{clock}']:5.2f}x")
+        print(f"  Harmoni's template + QR alone: {r['template_qr_ms']:.1f} ms")
+    for name in ("fresh_harmoni", "fresh_bare"):
+        r = result[name]
+        print(f"{name.replace('_', ' ')} (10 pages, median of {r['runs']} processes): imports {r['import_s']:.2f} s, "
+              f"app {r['app_s']:.2f} s, first render {r['first_ms']:.0f} ms, later renders {r['later_ms']:.0f} ms "
+              f"({r['first_ms'] / r['later_ms']:.2f}x)")
+    common.write_json(args.json, result)
 
 
 if __name__ == "__main__":

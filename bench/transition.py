@@ -1,86 +1,246 @@
-"""Benchmark: one transition through Harmoni's engine against its floor, raw SQL, in the same run.
+"""Benchmark: transitions through Harmoni's fire() against one raw DB-API transaction, in the same
+run, with 1 writer or several writer processes.
 
-Harmoni's path: load the request FOR UPDATE, fire() (visibility, version, role, guards, the
-transitions.Machine, clock, hash-chained event), commit. The floor: the same row changes written as
-bare SQL (one UPDATE of the request, one INSERT of an event), committed. Both alternate between
-`returned` and `submitted` (return_for_completion / resubmit) on one request.
+Harmoni's path (what the API's transition view does): load the request FOR UPDATE, fire()
+(visibility, version, role, guards, the shared transitions.Machine, clock, hash-chained event),
+commit. The floor: a bare DB-API connection (sqlite3 with Harmoni's own PRAGMAs and BEGIN
+IMMEDIATE, or psycopg) doing the same row changes in one transaction: one version-checked UPDATE
+of the request and one INSERT of an event, then COMMIT. Both alternate between `returned` and
+`submitted` (return_for_completion by an officer / resubmit by the drafter); every writer process
+has its own requests, so writers contend only for the database (SQLite: its one write lock).
 
-    python bench/transition.py [--n 300] [--database-url URL]     (default: a temporary SQLite file)
+Each run: all writers start together (a barrier), each does --n transitions with Harmoni, then
+again together --n with the floor; the rate is all transitions over the wall time from the first
+start to the last end. The medians over --runs runs are reported.
+
+    python bench/transition.py [--writers 1] [--n 200] [--runs 5] [--database-url URL]
+                               [--existing] [--json out.json]
+
+Without --database-url: a temporary SQLite file. A PostgreSQL URL gets a schema of its own,
+dropped at the end. --existing uses the URL's (already migrated and seeded) database as it is, as
+the scale benchmark does.
 """
+from __future__ import annotations
+
 import argparse
-import statistics
+import json
+import multiprocessing as mp
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import flask_migrate  # noqa: E402
-from sqlalchemy import select, text  # noqa: E402
+import common  # noqa: E402
 
-from workflow import create_app  # noqa: E402
-from workflow.demo import seed  # noqa: E402
-from workflow.extensions import db  # noqa: E402
-from workflow.models import Request, User  # noqa: E402
-from workflow.operations.transitions import fire  # noqa: E402
+COMMENT = "Lengkapi dokumen."
 
 
-def timed(fn, n):
-    samples = []
-    for i in range(n):
-        start = time.perf_counter()
-        fn(i)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def harmoni_writer(url, store, ids):
+    """A callable doing one Harmoni transition on the next of `ids` (round robin)."""
+    from sqlalchemy import select
+
+    from workflow.extensions import db
+    from workflow.models import Request, User
+    from workflow.operations.transitions import fire
+
+    drafter_id, officer_id = common.user(common.DRAFTER).id, common.user(common.OFFICER).id
+
+    def step(i):
+        req_id = ids[i % len(ids)]
+        req = db.session.scalar(select(Request).where(Request.id == req_id).with_for_update()
+                                .execution_options(populate_existing=True))
+        if req.state == "returned":
+            fire(req, "resubmit", db.session.get(User, drafter_id), version=req.version)
+        else:
+            fire(req, "return_for_completion", db.session.get(User, officer_id), version=req.version,
+                 comment=COMMENT)
+        db.session.commit()
+    return step
+
+
+def raw_writer(url, ids, actor_id):
+    """A callable doing the floor's transaction on the next of `ids`, on its own DB-API connection."""
+    postgres = common.is_postgres(url)
+    if postgres:
+        import psycopg
+
+        conn = psycopg.connect(common.psycopg_conninfo(url))
+        param = "%s"
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(common.sqlite_path(url), isolation_level=None)
+        for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON"):  # as Harmoni's
+            conn.execute(f"PRAGMA {pragma}")
+        param = "?"
+    cur = conn.cursor()
+    cur.execute(f"SELECT id, state, version FROM requests WHERE id IN ({', '.join([param] * len(ids))})", ids)
+    rows = {r[0]: [r[1], r[2]] for r in cur.fetchall()}
+    if postgres:
+        conn.commit()
+    update = (f"UPDATE requests SET state = {param}, version = {param}, updated_at = CURRENT_TIMESTAMP "
+              f"WHERE id = {param} AND version = {param}")
+    insert = ("INSERT INTO events (request_id, seq, actor_id, trigger, from_state, to_state, comment, data, "
+              f"created_at, prev_hash, hash) VALUES ({', '.join([param] * 8)}, CURRENT_TIMESTAMP, {param}, {param})")
+    zero = "0" * 64
+
+    def step(i):
+        req_id = ids[i % len(ids)]
+        state, version = rows[req_id]
+        to, trigger = ("submitted", "resubmit") if state == "returned" else ("returned", "return_for_completion")
+        if not postgres:
+            cur.execute("BEGIN IMMEDIATE")
+        cur.execute(update, (to, version + 1, req_id, version))
+        if cur.rowcount != 1:
+            raise RuntimeError("the floor lost an update")
+        cur.execute(insert, (req_id, version + 1, actor_id, trigger, state, to,
+                             COMMENT if to == "returned" else None, "{}", zero, zero))
+        if postgres:
+            conn.commit()
+        else:
+            cur.execute("COMMIT")
+        rows[req_id] = [to, version + 1]
+    return step
+
+
+def worker(index, url, store, harmoni_ids, raw_ids, n, runs, warmup, barrier, results):
+    app = common.make_app(url, store)
+    with app.app_context():
+        officer_id = common.user(common.OFFICER).id
+        paths = {"harmoni": harmoni_writer(url, store, harmoni_ids),
+                 "raw": raw_writer(url, raw_ids, officer_id)}
+        for fn in paths.values():
+            for i in range(warmup):  # connections, caches, the first query plans
+                fn(i)
+        counter = {name: warmup for name in paths}
+        for run in range(runs):
+            for name, fn in paths.items():
+                barrier.wait()
+                start = time.perf_counter()  # CLOCK_MONOTONIC: comparable between processes
+                for _ in range(n):
+                    fn(counter[name])
+                    counter[name] += 1
+                results.put((run, name, index, start, time.perf_counter()))
+    results.put(("done", index))
+
+
+def profile(url, store, count, label) -> dict:
+    """Harmoni's transition under pyinstrument, with the SQL statements of one transition."""
+    from pyinstrument import Profiler
+    from sqlalchemy import event
+
+    app = common.make_app(url, store)
+    with app.app_context():
+        from workflow.extensions import db
+
+        ids = common.make_targets(1, store)
+        step = harmoni_writer(url, store, ids)
+        for i in range(10):
+            step(i)
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(" ".join(statement.split())[:100])
+        event.listen(db.engine, "before_cursor_execute", record)
+        step(10)
+        step(11)
+        event.remove(db.engine, "before_cursor_execute", record)
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+        for i in range(count):
+            step(12 + i)
+        profiler.stop()
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    out = common.BENCH / "profiles" / f"{label}-fire.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("SQL of two transitions (return_for_completion, resubmit):\n"
+                   + "\n".join(statements) + "\n\n" + text)
+    print(f"--- SQL of two transitions:\n" + "\n".join(statements))
+    print(f"--- profile of {count} Harmoni transitions, also in {out.relative_to(common.ROOT)}\n{text}")
+    return {"file": str(out.relative_to(common.ROOT)), "statements_per_two": len(statements)}
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--writers", type=int, default=1)
+    parser.add_argument("--n", type=int, default=200, help="transitions per writer per run and path")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--requests-per-writer", type=int, default=2)
     parser.add_argument("--database-url")
+    parser.add_argument("--existing", action="store_true", help="use the URL's database as it is")
+    parser.add_argument("--profile", type=int, default=0,
+                        help="then profile this many Harmoni transitions in-process (pyinstrument)")
+    parser.add_argument("--label", default="")
+    parser.add_argument("--json")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp()
-    url = args.database_url or f"sqlite:///{tmp}/bench.db"
-    app = create_app("config.Config", SQLALCHEMY_DATABASE_URI=url, DOCUMENT_STORE=f"{tmp}/docs")
-    with app.app_context():
-        flask_migrate.upgrade()
-        seed("bench-password")
-        db.session.commit()
-        drafter = db.session.scalar(select(User).where(User.email == "hukum.sikka@harmoni.test"))
-        officer = db.session.scalar(select(User).where(User.email == "perancang2@harmoni.test"))
-        # the demo's returned Ranperda of Kabupaten Sikka
-        req_id = db.session.scalar(select(Request.id).where(Request.state == "returned"))
 
-        def harmoni(i):
-            req = db.session.scalar(select(Request).where(Request.id == req_id).with_for_update())
-            if req.state == "returned":
-                fire(req, "resubmit", db.session.get(User, drafter.id), version=req.version)
-            else:
-                fire(req, "return_for_completion", db.session.get(User, officer.id),
-                     version=req.version, comment="Lengkapi dokumen.")
-            db.session.commit()
+    tmp = tempfile.mkdtemp(prefix="harmoni-bench-transition-")
+    store, schema, base_url = f"{tmp}/docs", None, args.database_url
+    if args.existing:
+        url = args.database_url
+    elif common.is_postgres(args.database_url):
+        url, schema = common.create_schema(args.database_url, "transition")
+    else:
+        url = f"sqlite:///{tmp}/bench.db"
+    try:
+        app = common.make_app(url, store)
+        with app.app_context():
+            if not args.existing:
+                common.prepare_database()
+            k = args.requests_per_writer
+            ids = common.make_targets(2 * k * args.writers, store)
+            from workflow.extensions import db
 
-        floor_id = db.session.scalar(select(Request.id).where(Request.state == "submitted"))
-
-        def raw_sql(i):
-            state = "returned" if i % 2 == 0 else "submitted"
-            db.session.execute(text(
-                "UPDATE requests SET state = :s, version = version + 1 WHERE id = :id"),
-                {"s": state, "id": floor_id})
-            db.session.execute(text(
-                "INSERT INTO events (request_id, seq, trigger, from_state, to_state, data, "
-                "created_at, prev_hash, hash) VALUES (:id, :seq, 't', 'a', :s, '{}', "
-                "CURRENT_TIMESTAMP, :h, :h)"), {"id": floor_id, "seq": 1000 + i, "s": state, "h": "0" * 64})
-            db.session.commit()
-
-        timed(harmoni, 20), timed(raw_sql, 20)  # warm up caches and connections
-        t_harmoni = timed(harmoni, args.n)
-        t_floor = timed(lambda i: raw_sql(i + 20), args.n)
-        print(f"backend: {db.engine.dialect.name}, {args.n} transitions each, median per transition")
-        print(f"  harmoni fire() + commit: {t_harmoni * 1000:8.3f} ms")
-        print(f"  raw SQL floor:           {t_floor * 1000:8.3f} ms")
-        print(f"  ratio harmoni / floor:   {t_harmoni / t_floor:8.1f}x")
+            db.engine.dispose()
+        ctx = mp.get_context("spawn")  # each writer builds its own app and connections
+        barrier, results = ctx.Barrier(args.writers), ctx.Queue()
+        procs = [ctx.Process(target=worker, args=(
+            w, url, store, ids[2 * k * w: 2 * k * w + k], ids[2 * k * w + k: 2 * k * (w + 1)],
+            args.n, args.runs, 10, barrier, results)) for w in range(args.writers)]
+        for p in procs:
+            p.start()
+        spans, done = {}, 0
+        while done < args.writers:
+            item = results.get(timeout=900)
+            if item[0] == "done":
+                done += 1
+                continue
+            run, name, _index, start, end = item
+            span = spans.setdefault((run, name), [start, end])
+            span[0], span[1] = min(span[0], start), max(span[1], end)
+        for p in procs:
+            p.join()
+            if p.exitcode:
+                sys.exit(f"a writer failed (exit code {p.exitcode})")
+        total = args.writers * args.n
+        rates = {name: [total / (spans[(run, name)][1] - spans[(run, name)][0]) for run in range(args.runs)]
+                 for name in ("harmoni", "raw")}
+        ratios = [h / r for h, r in zip(rates["harmoni"], rates["raw"])]
+        result = {
+            "backend": common.backend_name(url), "writers": args.writers, "n": args.n, "runs": args.runs,
+            "harmoni_per_s": common.median(rates["harmoni"]), "raw_per_s": common.median(rates["raw"]),
+            "ratio": common.median(ratios),  # median of the per-run ratios (both paths in each run)
+            "harmoni_runs": rates["harmoni"], "raw_runs": rates["raw"], "load_average": common.load_average(),
+        }
+        print(f"backend {result['backend']}, {args.writers} writer(s), {args.n} transitions each per run, "
+              f"median of {args.runs} runs:")
+        print(f"  harmoni fire() + commit: {result['harmoni_per_s']:9.1f} transitions/s "
+              f"({1000 / result['harmoni_per_s'] * args.writers:6.2f} ms each per writer)")
+        print(f"  raw DB-API transaction:  {result['raw_per_s']:9.1f} transitions/s "
+              f"({1000 / result['raw_per_s'] * args.writers:6.2f} ms each per writer)")
+        print(f"  ratio harmoni / raw:     {result['ratio']:9.2f}x  (target >= 0.5x)")
+        if args.profile:
+            result["profile"] = profile(url, store, args.profile, args.label or result["backend"])
+        common.write_json(args.json, result)
+        if not args.json:
+            print(json.dumps(result))
+    finally:
+        if schema:
+            common.drop_schema(base_url, schema)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
