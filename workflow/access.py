@@ -1,7 +1,10 @@
 """Who sees which request. One rule, as a predicate for one row and as a filter for lists."""
-from sqlalchemy import and_, false, not_, or_
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, false, not_, or_, select
 
-from .models import Request
+from .engine.errors import NotFound
+from .extensions import db
+from .models import IssuedDocument, Minutes, Request
 from .processes import PROCESSES
 
 
@@ -34,3 +37,36 @@ def visible_requests(user):
     private = [and_(Request.process == p.name, Request.state.in_(p.private_states))
                for p in PROCESSES.values() if p.private_states]
     return and_(Request.office_id == user.office_id, not_(or_(false(), *private)))
+
+
+def _load(model, row_id, *, for_update):
+    stmt = select(model).where(model.id == row_id).execution_options(populate_existing=True)
+    return db.session.scalar(stmt.with_for_update() if for_update else stmt)
+
+
+def visible_request(request_id: int, user, *, for_update: bool = False) -> Request:
+    """The request if `user` may see it, locked for update when asked (PostgreSQL row lock;
+    SQLite already holds the write lock for the transaction).
+
+    :raise NotFound: absent or not visible, alike (an applicant cannot probe others' ids)
+    """
+    req = _load(Request, request_id, for_update=for_update)
+    if req is None or not can_view(user, req):
+        raise NotFound(_l("Permohonan tidak ditemukan."))
+    return req
+
+
+def visible_minutes(minutes_id: int, user, *, for_update: bool = False) -> Minutes:
+    """Minutes with the visibility of their request; :raise NotFound: as visible_request."""
+    minutes = _load(Minutes, minutes_id, for_update=for_update)
+    if minutes is None or not can_view(user, minutes.request):
+        raise NotFound(_l("Berita acara tidak ditemukan."))
+    return minutes
+
+
+def visible_issued(issued_id: int, user) -> IssuedDocument:
+    """An issued document with the visibility of its request; :raise NotFound: as visible_request."""
+    issued = db.session.get(IssuedDocument, issued_id)
+    if issued is None or not can_view(user, issued.request):
+        raise NotFound(_l("Dokumen tidak ditemukan."))
+    return issued

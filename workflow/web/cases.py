@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..access import can_view
+from ..access import visible_request
 from ..documents.store import DocumentStore
 from ..engine.calendar import working_days_left
 from ..engine.definition import N_, Phase
@@ -47,11 +47,7 @@ def today():
 
 
 def load_request(request_id: int, *, for_update=False) -> Request:
-    stmt = select(Request).where(Request.id == request_id).execution_options(populate_existing=True)
-    req = db.session.scalar(stmt.with_for_update() if for_update else stmt)
-    if req is None or not can_view(current_user, req):
-        raise NotFound(_("Permohonan tidak ditemukan."))
-    return req
+    return visible_request(request_id, current_user, for_update=for_update)
 
 
 @bp.get("/")

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 
-from ..access import can_view
+from ..access import visible_issued, visible_minutes
 from ..documents.ics import meeting_invitation
 from ..engine.definition import N_
-from ..engine.errors import HarmoniError, NotFound, StaleVersion
+from ..engine.errors import HarmoniError, StaleVersion
 from ..extensions import db
-from ..models import IssuedDocument, Meeting, Minutes, Request, User, meeting_requests
+from ..models import Meeting, Minutes, Request, User, meeting_requests
 from ..operations import meetings as ops
 from ..operations.issued import CONCLUSION_LABELS, render_issued, render_pending
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
@@ -214,11 +214,7 @@ def start(meeting_id, request_id):
 
 
 def load_minutes(minutes_id, *, for_update=False) -> Minutes:
-    stmt = select(Minutes).where(Minutes.id == minutes_id).execution_options(populate_existing=True)
-    minutes = db.session.scalar(stmt.with_for_update() if for_update else stmt)
-    if minutes is None or not can_view(current_user, minutes.request):
-        raise NotFound(_("Berita acara tidak ditemukan."))
-    return minutes
+    return visible_minutes(minutes_id, current_user, for_update=for_update)
 
 
 def render_minutes(minutes, *, errors=None, values=None, status=200):
@@ -320,9 +316,7 @@ def revise(minutes_id):
 
 @bp.get("/dokumen-resmi/<id:issued_id>.pdf")
 def issued_pdf(issued_id):
-    issued = db.session.get(IssuedDocument, issued_id)
-    if issued is None or not can_view(current_user, issued.request):  # hidden answers like missing
-        raise NotFound(_("Dokumen tidak ditemukan."))
+    issued = visible_issued(issued_id, current_user)
     content = render_issued(issued)
     db.session.commit()
     return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,

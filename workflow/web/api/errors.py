@@ -29,7 +29,7 @@ class ErrorSchema(ma.Schema):
 
 
 def error_response(status: int, code: str, message: str, details=None, headers=None):
-    body = {"code": code, "message": message}
+    body = {"code": code, "message": str(message)}
     if details:
         body["details"] = details
     response = jsonify(error=body)

@@ -7,8 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import and_, select
 
+from ...access import visible_issued, visible_minutes
 from ...documents.ics import meeting_invitation
-from ...engine.errors import NotFound
 from ...extensions import db
 from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_requests
 from ...operations import meetings as ops
@@ -31,15 +31,7 @@ def respond(meeting) -> dict:
 
 
 def load_minutes(minutes_id: int, *, for_update=False) -> Minutes:
-    stmt = select(Minutes).where(Minutes.id == minutes_id).execution_options(populate_existing=True)
-    minutes = db.session.scalar(stmt.with_for_update() if for_update else stmt)
-    try:
-        if minutes is None:
-            raise NotFound()
-        load_request(minutes.request_id)  # the same visibility as its request
-    except NotFound:
-        raise NotFound("Berita acara tidak ditemukan.") from None  # hidden answers like missing
-    return minutes
+    return visible_minutes(minutes_id, g.user, for_update=for_update)
 
 
 @blp.route("/meetings")
@@ -223,13 +215,7 @@ class IssuedPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, issued_id):
         """The PDF, exactly as issued (rendered once, then always the stored bytes)."""
-        issued = db.session.get(IssuedDocument, issued_id)
-        try:
-            if issued is None:
-                raise NotFound()
-            load_request(issued.request_id)
-        except NotFound:
-            raise NotFound("Dokumen tidak ditemukan.") from None  # hidden answers like missing
+        issued = visible_issued(issued_id, g.user)
         content = render_issued(issued)
         db.session.commit()
         return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
-from ...access import can_view
+from ...access import visible_request
 from ...documents.store import DocumentStore
 from ...engine.errors import NotFound
 from ...extensions import db
@@ -42,15 +42,7 @@ protect(blp)
 
 
 def load_request(request_id: int, *, for_update: bool = False) -> Request:
-    """The request if the caller may see it, else 404; locked for update when asked
-    (PostgreSQL row lock; SQLite already holds the write lock for the transaction)."""
-    stmt = select(Request).where(Request.id == request_id).execution_options(populate_existing=True)
-    if for_update:
-        stmt = stmt.with_for_update()
-    req = db.session.scalar(stmt)
-    if req is None or not can_view(g.user, req):
-        raise NotFound("Permohonan tidak ditemukan.")
-    return req
+    return visible_request(request_id, g.user, for_update=for_update)
 
 
 def respond(req) -> dict:
