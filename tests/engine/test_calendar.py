@@ -15,6 +15,8 @@ keeps WITA, UTC+8, so 16:00 UTC is already the next local day.
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from workflow.engine.calendar import Override, WorkingCalendar, national_holidays
@@ -174,6 +176,22 @@ def test_working_days_in_2026():
     weekend = [d for d, _ in NON_WORKING_2026 if d.weekday() >= 5]
     assert weekend == [date(2026, 3, 21), date(2026, 3, 22), date(2026, 4, 5), date(2026, 5, 31)]
     assert CAL.working_days_between(date(2025, 12, 31), date(2026, 12, 31)) == 261 - 21
+
+
+DAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=DAYS, end=DAYS, overrides=st.dictionaries(DAYS, st.booleans(), max_size=6))
+def test_working_days_between_counts_what_a_day_by_day_walk_counts(start, end, overrides):
+    """working_days_between counts by whole weeks and then corrects for holidays and overrides;
+    a walk over every day is the obviously right answer it must agree with."""
+    cal = WorkingCalendar({day: Override(working, "uji") for day, working in overrides.items()})
+    walked, day = 0, start
+    while day < end:
+        day = date.fromordinal(day.toordinal() + 1)
+        walked += cal.is_working_day(day)
+    assert cal.working_days_between(start, end) == walked
 
 
 # --- overrides ------------------------------------------------------------------------------

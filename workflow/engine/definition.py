@@ -171,16 +171,19 @@ class Process:
         assert self.intake in ("account", "public", "staff")
         by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}
         object.__setattr__(self, "_by_state", by_state)
+        # name -> state and trigger -> transition: fire() and every page row look these up
+        object.__setattr__(self, "_states", {s.name: s for s in self.states})
+        object.__setattr__(self, "_by_trigger", {t.trigger: t for t in self.transitions})
         # (state, role) -> transitions that role may fire there: pages ask this for every row
         roles = {r for t in self.transitions for r in t.roles}
         object.__setattr__(self, "_by_state_role", {
             (name, role): tuple(t for t in by_state[name] if role in t.roles) for name in names for role in roles})
 
     def state(self, name: str) -> State:
-        return next(s for s in self.states if s.name == name)
+        return self._states[name]
 
     def transition(self, trigger: str) -> Transition | None:
-        return next((t for t in self.transitions if t.trigger == trigger), None)
+        return self._by_trigger.get(trigger)
 
     def transitions_from(self, state: str) -> tuple[Transition, ...]:
         return self._by_state.get(state, ())
