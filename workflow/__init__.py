@@ -1,9 +1,10 @@
 """Harmoni: the workflow engine of a Kanwil of Indonesia's Ministry of Law."""
 import os
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
+from . import i18n
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, select_locale
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
@@ -38,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=_office_timezone)
+    i18n.install(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
@@ -73,7 +75,14 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # GET and HEAD change nothing (personal-data reads are logged on a connection of their
+        # own): a plain BEGIN reads a snapshot and, in WAL mode, neither waits for writers nor
+        # makes them wait. Holding the write lock for a whole page render serialised every
+        # request and left the others in SQLite's busy handler, which sleeps up to 100 ms a try.
+        if has_request_context() and request.method in ("GET", "HEAD"):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,12 +4,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from .access import visible_requests
 from .extensions import db
 from .models import Request, request_assignees
 from .processes import PROCESSES
+
+
+# Rows counted exactly for a list: a COUNT over every visible row, and an OFFSET deep into them,
+# would cost a scan of them all. Beyond it the list says "more than 1,000" and goes on by keyset:
+# `before` (the last id shown) starts a new list of the older rows, counted again up to the limit.
+COUNT_LIMIT = 1000
 
 
 @dataclass
@@ -18,6 +24,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    capped: bool = False  # more rows match than `total`: it was counted up to COUNT_LIMIT
 
     @property
     def pages(self) -> int:
@@ -25,8 +32,10 @@ class Page:
 
 
 def filtered_requests(user, today: date, *, process=None, state=None, phase=None,
-                      organisation_id=None, assignee_id=None, overdue=False, q=None):
+                      organisation_id=None, assignee_id=None, overdue=False, q=None, before=None):
     stmt = select(Request).where(visible_requests(user))
+    if before:
+        stmt = stmt.where(Request.id < before)
     if process:
         stmt = stmt.where(Request.process == process)
     if state:
@@ -50,10 +59,20 @@ def filtered_requests(user, today: date, *, process=None, state=None, phase=None
 
 
 def paginate(stmt, page: int, per_page: int) -> Page:
-    """Newest first, with what a list row shows loaded in a constant number of queries."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    """Newest first, with what a list row shows loaded in a constant number of queries, each
+    reading at most COUNT_LIMIT rows however many the table holds."""
+    counted = stmt.order_by(None).with_only_columns(Request.id).limit(COUNT_LIMIT + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
+    capped = total > COUNT_LIMIT
+    if capped:
+        total = COUNT_LIMIT
+    if capped and (page - 1) * per_page >= total:
+        return Page([], page, per_page, total, capped)  # no OFFSET beyond the counted rows
     rows = db.session.scalars(
-        stmt.options(selectinload(Request.assignees), selectinload(Request.organisation))
+        # what no list shows is left unread (a row is then cheaper to build); the organisation
+        # comes in the same query, the assignees in one more
+        stmt.options(defer(Request.details), defer(Request.pin_hash), defer(Request.applicant_email),
+                     joinedload(Request.organisation), selectinload(Request.assignees))
         .order_by(Request.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return Page(rows, page, per_page, total)
+    return Page(rows, page, per_page, total, capped)

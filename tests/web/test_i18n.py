@@ -100,6 +100,28 @@ def test_switch_to_english_and_back(client):
     assert "Masuk ke Harmoni" in html and "Sign in" not in html
 
 
+
+def test_the_per_request_catalogue_follows_force_locale(app):
+    """workflow.i18n keeps the catalogue for the rest of the request; a mail in the applicant's
+    language (force_locale) must still get that language, in templates too, and the page after it
+    its own again."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from workflow.i18n import format_day, gettext
+    from datetime import date
+
+    with app.test_request_context("/"):
+        assert gettext("Semua") == "Semua"
+        assert format_day(date(2026, 12, 4), "d MMMM y") == "4 Desember 2026"
+        with force_locale("en"):
+            assert gettext("Semua") == "All"
+            assert render_template_string('{{ _("Semua") }}') == "All"
+            assert format_day(date(2026, 12, 4), "d MMMM y") == "4 December 2026"
+        assert gettext("Semua") == "Semua"
+        assert render_template_string('{{ _("Semua") }}') == "Semua"
+        assert gettext("%(count)s permohonan", count=3) == "3 permohonan"
+
 def test_unknown_language_is_ignored(client):
     r = switch(client, "xx")
     assert r.status_code == 302

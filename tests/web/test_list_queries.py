@@ -116,3 +116,45 @@ def test_list_queries_do_not_grow_with_rows(app, backend, api, web):
     limits = {key: n[LARGE] for key, n in found.items()
               if n[LARGE] > (API_LIMIT if key[0] == "api" else VIEWERS[key[1]])}
     assert not limits, f"more statements than expected: {limits}"
+
+
+def test_a_capped_list_goes_on_to_older_requests_without_gaps(app, api, web, monkeypatch):
+    """Counts stop at COUNT_LIMIT; the list then goes on by keyset (`before`, the last id shown).
+    Walking it, on the page and in the API, yields every visible request once, newest first."""
+    import workflow.queries
+
+    monkeypatch.setattr(workflow.queries, "COUNT_LIMIT", 10)
+    insert_requests(app, 60)
+    with app.app_context():
+        officer = user("officer")
+        from workflow.access import visible_requests
+        expected = db.session.scalars(select(Request.id).where(visible_requests(officer))
+                                      .order_by(Request.id.desc())).all()
+    assert len(expected) == 54  # the six drafts are hidden from staff
+
+    client, seen, before = api.as_("officer"), [], None
+    while True:  # a capped list: its pages, then the older ones from the last id shown
+        page_no, older = 1, len(expected) - len(seen)
+        while True:
+            body = client.get(f"/requests?per_page=4&page={page_no}" + (f"&before={before}" if before else "")).get_json()
+            assert (body["total"], body["total_capped"]) == ((10, True) if older > 10 else (older, False))
+            seen += [item["id"] for item in body["items"]]
+            if page_no >= body["pages"]:
+                break
+            page_no += 1
+        if not body["total_capped"]:
+            break
+        before = seen[-1]
+    assert seen == expected
+
+    browser = web.new()
+    browser.login("officer")
+    seen, path = [], "/permohonan/"
+    while path:
+        page = browser.text(path)
+        seen += [int(i) for i in re.findall(r'<a href="/permohonan/(\d+)">', page)]
+        older = re.search(r'<a class="btn btn-outline-secondary" href="([^"]+)">Permohonan yang lebih lama', page)
+        path = older.group(1).replace("&amp;", "&") if older else None
+        if older:
+            assert "Lebih dari 10 permohonan" in page
+    assert seen == expected

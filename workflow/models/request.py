@@ -22,6 +22,8 @@ class Request(db.Model):
     __table_args__ = (
         UniqueConstraint("office_id", "number", name="uq_requests_office_number"),
         Index("ix_requests_office_state", "office_id", "state"),
+        # lists are "this office's requests, newest first": read in index order, no sort
+        Index("ix_requests_office_id_id", "office_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,7 @@
 """Personal data protection (UU 27/2022): sensitive intake fields are shown only to heads and the
 staff assigned to the request; every read is logged; everyone else gets them redacted."""
+from sqlalchemy import insert
+
 from ..access import can_read_sensitive
 from ..engine.errors import NotPermitted
 from ..extensions import db
@@ -26,8 +28,7 @@ def details_for(user, request, purpose: str) -> list[tuple]:
             read.append(field.name)
         rows.append((field, value, False))
     if read:
-        db.session.add(AccessLog(request_id=request.id, user_id=user.id, fields=read, purpose=purpose))
-        db.session.commit()  # the log is written even when the page then fails to render
+        log_read(request, user, read, purpose)
     return rows
 
 
@@ -45,6 +46,13 @@ def check_document_read(user, request, document) -> None:
         return  # the applicant's own documents (visibility already checked)
     if not can_read_sensitive(user, request):
         raise NotPermitted("Dokumen ini memuat data pribadi: hanya untuk pimpinan dan petugas yang ditugaskan.")
-    db.session.add(AccessLog(request_id=request.id, user_id=user.id, fields=[f"document:{document.kind}"],
-                             purpose="download"))
-    db.session.commit()
+    log_read(request, user, [f"document:{document.kind}"], "download")
+
+
+def log_read(request, user, fields: list[str], purpose: str) -> None:
+    """Log a read of personal data at once, in a transaction of its own on its own connection: the
+    log stands even when the page then fails to render, and a read-only request (which holds no
+    write lock on SQLite, see create_app) never has to upgrade its read transaction to write it."""
+    with db.engine.begin() as connection:
+        connection.execute(insert(AccessLog).values(request_id=request.id, user_id=user.id, fields=fields,
+                                                    purpose=purpose))

@@ -2,7 +2,7 @@
 import string
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from ..i18n import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 

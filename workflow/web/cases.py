@@ -5,7 +5,7 @@ import io
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
 )
-from flask_babel import gettext as _
+from ..i18n import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,7 +18,8 @@ from ..engine.errors import HarmoniError, NotFound, StaleVersion
 from ..engine.machine import allowed_triggers
 from ..extensions import db
 from ..models import (
-    Document, Event, IssuedDocument, Meeting, Minutes, Organisation, Request, User, meeting_requests,
+    MAX_ID, Document, Event, IssuedDocument, Meeting, Minutes, Organisation, Request, User,
+    meeting_requests,
 )
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
@@ -67,18 +68,22 @@ def index():
             (str(u.id), u.name) for u in office_drafters()]
     page_no = request.args.get("page", 1, type=int) or 1
     args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
+    before = request.args.get("before", type=int)
+    args["before"] = before if before and 0 < before <= MAX_ID else None  # older than this id
     args["process"] = form.process_type.data or None
     if staff:
         args["organisation_id"] = request.args.get("organisation_id", type=int)
         args["assignee_id"] = current_user.id if form.mine.data else request.args.get("assignee_id", type=int)
         args["overdue"] = form.overdue.data
+    filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
     page = paginate(filtered_requests(current_user, day, **args), max(page_no, 1), PER_PAGE)
     calendar = office_calendar(current_user.office_id)
+    user = current_user._get_current_object()  # not the proxy: asked once per row
     rows = [(r, PROCESSES[r.process], working_days_left(r, calendar, day),
-             allowed_triggers(PROCESSES[r.process], r, current_user)) for r in page.items]
+             allowed_triggers(PROCESSES[r.process], r, user)) for r in page.items]
     return render_template("cases/index.html", form=form, page=page, rows=rows, staff=staff,
-                           filters={k: v for k, v in request.args.items() if k != "page"})
+                           filters=filters, filters_without_before={k: v for k, v in filters.items() if k != "before"})
 
 
 @bp.route("/baru", methods=["GET", "POST"])

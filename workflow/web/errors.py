@@ -1,7 +1,7 @@
 """Error handling for the whole app: JSON under /api/, pages elsewhere. Every error rolls the
 session back first, so a failed request leaves nothing half-written."""
 from flask import flash, redirect, render_template, request
-from flask_babel import gettext as _
+from ..i18n import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 

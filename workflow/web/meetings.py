@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from ..i18n import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 

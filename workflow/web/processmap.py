@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from flask_babel import gettext as _
+from ..i18n import gettext as _
 
 from ..engine.definition import N_, Phase, Process
 

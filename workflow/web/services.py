@@ -1,7 +1,7 @@
 """The public side: a form per public service (no account), and the tracking page, where a code
 and PIN show the phase, the step, the due date and what to do next, and nothing else."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from ..i18n import gettext as _
 
 from ..actors import PublicActor
 from ..documents.store import DocumentStore

@@ -2,9 +2,10 @@
 from datetime import date, datetime
 
 from flask import has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, gettext
+from flask_babel import format_datetime, get_locale, get_timezone
 
 from ..extensions import LANGUAGES
+from ..i18n import catalogue, format_day
 
 # Indonesia's own names for its three time zones (CLDR gives only "+0800" and the like)
 ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -16,17 +17,17 @@ def register(app) -> None:
         """A calendar day, e.g. "4 Desember 2026" (no time zone: stored as the office's day)."""
         if value is None:
             return "—"
-        return format_date(value, "d MMMM y") if isinstance(value, date) else str(value)
+        return format_day(value, "d MMMM y") if isinstance(value, date) else str(value)
 
     @app.template_filter("t")
     def translate_label(value):
         """A label from a definition (marked N_ in the source), in the user's language."""
-        return gettext(value) if value else value
+        return catalogue().ugettext(value) if value else value
 
     @app.template_filter("bulan")
     def bulan(value: date):
         """A month, e.g. "November 2026"."""
-        return format_date(value, "MMMM y")
+        return format_day(value, "MMMM y")
 
     @app.template_filter("waktu")
     def waktu(value: datetime | None):

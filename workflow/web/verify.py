@@ -3,7 +3,7 @@ document) sees what it is and who issued it, and can check that a PDF is the iss
 import hashlib
 
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import gettext as _
+from ..i18n import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db, limiter

@@ -66,12 +66,12 @@ class Requests(MethodView):
             user, today, process=args.get("process"), state=args.get("state"),
             phase=args.get("phase"), organisation_id=args.get("organisation_id"),
             assignee_id=user.id if args["assigned_to_me"] else None, overdue=args["overdue"],
-            q=args.get("q"))
+            q=args.get("q"), before=args.get("before"))
         page = paginate(stmt, args["page"], args["per_page"])
         calendar = office_calendar(user.office_id)
         return {"items": [request_json(r, user, calendar, today) for r in page.items],
                 "page": page.page, "per_page": page.per_page, "total": page.total,
-                "pages": page.pages}
+                "total_capped": page.capped, "pages": page.pages}
 
     @blp.arguments(RequestCreate)
     @blp.response(201, RequestOut)

@@ -55,6 +55,8 @@ class RequestQuery(PageQuery):
     assigned_to_me = ma.fields.Boolean(load_default=False)
     overdue = ma.fields.Boolean(load_default=False)
     q = Text(metadata={"description": "Part of the registration number or title"})
+    before = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID), metadata={
+        "description": "Only requests older than this id (the last one of a list whose total is capped)"})
 
 
 class RequestCreate(ma.Schema):
@@ -99,6 +101,9 @@ class RequestPage(ma.Schema):
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
+    total_capped = ma.fields.Boolean(metadata={
+        "description": "true: more requests match than `total` (counted up to 1,000): narrow the filters, or go on with "
+        "`before` = the id of the last request of the last page"})
     pages = ma.fields.Integer()
 
 
