@@ -121,7 +121,9 @@ def table(results: dict) -> str:
             if r:
                 row(rows, f"transition, {backend}, {writers} writer{'s' if writers != '1' else ''}: Harmoni / raw rate",
                     r["ratio"], ">= 0.5x", r["ratio"] >= 0.5,
-                    note=f"{r['harmoni_per_s']:.0f} vs {r['raw_per_s']:.0f} transitions/s")
+                    note=f"{r['harmoni_per_s']:.0f} vs {r['raw_per_s']:.0f} transitions/s; "
+                         f"the same two row changes through the ORM alone: {r['orm_per_s']:.0f}/s "
+                         f"({r['orm_per_s'] / r['raw_per_s']:.2f}x raw), Harmoni / ORM {r['ratio_to_orm']:.2f}x")
     e = results.get("engine")
     if e:
         row(rows, "engine decision / dict lookup", e["decision_ratio"], "<= 3x", e["decision_ratio"] <= 3,

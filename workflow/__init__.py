@@ -1,11 +1,14 @@
 """Harmoni: the workflow engine of a Kanwil of Indonesia's Ministry of Law."""
 import os
 
-from flask import Flask, has_request_context, request
+from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.orm import joinedload
 
 from . import i18n
-from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, select_locale
+from .extensions import (
+    babel, bootstrap, csrf, db, limiter, login_manager, migrate, read_only_request, select_locale,
+)
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
@@ -48,7 +51,8 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id):
-        return db.session.get(User, int(user_id))
+        # the office comes along: every page needs its day and time zone
+        return db.session.get(User, int(user_id), options=[joinedload(User.office)])
 
 
 def _office_timezone():
@@ -75,11 +79,10 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # GET and HEAD change nothing (personal-data reads are logged on a connection of their
-        # own): a plain BEGIN reads a snapshot and, in WAL mode, neither waits for writers nor
-        # makes them wait. Holding the write lock for a whole page render serialised every
-        # request and left the others in SQLite's busy handler, which sleeps up to 100 ms a try.
-        if has_request_context() and request.method in ("GET", "HEAD"):
+        # A read-only request's plain BEGIN reads a snapshot and, in WAL mode, neither waits for
+        # writers nor makes them wait. Holding the write lock for a whole page render serialised
+        # every request and left the others in SQLite's busy handler (sleeps of up to 100 ms).
+        if read_only_request():
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

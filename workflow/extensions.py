@@ -32,6 +32,12 @@ bootstrap = Bootstrap5()
 LANGUAGES = ("id", "en")
 
 
+def read_only_request() -> bool:
+    """Inside a GET or HEAD request, which changes nothing (personal-data reads are logged apart:
+    operations/personal_data.log_read)."""
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
 def select_locale() -> str:
     # Indonesian first: English only when the user chose it with the language switch
     # (and never outside a request: official documents are Indonesian).

@@ -48,3 +48,23 @@ def test_a_personal_data_read_on_a_page_is_logged(app, web):
     with app.app_context():
         logged = db.session.scalars(select(AccessLog).where(AccessLog.request_id == request_id)).all()
     assert [(entry.purpose, "passport" in entry.fields) for entry in logged] == [("page", True)]
+
+
+@pytest.mark.parametrize("post", ["act", "upload"])
+def test_a_refused_form_shows_the_page_again_while_the_request_is_locked(app, web, post):
+    """An action or an upload the form refuses re-renders the request page while the POST still
+    holds the request's lock (SQLite's write lock, PostgreSQL's row lock); logging the personal-data
+    read on that page goes through the same transaction, never a second connection that would wait
+    on the lock (30 s and a 500 on SQLite, for ever on PostgreSQL)."""
+    walk_in = new_walk_in(app)
+    browser = web.new()
+    browser.login("head")
+    if post == "act":
+        r = browser.act(walk_in["id"], "", walk_in["version"])  # no action chosen
+    else:
+        r = browser.upload(walk_in["id"], "not-a-kind")
+    assert r.status_code == 422
+    assert walk_in["passport"] in r.get_data(as_text=True)
+    with app.app_context():
+        purposes = db.session.scalars(select(AccessLog.purpose).where(AccessLog.request_id == walk_in["id"])).all()
+    assert purposes == ["page", "page"]  # the page the form was on, and the page shown again

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -84,5 +84,6 @@ class ApiToken(db.Model):
     def user_for(cls, token: str) -> User | None:
         user = db.session.scalar(
             select(User).join(cls, cls.user_id == User.id).where(cls.token_hash == cls.digest(token))
+            .options(joinedload(User.office))  # every call needs the office's day and time zone
         )
         return user if user is not None and user.active else None

@@ -4,7 +4,7 @@ from sqlalchemy import insert
 
 from ..access import can_read_sensitive
 from ..engine.errors import NotPermitted
-from ..extensions import db
+from ..extensions import db, read_only_request
 from ..models import AccessLog
 from ..processes import PROCESSES
 
@@ -50,9 +50,15 @@ def check_document_read(user, request, document) -> None:
 
 
 def log_read(request, user, fields: list[str], purpose: str) -> None:
-    """Log a read of personal data at once, in a transaction of its own on its own connection: the
-    log stands even when the page then fails to render, and a read-only request (which holds no
-    write lock on SQLite, see create_app) never has to upgrade its read transaction to write it."""
-    with db.engine.begin() as connection:
-        connection.execute(insert(AccessLog).values(request_id=request.id, user_id=user.id, fields=fields,
-                                                    purpose=purpose))
+    """Log a read of personal data at once: the log stands even when the page then fails to render."""
+    entry = {"request_id": request.id, "user_id": user.id, "fields": fields, "purpose": purpose}
+    if read_only_request():
+        # its transaction stays read-only (no write lock on SQLite, see create_app): a connection
+        # of its own writes the log
+        with db.engine.begin() as connection:
+            connection.execute(insert(AccessLog).values(**entry))
+    else:
+        # a change is under way and holds the write lock, and on PostgreSQL the request's row
+        # lock, which another connection's foreign-key check on access_log would wait on forever
+        db.session.add(AccessLog(**entry))
+        db.session.commit()
