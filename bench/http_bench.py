@@ -4,6 +4,8 @@ gunicorn serves bench/wsgi_bench.py (the app plus /_bench/static and an X-Bench-
 on 127.0.0.1 with --workers gthread workers of --threads threads; bench/loadgen.py drives it with
 --clients keep-alive connections (one process each). Endpoints, each measured on its own:
   static               GET /_bench/static                         the floor
+  stack_floor          GET /_bench/stack-floor                    50 rows through Flask-Login, the ORM and a bare
+                                                                  Jinja table: no target, it splits a list's cost
   work_queue           GET /permohonan/                           staff work queue, 50 rows
   work_queue_filtered  GET /permohonan/?process_type=ranperda&phase=review
   request_page         GET /permohonan/<id>                       20 requests with 10 events each, in turn
@@ -46,7 +48,7 @@ import common  # noqa: E402
 import loadgen  # noqa: E402
 
 FILTER = "process_type=ranperda&phase=review"
-ENDPOINTS = ("static", "work_queue", "work_queue_filtered", "request_page", "api_list", "transition")
+ENDPOINTS = ("static", "stack_floor", "work_queue", "work_queue_filtered", "request_page", "api_list", "transition")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -142,7 +144,7 @@ def specs_for(name: str, data: dict, cookies: dict, clients: int) -> list[dict]:
         return [{"kind": "transition", "request_id": rid, "state": state, "version": version,
                  "officer": data["officer"], "drafter": data["drafter"]}
                 for rid, state, version in data["targets"][:clients]]
-    paths = {"static": ["/_bench/static"], "work_queue": ["/permohonan/"],
+    paths = {"static": ["/_bench/static"], "stack_floor": ["/_bench/stack-floor"], "work_queue": ["/permohonan/"],
              "work_queue_filtered": [f"/permohonan/?{FILTER}"],
              "request_page": [f"/permohonan/{i}" for i in data["pages"]],
              "api_list": ["/api/v1/requests?per_page=50&process=ranperda&phase=review"]}[name]

@@ -139,7 +139,10 @@ def table(results: dict) -> str:
                 r = first[name]
                 row(rows, f"{name.replace('_', ' ')}, {backend}, {int(small):,} requests: req/s / static",
                     r["ratio_to_static"], f">= {goal:.2f}x", r["ratio_to_static"] >= goal,
-                    note=f"{r['rps']:.1f} vs {first['static']['rps']:.0f} req/s")
+                    note=f"{r['rps']:.1f} vs {first['static']['rps']:.0f} req/s"
+                         + (f"; a bare 50-row page (Flask-Login, ORM, plain Jinja table): "
+                            f"{first['stack_floor']['rps']:.0f} req/s ({first['stack_floor']['ratio_to_static']:.2f}x static)"
+                            if "stack_floor" in first else ""))
         last = (sc["sizes"][large].get("http") or {}).get("endpoints")
         if first and last:
             for name in ("work_queue", "work_queue_filtered", "api_list", "request_page", "transition"):
