@@ -101,10 +101,19 @@ def force_state(request_id, state, **fields):
 def final_minutes(request_id, conclusion="harmonis"):
     """Final minutes (berita acara) for a request whose meeting was held: what a conclusion
     needs. Call inside an app context; the request must be in `meeting_held` or later."""
+    from workflow.operations.minutes import finalise_minutes
+
+    minutes = draft_minutes(request_id, conclusion)
+    issued = finalise_minutes(minutes, user("officer"), version=minutes.version)
+    db.session.commit()
+    return issued
+
+
+def draft_minutes(request_id, conclusion="harmonis"):
+    """Draft minutes of a held meeting on the request (flushed, not committed)."""
     from datetime import date, datetime, timedelta
 
     from workflow.models import Meeting, Minutes, Participant
-    from workflow.operations.minutes import finalise_minutes
 
     req = db.session.get(Request, request_id)
     head, officer = user("head"), user("officer")
@@ -123,6 +132,4 @@ def final_minutes(request_id, conclusion="harmonis"):
                       created_by_id=officer.id)
     db.session.add(minutes)
     db.session.flush()
-    issued = finalise_minutes(minutes, officer, version=minutes.version)
-    db.session.commit()
-    return issued
+    return minutes

@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from .access import visible_requests
@@ -36,6 +36,11 @@ def filtered_requests(user, today: date, *, process=None, state=None, phase=None
     stmt = select(Request).where(visible_requests(user))
     if before:
         stmt = stmt.where(Request.id < before)
+    if not state:
+        unlisted = [and_(Request.process == p.name, Request.state.in_(names))
+                    for p in PROCESSES.values() if (names := [s.name for s in p.states if s.unlisted])]
+        if unlisted:
+            stmt = stmt.where(not_(or_(*unlisted)))
     if process:
         stmt = stmt.where(Request.process == process)
     if state:

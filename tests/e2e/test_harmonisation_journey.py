@@ -154,9 +154,12 @@ def test_ranperda_from_draft_to_conclusion(journey):
     j.page.wait_for_load_state()
     assert "Draf berita acara disimpan" in j.page.content()
     j.shot("berita-acara-draf")
+    # an edit not saved yet: finalising saves what is on the screen first
+    j.page.get_by_label("Catatan", exact=True).fill("Disepakati tanpa perubahan lebih lanjut.")
     j.page.get_by_role("button", name="Finalkan dan terbitkan").click()
     j.page.wait_for_load_state()
     assert "difinalkan dan diterbitkan dengan nomor" in j.page.content()
+    assert "Disepakati tanpa perubahan lebih lanjut." in j.page.content()
     j.shot("berita-acara-final")
     with j.page.expect_download() as download:
         j.page.get_by_role("link", name="Unduh PDF").click()

@@ -5,10 +5,10 @@ workflow/processes/harmonisation.py, and are NOT derived from the process defini
 definition (a missing source, an extra role) makes these tests fail. One test checks that the
 literal spec equals what GET /api/v1/processes reports.
 
-The full cross product (2 processes x 13 states x 18 triggers x 6 actors = 2808 cases) goes through
+The full cross product (2 processes x 14 states x 19 triggers x 6 actors = 3192 cases) goes through
 the engine's `fire()` directly: one test per process and state, trying every trigger by every
 actor and naming each failing case (process-state-trigger-actor) in its message; a separate test
-per case would spend most of its time in the per-test table cleanup (about 2808 x 17 ms on
+per case would spend most of its time in the per-test table cleanup (about 3192 x 17 ms on
 PostgreSQL). A sample of cases goes through the HTTP API. At the end, tests for two bugs found
 while writing the table (they fail until the application is fixed).
 """
@@ -40,10 +40,11 @@ STATES = {
     "meeting_scheduled": "meeting", "meeting_held": "meeting",
     "harmonis": "conclusion", "harmonis_with_notes": "conclusion",
     "correction_submitted": "conclusion", "not_harmonis": "conclusion", "withdrawn": "conclusion",
+    "discarded": "intake",  # a draft thrown away before it was ever submitted
 }
-FINAL_STATES = ("harmonis", "not_harmonis", "withdrawn")  # no way out
-# Nobody but the applicant sees an unsubmitted draft.
-PRIVATE_STATES = ("draft",)
+FINAL_STATES = ("harmonis", "not_harmonis", "withdrawn", "discarded")  # no way out
+# Nobody but the applicant sees an unsubmitted draft, kept or thrown away.
+PRIVATE_STATES = ("draft", "discarded")
 
 APPLICANT = ("drafter",)
 STAFF = ("head", "officer")  # the administrative check, the analysis, the meeting: Kanwil staff
@@ -68,6 +69,7 @@ class Rule(NamedTuple):
 
 SPEC = {
     "submit": Rule(("draft",), "submitted", APPLICANT),
+    "discard": Rule(("draft",), "discarded", APPLICANT),
     "return_for_completion": Rule(("submitted", "verified", "in_analysis", "analysed"), "returned",
                                   STAFF, comment=True),
     "resubmit": Rule(("returned",), "submitted", APPLICANT),
@@ -186,8 +188,8 @@ def inputs_for(trigger, ids):
 
 def clock_fields(state, today):
     """Clock columns plausible for `state`: running from the review on (and after a resubmission),
-    paused while returned, stopped once concluded; none for a draft."""
-    if state == "draft":
+    paused while returned, stopped once concluded; none for a draft, kept or discarded."""
+    if state in ("draft", "discarded"):
         return {}
     fields = {"time_limit_days": 5, "clock_started_on": today - timedelta(days=1),
               "due_date": today + timedelta(days=7)}

@@ -374,9 +374,8 @@ def version_on(page: str) -> str:
 
 def test_the_status_page_of_a_returned_complaint_shows_the_completion_deadline(app):
     """Back with the complainant, the date that matters to them is the last day to complete the
-    file (after it the complaint is deemed withdrawn): 10 working days from the return. The page
-    shows instead the office's paused due date, which then means nothing (and the e-mail of the
-    return says the same stale date as "Tenggat tahap ini")."""
+    file (after it the complaint is deemed withdrawn): 10 working days from the return, not the
+    office's paused due date, which then means nothing to them."""
     request_id, client, page = returned_complaint(app)
     with app.app_context():
         req = db.session.get(Request, request_id)
@@ -388,6 +387,20 @@ def test_the_status_page_of_a_returned_complaint_shows_the_completion_deadline(a
     assert (phase, step) == ("Penerimaan", "Belum lengkap, menunggu pengadu")
     assert shown_due == format_date(last_day, "d MMMM y", locale="id"), (
         f"shows {shown_due}, the paused due date {paused_due}; the complaint is deemed withdrawn after {last_day}")
+
+
+def test_the_email_of_the_return_gives_the_completion_deadline_too(app):
+    """The e-mail that tells the complainant their file came back names the same last day as the
+    status page, not the office's paused due date."""
+    request_id, _client, _page = returned_complaint(app)
+    with app.app_context():
+        req = db.session.get(Request, request_id)
+        body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.request_id == request_id)
+                                  .order_by(OutboxMessage.id.desc())).first()
+        last_day, paused_due = req.timer_due_on, req.due_date
+    assert last_day != paused_due
+    assert f"Tenggat tahap ini: {format_date(last_day, 'd MMMM y', locale='id')}." in body
+    assert format_date(paused_due, "d MMMM y", locale="id") not in body
 
 
 def test_completing_documents_and_resubmitting_from_the_status_page(app):

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from workflow.actors import PublicActor
 from workflow.documents.store import DocumentStore
-from workflow.engine.errors import GuardFailed
+from workflow.engine.errors import GuardFailed, TransitionUnavailable
 from workflow.extensions import db
 from workflow.models import Event, Office, OutboxMessage, Request
 from workflow.models.time import local_date, utcnow
@@ -333,6 +333,26 @@ def test_human_rights_complaint_deemed_withdrawn_by_the_tick(app):
         assert fired_count(request_id, "deem_withdrawn") == 1
         assert mails(request_id) == ["Diterima, pemeriksaan administrasi", "Belum lengkap, menunggu pengadu",
                                      "Dianggap dicabut (tidak dilengkapi)"]
+
+
+def test_a_late_completion_is_refused_before_the_tick_has_run(app):
+    """The 10 working days ended on 8 April: on the 9th the complaint is deemed withdrawn, whether
+    or not `tick` has run yet. A completion sent then is refused (naming the last day), nothing
+    changes, and the tick still records the deemed withdrawal."""
+    with app.app_context():
+        request_id = returned_complaint()
+        version = db.session.get(Request, request_id).version
+        with pytest.raises(TransitionUnavailable) as refused:
+            act(request_id, "resubmit", "public", at(D("2026-04-09"), 9))
+        db.session.rollback()
+        assert "2026-04-08" in refused.value.message
+        assert refused.value.details["timer"] == "deem_withdrawn"
+        with pytest.raises(TransitionUnavailable):
+            act(request_id, "assign", "head", at(D("2026-04-09"), 9), assignees=[user("officer").id])
+        db.session.rollback()
+        assert (state(request_id), db.session.get(Request, request_id).version) == ("incomplete", version)
+        assert tick(now=at(D("2026-04-09"), 10)) == [(request_id, "deem_withdrawn")]
+        assert state(request_id) == "deemed_withdrawn"
 
 
 def test_human_rights_complaint_completed_in_time_to_a_violation_finding(app):

@@ -158,6 +158,17 @@ def stop_clock(req, today: date) -> ClockShift | None:
     return ClockShift(req.due_date, req.due_date)
 
 
+def applicant_deadline(req, process) -> date | None:
+    """The date that matters to the applicant: while the file is back with them, their own last
+    day (a pending timer, e.g. before a complaint is deemed withdrawn); otherwise the office's due
+    date while its clock runs. A paused or stopped office clock means nothing to them."""
+    if req.timer_trigger and req.state in process.applicant_upload_states:
+        return req.timer_due_on
+    if req.due_date and not req.clock_paused_on and not req.clock_stopped_on:
+        return req.due_date
+    return None
+
+
 def working_days_left(req, cal: WorkingCalendar, today: date) -> int | None:
     """Working days until the due date (negative when overdue); None without a running clock."""
     if req.due_date is None or req.clock_stopped_on is not None:

@@ -48,6 +48,8 @@ class State:
     phase: Phase
     label: str
     final: bool = False
+    # Left out of request lists unless asked for by name (a discarded draft is clutter).
+    unlisted: bool = False
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,13 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
         raise TransitionUnavailable(details={"state": request.state})
     if not may_fire(actor, request, transition):
         raise NotPermitted()
+    now = now or utcnow()
+    today = local_date(now, request.office.timezone)
+    _refuse_after_a_closing_timer(process, request, trigger, today)
 
     comment = (comment or "").strip() or None
     reject_nul(comment=comment)
-    now = now or utcnow()
-    ctx = Context(process, trigger, actor, now, local_date(now, request.office.timezone),
+    ctx = Context(process, trigger, actor, now, today,
                   office_calendar(request.office_id), comment,
                   _validate_inputs(transition, comment, data or {}))
     reasons = [reason for guard in transition.guards if (reason := guard(request, ctx))]
@@ -97,6 +99,22 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
             queue_transition_mail(request, transition, comment)
     db.session.flush()
     return event
+
+
+def _refuse_after_a_closing_timer(process: Process, request, trigger: str, today: date) -> None:
+    """A timer that ends the request (e.g. a complaint deemed withdrawn when not completed in time)
+    has decided it once its last day is past, whether or not `workflow tick` has run yet: nothing
+    else may be fired meanwhile, a late completion least of all.
+
+    :raise TransitionUnavailable: naming the last day and what the timer does
+    """
+    if request.timer_trigger is None or request.timer_trigger == trigger or request.timer_due_on is None:
+        return
+    timer = process.transition(request.timer_trigger)
+    if today > request.timer_due_on and timer.dest is not None and process.state(timer.dest).final:
+        raise TransitionUnavailable(
+            f"Batas waktu berakhir pada {request.timer_due_on.isoformat()}: {timer.label}.",
+            details={"state": request.state, "timer": timer.trigger, "due_on": request.timer_due_on.isoformat()})
 
 
 def _apply_clock(transition: Transition, request, ctx: Context):

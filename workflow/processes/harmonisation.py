@@ -1,6 +1,7 @@
 """The harmonisation of regional drafts (DOMAIN.md section 1), shared by Ranperda and Ranperkada.
 
 intake:     draft -> submitted <-> returned (returned for completion; rounds counted)
+            | discarded (a draft the applicant throws away, never submitted: private like a draft)
 review:     verified (declared complete: the clock starts) -> in_analysis (drafters assigned)
             -> analysed
 meeting:    meeting_scheduled -> meeting_held
@@ -32,10 +33,11 @@ STATES = (
     State("correction_submitted", Phase.CONCLUSION, N_("Perbaikan diajukan")),
     State("not_harmonis", Phase.CONCLUSION, N_("Belum harmonis"), final=True),
     State("withdrawn", Phase.CONCLUSION, N_("Ditarik oleh pemrakarsa"), final=True),
+    State("discarded", Phase.INTAKE, N_("Draf dibuang"), final=True, unlisted=True),
 )
-BEFORE_CONCLUSION = tuple(s.name for s in STATES if s.phase != Phase.CONCLUSION)
-# A draft is withdrawn by not submitting it: `withdrawn` is not private, and an unsubmitted draft
-# is nobody else's business.
+BEFORE_CONCLUSION = tuple(s.name for s in STATES if s.phase != Phase.CONCLUSION and not s.final)
+# A draft is discarded, not withdrawn: `withdrawn` is not private, and an unsubmitted draft is
+# nobody else's business.
 WITHDRAWABLE = tuple(s for s in BEFORE_CONCLUSION if s != "draft")
 CLOCK_STATES = ("submitted", "returned", "verified", "in_analysis", "analysed",
                 "meeting_scheduled", "meeting_held")
@@ -110,6 +112,7 @@ MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=MAX_ID, 
 TRANSITIONS = (
     Transition("submit", ("draft",), "submitted", APPLICANT, N_("Ajukan"),
                guards=(required_documents_uploaded,)),
+    Transition("discard", ("draft",), "discarded", APPLICANT, N_("Buang draf")),
     Transition("return_for_completion", ("submitted", "verified", "in_analysis", "analysed"),
                "returned", STAFF, N_("Kembalikan untuk dilengkapi"), requires_comment=True,
                effects=(count_completion_round,), clock=Clock.PAUSE),
@@ -157,7 +160,7 @@ TRANSITIONS = (
 def harmonisation_process(name, label, number_code, required_documents) -> Process:
     return Process(
         name=name, label=label, number_code=number_code, states=STATES,
-        transitions=TRANSITIONS, initial="draft", private_states=("draft",),
+        transitions=TRANSITIONS, initial="draft", private_states=("draft", "discarded"),
         document_kinds=DOCUMENT_KINDS, required_documents=required_documents,
         time_limit=TimeLimit(5),
         applicant_upload_states=("draft", "returned", "harmonis_with_notes"),

@@ -2,12 +2,12 @@
 import string
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from ..i18n import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..engine.definition import N_
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import ROLES, HolidayOverride, Office, Organisation, User
 from ..models.organisation import ORGANISATION_KINDS
 from ..processes import PROCESSES

@@ -2,11 +2,11 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from ..i18n import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..extensions import LANGUAGES, db, limiter
+from ..i18n import gettext as _
 from ..models import User
 from .forms import LoginForm, PasswordForm
 

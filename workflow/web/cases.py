@@ -5,7 +5,6 @@ import io
 from flask import (
     Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
 )
-from ..i18n import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +16,7 @@ from ..engine.definition import N_, Phase
 from ..engine.errors import HarmoniError, NotFound, StaleVersion
 from ..engine.machine import allowed_triggers
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import (
     MAX_ID, Document, Event, IssuedDocument, Meeting, Minutes, Organisation, Request, User,
     meeting_requests,

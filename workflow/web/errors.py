@@ -1,12 +1,12 @@
 """Error handling for the whole app: JSON under /api/, pages elsewhere. Every error rolls the
 session back first, so a failed request leaves nothing half-written."""
 from flask import flash, redirect, render_template, request
-from ..i18n import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..engine.errors import HarmoniError, StaleVersion
 from ..extensions import db
+from ..i18n import gettext as _
 from .api.errors import error_response, http_error_response
 
 

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from ..i18n import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 
@@ -14,6 +13,7 @@ from ..documents.ics import meeting_invitation
 from ..engine.definition import N_
 from ..engine.errors import HarmoniError, StaleVersion
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Meeting, Minutes, Request, User, meeting_requests
 from ..operations import meetings as ops
 from ..operations.issued import CONCLUSION_LABELS, render_issued, render_pending
@@ -280,13 +280,24 @@ def save(minutes_id):
 def finalise(minutes_id):
     staff_only()
     minutes = load_minutes(minutes_id, for_update=True)
+    version = int(request.form.get("version") or 0)
+    # From the editor the button posts the fields too: what is on the screen is saved first, in
+    # the same transaction, so an edit not yet saved is never lost (nor finalised half-way).
+    edited = "conclusion" in request.form
     try:
-        finalise_minutes(minutes, current_user, version=int(request.form.get("version") or 0))
+        if edited:
+            fields, findings = minutes_form_values(request.form)
+            save_minutes(minutes, current_user, version=version, fields=fields, findings=findings)
+            version = minutes.version
+        finalise_minutes(minutes, current_user, version=version)
         db.session.commit()
     except HarmoniError as error:
         db.session.rollback()
         if error.status in (403, 404):
             raise
+        if edited and not isinstance(error, StaleVersion):  # the edits stay on the screen
+            errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
+            return render_minutes(load_minutes(minutes_id), errors=errors, values=request.form, status=error.status)
         for message in engine_messages(error):
             flash(message, "danger")
         return redirect(url_for("meetings.minutes", minutes_id=minutes_id))

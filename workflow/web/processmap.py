@@ -4,9 +4,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..i18n import gettext as _
-
 from ..engine.definition import N_, Phase, Process
+from ..i18n import gettext as _
 
 BOX_W, BOX_H, COL_W, ROW_H, MARGIN = 190, 48, 260, 78, 20
 PHASE_TITLES = {Phase.INTAKE: N_("Penerimaan"), Phase.REVIEW: N_("Penelaahan"),

@@ -1,12 +1,12 @@
 """The public side: a form per public service (no account), and the tracking page, where a code
 and PIN show the phase, the step, the due date and what to do next, and nothing else."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from ..i18n import gettext as _
 
 from ..actors import PublicActor
 from ..documents.store import DocumentStore
 from ..engine.errors import HarmoniError, StaleVersion
 from ..extensions import db, limiter
+from ..i18n import gettext as _
 from ..models import Request
 from ..operations.public import find_tracked, submit_public_request
 from ..operations.requests import upload_document

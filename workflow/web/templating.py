@@ -4,6 +4,7 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
+from ..engine.calendar import applicant_deadline
 from ..extensions import LANGUAGES
 from ..i18n import catalogue, format_day
 
@@ -36,6 +37,8 @@ def register(app) -> None:
             return "—"
         zone = ZONES.get(str(get_timezone()), "")
         return format_datetime(value, "d MMM y HH.mm") + (f" {zone}" if zone else "")
+
+    app.add_template_global(applicant_deadline)
 
     @app.context_processor
     def globals_():

@@ -3,10 +3,10 @@ document) sees what it is and who issued it, and can check that a PDF is the iss
 import hashlib
 
 from flask import Blueprint, current_app, render_template, request
-from ..i18n import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db, limiter
+from ..i18n import gettext as _
 from ..models import IssuedDocument
 
 bp = Blueprint("verify", __name__, url_prefix="/verifikasi")
