@@ -9,7 +9,7 @@ def test_ranperda_from_draft_to_harmonis(api):
     req = drafter.create("ranperda", external_ref="EH-2026-0001")
     assert req["state"] == "draft" and req["phase"] == "intake" and req["version"] == 1
     assert req["number"].startswith("0001/RANPERDA/NTT/")
-    assert req["allowed_triggers"] == ["submit"]  # a draft is withdrawn by not submitting it
+    assert req["allowed_triggers"] == ["submit", "discard"]  # a draft is discarded, never withdrawn
     assert req["due_date"] is None and req["clock_paused"] is False
 
     # submission is refused while a required document is missing, naming it
