@@ -345,7 +345,7 @@ def test_a_late_completion_is_refused_before_the_tick_has_run(app):
         with pytest.raises(TransitionUnavailable) as refused:
             act(request_id, "resubmit", "public", at(D("2026-04-09"), 9))
         db.session.rollback()
-        assert "2026-04-08" in refused.value.message
+        assert "8 April 2026" in refused.value.message
         assert refused.value.details["timer"] == "deem_withdrawn"
         with pytest.raises(TransitionUnavailable):
             act(request_id, "assign", "head", at(D("2026-04-09"), 9), assignees=[user("officer").id])

@@ -57,3 +57,14 @@ def test_an_invalid_edit_is_shown_again_and_nothing_is_finalised(app, api, web):
     with app.app_context():
         minutes = db.session.scalar(select(Minutes).where(Minutes.id == minutes_id))
         assert (minutes.status, minutes.notes) == ("draft", None)
+
+
+def test_a_forged_version_is_a_stale_version_not_a_server_error(app, api, web):
+    browser, path, minutes_id = editor(app, api, web)
+    page = browser.text(path)
+    for target in (path, path + "/final"):
+        r = browser.post(target, data=form_of(page) | {"version": "satu"}, from_page=path)
+        assert (r.status_code, r.headers.get("Location")) == (302, path)
+        assert 'role="alert">Berita acara ini baru saja disimpan oleh orang lain.' in browser.text(path), target
+    with app.app_context():
+        assert db.session.get(Minutes, minutes_id).status == "draft"

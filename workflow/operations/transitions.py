@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..access import can_view
+from ..documents.words import long_date
 from ..engine import calendar as clock
 from ..engine.calendar import WorkingCalendar
 from ..engine.definition import Clock, Input, Process, Transition
@@ -113,7 +114,7 @@ def _refuse_after_a_closing_timer(process: Process, request, trigger: str, today
     timer = process.transition(request.timer_trigger)
     if today > request.timer_due_on and timer.dest is not None and process.state(timer.dest).final:
         raise TransitionUnavailable(
-            f"Batas waktu berakhir pada {request.timer_due_on.isoformat()}: {timer.label}.",
+            f"Batas waktu berakhir pada {long_date(request.timer_due_on)}: {timer.label}.",
             details={"state": request.state, "timer": timer.trigger, "due_on": request.timer_due_on.isoformat()})
 
 

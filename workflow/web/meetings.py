@@ -258,14 +258,12 @@ def save(minutes_id):
     minutes = load_minutes(minutes_id, for_update=True)
     fields, findings = minutes_form_values(request.form)
     try:
-        save_minutes(minutes, current_user, version=int(request.form.get("version") or 0),
+        save_minutes(minutes, current_user, version=request.form.get("version", 0, type=int),
                      fields=fields, findings=findings)
         db.session.commit()
     except StaleVersion:
         db.session.rollback()
-        flash(_("Berita acara ini baru saja disimpan oleh orang lain. Berikut isinya sekarang; "
-                "masukkan kembali perubahan Anda."), "warning")
-        return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+        return stale_minutes(minutes_id)
     except HarmoniError as error:
         db.session.rollback()
         if error.status in (403, 404):
@@ -276,11 +274,17 @@ def save(minutes_id):
     return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
 
 
+def stale_minutes(minutes_id):
+    flash(_("Berita acara ini baru saja disimpan oleh orang lain. Berikut isinya sekarang; "
+            "masukkan kembali perubahan Anda."), "warning")
+    return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+
+
 @bp.post("/berita-acara/<id:minutes_id>/final")
 def finalise(minutes_id):
     staff_only()
     minutes = load_minutes(minutes_id, for_update=True)
-    version = int(request.form.get("version") or 0)
+    version = request.form.get("version", 0, type=int)  # not a number: stale, never a 500
     # From the editor the button posts the fields too: what is on the screen is saved first, in
     # the same transaction, so an edit not yet saved is never lost (nor finalised half-way).
     edited = "conclusion" in request.form
@@ -291,11 +295,14 @@ def finalise(minutes_id):
             version = minutes.version
         finalise_minutes(minutes, current_user, version=version)
         db.session.commit()
+    except StaleVersion:
+        db.session.rollback()
+        return stale_minutes(minutes_id)
     except HarmoniError as error:
         db.session.rollback()
         if error.status in (403, 404):
             raise
-        if edited and not isinstance(error, StaleVersion):  # the edits stay on the screen
+        if edited:  # the edits stay on the screen
             errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
             return render_minutes(load_minutes(minutes_id), errors=errors, values=request.form, status=error.status)
         for message in engine_messages(error):
