@@ -99,13 +99,16 @@ def new_meeting():
             starts = datetime.strptime(f"{form.get('date')} {form.get('time')}", "%Y-%m-%d %H:%M")
         except ValueError:
             errors["date"] = [_("Isi tanggal dan jam rapat.")]
+        duration = form.get("duration", type=int) if form.get("duration") else 180
+        if duration is None:
+            errors["duration_minutes"] = [_("Durasi diisi dengan jumlah menit.")]
         if not errors:
             try:
                 meeting = ops.schedule_meeting(
                     current_user, request_ids=[int(i) for i in form.getlist("request_ids") if i.isdigit()],
                     title=form.get("title", ""), starts_at_local=starts,
-                    duration_minutes=int(form.get("duration") or 180), place=form.get("place"),
-                    online_link=form.get("online_link"), chair_id=int(form.get("chair_id") or 0),
+                    duration_minutes=duration, place=form.get("place"),
+                    online_link=form.get("online_link"), chair_id=form.get("chair_id", 0, type=int),
                     participants=parse_participants(form.get("participants")))
                 db.session.commit()
                 flash(_("Rapat dijadwalkan."), "success")
