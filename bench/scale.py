@@ -99,6 +99,7 @@ def populate(to: int, seed: int = 20261127) -> dict:
                 "clock_unit": "working", "timer_trigger": None, "timer_due_on": None, "details": {},
                 "tracking_code": None, "pin_hash": None, "applicant_email": None, "applicant_language": "id",
                 "created_at": created, "updated_at": created + timedelta(days=2),
+                "chain_head": f"{rid:032x}{EVENTS_PER_REQUEST:032x}",  # the last event's (placeholder) hash
             })
             triggers = [t.trigger for t in p.transitions] or ["bench"]
             prev = "0" * 64

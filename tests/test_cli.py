@@ -107,7 +107,8 @@ def tamper(app, sql, **params):
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SET LOCAL lock_timeout = '20s'"))
                 conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
-            changed = conn.execute(text(sql), params).rowcount
+            changed = sum(conn.execute(text(statement), params).rowcount
+                          for statement in ([sql] if isinstance(sql, str) else sql))
             if conn.dialect.name == "postgresql":
                 conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_append_only"))
         if db.engine.dialect.name == "postgresql":
@@ -353,6 +354,10 @@ TAMPERING = {
     "middle deleted": ("DELETE FROM events WHERE id = :middle", "expected"),
     "last deleted": ("DELETE FROM events WHERE id = :last", "version"),
     "all deleted": ("DELETE FROM events WHERE request_id = :request_id", "no events"),
+    # the trail cut short and the version lowered to match: only the chain head still tells
+    "last deleted, version lowered": (["DELETE FROM events WHERE id = :last",
+                                       "UPDATE requests SET version = version - 1 WHERE id = :request_id"],
+                                      "chain head"),
 }
 
 

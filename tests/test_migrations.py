@@ -9,3 +9,30 @@ def test_migrations_match_models(app):
     with app.app_context(), db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
+
+
+def test_the_chain_head_migration_fills_in_existing_requests(app, api):
+    """Databases from before requests.chain_head existed: the upgrade sets every request's head to
+    its newest event's hash, so the next event links on (and `audit verify` agrees)."""
+    import flask_migrate
+    from sqlalchemy import select
+
+    from workflow.models import Event, Request
+    from workflow.operations.audit import broken_chains
+
+    from .helpers import submitted_request
+
+    first, second = submitted_request(api), submitted_request(api)
+    with app.app_context():
+        flask_migrate.downgrade(revision="5d1c0a7e9b21")  # the column gone, as before
+        db.session.remove()
+        flask_migrate.upgrade()
+        db.session.remove()
+        newest = {r: db.session.scalar(select(Event.hash).where(Event.request_id == r).order_by(Event.seq.desc()).limit(1))
+                  for r in (first["id"], second["id"])}
+        heads = dict(db.session.execute(select(Request.id, Request.chain_head)).all())
+        assert heads == newest and None not in heads.values()
+    officer = api.as_("officer")
+    assert officer.ok(officer.fire(first["id"], "declare_complete"))["version"] == first["version"] + 1
+    with app.app_context():
+        assert broken_chains() == []

@@ -35,6 +35,9 @@ class Request(db.Model):
     # one per event however many flushes the event takes. Every UPDATE is also guarded by it
     # (WHERE version = <the version read>): a write over a newer version fails (no lost update).
     version: Mapped[int] = mapped_column(default=1)
+    # The hash of the newest event (set by append_event with the version): the next event links to
+    # it without reading the trail, and `audit verify` checks the trail ends there.
+    chain_head: Mapped[str | None] = mapped_column(String(64))
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     # None for requests from the public (no organisation, no account)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -10,17 +10,14 @@ from ..models.time import utcnow
 def append_event(request, actor, trigger, from_state, to_state, *, comment=None, data=None,
                  now=None) -> Event:
     """Add the next event of `request`'s chain. The caller holds the request's write lock."""
-    last = db.session.execute(
-        select(Event.seq, Event.hash).where(Event.request_id == request.id)
-        .order_by(Event.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    seq, prev = (request.version + 1, request.chain_head) if request.chain_head else (1, GENESIS)
     event = Event(request_id=request.id, seq=seq, actor_id=actor.id if actor else None,
                   trigger=trigger, from_state=from_state, to_state=to_state, comment=comment,
                   data=data or {}, created_at=now or utcnow(), prev_hash=prev)
     event.hash = event.compute_hash()
     db.session.add(event)
     request.version = seq  # the version is the event count (see models/request.py)
+    request.chain_head = event.hash
     return event
 
 
@@ -34,6 +31,8 @@ def broken_chains() -> list[tuple[Request, str]]:
         problem = verify_chain(events)
         if problem is None and events and events[-1].seq != request.version:
             problem = f"version {request.version} but {events[-1].seq} events"
+        if problem is None and events and events[-1].hash != request.chain_head:
+            problem = "the trail does not end at the request's chain head"
         if problem is None and not events:
             problem = "no events"
         if problem:
