@@ -3,12 +3,12 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import and_, false, func, not_, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from .access import visible_requests
 from .extensions import db
-from .models import Request, request_assignees
+from .models import MAX_ID, Request, request_assignees
 from .processes import PROCESSES
 
 
@@ -16,6 +16,7 @@ from .processes import PROCESSES
 # would cost a scan of them all. Beyond it the list says "more than 1,000" and goes on by keyset:
 # `before` (the last id shown) starts a new list of the older rows, counted again up to the limit.
 COUNT_LIMIT = 1000
+MAX_PAGE = 100_000  # a larger ?page= is read as this one (an OFFSET past 64 bits is an SQL error)
 
 
 @dataclass
@@ -50,15 +51,16 @@ def filtered_requests(user, today: date, *, process=None, state=None, phase=None
             (Request.process == p.name) & Request.state.in_([s.name for s in p.states if s.phase == phase])
             for p in PROCESSES.values())))
     if organisation_id:
-        stmt = stmt.where(Request.organisation_id == organisation_id)
+        stmt = stmt.where(Request.organisation_id == organisation_id if 0 < organisation_id <= MAX_ID else false())
     if assignee_id:
         stmt = stmt.where(Request.id.in_(
-            select(request_assignees.c.request_id).where(request_assignees.c.user_id == assignee_id)))
+            select(request_assignees.c.request_id).where(request_assignees.c.user_id == assignee_id))
+            if 0 < assignee_id <= MAX_ID else false())
     if overdue:
         stmt = stmt.where(Request.due_date < today, Request.clock_paused_on.is_(None),
                           Request.clock_stopped_on.is_(None))
     if q and q.strip():
-        pattern = f"%{q.strip().lower()}%"
+        pattern = f"%{q.strip().lower()[:200]}%"  # numbers and titles are shorter; SQLite refuses huge patterns
         stmt = stmt.where(or_(func.lower(Request.number).like(pattern), func.lower(Request.title).like(pattern)))
     return stmt
 
@@ -66,6 +68,7 @@ def filtered_requests(user, today: date, *, process=None, state=None, phase=None
 def paginate(stmt, page: int, per_page: int) -> Page:
     """Newest first, with what a list row shows loaded in a constant number of queries, each
     reading at most COUNT_LIMIT rows however many the table holds."""
+    page = min(max(page, 1), MAX_PAGE)
     counted = stmt.order_by(None).with_only_columns(Request.id).limit(COUNT_LIMIT + 1)
     total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
     capped = total > COUNT_LIMIT

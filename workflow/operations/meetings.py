@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..access import can_view
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
-from ..models import Meeting, Participant, Request, User
+from ..models import MAX_ID, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_date, utcnow
 from .transitions import fire
@@ -41,6 +41,16 @@ def to_utc(local: datetime, timezone: str) -> datetime:
     return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
+def _check_details(errors: dict, *, starts_at_local: datetime, **texts) -> None:
+    """The columns' lengths, and a date a meeting can have (the UTC conversion of year 1 overflows)."""
+    limits = {"title": 300, "place": 300, "online_link": 500}
+    for name, value in texts.items():
+        if value and len(value) > limits[name]:
+            errors[name] = [f"Paling banyak {limits[name]} karakter."]
+    if not 2000 <= starts_at_local.year <= 2100:
+        errors["date"] = ["Tanggal rapat harus antara tahun 2000 dan 2100."]
+
+
 def schedule_meeting(actor, *, request_ids: list[int], title: str, starts_at_local: datetime,
                      duration_minutes: int = 180, place: str | None, online_link: str | None,
                      chair_id: int, participants: list[dict], now=None) -> Meeting:
@@ -53,17 +63,18 @@ def schedule_meeting(actor, *, request_ids: list[int], title: str, starts_at_loc
         errors["title"] = ["Wajib diisi."]
     if not (place or "").strip() and not (online_link or "").strip():
         errors["place"] = ["Isi tempat rapat atau tautan rapat daring."]
-    chair = db.session.get(User, chair_id) if isinstance(chair_id, int) else None
+    chair = db.session.get(User, chair_id) if isinstance(chair_id, int) and 0 < chair_id <= MAX_ID else None
     if chair is None or chair.office_id != actor.office_id or chair.role != "head" or not chair.active:
         errors["chair_id"] = ["Pimpinan rapat harus pimpinan aktif kantor wilayah ini."]
     participant_rows = _participants(participants, errors)
     if not 15 <= duration_minutes <= 12 * 60:
         errors["duration_minutes"] = ["Durasi antara 15 menit dan 12 jam."]
+    _check_details(errors, starts_at_local=starts_at_local, title=title, place=place, online_link=online_link)
     if errors:
         raise InvalidInput(details=errors)
     requests = []
     for rid in sorted(set(request_ids)):
-        req = db.session.scalar(select(Request).where(Request.id == rid).with_for_update())
+        req = db.session.scalar(select(Request).where(Request.id == rid).with_for_update()) if 0 < rid <= MAX_ID else None
         if req is None or not can_view(actor, req):
             raise NotFound(f"Permohonan {rid} tidak ditemukan.")
         requests.append(req)
@@ -123,8 +134,10 @@ def reschedule_meeting(meeting, actor, *, version: int, starts_at_local: datetim
                        reason: str, now=None) -> Meeting:
     _check_staff(actor)
     _check_version(meeting, version)
-    if not (reason or "").strip():
-        raise InvalidInput(details={"reason": ["Alasan wajib diisi."]})
+    errors = {} if (reason or "").strip() else {"reason": ["Alasan wajib diisi."]}
+    _check_details(errors, starts_at_local=starts_at_local, place=place, online_link=online_link)
+    if errors:
+        raise InvalidInput(details=errors)
     meeting.starts_at = to_utc(starts_at_local, meeting.office.timezone)
     meeting.place = (place or "").strip() or meeting.place
     meeting.online_link = (online_link or "").strip() or meeting.online_link

@@ -113,7 +113,7 @@ def _field_value(field, value):
             value = validate_email(value, check_deliverability=False, test_environment=True).normalized
         except EmailNotValidError:
             raise ValueError("Alamat email tidak valid.") from None
-    if field.name == "nik" and not (value.isdigit() and len(value) == 16):
+    if field.name == "nik" and not (value.isascii() and value.isdigit() and len(value) == 16):
         raise ValueError("NIK terdiri atas 16 angka.")
     return value
 

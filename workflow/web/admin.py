@@ -11,7 +11,7 @@ from ..i18n import gettext as _
 from ..models import ROLES, HolidayOverride, Office, Organisation, User
 from ..models.organisation import ORGANISATION_KINDS
 from ..processes import PROCESSES
-from ..queries import Page
+from ..queries import MAX_PAGE, Page
 from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, settings_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,7 +31,7 @@ def require_admin():
 
 
 def paged(stmt):
-    page_no = max(request.args.get("page", 1, type=int) or 1, 1)
+    page_no = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     total = db.session.scalar(select(db.func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.scalars(stmt.limit(PER_PAGE).offset((page_no - 1) * PER_PAGE)).all()
     return Page(items, page_no, PER_PAGE, total)

@@ -15,7 +15,11 @@ bp = Blueprint("auth", __name__)
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: an absolute URL in ?next= would be an open redirect."""
-    if target and not urlsplit(target).netloc and not urlsplit(target).scheme and target.startswith("/"):
+    try:
+        parts = urlsplit(target or "")
+    except ValueError:  # e.g. "//[": not a URL at all
+        parts = None
+    if target and parts and not parts.netloc and not parts.scheme and target.startswith("/"):
         return target
     return url_for("cases.index")
 

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..engine.errors import HarmoniError, StaleVersion
+from ..engine.errors import HarmoniError, InvalidInput, StaleVersion
 from ..extensions import db
 from ..i18n import gettext as _
 from .api.errors import error_response, http_error_response
@@ -54,7 +54,17 @@ def handle_unexpected(error: Exception):
     return page(500, _("Terjadi kesalahan pada server. Tidak ada perubahan yang disimpan."))
 
 
+def refuse_nul_characters():
+    """No field of any form or query takes a NUL character, and PostgreSQL refuses it in text
+    (a 500 wherever it reached a query): every request carrying one is refused at the door."""
+    def has_nul(values):
+        return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
+    if "\x00" in request.path or has_nul(request.args) or has_nul(request.form):
+        raise InvalidInput(_("Isian memuat karakter yang tidak sah (NUL)."))
+
+
 def register_errorhandlers(app) -> None:
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(HarmoniError, handle_harmoni_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StaleDataError, handle_stale_row)

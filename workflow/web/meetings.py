@@ -50,6 +50,8 @@ def calendar():
         first = datetime.strptime(month, "%Y-%m").date() if month else this_month
     except ValueError:
         first = this_month
+    if not 2000 <= first.year <= 2100:  # and the months either side of it stay real dates
+        first = this_month
     nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     prev = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
     # the office's month, as the stored naive UTC: 07:30 WITA on the 1st is 23:30 UTC the day before
@@ -105,7 +107,7 @@ def new_meeting():
         if not errors:
             try:
                 meeting = ops.schedule_meeting(
-                    current_user, request_ids=[int(i) for i in form.getlist("request_ids") if i.isdigit()],
+                    current_user, request_ids=[int(i) for i in form.getlist("request_ids") if i.isdecimal()],
                     title=form.get("title", ""), starts_at_local=starts,
                     duration_minutes=duration, place=form.get("place"),
                     online_link=form.get("online_link"), chair_id=form.get("chair_id", 0, type=int),
@@ -162,7 +164,7 @@ def meeting_action(meeting_id, action):
 @bp.post("/rapat/<id:meeting_id>/kehadiran")
 def attendance(meeting_id):
     def act(meeting, form, version):
-        present = {int(i) for i in form.getlist("present") if i.isdigit()}
+        present = {int(i) for i in form.getlist("present") if i.isdecimal()}
         attended = {p.id: p.id in present for p in meeting.participants}
         if form.get("held"):
             ops.hold_meeting(meeting, current_user, version=version, attended=attended)

@@ -109,7 +109,7 @@ def track_act():
         # the page's version, checked before the uploads: each upload is an event of its own
         # and moves the version on, so fire() gets the version the uploads left
         version = request.form.get("version", "")
-        if not version.isdigit() or int(version) != req.version:
+        if not version.isdecimal() or int(version) != req.version:
             raise StaleVersion(details={"current_version": req.version, "state": req.state})
         if request.files:
             limit = current_app.config["MAX_UPLOAD_BYTES"]
