@@ -8,9 +8,9 @@ meeting, minutes) made through the helpers. The page may refuse (4xx, a redirect
 it must never answer with a server error.
 
 When this file was written it found 52 such cases, 17 on both backends, 2 on SQLite only and 33
-on PostgreSQL only (NUL bytes on PostgreSQL, numbers past INTEGER
-or past 64 bits, superscript digits, year 1, '//[' in ?next=, 100,000-character texts); all are
-fixed, and any new one fails the run.
+on PostgreSQL only (NUL bytes on PostgreSQL, numbers past INTEGER or past 64 bits, superscript
+digits, year 1, '//[' in ?next=, 100,000-character texts); all are fixed, and any new one fails
+the run.
 """
 import io
 import itertools
