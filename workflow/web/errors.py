@@ -1,6 +1,6 @@
 """Error handling for the whole app: JSON under /api/, pages elsewhere. Every error rolls the
 session back first, so a failed request leaves nothing half-written."""
-from flask import flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -55,12 +55,16 @@ def handle_unexpected(error: Exception):
 
 
 def refuse_nul_characters():
-    """No field of any form or query takes a NUL character, and PostgreSQL refuses it in text
-    (a 500 wherever it reached a query): every request carrying one is refused at the door."""
-    def has_nul(values):
-        return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
-    if "\x00" in request.path or has_nul(request.args) or has_nul(request.form):
-        raise InvalidInput(_("Isian memuat karakter yang tidak sah (NUL)."))
+    """No path, form field or query argument takes a NUL character, and PostgreSQL refuses it in
+    text (a 500 wherever it reached a query): a request carrying one is refused at the door, the
+    fields named."""
+    if "\x00" in request.path:
+        abort(404)  # no page or object has such a name
+    fields = sorted({key for values in (request.args, request.form) for key, vs in values.lists()
+                     if "\x00" in key or any("\x00" in v for v in vs)})
+    if fields:
+        message = _("Isian memuat karakter yang tidak sah (NUL).")
+        raise InvalidInput(message, details={field.replace("\x00", "") or "_": [message] for field in fields})
 
 
 def register_errorhandlers(app) -> None:
