@@ -9,6 +9,7 @@ import io
 import itertools
 import re
 import secrets
+from datetime import date
 
 import pytest
 from babel.dates import format_date
@@ -387,6 +388,29 @@ def test_the_status_page_of_a_returned_complaint_shows_the_completion_deadline(a
     assert (phase, step) == ("Penerimaan", "Belum lengkap, menunggu pengadu")
     assert shown_due == format_date(last_day, "d MMMM y", locale="id"), (
         f"shows {shown_due}, the paused due date {paused_due}; the complaint is deemed withdrawn after {last_day}")
+
+
+def test_after_the_completion_deadline_no_page_offers_a_completion(app):
+    """Once the last day to complete is past, the complaint is decided (deemed withdrawn) even
+    before `tick` records it: the status page says so instead of offering the upload and
+    "Kirim kelengkapan" that fire() would refuse, and the staff page offers no action either."""
+    request_id, client, page = returned_complaint(app)
+    assert "Kirim kelengkapan" in page and 'data-testid="closed-by-timer"' not in page
+    with app.app_context():
+        req = db.session.get(Request, request_id)
+        last_day = local_date(utcnow(), req.office.timezone).toordinal() - 1
+        db.session.execute(text("UPDATE requests SET timer_due_on = :day WHERE id = :id"),
+                           {"day": date.fromordinal(last_day), "id": request_id})
+        db.session.commit()
+    page = client.get("/track").get_data(as_text=True)
+    notice = re.search(r'data-testid="closed-by-timer">([^<]*)<', page).group(1)
+    assert notice.startswith("Batas waktu berakhir pada ") and "Dianggap dicabut" in notice
+    assert "Kirim kelengkapan" not in page and 'type="file"' not in page
+    staff = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', staff.get("/masuk").get_data(as_text=True)).group(1)
+    staff.post("/masuk", data={"email": ALIASES["officer"], "password": PASSWORD, "csrf_token": token})
+    detail = staff.get(f"/permohonan/{request_id}").get_data(as_text=True)
+    assert 'data-testid="closed-by-timer"' in detail and 'name="trigger"' not in detail
 
 
 def test_the_email_of_the_return_gives_the_completion_deadline_too(app):

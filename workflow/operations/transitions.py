@@ -102,17 +102,24 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
     return event
 
 
+def closing_timer_passed(process: Process, request, today: date) -> Transition | None:
+    """The pending timer, if it ends the request (e.g. a complaint deemed withdrawn when not
+    completed in time) and its last day is past: it has decided the request, whether or not
+    `workflow tick` has recorded it yet."""
+    if request.timer_trigger is None or request.timer_due_on is None or today <= request.timer_due_on:
+        return None
+    timer = process.transition(request.timer_trigger)
+    return timer if timer.dest is not None and process.state(timer.dest).final else None
+
+
 def _refuse_after_a_closing_timer(process: Process, request, trigger: str, today: date) -> None:
-    """A timer that ends the request (e.g. a complaint deemed withdrawn when not completed in time)
-    has decided it once its last day is past, whether or not `workflow tick` has run yet: nothing
-    else may be fired meanwhile, a late completion least of all.
+    """Nothing but the timer itself may be fired once a closing timer has decided the request, a
+    late completion least of all.
 
     :raise TransitionUnavailable: naming the last day and what the timer does
     """
-    if request.timer_trigger is None or request.timer_trigger == trigger or request.timer_due_on is None:
-        return
-    timer = process.transition(request.timer_trigger)
-    if today > request.timer_due_on and timer.dest is not None and process.state(timer.dest).final:
+    timer = closing_timer_passed(process, request, today)
+    if timer is not None and timer.trigger != trigger:
         raise TransitionUnavailable(
             f"Batas waktu berakhir pada {long_date(request.timer_due_on)}: {timer.label}.",
             details={"state": request.state, "timer": timer.trigger, "due_on": request.timer_due_on.isoformat()})

@@ -25,7 +25,7 @@ from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
 from ..operations.personal_data import check_document_read, details_for
 from ..operations.requests import create_request, upload_document
-from ..operations.transitions import fire
+from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
 from ..queries import filtered_requests, paginate
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
@@ -168,7 +168,8 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     if upload_form is None:
         upload_form = UploadForm()
     upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
-    triggers = allowed_triggers(process, req, current_user)
+    closed_by = closing_timer_passed(process, req, today())
+    triggers = allowed_triggers(process, req, current_user) if not closed_by else []
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
     calendar = office_calendar(req.office_id)
@@ -190,7 +191,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         failed_trigger=action_form.trigger.data if action_form else None,
         drafters=drafters, days_left=working_days_left(req, calendar, today()),
         phase_labels=PHASE_LABELS, process_map=process_svg(process, current=req.state),
-        kinds={k.name: _(k.label) for k in process.document_kinds},
+        kinds={k.name: _(k.label) for k in process.document_kinds}, closed_by=closed_by,
     ), status
 
 

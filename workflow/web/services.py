@@ -8,9 +8,10 @@ from ..engine.errors import HarmoniError, StaleVersion
 from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..models import Request
+from ..models.time import local_date, utcnow
 from ..operations.public import find_tracked, submit_public_request
 from ..operations.requests import upload_document
-from ..operations.transitions import fire
+from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
 from .cases import engine_messages
 
@@ -86,11 +87,12 @@ def track():
         return render_template("services/track.html", failed=False)
     process = PROCESSES[req.process]
     state = process.state(req.state)
-    actions = [t for t in process.transitions_from(req.state) if "public" in t.roles]
+    closed_by = closing_timer_passed(process, req, local_date(utcnow(), req.office.timezone))
+    actions = [t for t in process.transitions_from(req.state) if "public" in t.roles] if not closed_by else []
     kinds = [k for k in process.document_kinds if k.uploader == "applicant"] \
-        if req.state in process.applicant_upload_states else []
+        if req.state in process.applicant_upload_states and not closed_by else []
     return render_template("services/status.html", req=req, process=process, state=state,
-                           actions=actions, kinds=kinds)
+                           actions=actions, kinds=kinds, closed_by=closed_by)
 
 
 @bp.post("/track/keluar")
