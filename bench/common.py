@@ -65,6 +65,17 @@ def create_schema(url: str, name: str) -> tuple[str, str]:
     return with_schema(url, schema), schema
 
 
+def bench_database(url: str | None, name: str, tmp: str, *, existing: bool = False) -> tuple[str, str | None]:
+    """The database a benchmark works in: `url` as it is (`existing`), a fresh schema of its own
+    in the PostgreSQL database `url` names, or a SQLite file in `tmp`. Returns its URL and the
+    schema to drop afterwards (None for none)."""
+    if existing:
+        return url, None
+    if is_postgres(url):
+        return create_schema(url, name)
+    return f"sqlite:///{tmp}/{name}.db", None
+
+
 def drop_schema(url: str, schema: str) -> None:
     import psycopg
 

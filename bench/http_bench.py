@@ -256,13 +256,8 @@ def main():
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="harmoni-bench-http-")
-    store, schema, base_url = args.store or f"{tmp}/docs", None, args.database_url
-    if args.existing:
-        url = args.database_url
-    elif common.is_postgres(args.database_url):
-        url, schema = common.create_schema(args.database_url, "http")
-    else:
-        url = f"sqlite:///{tmp}/bench.db"
+    store, base_url = args.store or f"{tmp}/docs", args.database_url
+    url, schema = common.bench_database(base_url, "http", tmp, existing=args.existing)
     proc = None
     try:
         app = common.make_app(url, store)

@@ -69,11 +69,8 @@ def run_scale(backend_url: str | None, cfg: dict, profile: bool) -> dict:
     """One database grown 1k -> 10k -> 100k: at each size the HTTP suite and a 1-writer transition
     benchmark; the ORM memory at the largest size."""
     tmp = tempfile.mkdtemp(prefix="harmoni-bench-scale-")
-    store, schema = f"{tmp}/docs", None
-    if common.is_postgres(backend_url):
-        url, schema = common.create_schema(backend_url, "scale")
-    else:
-        url = f"sqlite:///{tmp}/scale.db"
+    store = f"{tmp}/docs"
+    url, schema = common.bench_database(backend_url, "scale", tmp)
     backend = common.backend_name(url)
     out = {"backend": backend, "sizes": {}}
     try:

@@ -182,7 +182,7 @@ def profile(url, store, count, label) -> dict:
     out.parent.mkdir(exist_ok=True)
     out.write_text("SQL of two transitions (return_for_completion, resubmit):\n"
                    + "\n".join(statements) + "\n\n" + text)
-    print(f"--- SQL of two transitions:\n" + "\n".join(statements))
+    print("--- SQL of two transitions:\n" + "\n".join(statements))
     print(f"--- profile of {count} Harmoni transitions, also in {out.relative_to(common.ROOT)}\n{text}")
     return {"file": str(out.relative_to(common.ROOT)), "statements_per_two": len(statements)}
 
@@ -202,13 +202,8 @@ def main():
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="harmoni-bench-transition-")
-    store, schema, base_url = f"{tmp}/docs", None, args.database_url
-    if args.existing:
-        url = args.database_url
-    elif common.is_postgres(args.database_url):
-        url, schema = common.create_schema(args.database_url, "transition")
-    else:
-        url = f"sqlite:///{tmp}/bench.db"
+    store, base_url = f"{tmp}/docs", args.database_url
+    url, schema = common.bench_database(base_url, "transition", tmp, existing=args.existing)
     try:
         app = common.make_app(url, store)
         with app.app_context():

@@ -14,25 +14,24 @@ from flask import g, has_app_context
 from flask_babel import get_translations
 
 
-def catalogue():
-    """The gettext catalogue of the current locale."""
+def _current() -> tuple:
+    """(locale, catalogue) of the current context; (None, the null catalogue) outside one."""
     if not has_app_context():
-        return get_translations()  # flask_babel's null catalogue
+        return None, get_translations()
     namespace = g.get("_flask_babel")
     if namespace is not None:
         cached = getattr(namespace, "harmoni_catalogue", None)
         if cached is not None and cached[0] is getattr(namespace, "babel_locale", None):
-            return cached[1]
+            return cached
     translations = get_translations()  # also settles the locale on the namespace
     namespace = g._flask_babel
     namespace.harmoni_catalogue = (getattr(namespace, "babel_locale", None), translations)
-    return translations
+    return namespace.harmoni_catalogue
 
 
-def current_locale():
-    catalogue()
-    namespace = g.get("_flask_babel")
-    return getattr(namespace, "babel_locale", None) if namespace is not None else None
+def catalogue():
+    """The gettext catalogue of the current locale."""
+    return _current()[1]
 
 
 def gettext(string: str, **variables) -> str:
@@ -50,7 +49,7 @@ def install(app) -> None:
 
 def format_day(day: date, pattern: str) -> str:
     """A calendar day in the current locale, e.g. "4 Desember 2026"."""
-    return _format_day(day, pattern, str(current_locale() or "id"))
+    return _format_day(day, pattern, str(_current()[0] or "id"))
 
 
 @lru_cache(maxsize=8192)

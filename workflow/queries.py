@@ -16,6 +16,9 @@ from .processes import PROCESSES
 # would cost a scan of them all. Beyond it the list says "more than 1,000" and goes on by keyset:
 # `before` (the last id shown) starts a new list of the older rows, counted again up to the limit.
 COUNT_LIMIT = 1000
+# process -> its states left out of lists unless asked for by name (engine.definition.State.unlisted)
+UNLISTED = {p.name: [s.name for s in p.states if s.unlisted] for p in PROCESSES.values()
+            if any(s.unlisted for s in p.states)}
 MAX_PAGE = 100_000  # a larger ?page= is read as this one (an OFFSET past 64 bits is an SQL error)
 
 
@@ -37,11 +40,9 @@ def filtered_requests(user, today: date, *, process=None, state=None, phase=None
     stmt = select(Request).where(visible_requests(user))
     if before:
         stmt = stmt.where(Request.id < before)
-    if not state:
-        unlisted = [and_(Request.process == p.name, Request.state.in_(names))
-                    for p in PROCESSES.values() if (names := [s.name for s in p.states if s.unlisted])]
-        if unlisted:
-            stmt = stmt.where(not_(or_(*unlisted)))
+    if not state and UNLISTED:
+        stmt = stmt.where(not_(or_(*(and_(Request.process == name, Request.state.in_(states))
+                                     for name, states in UNLISTED.items()))))
     if process:
         stmt = stmt.where(Request.process == process)
     if state:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from workflow.documents.store import DocumentStore
 from workflow.extensions import db
-from workflow.models import Document, Event, Request
+from workflow.models import Document, Event, Office, Request
 from workflow.operations.requests import create_request, upload_document
 
 from ..conftest import PASSWORD
@@ -137,6 +137,21 @@ def new_walk_in(app, name="Warga Contoh Rahasia", passport="P-RAHASIA-7788"):
         return {"id": req.id, "version": req.version, "title": req.title, "number": req.number,
                 "doc": doc.id, "passport": passport}
 
+
+def office_state(app):
+    """The office's name and settings: offices outlive the per-test cleanup."""
+    with app.app_context():
+        office = db.session.scalar(select(Office))
+        return office.name, office.settings
+
+
+def restore_office(app, state):
+    """Put back what a test (or a bug) changed in the office (`state` from office_state)."""
+    with app.app_context():
+        office = db.session.scalar(select(Office))
+        if (office.name, office.settings) != state:
+            office.name, office.settings = state
+            db.session.commit()
 
 def counts(app) -> dict:
     """Rows a refused form must not have written."""

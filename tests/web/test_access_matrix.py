@@ -20,7 +20,9 @@ from workflow.models import Document, Event, HolidayOverride, Office, Organisati
 from workflow.processes import PROCESSES
 
 from ..helpers import EXE, PDF, user
-from .conftest import WebClient, login_target, new_request, new_walk_in, without_echo
+from .conftest import (
+    WebClient, login_target, new_request, new_walk_in, office_state, restore_office, without_echo,
+)
 
 ROLES = ("anonymous", "drafter", "other_drafter", "officer", "head", "admin")
 LOGIN = "LOGIN"  # 302 to /masuk?next=<this path>
@@ -242,17 +244,8 @@ def test_access(app, api, browsers, row):
             if want == DONE:
                 world = World(app, api)  # the form changed things: the next role starts afresh
     finally:
-        office_state(app, restore=office)  # offices outlive the per-test cleanup
+        restore_office(app, office)
     assert not problems, f"{method} {path_template}\n" + "\n".join(problems)
-
-
-def office_state(app, restore=None):
-    with app.app_context():
-        office = db.session.scalar(select(Office))
-        if restore is not None and (office.name, office.settings) != restore:
-            office.name, office.settings = restore
-            db.session.commit()
-        return office.name, office.settings
 
 
 def check_cell(browser, world, method, path_template, form, role, expected) -> list[str]:

@@ -16,17 +16,11 @@ from workflow.processes import PROCESSES
 
 from ..conftest import PASSWORD
 from ..helpers import ALIASES, EXE, PDF, docx, force_state, user
-from .conftest import HOST, counts, login_target, new_request
+from .conftest import HOST, counts, login_target, new_request, office_state, restore_office
 
 
 def store_files(app) -> int:
     return sum(len(files) for _, _, files in os.walk(app.config["DOCUMENT_STORE"]))
-
-
-def office_state(app):
-    with app.app_context():
-        office = db.session.scalar(select(Office))
-        return office.name, office.settings
 
 
 def field_value(page: str, name: str) -> str | None:
@@ -495,14 +489,6 @@ def test_settings_refuse_a_bad_number_format(app, signed_in):
             restore_office(app, before)
     assert not problems, "\n".join(problems)
 
-
-def restore_office(app, state):
-    """Offices outlive the per-test cleanup: put back what a test (or a bug) changed."""
-    with app.app_context():
-        office = db.session.scalar(select(Office))
-        if (office.name, office.settings) != state:
-            office.name, office.settings = state
-            db.session.commit()
 
 
 def test_settings_are_saved(app, signed_in):

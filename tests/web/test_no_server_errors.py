@@ -33,7 +33,7 @@ from workflow.processes import PROCESSES
 
 from ..conftest import PASSWORD
 from ..helpers import ALIASES, PDF, draft_minutes, final_minutes, force_state, user
-from .conftest import WebClient
+from .conftest import WebClient, office_state, restore_office
 
 MISSING = object()  # the field is left out of the form
 HUGE = "99999999999999999999"
@@ -196,20 +196,6 @@ def remove_new_rows(app, model, before):
     with app.app_context():
         db.session.execute(delete(model).where(model.id.not_in(before)))
         db.session.commit()
-
-
-def office_state(app):
-    with app.app_context():
-        office = db.session.scalar(select(Office))
-        return office.name, office.settings
-
-
-def restore_office(app, state):
-    with app.app_context():
-        office = db.session.scalar(select(Office))
-        if (office.name, office.settings) != state:
-            office.name, office.settings = state
-            db.session.commit()
 
 
 # --- the forms ---------------------------------------------------------------------------------

@@ -43,10 +43,10 @@ def to_utc(local: datetime, timezone: str) -> datetime:
 
 def _check_details(errors: dict, *, starts_at_local: datetime, **texts) -> None:
     """The columns' lengths, and a date a meeting can have (the UTC conversion of year 1 overflows)."""
-    limits = {"title": 300, "place": 300, "online_link": 500}
     for name, value in texts.items():
-        if value and len(value) > limits[name]:
-            errors[name] = [f"Paling banyak {limits[name]} karakter."]
+        limit = Meeting.__table__.c[name].type.length
+        if value and len(value) > limit:
+            errors[name] = [f"Paling banyak {limit} karakter."]
     if not 2000 <= starts_at_local.year <= 2100:
         errors["date"] = ["Tanggal rapat harus antara tahun 2000 dan 2100."]
 

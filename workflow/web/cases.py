@@ -168,7 +168,8 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     if upload_form is None:
         upload_form = UploadForm()
     upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
-    closed_by = closing_timer_passed(process, req, today())
+    day = today()
+    closed_by = closing_timer_passed(process, req, day)
     triggers = allowed_triggers(process, req, current_user) if not closed_by else []
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
@@ -189,7 +190,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         documents=documents, events=events, checklist=checklist, upload_form=upload_form,
         upload_kinds=upload_kinds, actions=actions, action_form=action_form or ActionForm(),
         failed_trigger=action_form.trigger.data if action_form else None,
-        drafters=drafters, days_left=working_days_left(req, calendar, today()),
+        drafters=drafters, days_left=working_days_left(req, calendar, day),
         phase_labels=PHASE_LABELS, process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds}, closed_by=closed_by,
     ), status

@@ -6,7 +6,7 @@ from flask_babel import format_datetime, get_locale, get_timezone
 
 from ..engine.calendar import applicant_deadline
 from ..extensions import LANGUAGES
-from ..i18n import catalogue, format_day
+from ..i18n import format_day, gettext
 
 # Indonesia's own names for its three time zones (CLDR gives only "+0800" and the like)
 ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -23,7 +23,7 @@ def register(app) -> None:
     @app.template_filter("t")
     def translate_label(value):
         """A label from a definition (marked N_ in the source), in the user's language."""
-        return catalogue().ugettext(value) if value else value
+        return gettext(value) if value else value
 
     @app.template_filter("bulan")
     def bulan(value: date):
