@@ -1,4 +1,5 @@
 """Configuration from the environment. No secret lives in code."""
+
 import os
 import secrets
 

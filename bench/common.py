@@ -6,6 +6,7 @@ PostgreSQL every benchmark works in its own schema (`bench_<name>_<pid>`, found 
 connection's search_path) and drops it afterwards, so the database named in DATABASE_URL keeps its
 own tables untouched.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,15 +23,19 @@ if str(ROOT) not in sys.path:
 
 PASSWORD = "bench-password"
 SECRET_KEY = "bench-only-secret-key-not-for-production"
-DRAFTER = "hukum.sikka@harmoni.test"      # Pemerintah Kabupaten Sikka
+DRAFTER = "hukum.sikka@harmoni.test"  # Pemerintah Kabupaten Sikka
 OFFICER = "perancang2@harmoni.test"
 HEAD = "kakanwil@harmoni.test"
 # Generous limits: the benchmark measures the limiter's bookkeeping, not its refusals.
-BENCH_CONFIG = {"API_RATE_LIMIT": "100000000 per minute", "LOGIN_RATE_LIMIT": "100000 per minute",
-                "SECRET_KEY": SECRET_KEY}
+BENCH_CONFIG = {
+    "API_RATE_LIMIT": "100000000 per minute",
+    "LOGIN_RATE_LIMIT": "100000 per minute",
+    "SECRET_KEY": SECRET_KEY,
+}
 
 
 # ---------------------------------------------------------------- databases
+
 
 def is_postgres(url: str | None) -> bool:
     return bool(url) and url.startswith("postgresql")
@@ -89,6 +94,7 @@ def sqlite_path(url: str) -> str:
 
 # ---------------------------------------------------------------- the app
 
+
 def make_app(url: str, store: str, **overrides):
     from workflow import create_app
 
@@ -132,11 +138,19 @@ def make_targets(n: int, store: str) -> list[int]:
     drafter, docs = user(DRAFTER), DocumentStore(store)
     ids = []
     for i in range(n):
-        req = create_request(drafter, process="ranperda", title=f"Rancangan Peraturan Daerah bench {i}",
-                             external_ref=f"BENCH-T{i}")
+        req = create_request(
+            drafter, process="ranperda", title=f"Rancangan Peraturan Daerah bench {i}", external_ref=f"BENCH-T{i}"
+        )
         for group in PROCESSES["ranperda"].required_documents:
-            upload_document(req, drafter, kind=group[0], filename=f"{group[0]}.pdf", content=DEMO_PDF,
-                            store=docs, max_bytes=len(DEMO_PDF))
+            upload_document(
+                req,
+                drafter,
+                kind=group[0],
+                filename=f"{group[0]}.pdf",
+                content=DEMO_PDF,
+                store=docs,
+                max_bytes=len(DEMO_PDF),
+            )
         fire(req, "submit", drafter, version=req.version)
         db.session.commit()
         ids.append(req.id)
@@ -153,6 +167,7 @@ def api_token(email: str) -> str:
 
 
 # ---------------------------------------------------------------- statistics and output
+
 
 def percentile(values, p: float) -> float | None:
     """The p-th percentile (0-100) by linear interpolation; None for no values."""

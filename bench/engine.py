@@ -14,6 +14,7 @@ Every timing is the median over --runs runs of --n calls each (the per-call time
 
     python bench/engine.py [--n 200000] [--runs 5] [--database-url URL] [--json out.json]
 """
+
 import argparse
 import gc
 import resource
@@ -74,8 +75,9 @@ def orm_memory(url: str, limit: int) -> dict:
         rss_before = rss_mb()
         tracemalloc.start()
         start = time.perf_counter()
-        rows = db.session.scalars(select(Request).options(selectinload(Request.assignees))
-                                  .order_by(Request.id).limit(limit)).all()
+        rows = db.session.scalars(
+            select(Request).options(selectinload(Request.assignees)).order_by(Request.id).limit(limit)
+        ).all()
         load_s = time.perf_counter() - start
         current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
@@ -84,10 +86,16 @@ def orm_memory(url: str, limit: int) -> dict:
         start = time.perf_counter()
         offered = sum(len(allowed_triggers(PROCESSES[r.process], r, actor)) for r in rows)
         decide_s = time.perf_counter() - start
-        result = {"rows": len(rows), "load_s": load_s, "traced_mb": current / 1e6, "traced_peak_mb": peak / 1e6,
-                  "rss_delta_mb": rss_after - rss_before,
-                  "allowed_triggers_per_row_us": decide_s / max(len(rows), 1) * 1e6, "offered": offered,
-                  "models_in_shared_machines": sum(len(m.models) for m in MACHINES.values())}
+        result = {
+            "rows": len(rows),
+            "load_s": load_s,
+            "traced_mb": current / 1e6,
+            "traced_peak_mb": peak / 1e6,
+            "rss_delta_mb": rss_after - rss_before,
+            "allowed_triggers_per_row_us": decide_s / max(len(rows), 1) * 1e6,
+            "offered": offered,
+            "models_in_shared_machines": sum(len(m.models) for m in MACHINES.values()),
+        }
         del rows
         db.session.remove()
     return result
@@ -108,10 +116,12 @@ def main():
     if args.database_url:
         orm = orm_memory(args.database_url, args.rows)
         result["orm"] = orm
-        print(f"{orm['rows']:,} Request rows loaded through the ORM in {orm['load_s']:.2f} s: "
-              f"{orm['traced_mb']:.1f} MB traced (RSS +{orm['rss_delta_mb']:.1f} MB); "
-              f"allowed_triggers {orm['allowed_triggers_per_row_us']:.2f} us a row; "
-              f"models registered in the shared machines: {orm['models_in_shared_machines']}")
+        print(
+            f"{orm['rows']:,} Request rows loaded through the ORM in {orm['load_s']:.2f} s: "
+            f"{orm['traced_mb']:.1f} MB traced (RSS +{orm['rss_delta_mb']:.1f} MB); "
+            f"allowed_triggers {orm['allowed_triggers_per_row_us']:.2f} us a row; "
+            f"models registered in the shared machines: {orm['models_in_shared_machines']}"
+        )
     common.write_json(args.json, result)
 
 
@@ -120,8 +130,12 @@ def timings(args) -> dict:
     actor, row = Actor(), Row("submitted")
     trigger = "return_for_completion"
     roles = {r for t in process.transitions for r in t.roles}
-    answers = {(s.name, role, t.trigger): s.name in t.sources and role in t.roles
-               for s in process.states for role in roles for t in process.transitions}
+    answers = {
+        (s.name, role, t.trigger): s.name in t.sources and role in t.roles
+        for s in process.states
+        for role in roles
+        for t in process.transitions
+    }
     offered = {(s.name, actor.role): allowed_triggers(process, Row(s.name), actor) for s in process.states}
 
     def decide(n):  # what fire() decides before guards: trigger, source state, role rule
@@ -158,14 +172,26 @@ def timings(args) -> dict:
 
     def per_row_machine(n):
         for _ in range(n):
-            Machine(model=Model(), states=[s.name for s in process.states],
-                    transitions=[{"trigger": t.trigger, "source": list(t.sources), "dest": t.dest}
-                                 for t in process.transitions], initial="submitted", auto_transitions=False)
+            Machine(
+                model=Model(),
+                states=[s.name for s in process.states],
+                transitions=[
+                    {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest} for t in process.transitions
+                ],
+                initial="submitted",
+                auto_transitions=False,
+            )
 
     n, runs = args.n, args.runs
     t = {}
-    for name, fn in (("decide", decide), ("decide_floor", decide_floor), ("offer", offer),
-                     ("offer_floor", offer_floor), ("change", change), ("change_floor", change_floor)):
+    for name, fn in (
+        ("decide", decide),
+        ("decide_floor", decide_floor),
+        ("offer", offer),
+        ("offer_floor", offer_floor),
+        ("change", change),
+        ("change_floor", change_floor),
+    ):
         t[name], _ = per_call(fn, n, runs)
     t["per_row_machine"], _ = per_call(per_row_machine, 300, max(3, runs // 2))
     # the decision's parts: the trigger lookup (a linear scan of the process's transitions) and may_fire
@@ -174,16 +200,26 @@ def timings(args) -> dict:
     t["decide_may_fire"], _ = per_call(lambda k: [may_fire(actor, row, transition) for _ in range(k)], n, runs)
 
     print(f"median of {runs} runs of {n:,} calls:")
-    print(f"decision (trigger allowed?):   {t['decide'] * 1e6:8.3f} us   floor dict lookup {t['decide_floor'] * 1e6:7.3f} us"
-          f"   ratio {t['decide'] / t['decide_floor']:6.1f}x  (target <= 3x)")
-    print(f"   of which process.transition(): {t['decide_lookup'] * 1e6:.3f} us, may_fire(): "
-          f"{t['decide_may_fire'] * 1e6:.3f} us (each timed in a list comprehension)")
-    print(f"offered actions (allowed_triggers): {t['offer'] * 1e6:5.3f} us   floor dict lookup {t['offer_floor'] * 1e6:7.3f} us"
-          f"   ratio {t['offer'] / t['offer_floor']:6.1f}x")
-    print(f"state change (shared machine): {t['change'] * 1e6:8.3f} us   floor dict assign {t['change_floor'] * 1e6:7.3f} us"
-          f"   ratio {t['change'] / t['change_floor']:6.1f}x")
-    print(f"a Machine built per row:       {t['per_row_machine'] * 1e6:8.1f} us   "
-          f"({t['per_row_machine'] / t['change']:,.0f}x a shared-machine move)")
+    print(
+        f"decision (trigger allowed?):   {t['decide'] * 1e6:8.3f} us   floor dict lookup {t['decide_floor'] * 1e6:7.3f} us"
+        f"   ratio {t['decide'] / t['decide_floor']:6.1f}x  (target <= 3x)"
+    )
+    print(
+        f"   of which process.transition(): {t['decide_lookup'] * 1e6:.3f} us, may_fire(): "
+        f"{t['decide_may_fire'] * 1e6:.3f} us (each timed in a list comprehension)"
+    )
+    print(
+        f"offered actions (allowed_triggers): {t['offer'] * 1e6:5.3f} us   floor dict lookup {t['offer_floor'] * 1e6:7.3f} us"
+        f"   ratio {t['offer'] / t['offer_floor']:6.1f}x"
+    )
+    print(
+        f"state change (shared machine): {t['change'] * 1e6:8.3f} us   floor dict assign {t['change_floor'] * 1e6:7.3f} us"
+        f"   ratio {t['change'] / t['change_floor']:6.1f}x"
+    )
+    print(
+        f"a Machine built per row:       {t['per_row_machine'] * 1e6:8.1f} us   "
+        f"({t['per_row_machine'] / t['change']:,.0f}x a shared-machine move)"
+    )
 
     gc.collect()
     tracemalloc.start()
@@ -195,27 +231,44 @@ def timings(args) -> dict:
     models = sum(len(m.models) for m in MACHINES.values())
     # what a Machine per row would hold: measured on 1,000 and scaled
     tracemalloc.start()
-    per_row = [Machine(model=Model(), states=[s.name for s in process.states],
-                       transitions=[{"trigger": tr.trigger, "source": list(tr.sources), "dest": tr.dest}
-                                    for tr in process.transitions], initial="submitted", auto_transitions=False)
-               for _ in range(1000)]
+    per_row = [
+        Machine(
+            model=Model(),
+            states=[s.name for s in process.states],
+            transitions=[
+                {"trigger": tr.trigger, "source": list(tr.sources), "dest": tr.dest} for tr in process.transitions
+            ],
+            initial="submitted",
+            auto_transitions=False,
+        )
+        for _ in range(1000)
+    ]
     per_row_bytes, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del per_row, rows
-    print(f"{args.rows:,} rows held: {current / 1e6:.1f} MB; models registered in the shared machines: {models}; "
-          f"a Machine per row would add about {per_row_bytes / 1000 * args.rows / 1e6:,.0f} MB")
+    print(
+        f"{args.rows:,} rows held: {current / 1e6:.1f} MB; models registered in the shared machines: {models}; "
+        f"a Machine per row would add about {per_row_bytes / 1000 * args.rows / 1e6:,.0f} MB"
+    )
     build_machine(process)  # building one costs once per process, at import
     return {
-        "n": n, "runs": runs,
-        "decision_us": t["decide"] * 1e6, "decision_floor_us": t["decide_floor"] * 1e6,
+        "n": n,
+        "runs": runs,
+        "decision_us": t["decide"] * 1e6,
+        "decision_floor_us": t["decide_floor"] * 1e6,
         "decision_ratio": t["decide"] / t["decide_floor"],
-        "decision_lookup_us": t["decide_lookup"] * 1e6, "decision_may_fire_us": t["decide_may_fire"] * 1e6,
-        "offer_us": t["offer"] * 1e6, "offer_floor_us": t["offer_floor"] * 1e6,
+        "decision_lookup_us": t["decide_lookup"] * 1e6,
+        "decision_may_fire_us": t["decide_may_fire"] * 1e6,
+        "offer_us": t["offer"] * 1e6,
+        "offer_floor_us": t["offer_floor"] * 1e6,
         "offer_ratio": t["offer"] / t["offer_floor"],
-        "change_us": t["change"] * 1e6, "change_floor_us": t["change_floor"] * 1e6,
+        "change_us": t["change"] * 1e6,
+        "change_floor_us": t["change_floor"] * 1e6,
         "change_ratio": t["change"] / t["change_floor"],
         "per_row_machine_us": t["per_row_machine"] * 1e6,
-        "rows": args.rows, "rows_mb": current / 1e6, "models_in_shared_machines": models,
+        "rows": args.rows,
+        "rows_mb": current / 1e6,
+        "models_in_shared_machines": models,
         "per_row_machines_mb_estimate": per_row_bytes / 1000 * args.rows / 1e6,
     }
 

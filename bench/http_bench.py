@@ -26,6 +26,7 @@ is migrated, seeded and filled with --size bench requests (bench/scale.py). --pr
 named endpoints in-process under pyinstrument (Flask's test client, same app) and writes the
 profiles to bench/profiles/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,9 +68,13 @@ def setup(url: str, store: str, clients: int) -> dict:
 
     targets = common.make_targets(clients, store)
     officer, drafter = common.api_token(common.OFFICER), common.api_token(common.DRAFTER)
-    ids = db.session.scalars(select(Request.id).where(
-        Request.number.like("B%"), Request.process.in_(("ranperda", "ranperkada")),
-        Request.state == "in_analysis").order_by(Request.id)).all()
+    ids = db.session.scalars(
+        select(Request.id)
+        .where(
+            Request.number.like("B%"), Request.process.in_(("ranperda", "ranperkada")), Request.state == "in_analysis"
+        )
+        .order_by(Request.id)
+    ).all()
     if not ids:
         ids = db.session.scalars(select(Request.id).where(Request.state != "draft").order_by(Request.id)).all()
     step = max(1, len(ids) // 20)
@@ -77,15 +82,31 @@ def setup(url: str, store: str, clients: int) -> dict:
     versions = {r.id: (r.state, r.version) for r in db.session.scalars(select(Request).where(Request.id.in_(targets)))}
     db.session.remove()
     db.engine.dispose()
-    return {"targets": [(t, *versions[t]) for t in targets], "officer": officer, "drafter": drafter,
-            "pages": pages}
+    return {"targets": [(t, *versions[t]) for t in targets], "officer": officer, "drafter": drafter, "pages": pages}
 
 
 def start_gunicorn(url, store, port, workers, threads, per_page):
     env = dict(os.environ, BENCH_DATABASE_URL=url, BENCH_DOCUMENT_STORE=store, BENCH_PER_PAGE=str(per_page))
-    cmd = [sys.executable, "-m", "gunicorn", "--pythonpath", str(common.BENCH), "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-           "--keep-alive", "5", "--log-level", "warning", "wsgi_bench:app"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--pythonpath",
+        str(common.BENCH),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "warning",
+        "wsgi_bench:app",
+    ]
     proc = subprocess.Popen(cmd, env=env, cwd=str(common.ROOT))
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -126,9 +147,16 @@ def sign_in(port: int, email: str) -> dict:
     if token is None:
         raise SystemExit("no CSRF token on /masuk")
     body = urlencode({"email": email, "password": common.PASSWORD, "csrf_token": token.group(1)})
-    conn.request("POST", "/masuk", body=body, headers={
-        **headers, "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    conn.request(
+        "POST",
+        "/masuk",
+        body=body,
+        headers={
+            **headers,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        },
+    )
     response = conn.getresponse()
     response.read()
     if response.status != 302:
@@ -141,15 +169,34 @@ def sign_in(port: int, email: str) -> dict:
 def specs_for(name: str, data: dict, cookies: dict, clients: int) -> list[dict]:
     bearer = {"Authorization": f"Bearer {data['officer']}"}
     if name == "transition":
-        return [{"kind": "transition", "request_id": rid, "state": state, "version": version,
-                 "officer": data["officer"], "drafter": data["drafter"]}
-                for rid, state, version in data["targets"][:clients]]
-    paths = {"static": ["/_bench/static"], "stack_floor": ["/_bench/stack-floor"], "work_queue": ["/permohonan/"],
-             "work_queue_filtered": [f"/permohonan/?{FILTER}"],
-             "request_page": [f"/permohonan/{i}" for i in data["pages"]],
-             "api_list": ["/api/v1/requests?per_page=50&process=ranperda&phase=review"]}[name]
-    return [{"kind": "get", "paths": paths, "cookies": cookies if name != "api_list" else {},
-             "headers": bearer if name == "api_list" else {}} for _ in range(clients)]
+        return [
+            {
+                "kind": "transition",
+                "request_id": rid,
+                "state": state,
+                "version": version,
+                "officer": data["officer"],
+                "drafter": data["drafter"],
+            }
+            for rid, state, version in data["targets"][:clients]
+        ]
+    paths = {
+        "static": ["/_bench/static"],
+        "stack_floor": ["/_bench/stack-floor"],
+        "work_queue": ["/permohonan/"],
+        "work_queue_filtered": [f"/permohonan/?{FILTER}"],
+        "request_page": [f"/permohonan/{i}" for i in data["pages"]],
+        "api_list": ["/api/v1/requests?per_page=50&process=ranperda&phase=review"],
+    }[name]
+    return [
+        {
+            "kind": "get",
+            "paths": paths,
+            "cookies": cookies if name != "api_list" else {},
+            "headers": bearer if name == "api_list" else {},
+        }
+        for _ in range(clients)
+    ]
 
 
 def measure(port, data, cookies, args) -> dict:
@@ -159,7 +206,7 @@ def measure(port, data, cookies, args) -> dict:
         remember_versions(name, data, res)
     runs = {name: [] for name in names}
     for r in range(args.runs):
-        for name in names[r % len(names):] + names[:r % len(names)]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             res = loadgen.run(port, specs_for(name, data, cookies, args.clients), args.duration, args.max_requests)
             remember_versions(name, data, res)
             res.pop("clients", None)
@@ -181,16 +228,20 @@ def measure(port, data, cookies, args) -> dict:
             "p95_ms": common.median([res["p95_ms"] for res in rs]),
             "p99_ms": common.median([res["p99_ms"] for res in rs]),
             "ratio_to_static": common.median([res["rps"] / static_by_round[res["round"]] for res in rs]),
-            "requests": sum(res["requests"] for res in rs), "errors": sum(res["errors"] for res in rs),
-            "statuses": statuses, "queries": queries, "runs": rs,
+            "requests": sum(res["requests"] for res in rs),
+            "errors": sum(res["errors"] for res in rs),
+            "statuses": statuses,
+            "queries": queries,
+            "runs": rs,
         }
     return result
 
 
 def remember_versions(name, data, res) -> None:
     if name == "transition":
-        data["targets"] = [(rid, c["state"], c["version"])
-                           for (rid, _s, _v), c in zip(data["targets"], res["clients"])] + data["targets"][len(res["clients"]):]
+        data["targets"] = [
+            (rid, c["state"], c["version"]) for (rid, _s, _v), c in zip(data["targets"], res["clients"])
+        ] + data["targets"][len(res["clients"]) :]
 
 
 def profile(url, store, data, names, count, label) -> dict:
@@ -202,25 +253,33 @@ def profile(url, store, data, names, count, label) -> dict:
 
     client = wsgi_bench.app.test_client()
     page = client.get("/masuk").get_data(as_text=True)
-    client.post("/masuk", data={"email": common.OFFICER, "password": common.PASSWORD,
-                                "csrf_token": CSRF.search(page).group(1)})
+    client.post(
+        "/masuk", data={"email": common.OFFICER, "password": common.PASSWORD, "csrf_token": CSRF.search(page).group(1)}
+    )
     out_dir = common.BENCH / "profiles"
     out_dir.mkdir(exist_ok=True)
     state = {rid: [s, v] for rid, s, v in data["targets"]}
     rid = data["targets"][0][0]
     written = {}
     for name in names:
+
         def call(i):
             if name == "transition":
                 s, v = state[rid]
-                trig, tok = ("resubmit", data["drafter"]) if s == "returned" else ("return_for_completion", data["officer"])
-                got = client.post(f"/api/v1/requests/{rid}/transitions", headers={"Authorization": f"Bearer {tok}"},
-                                  json={"trigger": trig, "version": v, "comment": "Lengkapi dokumen.", "data": {}}).get_json()
+                trig, tok = (
+                    ("resubmit", data["drafter"]) if s == "returned" else ("return_for_completion", data["officer"])
+                )
+                got = client.post(
+                    f"/api/v1/requests/{rid}/transitions",
+                    headers={"Authorization": f"Bearer {tok}"},
+                    json={"trigger": trig, "version": v, "comment": "Lengkapi dokumen.", "data": {}},
+                ).get_json()
                 state[rid] = [got["state"], got["version"]]
                 return
             spec = specs_for(name, data, {}, 1)[0]
             path = spec["paths"][i % len(spec["paths"])]
             client.get(path, headers=spec["headers"])
+
         for i in range(5):
             call(i)
         profiler = Profiler(interval=0.0005)
@@ -275,19 +334,34 @@ def main():
         stop(proc)
         proc = None
         label = args.label or f"{common.backend_name(url)}"
-        print(f"HTTP, {common.backend_name(url)}, gunicorn {args.workers} gthread workers x {args.threads} threads, "
-              f"{args.clients} keep-alive clients, median of {args.runs} runs of {args.duration:g} s:")
-        print(f"  {'endpoint':20s} {'req/s':>8s} {'vs static':>9s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}  queries  statuses")
+        print(
+            f"HTTP, {common.backend_name(url)}, gunicorn {args.workers} gthread workers x {args.threads} threads, "
+            f"{args.clients} keep-alive clients, median of {args.runs} runs of {args.duration:g} s:"
+        )
+        print(
+            f"  {'endpoint':20s} {'req/s':>8s} {'vs static':>9s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}  queries  statuses"
+        )
         for name, r in result.items():
-            print(f"  {name:20s} {r['rps']:8.1f} {r['ratio_to_static']:9.3f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} "
-                  f"{r['p99_ms']:8.2f}  {','.join(r['queries']) or '-':7s}  {r['statuses']}"
-                  + (f"  errors {r['errors']}" if r["errors"] else ""))
-        output = {"backend": common.backend_name(url), "workers": args.workers, "threads": args.threads,
-                  "clients": args.clients, "runs": args.runs, "duration": args.duration,
-                  "per_page": args.per_page, "endpoints": result, "load_average": common.load_average()}
+            print(
+                f"  {name:20s} {r['rps']:8.1f} {r['ratio_to_static']:9.3f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} "
+                f"{r['p99_ms']:8.2f}  {','.join(r['queries']) or '-':7s}  {r['statuses']}"
+                + (f"  errors {r['errors']}" if r["errors"] else "")
+            )
+        output = {
+            "backend": common.backend_name(url),
+            "workers": args.workers,
+            "threads": args.threads,
+            "clients": args.clients,
+            "runs": args.runs,
+            "duration": args.duration,
+            "per_page": args.per_page,
+            "endpoints": result,
+            "load_average": common.load_average(),
+        }
         if args.profile:
-            output["profiles"] = profile(url, store, data, [n for n in args.profile.split(",") if n],
-                                         args.profile_count, label)
+            output["profiles"] = profile(
+                url, store, data, [n for n in args.profile.split(",") if n], args.profile_count, label
+            )
         common.write_json(args.json, output)
     finally:
         if proc is not None:

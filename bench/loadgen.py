@@ -9,6 +9,7 @@ A client is described by a dict:
                                                                return_for_completion and resubmit in turn
 Cookies set by responses are kept per client (a signed-in session stays signed in).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -75,8 +76,11 @@ def _client(index, port, spec, duration, max_requests, barrier, queue):
                 got = json.loads(data)
                 state["state"], state["version"] = got["state"], got["version"]
             else:  # resynchronise (not timed)
-                conn.request("GET", f"/api/v1/requests/{spec['request_id']}",
-                             headers={"Authorization": f"Bearer {spec['officer']}", "User-Agent": USER_AGENT})
+                conn.request(
+                    "GET",
+                    f"/api/v1/requests/{spec['request_id']}",
+                    headers={"Authorization": f"Bearer {spec['officer']}", "User-Agent": USER_AGENT},
+                )
                 got = json.loads(conn.getresponse().read())
                 state["state"], state["version"] = got["state"], got["version"]
         if response.will_close:
@@ -84,9 +88,19 @@ def _client(index, port, spec, duration, max_requests, barrier, queue):
         i += 1
     end = time.perf_counter()
     conn.close()
-    queue.put({"index": index, "latencies": latencies, "statuses": dict(statuses), "queries": dict(queries),
-               "errors": errors, "start": start, "end": end,
-               "state": state["state"], "version": state["version"]})
+    queue.put(
+        {
+            "index": index,
+            "latencies": latencies,
+            "statuses": dict(statuses),
+            "queries": dict(queries),
+            "errors": errors,
+            "start": start,
+            "end": end,
+            "state": state["state"],
+            "version": state["version"],
+        }
+    )
 
 
 def run(port: int, specs: list[dict], duration: float, max_requests: int) -> dict:
@@ -96,8 +110,10 @@ def run(port: int, specs: list[dict], duration: float, max_requests: int) -> dic
 
     ctx = mp.get_context("fork")  # clients hold no database connection: forking is safe and quick
     barrier, queue = ctx.Barrier(len(specs)), ctx.Queue()
-    procs = [ctx.Process(target=_client, args=(i, port, spec, duration, max_requests, barrier, queue))
-             for i, spec in enumerate(specs)]
+    procs = [
+        ctx.Process(target=_client, args=(i, port, spec, duration, max_requests, barrier, queue))
+        for i, spec in enumerate(specs)
+    ]
     for p in procs:
         p.start()
     results = [queue.get(timeout=duration + 120) for _ in procs]
@@ -111,12 +127,17 @@ def run(port: int, specs: list[dict], duration: float, max_requests: int) -> dic
     wall = max(r["end"] for r in results) - min(r["start"] for r in results)
     done = len(latencies)
     return {
-        "requests": done, "seconds": wall, "rps": done / wall if wall else 0.0,
-        "p50_ms": (percentile(latencies, 50) or 0) * 1000, "p95_ms": (percentile(latencies, 95) or 0) * 1000,
+        "requests": done,
+        "seconds": wall,
+        "rps": done / wall if wall else 0.0,
+        "p50_ms": (percentile(latencies, 50) or 0) * 1000,
+        "p95_ms": (percentile(latencies, 95) or 0) * 1000,
         "p99_ms": (percentile(latencies, 99) or 0) * 1000,
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "queries": {str(k): v for k, v in sorted(queries.items())},
         "errors": sum(r["errors"] for r in results),
-        "clients": sorted(({"index": r["index"], "state": r["state"], "version": r["version"]} for r in results),
-                          key=lambda c: c["index"]),
+        "clients": sorted(
+            ({"index": r["index"], "state": r["state"], "version": r["version"]} for r in results),
+            key=lambda c: c["index"],
+        ),
     }

@@ -21,6 +21,7 @@ compilation, lazy imports) and then --later more times.
 
     python bench/pdf.py [--n 5] [--fresh-runs 5] [--json out.json]
 """
+
 import argparse
 import io
 import json
@@ -60,35 +61,71 @@ def berita_acara(findings: int, attendees: int = 27) -> dict:
     by_aspect = {aspect: [] for aspect, _ in ASPECT_LABELS}
     for i in range(findings):
         aspect = ASPECT_LABELS[i % len(ASPECT_LABELS)][0]
-        by_aspect[aspect].append({
-            "article": f"Pasal {i // 3 + 1} ayat ({i % 3 + 1})",
-            "finding": (f"Rumusan norma pada pasal ini belum sesuai dengan Lampiran II Undang-Undang Nomor 12 "
-                        f"Tahun 2011 dan belum selaras dengan peraturan yang lebih tinggi (temuan {i + 1})."),
-            "agreed_change": "Rumusan diubah sesuai kesepakatan rapat dan disesuaikan dengan teknik penyusunan.",
-        })
+        by_aspect[aspect].append(
+            {
+                "article": f"Pasal {i // 3 + 1} ayat ({i % 3 + 1})",
+                "finding": (
+                    f"Rumusan norma pada pasal ini belum sesuai dengan Lampiran II Undang-Undang Nomor 12 "
+                    f"Tahun 2011 dan belum selaras dengan peraturan yang lebih tinggi (temuan {i + 1})."
+                ),
+                "agreed_change": "Rumusan diubah sesuai kesepakatan rapat dan disesuaikan dengan teknik penyusunan.",
+            }
+        )
     title = "Rancangan Peraturan Daerah Kabupaten Ngada tentang Pajak Daerah dan Retribusi Daerah"
     return {
         "office": {"name": OFFICE["name"], "letterhead": OFFICE["settings"]["letterhead"], "city": "Kupang"},
-        "number": "BA-123/HARMONISASI/NTT/2026", "revision": 1, "supersedes_number": None,
+        "number": "BA-123/HARMONISASI/NTT/2026",
+        "revision": 1,
+        "supersedes_number": None,
         "doc_title": "BERITA ACARA PENGHARMONISASIAN, PEMBULATAN, DAN PEMANTAPAN KONSEPSI " + title.upper(),
-        "request": {"number": "0042/RANPERDA/NTT/2026", "title": title, "organisation": "Pemerintah Kabupaten Ngada",
-                    "region": "Kabupaten Ngada", "external_ref": "EH-2026-NGD-0042"},
-        "meeting": {"date_words": date_in_words(day), "date_long": long_date(day),
-                    "place": "Aula Kanwil Kementerian Hukum NTT, Kupang",
-                    "chair": "Kepala Kantor Wilayah (Kepala Kantor Wilayah)"},
-        "basis": {"letter_number": "180/412/HK/2026", "letter_date": long_date(date(2026, 10, 1)),
-                  "legal_basis": Office.DEFAULT_SETTINGS["legal_basis"]},
-        "attendees": [{"name": f"Peserta Rapat Nomor {i + 1}", "position": "Kepala Bagian Hukum",
-                       "institution": "Pemerintah Kabupaten Ngada"} for i in range(attendees)],
+        "request": {
+            "number": "0042/RANPERDA/NTT/2026",
+            "title": title,
+            "organisation": "Pemerintah Kabupaten Ngada",
+            "region": "Kabupaten Ngada",
+            "external_ref": "EH-2026-NGD-0042",
+        },
+        "meeting": {
+            "date_words": date_in_words(day),
+            "date_long": long_date(day),
+            "place": "Aula Kanwil Kementerian Hukum NTT, Kupang",
+            "chair": "Kepala Kantor Wilayah (Kepala Kantor Wilayah)",
+        },
+        "basis": {
+            "letter_number": "180/412/HK/2026",
+            "letter_date": long_date(date(2026, 10, 1)),
+            "legal_basis": Office.DEFAULT_SETTINGS["legal_basis"],
+        },
+        "attendees": [
+            {
+                "name": f"Peserta Rapat Nomor {i + 1}",
+                "position": "Kepala Bagian Hukum",
+                "institution": "Pemerintah Kabupaten Ngada",
+            }
+            for i in range(attendees)
+        ],
         "aspects": ASPECT_LABELS,
         "findings": by_aspect,
-        "conclusion": {"code": "harmonis_with_notes", "label": CONCLUSION_LABELS["harmonis_with_notes"],
-                       "notes": "Pemrakarsa memperbaiki rancangan sesuai hasil pembahasan.",
-                       "correction_deadline": long_date(date(2026, 12, 2))},
-        "signatories": [{"name": "Kepala Kantor Wilayah", "position": "Kepala Kantor Wilayah", "side": "office",
-                         "side_label": SIDE_LABELS["office"]},
-                        {"name": "Sekretaris Daerah", "position": "Sekretaris Daerah", "side": "applicant",
-                         "side_label": SIDE_LABELS["applicant"]}],
+        "conclusion": {
+            "code": "harmonis_with_notes",
+            "label": CONCLUSION_LABELS["harmonis_with_notes"],
+            "notes": "Pemrakarsa memperbaiki rancangan sesuai hasil pembahasan.",
+            "correction_deadline": long_date(date(2026, 12, 2)),
+        },
+        "signatories": [
+            {
+                "name": "Kepala Kantor Wilayah",
+                "position": "Kepala Kantor Wilayah",
+                "side": "office",
+                "side_label": SIDE_LABELS["office"],
+            },
+            {
+                "name": "Sekretaris Daerah",
+                "position": "Sekretaris Daerah",
+                "side": "applicant",
+                "side_label": SIDE_LABELS["applicant"],
+            },
+        ],
         "issued_at": "2026-11-02T03:00:00",
         "verify": {"code": IDENTIFIER, "url": f"http://127.0.0.1:5000/verifikasi/{IDENTIFIER}"},
     }
@@ -104,6 +141,7 @@ def harmoni_render(payload):
 
 def findings_for(target: int, attendees: int) -> tuple[int, int]:
     """The fewest findings that make `target` pages (page count grows with findings)."""
+
     def count(n):
         return pages(harmoni_render(berita_acara(n, attendees)))
 
@@ -132,9 +170,11 @@ def compare(payload, n) -> dict:
     paths = {
         "harmoni": lambda: harmoni_render(payload),
         "bare_naive": lambda: HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
-            stylesheets=[CSS(filename=STYLESHEET)]),
+            stylesheets=[CSS(filename=STYLESHEET)]
+        ),
         "bare_shared": lambda: HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
-            stylesheets=[shared_css], font_config=shared_fonts),
+            stylesheets=[shared_css], font_config=shared_fonts
+        ),
     }
     page_counts = {name: pages(render()) for name, render in paths.items()}  # warm up; same document
     assert len(set(page_counts.values())) == 1, page_counts
@@ -142,7 +182,7 @@ def compare(payload, n) -> dict:
     cpu = {name: [] for name in paths}
     names = list(paths)
     for i in range(n):  # interleaved and rotated, so drift and order hit every path alike
-        for name in names[i % len(names):] + names[:i % len(names)]:
+        for name in names[i % len(names) :] + names[: i % len(names)]:
             start, cpu_start = time.perf_counter(), time.process_time()
             paths[name]()
             wall[name].append(time.perf_counter() - start)
@@ -152,8 +192,12 @@ def compare(payload, n) -> dict:
         start = time.perf_counter()
         html_of(payload)
         template.append(time.perf_counter() - start)
-    result = {"pages": page_counts["harmoni"], "html_kib": len(html) // 1024, "n": n,
-              "template_qr_ms": statistics.median(template) * 1000}
+    result = {
+        "pages": page_counts["harmoni"],
+        "html_kib": len(html) // 1024,
+        "n": n,
+        "template_qr_ms": statistics.median(template) * 1000,
+    }
     for clock, data in (("wall", wall), ("cpu", cpu)):
         med = {name: statistics.median(s) for name, s in data.items()}
         for name, t in med.items():
@@ -168,8 +212,9 @@ def fresh(spec: str, later: int, bare: bool) -> None:
     attendees, findings = map(int, spec.split(","))
     imported = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app("config.Config", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/bench.db",
-                         DOCUMENT_STORE=f"{tmp}/docs")
+        app = create_app(
+            "config.Config", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/bench.db", DOCUMENT_STORE=f"{tmp}/docs"
+        )
         with app.app_context():
             payload = berita_acara(findings, attendees)
             ready = time.perf_counter()
@@ -180,8 +225,10 @@ def fresh(spec: str, later: int, bare: bool) -> None:
                 def render():
                     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
             else:
+
                 def render():
                     return harmoni_render(payload)
+
             start = time.perf_counter()
             render()
             first = time.perf_counter() - start
@@ -190,8 +237,16 @@ def fresh(spec: str, later: int, bare: bool) -> None:
                 start = time.perf_counter()
                 render()
                 times.append(time.perf_counter() - start)
-    print(json.dumps({"import_s": imported - START, "app_s": ready - imported, "first_ms": first * 1000,
-                      "later_ms": statistics.median(times) * 1000}))
+    print(
+        json.dumps(
+            {
+                "import_s": imported - START,
+                "app_s": ready - imported,
+                "first_ms": first * 1000,
+                "later_ms": statistics.median(times) * 1000,
+            }
+        )
+    )
 
 
 def run_fresh(spec: str, runs: int, later: int, bare: bool) -> dict:
@@ -217,8 +272,9 @@ def main():
         return fresh(args.fresh, args.later, args.bare)
     result = {}
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app("config.Config", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/bench.db",
-                         DOCUMENT_STORE=f"{tmp}/docs")
+        app = create_app(
+            "config.Config", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/bench.db", DOCUMENT_STORE=f"{tmp}/docs"
+        )
         with app.app_context():
             n_findings, n_pages = findings_for(args.pages, 27)
             if n_pages != args.pages:
@@ -234,18 +290,24 @@ def main():
 
     for name in documents:
         r = result[name]
-        print(f"berita acara, {r['pages']} pages ({r['attendees']} attendees, {r['findings']} findings, "
-              f"{r['html_kib']} KiB of HTML); median of {r['n']} renders per path:")
+        print(
+            f"berita acara, {r['pages']} pages ({r['attendees']} attendees, {r['findings']} findings, "
+            f"{r['html_kib']} KiB of HTML); median of {r['n']} renders per path:"
+        )
         for clock in ("cpu", "wall"):
-            print(f"  {clock:4s}: harmoni {r[f'harmoni_{clock}_ms']:7.1f} ms   bare shared {r[f'bare_shared_{clock}_ms']:7.1f} ms"
-                  f"   bare naive {r[f'bare_naive_{clock}_ms']:7.1f} ms   ratio vs shared {r[f'ratio_shared_{clock}']:5.2f}x"
-                  f"   vs naive {r[f'ratio_naive_{clock}']:5.2f}x")
+            print(
+                f"  {clock:4s}: harmoni {r[f'harmoni_{clock}_ms']:7.1f} ms   bare shared {r[f'bare_shared_{clock}_ms']:7.1f} ms"
+                f"   bare naive {r[f'bare_naive_{clock}_ms']:7.1f} ms   ratio vs shared {r[f'ratio_shared_{clock}']:5.2f}x"
+                f"   vs naive {r[f'ratio_naive_{clock}']:5.2f}x"
+            )
         print(f"  Harmoni's template + QR alone: {r['template_qr_ms']:.1f} ms")
     for name in ("fresh_harmoni", "fresh_bare"):
         r = result[name]
-        print(f"{name.replace('_', ' ')} (10 pages, median of {r['runs']} processes): imports {r['import_s']:.2f} s, "
-              f"app {r['app_s']:.2f} s, first render {r['first_ms']:.0f} ms, later renders {r['later_ms']:.0f} ms "
-              f"({r['first_ms'] / r['later_ms']:.2f}x)")
+        print(
+            f"{name.replace('_', ' ')} (10 pages, median of {r['runs']} processes): imports {r['import_s']:.2f} s, "
+            f"app {r['app_s']:.2f} s, first render {r['first_ms']:.0f} ms, later renders {r['later_ms']:.0f} ms "
+            f"({r['first_ms'] / r['later_ms']:.2f}x)"
+        )
     common.write_json(args.json, result)
 
 

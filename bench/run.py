@@ -8,6 +8,7 @@ SQLite always (temporary files); PostgreSQL as well when DATABASE_URL names a Po
 subprocess. --quick shrinks sizes, runs and durations for a smoke run (its ratios are not the
 report's: it writes bench/results-quick.json and leaves bench/README.md alone). See bench/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,12 +31,34 @@ README = BENCH / "README.md"
 RESULTS = BENCH / "results.json"
 START_MARK, END_MARK = "<!-- bench-results:start -->", "<!-- bench-results:end -->"
 
-FULL = {"sizes": (1_000, 10_000, 100_000), "transition_n": 200, "transition_n4": 100, "transition_runs": 5,
-        "scale_transition_n": 100, "engine_n": 100_000, "engine_runs": 5, "pdf_n": 5, "pdf_fresh": 5,
-        "http_runs": 5, "http_duration": 1.5, "profile_count": 30}
-QUICK = {"sizes": (300, 3_000), "transition_n": 40, "transition_n4": 20, "transition_runs": 2,
-         "scale_transition_n": 30, "engine_n": 20_000, "engine_runs": 3, "pdf_n": 2, "pdf_fresh": 2,
-         "http_runs": 2, "http_duration": 0.5, "profile_count": 10}
+FULL = {
+    "sizes": (1_000, 10_000, 100_000),
+    "transition_n": 200,
+    "transition_n4": 100,
+    "transition_runs": 5,
+    "scale_transition_n": 100,
+    "engine_n": 100_000,
+    "engine_runs": 5,
+    "pdf_n": 5,
+    "pdf_fresh": 5,
+    "http_runs": 5,
+    "http_duration": 1.5,
+    "profile_count": 30,
+}
+QUICK = {
+    "sizes": (300, 3_000),
+    "transition_n": 40,
+    "transition_n4": 20,
+    "transition_runs": 2,
+    "scale_transition_n": 30,
+    "engine_n": 20_000,
+    "engine_runs": 3,
+    "pdf_n": 2,
+    "pdf_fresh": 2,
+    "http_runs": 2,
+    "http_duration": 0.5,
+    "profile_count": 10,
+}
 LIST_ENDPOINTS = ("work_queue", "work_queue_filtered", "api_list")
 HTTP_ENDPOINTS = ("static", "work_queue", "work_queue_filtered", "request_page", "api_list", "transition")
 
@@ -76,21 +99,64 @@ def run_scale(backend_url: str | None, cfg: dict, profile: bool) -> dict:
     try:
         for i, size in enumerate(cfg["sizes"]):
             largest = i == len(cfg["sizes"]) - 1
-            fill = step(f"{backend} data {size:,}", "scale.py", "--database-url", url, "--store", store,
-                        "--to", size, *(["--prepare"] if i == 0 else []))
-            http_args = ["--existing", "--database-url", url, "--store", store, "--runs", cfg["http_runs"],
-                         "--duration", cfg["http_duration"], "--label", f"{backend}-{size}"]
+            fill = step(
+                f"{backend} data {size:,}",
+                "scale.py",
+                "--database-url",
+                url,
+                "--store",
+                store,
+                "--to",
+                size,
+                *(["--prepare"] if i == 0 else []),
+            )
+            http_args = [
+                "--existing",
+                "--database-url",
+                url,
+                "--store",
+                store,
+                "--runs",
+                cfg["http_runs"],
+                "--duration",
+                cfg["http_duration"],
+                "--label",
+                f"{backend}-{size}",
+            ]
             if largest and profile:
-                http_args += ["--profile", ",".join(e for e in HTTP_ENDPOINTS if e != "static"),
-                              "--profile-count", cfg["profile_count"]]
-            entry = {"fill": fill,
-                     "http": step(f"{backend} HTTP at {size:,}", "http_bench.py", *http_args),
-                     "transition": step(f"{backend} transitions at {size:,}", "transition.py", "--existing",
-                                        "--database-url", url, "--writers", 1, "--n", cfg["scale_transition_n"],
-                                        "--runs", cfg["transition_runs"])}
+                http_args += [
+                    "--profile",
+                    ",".join(e for e in HTTP_ENDPOINTS if e != "static"),
+                    "--profile-count",
+                    cfg["profile_count"],
+                ]
+            entry = {
+                "fill": fill,
+                "http": step(f"{backend} HTTP at {size:,}", "http_bench.py", *http_args),
+                "transition": step(
+                    f"{backend} transitions at {size:,}",
+                    "transition.py",
+                    "--existing",
+                    "--database-url",
+                    url,
+                    "--writers",
+                    1,
+                    "--n",
+                    cfg["scale_transition_n"],
+                    "--runs",
+                    cfg["transition_runs"],
+                ),
+            }
             if largest:
-                entry["orm_memory"] = step(f"{backend} ORM memory at {size:,}", "engine.py", "--orm-only",
-                                           "--database-url", url, "--rows", size)
+                entry["orm_memory"] = step(
+                    f"{backend} ORM memory at {size:,}",
+                    "engine.py",
+                    "--orm-only",
+                    "--database-url",
+                    url,
+                    "--rows",
+                    size,
+                )
             out["sizes"][str(size)] = entry
     finally:
         if schema:
@@ -100,6 +166,7 @@ def run_scale(backend_url: str | None, cfg: dict, profile: bool) -> dict:
 
 
 # ---------------------------------------------------------------- the table
+
 
 def fmt(x, digits=2):
     return "n/a" if x is None else f"{x:.{digits}f}"
@@ -116,15 +183,26 @@ def table(results: dict) -> str:
         for writers in ("1", "4"):
             r = tr.get(writers)
             if r:
-                row(rows, f"transition, {backend}, {writers} writer{'s' if writers != '1' else ''}: Harmoni / raw rate",
-                    r["ratio"], ">= 0.5x", r["ratio"] >= 0.5,
+                row(
+                    rows,
+                    f"transition, {backend}, {writers} writer{'s' if writers != '1' else ''}: Harmoni / raw rate",
+                    r["ratio"],
+                    ">= 0.5x",
+                    r["ratio"] >= 0.5,
                     note=f"{r['harmoni_per_s']:.0f} vs {r['raw_per_s']:.0f} transitions/s; "
-                         f"the same two row changes through the ORM alone: {r['orm_per_s']:.0f}/s "
-                         f"({r['orm_per_s'] / r['raw_per_s']:.2f}x raw), Harmoni / ORM {r['ratio_to_orm']:.2f}x")
+                    f"the same two row changes through the ORM alone: {r['orm_per_s']:.0f}/s "
+                    f"({r['orm_per_s'] / r['raw_per_s']:.2f}x raw), Harmoni / ORM {r['ratio_to_orm']:.2f}x",
+                )
     e = results.get("engine")
     if e:
-        row(rows, "engine decision / dict lookup", e["decision_ratio"], "<= 3x", e["decision_ratio"] <= 3,
-            note=f"{e['decision_us']:.2f} vs {e['decision_floor_us']:.3f} us")
+        row(
+            rows,
+            "engine decision / dict lookup",
+            e["decision_ratio"],
+            "<= 3x",
+            e["decision_ratio"] <= 3,
+            note=f"{e['decision_us']:.2f} vs {e['decision_floor_us']:.3f} us",
+        )
     for backend, sc in results.get("scale", {}).items():
         sizes = sorted(sc["sizes"], key=int)
         if not sizes:
@@ -134,18 +212,32 @@ def table(results: dict) -> str:
         if first:
             for name, goal in (("work_queue_filtered", 0.25), ("work_queue", 0.25), ("request_page", 0.40)):
                 r = first[name]
-                row(rows, f"{name.replace('_', ' ')}, {backend}, {int(small):,} requests: req/s / static",
-                    r["ratio_to_static"], f">= {goal:.2f}x", r["ratio_to_static"] >= goal,
+                row(
+                    rows,
+                    f"{name.replace('_', ' ')}, {backend}, {int(small):,} requests: req/s / static",
+                    r["ratio_to_static"],
+                    f">= {goal:.2f}x",
+                    r["ratio_to_static"] >= goal,
                     note=f"{r['rps']:.1f} vs {first['static']['rps']:.0f} req/s"
-                         + (f"; a bare 50-row page (Flask-Login, ORM, plain Jinja table): "
-                            f"{first['stack_floor']['rps']:.0f} req/s ({first['stack_floor']['ratio_to_static']:.2f}x static)"
-                            if "stack_floor" in first else ""))
+                    + (
+                        f"; a bare 50-row page (Flask-Login, ORM, plain Jinja table): "
+                        f"{first['stack_floor']['rps']:.0f} req/s ({first['stack_floor']['ratio_to_static']:.2f}x static)"
+                        if "stack_floor" in first
+                        else ""
+                    ),
+                )
         last = (sc["sizes"][large].get("http") or {}).get("endpoints")
         if first and last:
             for name in ("work_queue", "work_queue_filtered", "api_list", "request_page", "transition"):
                 a, b = first[name]["p95_ms"], last[name]["p95_ms"]
-                row(rows, f"scale, {backend}: {name.replace('_', ' ')} p95 at {int(large):,} / at {int(small):,}",
-                    b / a, "<= 1.5x", b / a <= 1.5, note=f"{b:.1f} vs {a:.1f} ms")
+                row(
+                    rows,
+                    f"scale, {backend}: {name.replace('_', ' ')} p95 at {int(large):,} / at {int(small):,}",
+                    b / a,
+                    "<= 1.5x",
+                    b / a <= 1.5,
+                    note=f"{b:.1f} vs {a:.1f} ms",
+                )
             counts = {}
             for size in sizes:
                 eps = (sc["sizes"][size].get("http") or {}).get("endpoints") or {}
@@ -154,34 +246,50 @@ def table(results: dict) -> str:
             for name in ("work_queue", "work_queue_filtered", "request_page", "api_list", "transition"):
                 seen = counts.get(name, {})
                 constant = len({tuple(v) for v in seen.values()}) == 1
-                rows.append(f"| scale, {backend}: SQL statements per {name.replace('_', ' ')} | "
-                            f"{' / '.join(','.join(map(str, v)) for v in seen.values())} | constant | "
-                            f"{'met' if constant else '**missed**'} | at {' / '.join(f'{int(s):,}' for s in seen)} |")
+                rows.append(
+                    f"| scale, {backend}: SQL statements per {name.replace('_', ' ')} | "
+                    f"{' / '.join(','.join(map(str, v)) for v in seen.values())} | constant | "
+                    f"{'met' if constant else '**missed**'} | at {' / '.join(f'{int(s):,}' for s in seen)} |"
+                )
     p = results.get("pdf")
     if p:
         for doc in ("small", "large"):
             r = p[doc]
-            row(rows, f"PDF warm, {r['pages']} pages: Harmoni / bare WeasyPrint (shared fonts+CSS), CPU",
-                r["ratio_shared_cpu"], "<= 1.1x", r["ratio_shared_cpu"] <= 1.1,
+            row(
+                rows,
+                f"PDF warm, {r['pages']} pages: Harmoni / bare WeasyPrint (shared fonts+CSS), CPU",
+                r["ratio_shared_cpu"],
+                "<= 1.1x",
+                r["ratio_shared_cpu"] <= 1.1,
                 note=f"{r['harmoni_cpu_ms']:.0f} vs {r['bare_shared_cpu_ms']:.0f} ms; vs naive bare "
-                     f"{r['ratio_naive_cpu']:.2f}x; wall {r['ratio_shared_wall']:.2f}x")
+                f"{r['ratio_naive_cpu']:.2f}x; wall {r['ratio_shared_wall']:.2f}x",
+            )
     return "\n".join(rows)
 
 
 def detail_tables(results: dict) -> str:
     parts = []
     for backend, sc in results.get("scale", {}).items():
-        lines = [f"HTTP, {backend} (gunicorn 2 gthread workers x 4 threads, 4 keep-alive clients; "
-                 "medians of the runs):", "",
-                 "| requests | endpoint | req/s | vs static | p50 ms | p95 ms | p99 ms | SQL/request |",
-                 "|---:|---|---:|---:|---:|---:|---:|---|"]
+        lines = [
+            f"HTTP, {backend} (gunicorn 2 gthread workers x 4 threads, 4 keep-alive clients; medians of the runs):",
+            "",
+            "| requests | endpoint | req/s | vs static | p50 ms | p95 ms | p99 ms | SQL/request |",
+            "|---:|---|---:|---:|---:|---:|---:|---|",
+        ]
         for size, entry in sorted(sc["sizes"].items(), key=lambda kv: int(kv[0])):
             eps = (entry.get("http") or {}).get("endpoints") or {}
             for name, r in eps.items():
-                lines.append(f"| {int(size):,} | {name} | {r['rps']:.1f} | {r['ratio_to_static']:.3f} | "
-                             f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {','.join(r['queries'])} |")
-        lines += ["", f"Transitions at size, {backend} (1 writer):", "",
-                  "| requests | Harmoni /s | raw /s | ratio |", "|---:|---:|---:|---:|"]
+                lines.append(
+                    f"| {int(size):,} | {name} | {r['rps']:.1f} | {r['ratio_to_static']:.3f} | "
+                    f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {','.join(r['queries'])} |"
+                )
+        lines += [
+            "",
+            f"Transitions at size, {backend} (1 writer):",
+            "",
+            "| requests | Harmoni /s | raw /s | ratio |",
+            "|---:|---:|---:|---:|",
+        ]
         for size, entry in sorted(sc["sizes"].items(), key=lambda kv: int(kv[0])):
             t = entry.get("transition")
             if t:
@@ -189,10 +297,12 @@ def detail_tables(results: dict) -> str:
             m = entry.get("orm_memory")
             if m and m.get("orm"):
                 o = m["orm"]
-                mem = (f"\n{o['rows']:,} requests loaded through the ORM: {o['traced_mb']:.0f} MB traced "
-                       f"(RSS +{o['rss_delta_mb']:.0f} MB) in {o['load_s']:.1f} s; allowed_triggers "
-                       f"{o['allowed_triggers_per_row_us']:.1f} us a row; models held by the shared machines: "
-                       f"{o['models_in_shared_machines']}.")
+                mem = (
+                    f"\n{o['rows']:,} requests loaded through the ORM: {o['traced_mb']:.0f} MB traced "
+                    f"(RSS +{o['rss_delta_mb']:.0f} MB) in {o['load_s']:.1f} s; allowed_triggers "
+                    f"{o['allowed_triggers_per_row_us']:.1f} us a row; models held by the shared machines: "
+                    f"{o['models_in_shared_machines']}."
+                )
                 lines.append(mem)
         parts.append("\n".join(lines))
     e = results.get("engine")
@@ -204,7 +314,8 @@ def detail_tables(results: dict) -> str:
             f"shared machine {e['change_us']:.2f} us ({e['change_ratio']:.0f}x a dict assignment); a Machine per "
             f"row {e['per_row_machine_us']:.0f} us to build; {e['rows']:,} rows {e['rows_mb']:.1f} MB with "
             f"{e['models_in_shared_machines']} models in the shared machines (a Machine per row: about "
-            f"{e['per_row_machines_mb_estimate']:,.0f} MB).")
+            f"{e['per_row_machines_mb_estimate']:,.0f} MB)."
+        )
     p = results.get("pdf")
     if p:
         fh, fb = p["fresh_harmoni"], p["fresh_bare"]
@@ -212,7 +323,8 @@ def detail_tables(results: dict) -> str:
             f"PDF first render in a fresh process (10 pages): Harmoni {fh['first_ms']:.0f} ms, later "
             f"{fh['later_ms']:.0f} ms ({fh['first_ms'] / fh['later_ms']:.2f}x; imports {fh['import_s']:.1f} s, app "
             f"{fh['app_s']:.1f} s before it); bare WeasyPrint {fb['first_ms']:.0f} ms, later {fb['later_ms']:.0f} ms "
-            f"({fb['first_ms'] / fb['later_ms']:.2f}x).")
+            f"({fb['first_ms'] / fb['later_ms']:.2f}x)."
+        )
     return "\n\n".join(parts)
 
 
@@ -237,6 +349,7 @@ def main():
     try:
         import gunicorn  # noqa: F401
         import pypdf  # noqa: F401
+
         if not args.no_profile:
             import pyinstrument  # noqa: F401
     except ImportError as exc:
@@ -247,21 +360,46 @@ def main():
     database_url = os.environ.get("DATABASE_URL")
     backends = [None] + ([database_url] if common.is_postgres(database_url) else [])
     started = time.perf_counter()
-    results = {"quick": args.quick, "config": {k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()},
-               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "platform": platform.platform(), "load_average_start": common.load_average()},
-               "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    results = {
+        "quick": args.quick,
+        "config": {k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_start": common.load_average(),
+        },
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
     if "transition" in only:
         results["transition"] = {}
         for url in backends:
             name = "postgresql" if url else "sqlite"
             db_args = ["--database-url", url] if url else []
             results["transition"][name] = {
-                "1": step(f"transitions {name}, 1 writer", "transition.py", *db_args, "--writers", 1,
-                          "--n", cfg["transition_n"], "--runs", cfg["transition_runs"],
-                          *(["--profile", 200, "--label", name] if profile else [])),
-                "4": step(f"transitions {name}, 4 writers", "transition.py", *db_args, "--writers", 4,
-                          "--n", cfg["transition_n4"], "--runs", cfg["transition_runs"]),
+                "1": step(
+                    f"transitions {name}, 1 writer",
+                    "transition.py",
+                    *db_args,
+                    "--writers",
+                    1,
+                    "--n",
+                    cfg["transition_n"],
+                    "--runs",
+                    cfg["transition_runs"],
+                    *(["--profile", 200, "--label", name] if profile else []),
+                ),
+                "4": step(
+                    f"transitions {name}, 4 writers",
+                    "transition.py",
+                    *db_args,
+                    "--writers",
+                    4,
+                    "--n",
+                    cfg["transition_n4"],
+                    "--runs",
+                    cfg["transition_runs"],
+                ),
             }
     if "engine" in only:
         results["engine"] = step("engine", "engine.py", "--n", cfg["engine_n"], "--runs", cfg["engine_runs"])
@@ -278,11 +416,13 @@ def main():
     out.write_text(json.dumps(results, indent=2, default=str))
     summary = table(results)
     details = detail_tables(results)
-    stamp = (f"Run {results['started']}{' (--quick: not a report)' if args.quick else ''}, "
-             f"{results['seconds'] / 60:.1f} min on {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-             f"load average {results['machine']['load_average_start']} at the start, "
-             f"{results['machine']['load_average_end']} at the end. Ratios are Harmoni / floor, medians of "
-             f"{cfg['transition_runs']} runs or more.")
+    stamp = (
+        f"Run {results['started']}{' (--quick: not a report)' if args.quick else ''}, "
+        f"{results['seconds'] / 60:.1f} min on {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        f"load average {results['machine']['load_average_start']} at the start, "
+        f"{results['machine']['load_average_end']} at the end. Ratios are Harmoni / floor, medians of "
+        f"{cfg['transition_runs']} runs or more."
+    )
     text = f"{stamp}\n\n{summary}\n\n{details}"
     print("\n" + text)
     print(f"\nresults: {out.relative_to(common.ROOT)}; {results['seconds'] / 60:.1f} min")

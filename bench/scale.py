@@ -11,6 +11,7 @@ Event hashes are placeholders: `audit verify` would reject these chains, which i
 benchmark and is why no test database is ever filled this way. PostgreSQL is ANALYZEd afterwards
 (as autovacuum would do after such an insert); SQLite is left as a deployment would have it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,10 +27,30 @@ import common  # noqa: E402
 
 EVENTS_PER_REQUEST = 10
 CHUNK = 5_000  # requests per transaction
-WORDS = ("Pajak Daerah", "Retribusi", "Pengelolaan Sampah", "Tata Ruang", "Perlindungan Anak",
-         "Pariwisata", "Tenun Ikat", "Air Minum", "Kesehatan", "Pendidikan", "Perizinan", "Desa Adat")
-REVIEW_OR_LATER = {"in_analysis", "analysed", "meeting_scheduled", "meeting_held", "harmonis",
-                   "harmonis_with_notes", "correction_submitted", "not_harmonis"}
+WORDS = (
+    "Pajak Daerah",
+    "Retribusi",
+    "Pengelolaan Sampah",
+    "Tata Ruang",
+    "Perlindungan Anak",
+    "Pariwisata",
+    "Tenun Ikat",
+    "Air Minum",
+    "Kesehatan",
+    "Pendidikan",
+    "Perizinan",
+    "Desa Adat",
+)
+REVIEW_OR_LATER = {
+    "in_analysis",
+    "analysed",
+    "meeting_scheduled",
+    "meeting_held",
+    "harmonis",
+    "harmonis_with_notes",
+    "correction_submitted",
+    "not_harmonis",
+}
 
 
 def bench_count(conn) -> tuple[int, int]:
@@ -60,8 +81,15 @@ def populate(to: int, seed: int = 20261127) -> dict:
     db.session.remove()
     rng = random.Random(seed + have)
     # weights: the harmonisation processes are the office's main work
-    weights = {"ranperda": 35, "ranperkada": 30, "legal_aid": 10, "public_complaint": 10,
-               "human_rights_complaint": 5, "ip_facilitation": 5, "naturalisation": 5}
+    weights = {
+        "ranperda": 35,
+        "ranperkada": 30,
+        "legal_aid": 10,
+        "public_complaint": 10,
+        "human_rights_complaint": 5,
+        "ip_facilitation": 5,
+        "naturalisation": 5,
+    }
     names = [p for p in weights if p in PROCESSES] + [p for p in PROCESSES if p not in weights]
     cum = [weights.get(p, 5) for p in names]
     state_choices = {}
@@ -86,33 +114,57 @@ def populate(to: int, seed: int = 20261127) -> dict:
             day = base_day + timedelta(days=rng.randrange(0, 300))
             started = state not in ("draft", "submitted", "returned") and rng.random() < 0.9
             org = rng.choice(orgs) if p.intake == "account" else None
-            requests.append({
-                "id": rid, "process": name, "number": f"B{number_seq:07d}/{p.number_code}/NTT/2026",
-                "title": f"Rancangan {rng.choice(WORDS)} {rng.choice(WORDS)} nomor {number_seq}",
-                "state": state, "version": EVENTS_PER_REQUEST, "office_id": office_id,
-                "organisation_id": org, "created_by_id": None, "external_ref": f"EH-B-{number_seq}",
-                "completion_rounds": rng.randrange(0, 3), "time_limit_days": 5 if started else None,
-                "clock_started_on": day if started else None,
-                "due_date": day + timedelta(days=7) if started else None,
-                "clock_paused_on": None, "clock_remaining_days": None,
-                "clock_stopped_on": day + timedelta(days=5) if started and p.state(state).final else None,
-                "clock_unit": "working", "timer_trigger": None, "timer_due_on": None, "details": {},
-                "tracking_code": None, "pin_hash": None, "applicant_email": None, "applicant_language": "id",
-                "created_at": created, "updated_at": created + timedelta(days=2),
-                "chain_head": f"{rid:032x}{EVENTS_PER_REQUEST:032x}",  # the last event's (placeholder) hash
-            })
+            requests.append(
+                {
+                    "id": rid,
+                    "process": name,
+                    "number": f"B{number_seq:07d}/{p.number_code}/NTT/2026",
+                    "title": f"Rancangan {rng.choice(WORDS)} {rng.choice(WORDS)} nomor {number_seq}",
+                    "state": state,
+                    "version": EVENTS_PER_REQUEST,
+                    "office_id": office_id,
+                    "organisation_id": org,
+                    "created_by_id": None,
+                    "external_ref": f"EH-B-{number_seq}",
+                    "completion_rounds": rng.randrange(0, 3),
+                    "time_limit_days": 5 if started else None,
+                    "clock_started_on": day if started else None,
+                    "due_date": day + timedelta(days=7) if started else None,
+                    "clock_paused_on": None,
+                    "clock_remaining_days": None,
+                    "clock_stopped_on": day + timedelta(days=5) if started and p.state(state).final else None,
+                    "clock_unit": "working",
+                    "timer_trigger": None,
+                    "timer_due_on": None,
+                    "details": {},
+                    "tracking_code": None,
+                    "pin_hash": None,
+                    "applicant_email": None,
+                    "applicant_language": "id",
+                    "created_at": created,
+                    "updated_at": created + timedelta(days=2),
+                    "chain_head": f"{rid:032x}{EVENTS_PER_REQUEST:032x}",  # the last event's (placeholder) hash
+                }
+            )
             triggers = [t.trigger for t in p.transitions] or ["bench"]
             prev = "0" * 64
             for seq in range(1, EVENTS_PER_REQUEST + 1):
                 digest = f"{rid:032x}{seq:032x}"
-                events.append({
-                    "request_id": rid, "seq": seq, "actor_id": rng.choice(officers),
-                    "trigger": "create" if seq == 1 else triggers[(seq + rid) % len(triggers)],
-                    "from_state": None if seq == 1 else p.initial,
-                    "to_state": state if seq == EVENTS_PER_REQUEST else p.initial,
-                    "comment": "Catatan pemeriksaan." if seq % 4 == 0 else None, "data": {},
-                    "created_at": created + timedelta(hours=seq), "prev_hash": prev, "hash": digest,
-                })
+                events.append(
+                    {
+                        "request_id": rid,
+                        "seq": seq,
+                        "actor_id": rng.choice(officers),
+                        "trigger": "create" if seq == 1 else triggers[(seq + rid) % len(triggers)],
+                        "from_state": None if seq == 1 else p.initial,
+                        "to_state": state if seq == EVENTS_PER_REQUEST else p.initial,
+                        "comment": "Catatan pemeriksaan." if seq % 4 == 0 else None,
+                        "data": {},
+                        "created_at": created + timedelta(hours=seq),
+                        "prev_hash": prev,
+                        "hash": digest,
+                    }
+                )
                 prev = digest
             if state in REVIEW_OR_LATER:
                 for uid in rng.sample(officers, k=min(len(officers), rng.choice((1, 1, 2)))):
@@ -126,7 +178,9 @@ def populate(to: int, seed: int = 20261127) -> dict:
         inserted += n
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":  # explicit ids: move the sequence past them
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('requests', 'id'), (SELECT max(id) FROM requests))"))
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('requests', 'id'), (SELECT max(id) FROM requests))")
+            )
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))
@@ -146,8 +200,10 @@ def main():
         if args.prepare:
             common.prepare_database()
         done = populate(args.to)
-    print(f"{done['inserted']:,} requests inserted ({done['total']:,} bench requests, "
-          f"{done['inserted'] * EVENTS_PER_REQUEST:,} events) in {done['seconds']:.1f} s")
+    print(
+        f"{done['inserted']:,} requests inserted ({done['total']:,} bench requests, "
+        f"{done['inserted'] * EVENTS_PER_REQUEST:,} events) in {done['seconds']:.1f} s"
+    )
     common.write_json(args.json, done)
 
 

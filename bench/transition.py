@@ -20,6 +20,7 @@ Without --database-url: a temporary SQLite file. A PostgreSQL URL gets a schema 
 dropped at the end. --existing uses the URL's (already migrated and seeded) database as it is, as
 the scale benchmark does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,14 +51,15 @@ def harmoni_writer(url, store, ids):
 
     def step(i):
         req_id = ids[i % len(ids)]
-        req = db.session.scalar(select(Request).where(Request.id == req_id).with_for_update()
-                                .execution_options(populate_existing=True))
+        req = db.session.scalar(
+            select(Request).where(Request.id == req_id).with_for_update().execution_options(populate_existing=True)
+        )
         if req.state == "returned":
             fire(req, "resubmit", ApiToken.user_for(drafter), version=req.version)
         else:
-            fire(req, "return_for_completion", ApiToken.user_for(officer), version=req.version,
-                 comment=COMMENT)
+            fire(req, "return_for_completion", ApiToken.user_for(officer), version=req.version, comment=COMMENT)
         db.session.commit()
+
     return step
 
 
@@ -77,10 +79,22 @@ def orm_writer(url, store, ids, actor_id):
         state, version = req.state, req.version
         to, trigger = ("submitted", "resubmit") if state == "returned" else ("returned", "return_for_completion")
         req.state, req.version = to, version + 1
-        db.session.add(Event(request_id=req.id, seq=version + 1, actor_id=actor_id, trigger=trigger,
-                             from_state=state, to_state=to, comment=COMMENT if to == "returned" else None,
-                             data={}, prev_hash=zero, hash=zero))
+        db.session.add(
+            Event(
+                request_id=req.id,
+                seq=version + 1,
+                actor_id=actor_id,
+                trigger=trigger,
+                from_state=state,
+                to_state=to,
+                comment=COMMENT if to == "returned" else None,
+                data={},
+                prev_hash=zero,
+                hash=zero,
+            )
+        )
         db.session.commit()
+
     return step
 
 
@@ -104,10 +118,14 @@ def raw_writer(url, ids, actor_id):
     rows = {r[0]: [r[1], r[2]] for r in cur.fetchall()}
     if postgres:
         conn.commit()
-    update = (f"UPDATE requests SET state = {param}, version = {param}, updated_at = CURRENT_TIMESTAMP "
-              f"WHERE id = {param} AND version = {param}")
-    insert = ("INSERT INTO events (request_id, seq, actor_id, trigger, from_state, to_state, comment, data, "
-              f"created_at, prev_hash, hash) VALUES ({', '.join([param] * 8)}, CURRENT_TIMESTAMP, {param}, {param})")
+    update = (
+        f"UPDATE requests SET state = {param}, version = {param}, updated_at = CURRENT_TIMESTAMP "
+        f"WHERE id = {param} AND version = {param}"
+    )
+    insert = (
+        "INSERT INTO events (request_id, seq, actor_id, trigger, from_state, to_state, comment, data, "
+        f"created_at, prev_hash, hash) VALUES ({', '.join([param] * 8)}, CURRENT_TIMESTAMP, {param}, {param})"
+    )
     zero = "0" * 64
 
     def step(i):
@@ -119,13 +137,27 @@ def raw_writer(url, ids, actor_id):
         cur.execute(update, (to, version + 1, req_id, version))
         if cur.rowcount != 1:
             raise RuntimeError("the floor lost an update")
-        cur.execute(insert, (req_id, version + 1, actor_id, trigger, state, to,
-                             COMMENT if to == "returned" else None, "{}", zero, zero))
+        cur.execute(
+            insert,
+            (
+                req_id,
+                version + 1,
+                actor_id,
+                trigger,
+                state,
+                to,
+                COMMENT if to == "returned" else None,
+                "{}",
+                zero,
+                zero,
+            ),
+        )
         if postgres:
             conn.commit()
         else:
             cur.execute("COMMIT")
         rows[req_id] = [to, version + 1]
+
     return step
 
 
@@ -133,9 +165,11 @@ def worker(index, url, store, harmoni_ids, orm_ids, raw_ids, n, runs, warmup, ba
     app = common.make_app(url, store)
     with app.app_context():
         officer_id = common.user(common.OFFICER).id
-        paths = {"harmoni": harmoni_writer(url, store, harmoni_ids),
-                 "orm": orm_writer(url, store, orm_ids, officer_id),
-                 "raw": raw_writer(url, raw_ids, officer_id)}
+        paths = {
+            "harmoni": harmoni_writer(url, store, harmoni_ids),
+            "orm": orm_writer(url, store, orm_ids, officer_id),
+            "raw": raw_writer(url, raw_ids, officer_id),
+        }
         for fn in paths.values():
             for i in range(warmup):  # connections, caches, the first query plans
                 fn(i)
@@ -168,6 +202,7 @@ def profile(url, store, count, label) -> dict:
 
         def record(conn, cursor, statement, parameters, context, executemany):
             statements.append(" ".join(statement.split())[:100])
+
         event.listen(db.engine, "before_cursor_execute", record)
         step(10)
         step(11)
@@ -180,8 +215,9 @@ def profile(url, store, count, label) -> dict:
     text = profiler.output_text(unicode=False, color=False, show_all=False)
     out = common.BENCH / "profiles" / f"{label}-fire.txt"
     out.parent.mkdir(exist_ok=True)
-    out.write_text("SQL of two transitions (return_for_completion, resubmit):\n"
-                   + "\n".join(statements) + "\n\n" + text)
+    out.write_text(
+        "SQL of two transitions (return_for_completion, resubmit):\n" + "\n".join(statements) + "\n\n" + text
+    )
     print("--- SQL of two transitions:\n" + "\n".join(statements))
     print(f"--- profile of {count} Harmoni transitions, also in {out.relative_to(common.ROOT)}\n{text}")
     return {"file": str(out.relative_to(common.ROOT)), "statements_per_two": len(statements)}
@@ -195,8 +231,9 @@ def main():
     parser.add_argument("--requests-per-writer", type=int, default=2)
     parser.add_argument("--database-url")
     parser.add_argument("--existing", action="store_true", help="use the URL's database as it is")
-    parser.add_argument("--profile", type=int, default=0,
-                        help="then profile this many Harmoni transitions in-process (pyinstrument)")
+    parser.add_argument(
+        "--profile", type=int, default=0, help="then profile this many Harmoni transitions in-process (pyinstrument)"
+    )
     parser.add_argument("--label", default="")
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -216,9 +253,23 @@ def main():
             db.engine.dispose()
         ctx = mp.get_context("spawn")  # each writer builds its own app and connections
         barrier, results = ctx.Barrier(args.writers), ctx.Queue()
-        procs = [ctx.Process(target=worker, args=(
-            w, url, store, *(ids[3 * k * w + j * k: 3 * k * w + (j + 1) * k] for j in range(3)),
-            args.n, args.runs, 10, barrier, results)) for w in range(args.writers)]
+        procs = [
+            ctx.Process(
+                target=worker,
+                args=(
+                    w,
+                    url,
+                    store,
+                    *(ids[3 * k * w + j * k : 3 * k * w + (j + 1) * k] for j in range(3)),
+                    args.n,
+                    args.runs,
+                    10,
+                    barrier,
+                    results,
+                ),
+            )
+            for w in range(args.writers)
+        ]
         for p in procs:
             p.start()
         spans, done = {}, 0
@@ -235,27 +286,43 @@ def main():
             if p.exitcode:
                 sys.exit(f"a writer failed (exit code {p.exitcode})")
         total = args.writers * args.n
-        rates = {name: [total / (spans[(run, name)][1] - spans[(run, name)][0]) for run in range(args.runs)]
-                 for name in ("harmoni", "orm", "raw")}
+        rates = {
+            name: [total / (spans[(run, name)][1] - spans[(run, name)][0]) for run in range(args.runs)]
+            for name in ("harmoni", "orm", "raw")
+        }
         ratios = [h / r for h, r in zip(rates["harmoni"], rates["raw"])]
         orm_ratios = [h / o for h, o in zip(rates["harmoni"], rates["orm"])]
         result = {
-            "backend": common.backend_name(url), "writers": args.writers, "n": args.n, "runs": args.runs,
-            "harmoni_per_s": common.median(rates["harmoni"]), "raw_per_s": common.median(rates["raw"]),
+            "backend": common.backend_name(url),
+            "writers": args.writers,
+            "n": args.n,
+            "runs": args.runs,
+            "harmoni_per_s": common.median(rates["harmoni"]),
+            "raw_per_s": common.median(rates["raw"]),
             "orm_per_s": common.median(rates["orm"]),
             "ratio": common.median(ratios),  # median of the per-run ratios (all paths in each run)
             "ratio_to_orm": common.median(orm_ratios),
-            "harmoni_runs": rates["harmoni"], "orm_runs": rates["orm"], "raw_runs": rates["raw"],
+            "harmoni_runs": rates["harmoni"],
+            "orm_runs": rates["orm"],
+            "raw_runs": rates["raw"],
             "load_average": common.load_average(),
         }
-        print(f"backend {result['backend']}, {args.writers} writer(s), {args.n} transitions each per run, "
-              f"median of {args.runs} runs:")
-        print(f"  harmoni fire() + commit: {result['harmoni_per_s']:9.1f} transitions/s "
-              f"({1000 / result['harmoni_per_s'] * args.writers:6.2f} ms each per writer)")
-        print(f"  the same through the ORM: {result['orm_per_s']:8.1f} transitions/s "
-              f"({1000 / result['orm_per_s'] * args.writers:6.2f} ms each per writer)")
-        print(f"  raw DB-API transaction:  {result['raw_per_s']:9.1f} transitions/s "
-              f"({1000 / result['raw_per_s'] * args.writers:6.2f} ms each per writer)")
+        print(
+            f"backend {result['backend']}, {args.writers} writer(s), {args.n} transitions each per run, "
+            f"median of {args.runs} runs:"
+        )
+        print(
+            f"  harmoni fire() + commit: {result['harmoni_per_s']:9.1f} transitions/s "
+            f"({1000 / result['harmoni_per_s'] * args.writers:6.2f} ms each per writer)"
+        )
+        print(
+            f"  the same through the ORM: {result['orm_per_s']:8.1f} transitions/s "
+            f"({1000 / result['orm_per_s'] * args.writers:6.2f} ms each per writer)"
+        )
+        print(
+            f"  raw DB-API transaction:  {result['raw_per_s']:9.1f} transitions/s "
+            f"({1000 / result['raw_per_s'] * args.writers:6.2f} ms each per writer)"
+        )
         print(f"  ratio harmoni / raw:     {result['ratio']:9.2f}x  (target >= 0.5x)")
         print(f"  ratio harmoni / ORM:     {result['ratio_to_orm']:9.2f}x  (Harmoni's own share)")
         if args.profile:

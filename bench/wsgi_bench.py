@@ -16,6 +16,7 @@ Four additions, none of them in Harmoni:
 Rate limits are set high (the limiter still counts), and the secret key is fixed so that every
 worker accepts the session cookie the benchmark signed in with.
 """
+
 import os
 import sys
 from pathlib import Path
@@ -34,8 +35,10 @@ from workflow.models import Request  # noqa: E402
 
 cases.PER_PAGE = int(os.environ.get("BENCH_PER_PAGE", "50"))
 app = common.make_app(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_DOCUMENT_STORE"])
-STATIC_BODY = ("<!doctype html><html lang=id><head><meta charset=utf-8><title>Harmoni</title></head>"
-               "<body><p>static</p></body></html>").encode()
+STATIC_BODY = (
+    b"<!doctype html><html lang=id><head><meta charset=utf-8><title>Harmoni</title></head>"
+    b"<body><p>static</p></body></html>"
+)
 
 
 @app.get("/_bench/static")
@@ -45,17 +48,22 @@ def bench_static():
 
 STACK_FLOOR = app.jinja_env.from_string(
     "<!doctype html><html lang=id><head><meta charset=utf-8><title>Harmoni</title></head><body><table>"
-    "{% for r in rows %}<tr><td><a href=\"/permohonan/{{ r.id }}\">{{ r.number }}</a></td><td>{{ r.title }}</td>"
+    '{% for r in rows %}<tr><td><a href="/permohonan/{{ r.id }}">{{ r.number }}</a></td><td>{{ r.title }}</td>'
     "<td>{{ r.organisation.name if r.organisation }}</td><td>{{ r.state }}</td><td>{{ r.due_date or '' }}</td></tr>"
-    "{% endfor %}</table></body></html>")
+    "{% endfor %}</table></body></html>"
+)
 
 
 @app.get("/_bench/stack-floor")
 @login_required
 def bench_stack_floor():
-    rows = db.session.scalars(select(Request).where(Request.office_id == current_user.office_id)
-                              .options(joinedload(Request.organisation))
-                              .order_by(Request.id.desc()).limit(50)).all()
+    rows = db.session.scalars(
+        select(Request)
+        .where(Request.office_id == current_user.office_id)
+        .options(joinedload(Request.organisation))
+        .order_by(Request.id.desc())
+        .limit(50)
+    ).all()
     return STACK_FLOOR.render(rows=rows)
 
 

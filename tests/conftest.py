@@ -4,6 +4,7 @@ PostgreSQL comes from HARMONI_TEST_POSTGRES_URL (`.ci/run` starts a server and s
 the PostgreSQL half is skipped with a reason, unless HARMONI_REQUIRE_POSTGRES=1 (as in CI), where
 a missing server fails the run instead of hiding it.
 """
+
 import os
 
 import flask_migrate
@@ -21,9 +22,23 @@ PG_URL = os.environ.get("HARMONI_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("HARMONI_REQUIRE_POSTGRES") == "1"
 PASSWORD = "rahasia-uji-123"
 # Tables a test may write; the reference data (office, organisations, users) is seeded once.
-MUTABLE_TABLES = ["events", "documents", "outbox", "access_log", "minutes_snapshots", "minutes_findings", "minutes",
-                  "issued_documents", "meeting_participants", "meeting_requests", "meetings",
-                  "request_assignees", "requests", "counters", "holiday_overrides"]
+MUTABLE_TABLES = [
+    "events",
+    "documents",
+    "outbox",
+    "access_log",
+    "minutes_snapshots",
+    "minutes_findings",
+    "minutes",
+    "issued_documents",
+    "meeting_participants",
+    "meeting_requests",
+    "meetings",
+    "request_assignees",
+    "requests",
+    "counters",
+    "holiday_overrides",
+]
 
 
 def reset_postgres(url: str) -> None:
@@ -47,8 +62,11 @@ def database_url(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
-    app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=database_url,
-                     DOCUMENT_STORE=str(tmp_path_factory.mktemp("documents")))
+    app = create_app(
+        "config.TestConfig",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        DOCUMENT_STORE=str(tmp_path_factory.mktemp("documents")),
+    )
     with app.app_context():
         flask_migrate.upgrade()  # the schema comes from the migrations, as in production
         seed(PASSWORD)

@@ -1,4 +1,5 @@
 """Test helpers: an API client that acts as a demo user, sample files, request set-up."""
+
 import io
 import zipfile
 
@@ -20,9 +21,12 @@ def docx() -> bytes:
 
 
 ALIASES = {
-    "admin": "admin@harmoni.test", "head": "kakanwil@harmoni.test",
-    "officer": "perancang1@harmoni.test", "officer2": "perancang2@harmoni.test",
-    "drafter": "hukum.kotakupang@harmoni.test", "other_drafter": "hukum.sikka@harmoni.test",
+    "admin": "admin@harmoni.test",
+    "head": "kakanwil@harmoni.test",
+    "officer": "perancang1@harmoni.test",
+    "officer2": "perancang2@harmoni.test",
+    "drafter": "hukum.kotakupang@harmoni.test",
+    "other_drafter": "hukum.sikka@harmoni.test",
 }
 REQUIRED = {
     "ranperda": ["naskah_akademik", "sk_tim_penyusun", "rancangan", "sk_propemperda"],
@@ -65,9 +69,11 @@ class ApiClient:
         return r.get_json()
 
     def upload(self, request_id, kind, content=PDF, filename="berkas.pdf"):
-        return self.post(f"/requests/{request_id}/documents",
-                         data={"kind": kind, "file": (io.BytesIO(content), filename)},
-                         content_type="multipart/form-data")
+        return self.post(
+            f"/requests/{request_id}/documents",
+            data={"kind": kind, "file": (io.BytesIO(content), filename)},
+            content_type="multipart/form-data",
+        )
 
     def fire(self, request_id, trigger, version=None, comment=None, **data):
         if version is None:
@@ -117,19 +123,35 @@ def draft_minutes(request_id, conclusion="harmonis"):
 
     req = db.session.get(Request, request_id)
     head, officer = user("head"), user("officer")
-    meeting = Meeting(office_id=req.office_id, title="Rapat pengharmonisasian uji", status="held",
-                      starts_at=datetime(2026, 3, 2, 1, 0), place="Aula Kanwil", chair_id=head.id,
-                      created_by_id=officer.id, requests=[req], participants=[
-                          Participant(name="Agustinus Lake", position="Kepala Bagian Hukum",
-                                      institution="Pemerintah Kota Kupang", side="applicant")])
+    meeting = Meeting(
+        office_id=req.office_id,
+        title="Rapat pengharmonisasian uji",
+        status="held",
+        starts_at=datetime(2026, 3, 2, 1, 0),
+        place="Aula Kanwil",
+        chair_id=head.id,
+        created_by_id=officer.id,
+        requests=[req],
+        participants=[
+            Participant(
+                name="Agustinus Lake",
+                position="Kepala Bagian Hukum",
+                institution="Pemerintah Kota Kupang",
+                side="applicant",
+            )
+        ],
+    )
     db.session.add(meeting)
     db.session.flush()
-    minutes = Minutes(request_id=req.id, meeting_id=meeting.id, conclusion=conclusion,
-                      notes="Perbaiki Pasal 5." if conclusion != "harmonis" else None,
-                      correction_deadline=date.today() + timedelta(days=30)
-                      if conclusion == "harmonis_with_notes" else None,
-                      signatories=[{"name": head.name, "position": "Kepala Kantor Wilayah", "side": "office"}],
-                      created_by_id=officer.id)
+    minutes = Minutes(
+        request_id=req.id,
+        meeting_id=meeting.id,
+        conclusion=conclusion,
+        notes="Perbaiki Pasal 5." if conclusion != "harmonis" else None,
+        correction_deadline=date.today() + timedelta(days=30) if conclusion == "harmonis_with_notes" else None,
+        signatories=[{"name": head.name, "position": "Kepala Kantor Wilayah", "side": "office"}],
+        created_by_id=officer.id,
+    )
     db.session.add(minutes)
     db.session.flush()
     return minutes

@@ -5,6 +5,7 @@ A test passes a module-level `work(app, wait, *args)` function (the "spawn" cont
 name): it warms up, calls `wait()` to meet the others at the barrier, does its work and returns a
 picklable outcome. `run_together` fails, never hangs, when a child raises, dies or stalls.
 """
+
 import multiprocessing
 import queue as queue_module
 import traceback
@@ -19,8 +20,9 @@ def _child_main(work, config, barrier, results, worker, args):
     try:
         from workflow import create_app
 
-        app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=config["database_url"],
-                         DOCUMENT_STORE=config["document_store"])
+        app = create_app(
+            "config.TestConfig", SQLALCHEMY_DATABASE_URI=config["database_url"], DOCUMENT_STORE=config["document_store"]
+        )
         outcome = work(app, lambda: barrier.wait(BARRIER_TIMEOUT), *args)
         with app.app_context():
             db.session.remove()
@@ -48,11 +50,16 @@ def run_together(app, work, jobs: list[tuple]) -> list:
     release_database(app)
     mp = multiprocessing.get_context("spawn")
     barrier, results = mp.Barrier(len(jobs)), mp.Queue()
-    config = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"],
-              "document_store": app.config["DOCUMENT_STORE"]}
-    processes = [mp.Process(target=_child_main, args=(work, config, barrier, results, worker, job),
-                            name=f"harmoni-worker-{worker}", daemon=True)
-                 for worker, job in enumerate(jobs)]
+    config = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"], "document_store": app.config["DOCUMENT_STORE"]}
+    processes = [
+        mp.Process(
+            target=_child_main,
+            args=(work, config, barrier, results, worker, job),
+            name=f"harmoni-worker-{worker}",
+            daemon=True,
+        )
+        for worker, job in enumerate(jobs)
+    ]
     for p in processes:
         p.start()
     outcomes, errors = {}, []

@@ -8,6 +8,7 @@ Most tests go through `app.test_cli_runner()`; a few run the real entry point in
 The reference tables (offices, organisations, users, api_tokens) are shared by the whole session:
 every user created here has a unique e-mail and is deleted again, and demo passwords are restored.
 """
+
 import os
 import subprocess
 import sys
@@ -33,6 +34,7 @@ TRIGGER_ON = "SELECT tgenabled FROM pg_trigger WHERE tgname = 'events_append_onl
 
 # --- helpers ------------------------------------------------------------------------------------
 
+
 def cli(app, *args):
     """Invoke a command through the Flask test runner; the command pushes its own app context."""
     return app.test_cli_runner().invoke(args=[str(a) for a in args])
@@ -41,10 +43,15 @@ def cli(app, *args):
 def flask_cmd(database_url, document_store, *args, timeout=120):
     """The real entry point: `python -m flask --app wsgi ...`, configured by the environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "HARMONI_"))}
-    env.update(DATABASE_URL=database_url, HARMONI_DOCUMENT_STORE=str(document_store),
-               SECRET_KEY="cli-test-secret")
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *map(str, args)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    env.update(DATABASE_URL=database_url, HARMONI_DOCUMENT_STORE=str(document_store), SECRET_KEY="cli-test-secret")
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def release(app):
@@ -55,8 +62,10 @@ def release(app):
 
 
 def counts() -> dict:
-    return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Office, Organisation, User, Request, Event)}
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Office, Organisation, User, Request, Event)
+    }
 
 
 def unique_email(prefix="uji") -> str:
@@ -84,8 +93,9 @@ def created_emails(app):
 def keep_demo_passwords(app):
     """Put the demo accounts' password hashes back after a test changes them."""
     with app.app_context():
-        saved = dict(db.session.execute(
-            select(User.email, User.password_hash).where(User.email.in_(DEMO_EMAILS))).all())
+        saved = dict(
+            db.session.execute(select(User.email, User.password_hash).where(User.email.in_(DEMO_EMAILS))).all()
+        )
         db.session.remove()
     yield
     with app.app_context():
@@ -107,8 +117,9 @@ def tamper(app, sql, **params):
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SET LOCAL lock_timeout = '20s'"))
                 conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
-            changed = sum(conn.execute(text(statement), params).rowcount
-                          for statement in ([sql] if isinstance(sql, str) else sql))
+            changed = sum(
+                conn.execute(text(statement), params).rowcount for statement in ([sql] if isinstance(sql, str) else sql)
+            )
             if conn.dialect.name == "postgresql":
                 conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_append_only"))
         if db.engine.dialect.name == "postgresql":
@@ -120,8 +131,11 @@ def tamper(app, sql, **params):
 
 def events_of(app, request_id):
     with app.app_context():
-        rows = db.session.execute(select(Event.id, Event.seq, Event.trigger, Event.comment)
-                                  .where(Event.request_id == request_id).order_by(Event.seq)).all()
+        rows = db.session.execute(
+            select(Event.id, Event.seq, Event.trigger, Event.comment)
+            .where(Event.request_id == request_id)
+            .order_by(Event.seq)
+        ).all()
         db.session.remove()
     return rows
 
@@ -139,6 +153,7 @@ def two_requests(api):
 
 # --- seed-demo ----------------------------------------------------------------------------------
 
+
 def test_seed_demo_is_idempotent(app, keep_demo_passwords):
     result = cli(app, "seed-demo")
     assert result.exit_code == 0, result.output
@@ -147,17 +162,25 @@ def test_seed_demo_is_idempotent(app, keep_demo_passwords):
         first = counts()
         offices = db.session.scalars(select(Office.name)).all()
         organisations = set(db.session.scalars(select(Organisation.name)))
-        users = {u.email: (u.role, u.organisation.name if u.organisation else None)
-                 for u in db.session.scalars(select(User).where(User.email.in_(DEMO_EMAILS)))}
+        users = {
+            u.email: (u.role, u.organisation.name if u.organisation else None)
+            for u in db.session.scalars(select(User).where(User.email.in_(DEMO_EMAILS)))
+        }
         numbers = sorted(db.session.scalars(select(Request.number)))
         db.session.remove()
     assert "Kanwil Kementerian Hukum NTT" in offices
-    assert {"Pemerintah Provinsi NTT", "Pemerintah Kota Kupang", "Pemerintah Kabupaten Sikka",
-            "DPRD Provinsi NTT"} <= organisations
+    assert {
+        "Pemerintah Provinsi NTT",
+        "Pemerintah Kota Kupang",
+        "Pemerintah Kabupaten Sikka",
+        "DPRD Provinsi NTT",
+    } <= organisations
     assert {name for name, *_ in ORGANISATIONS} <= organisations
     assert users == {
-        "admin@harmoni.test": ("admin", None), "kakanwil@harmoni.test": ("head", None),
-        "perancang1@harmoni.test": ("officer", None), "perancang2@harmoni.test": ("officer", None),
+        "admin@harmoni.test": ("admin", None),
+        "kakanwil@harmoni.test": ("head", None),
+        "perancang1@harmoni.test": ("officer", None),
+        "perancang2@harmoni.test": ("officer", None),
         "hukum.kotakupang@harmoni.test": ("drafter", "Pemerintah Kota Kupang"),
         "hukum.sikka@harmoni.test": ("drafter", "Pemerintah Kabupaten Sikka"),
     }
@@ -198,8 +221,7 @@ def test_seed_demo_password_sets_every_demo_password(app, keep_demo_passwords):
     with app.app_context():
         assert counts() == before
         demo = db.session.scalars(select(User).where(User.email.in_(DEMO_EMAILS))).all()
-        assert all(u.check_password(new_password + "-2") and not u.check_password(new_password)
-                   for u in demo)
+        assert all(u.check_password(new_password + "-2") and not u.check_password(new_password) for u in demo)
         db.session.remove()
 
 
@@ -216,12 +238,14 @@ def test_seed_demo_runs_in_its_own_app_context(app, keep_demo_passwords):
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.email == "admin@harmoni.test"))
         # the token the command printed is the one stored (only its digest is kept)
-        assert ApiToken.digest(result.output.strip()) in {t.token_hash for t in db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == admin.id))}
+        assert ApiToken.digest(result.output.strip()) in {
+            t.token_hash for t in db.session.scalars(select(ApiToken).where(ApiToken.user_id == admin.id))
+        }
         db.session.remove()
 
 
 # --- users create / users token -------------------------------------------------------------------
+
 
 def test_users_create_staff_and_drafter(app, created_emails):
     officer_email, drafter_email = unique_email("petugas"), unique_email("perancang")
@@ -230,13 +254,36 @@ def test_users_create_staff_and_drafter(app, created_emails):
         assert len(db.session.scalars(select(Office)).all()) == 1  # so --office may be left out
         db.session.remove()
 
-    result = cli(app, "users", "create", "--email", "  " + officer_email.upper() + " ",
-                 "--name", "Petugas Uji", "--role", "officer", "--password", "sandi-petugas-1")
+    result = cli(
+        app,
+        "users",
+        "create",
+        "--email",
+        "  " + officer_email.upper() + " ",
+        "--name",
+        "Petugas Uji",
+        "--role",
+        "officer",
+        "--password",
+        "sandi-petugas-1",
+    )
     assert result.exit_code == 0, result.output
     assert f"created officer {officer_email}" in result.output
-    result = cli(app, "users", "create", "--email", drafter_email, "--name", "Perancang Uji",
-                 "--role", "drafter", "--organisation", "Pemerintah Kabupaten Sikka",
-                 "--password", "sandi-perancang-1")
+    result = cli(
+        app,
+        "users",
+        "create",
+        "--email",
+        drafter_email,
+        "--name",
+        "Perancang Uji",
+        "--role",
+        "drafter",
+        "--organisation",
+        "Pemerintah Kabupaten Sikka",
+        "--password",
+        "sandi-perancang-1",
+    )
     assert result.exit_code == 0, result.output
 
     with app.app_context():
@@ -260,33 +307,84 @@ def test_users_create_refusals(app, created_emails):
         db.session.remove()
 
     # a drafter needs an organisation, and an existing one
-    no_org = cli(app, "users", "create", "--email", email, "--name", "Perancang", "--role",
-                 "drafter", "--password", "sandi-1")
+    no_org = cli(
+        app, "users", "create", "--email", email, "--name", "Perancang", "--role", "drafter", "--password", "sandi-1"
+    )
     assert no_org.exit_code != 0 and "organisation" in no_org.output
-    bad_org = cli(app, "users", "create", "--email", email, "--name", "Perancang", "--role",
-                  "drafter", "--organisation", "Pemerintah Antah Berantah", "--password", "sandi-1")
+    bad_org = cli(
+        app,
+        "users",
+        "create",
+        "--email",
+        email,
+        "--name",
+        "Perancang",
+        "--role",
+        "drafter",
+        "--organisation",
+        "Pemerintah Antah Berantah",
+        "--password",
+        "sandi-1",
+    )
     assert bad_org.exit_code != 0 and "Antah Berantah" in bad_org.output
-    bad_role = cli(app, "users", "create", "--email", email, "--name", "X", "--role", "root",
-                   "--password", "sandi-1")
+    bad_role = cli(app, "users", "create", "--email", email, "--name", "X", "--role", "root", "--password", "sandi-1")
     assert bad_role.exit_code != 0
-    bad_office = cli(app, "users", "create", "--email", email, "--name", "X", "--role", "officer",
-                     "--office", "XXX", "--password", "sandi-1")
+    bad_office = cli(
+        app,
+        "users",
+        "create",
+        "--email",
+        email,
+        "--name",
+        "X",
+        "--role",
+        "officer",
+        "--office",
+        "XXX",
+        "--password",
+        "sandi-1",
+    )
     assert bad_office.exit_code != 0
     with app.app_context():
         assert counts()["users"] == users_before
         db.session.remove()
 
-    first = cli(app, "users", "create", "--email", email, "--name", "Pertama", "--role", "head",
-                "--office", "NTT", "--password", "sandi-1")
+    first = cli(
+        app,
+        "users",
+        "create",
+        "--email",
+        email,
+        "--name",
+        "Pertama",
+        "--role",
+        "head",
+        "--office",
+        "NTT",
+        "--password",
+        "sandi-1",
+    )
     assert first.exit_code == 0, first.output
     # the same address again, however it is spelt, is refused and changes nothing
     for spelling in (email, email.upper(), f" {email} "):
-        dup = cli(app, "users", "create", "--email", spelling, "--name", "Kedua", "--role",
-                  "officer", "--password", "sandi-2")
+        dup = cli(
+            app, "users", "create", "--email", spelling, "--name", "Kedua", "--role", "officer", "--password", "sandi-2"
+        )
         assert dup.exit_code != 0, dup.output
         assert "exists" in dup.output
-    dup_demo = cli(app, "users", "create", "--email", "perancang1@harmoni.test", "--name", "Tiruan",
-                   "--role", "officer", "--password", "sandi-2")
+    dup_demo = cli(
+        app,
+        "users",
+        "create",
+        "--email",
+        "perancang1@harmoni.test",
+        "--name",
+        "Tiruan",
+        "--role",
+        "officer",
+        "--password",
+        "sandi-2",
+    )
     assert dup_demo.exit_code != 0
     with app.app_context():
         assert counts()["users"] == users_before + 1
@@ -300,8 +398,22 @@ def test_users_create_refusals(app, created_emails):
 def test_users_token_authenticates_the_api(app, created_emails):
     email = unique_email("token")
     created_emails.append(email)
-    assert cli(app, "users", "create", "--email", email, "--name", "Petugas Token", "--role",
-               "officer", "--password", "sandi-token").exit_code == 0
+    assert (
+        cli(
+            app,
+            "users",
+            "create",
+            "--email",
+            email,
+            "--name",
+            "Petugas Token",
+            "--role",
+            "officer",
+            "--password",
+            "sandi-token",
+        ).exit_code
+        == 0
+    )
 
     result = cli(app, "users", "token", email.upper())
     assert result.exit_code == 0, result.output
@@ -336,6 +448,7 @@ def test_users_token_authenticates_the_api(app, created_emails):
 
 # --- audit verify ---------------------------------------------------------------------------------
 
+
 def test_audit_verify_passes_on_intact_chains(app, api):
     req, other = two_requests(api)
     assert req["version"] > 5
@@ -346,8 +459,10 @@ def test_audit_verify_passes_on_intact_chains(app, api):
 
 TAMPERING = {
     # what an intruder with SQL access does to the busy request's trail -> what verify must say
-    "comment rewritten": ("UPDATE events SET comment = 'tidak ada masalah' WHERE id = :middle",
-                          "content does not match"),
+    "comment rewritten": (
+        "UPDATE events SET comment = 'tidak ada masalah' WHERE id = :middle",
+        "content does not match",
+    ),
     "state rewritten": ("UPDATE events SET to_state = 'verified' WHERE id = :first", "content"),
     "actor rewritten": ("UPDATE events SET actor_id = NULL WHERE id = :last", "content"),
     "hash replaced": ("UPDATE events SET hash = :fake WHERE id = :middle", "content"),
@@ -355,9 +470,10 @@ TAMPERING = {
     "last deleted": ("DELETE FROM events WHERE id = :last", "version"),
     "all deleted": ("DELETE FROM events WHERE request_id = :request_id", "no events"),
     # the trail cut short and the version lowered to match: only the chain head still tells
-    "last deleted, version lowered": (["DELETE FROM events WHERE id = :last",
-                                       "UPDATE requests SET version = version - 1 WHERE id = :request_id"],
-                                      "chain head"),
+    "last deleted, version lowered": (
+        ["DELETE FROM events WHERE id = :last", "UPDATE requests SET version = version - 1 WHERE id = :request_id"],
+        "chain head",
+    ),
 }
 
 
@@ -369,8 +485,15 @@ def test_audit_verify_detects_tampering(app, api, kind):
     assert cli(app, "audit", "verify").exit_code == 0
 
     sql, problem = TAMPERING[kind]
-    tamper(app, sql, request_id=req["id"], first=events[0].id, middle=events[len(events) // 2].id,
-           last=events[-1].id, fake="f" * 64)
+    tamper(
+        app,
+        sql,
+        request_id=req["id"],
+        first=events[0].id,
+        middle=events[len(events) // 2].id,
+        last=events[-1].id,
+        fake="f" * 64,
+    )
 
     result = cli(app, "audit", "verify")
     assert result.exit_code == 1, result.output
@@ -383,6 +506,7 @@ def test_audit_verify_detects_tampering(app, api, kind):
 
 
 # --- the real entry point -------------------------------------------------------------------------
+
 
 def test_entry_point_full_cycle_on_a_fresh_sqlite_file(tmp_path):
     """An operator's first day, through `flask --app wsgi`, on a new SQLite file."""
@@ -405,14 +529,50 @@ def test_entry_point_full_cycle_on_a_fresh_sqlite_file(tmp_path):
             db.engine.dispose()
     assert seeded[0] == seeded[1] and seeded[0]["requests"] == len(REQUESTS) + 2
 
-    create = flask_cmd(url, store, "users", "create", "--email", "petugas.baru@harmoni.test",
-                       "--name", "Petugas Baru", "--role", "officer", "--password", "sandi-baru")
+    create = flask_cmd(
+        url,
+        store,
+        "users",
+        "create",
+        "--email",
+        "petugas.baru@harmoni.test",
+        "--name",
+        "Petugas Baru",
+        "--role",
+        "officer",
+        "--password",
+        "sandi-baru",
+    )
     assert create.returncode == 0, create.stderr
-    again = flask_cmd(url, store, "users", "create", "--email", "petugas.baru@harmoni.test",
-                      "--name", "Petugas Baru", "--role", "officer", "--password", "sandi-baru")
+    again = flask_cmd(
+        url,
+        store,
+        "users",
+        "create",
+        "--email",
+        "petugas.baru@harmoni.test",
+        "--name",
+        "Petugas Baru",
+        "--role",
+        "officer",
+        "--password",
+        "sandi-baru",
+    )
     assert again.returncode != 0 and "exists" in again.stderr
-    drafter = flask_cmd(url, store, "users", "create", "--email", "perancang.baru@harmoni.test",
-                        "--name", "Perancang", "--role", "drafter", "--password", "sandi-baru")
+    drafter = flask_cmd(
+        url,
+        store,
+        "users",
+        "create",
+        "--email",
+        "perancang.baru@harmoni.test",
+        "--name",
+        "Perancang",
+        "--role",
+        "drafter",
+        "--password",
+        "sandi-baru",
+    )
     assert drafter.returncode != 0 and "organisation" in drafter.stderr
 
     token = flask_cmd(url, store, "users", "token", "petugas.baru@harmoni.test")
@@ -446,13 +606,28 @@ def test_entry_point_on_the_test_database(app, api, created_emails, keep_demo_pa
     release(app)
     url, store = app.config["SQLALCHEMY_DATABASE_URI"], app.config["DOCUMENT_STORE"]
 
-    create = flask_cmd(url, store, "users", "create", "--email", email, "--name", "Petugas",
-                       "--role", "officer", "--office", "NTT", "--password", "sandi-entry")
+    create = flask_cmd(
+        url,
+        store,
+        "users",
+        "create",
+        "--email",
+        email,
+        "--name",
+        "Petugas",
+        "--role",
+        "officer",
+        "--office",
+        "NTT",
+        "--password",
+        "sandi-entry",
+    )
     assert create.returncode == 0, create.stderr
     token = flask_cmd(url, store, "users", "token", email)
     assert token.returncode == 0, token.stderr
-    r = app.test_client().get(f"/api/v1/requests/{req['id']}",
-                              headers={"Authorization": "Bearer " + token.stdout.strip()})
+    r = app.test_client().get(
+        f"/api/v1/requests/{req['id']}", headers={"Authorization": "Bearer " + token.stdout.strip()}
+    )
     assert r.status_code == 200 and r.get_json()["number"] == req["number"]
 
     verify = flask_cmd(url, store, "audit", "verify")
@@ -465,6 +640,7 @@ def test_entry_point_on_the_test_database(app, api, created_emails, keep_demo_pa
 
 
 # --- append-only --------------------------------------------------------------------------------
+
 
 def test_postgresql_trigger_refuses_sql_update_and_delete(app, api, backend):
     if backend != "postgresql":
@@ -497,8 +673,7 @@ def test_orm_refuses_to_update_or_delete_an_event(app, api):
     req, _ = two_requests(api)
     before = events_of(app, req["id"])
     with app.app_context():
-        event = db.session.scalars(select(Event).where(Event.request_id == req["id"])
-                                   .order_by(Event.seq)).first()
+        event = db.session.scalars(select(Event).where(Event.request_id == req["id"]).order_by(Event.seq)).first()
         event.comment = "diubah lewat ORM"
         with pytest.raises(AppendOnlyError):
             db.session.flush()
@@ -529,15 +704,15 @@ def test_orm_bulk_update_and_delete_of_events_are_refused(app, api):
     before = events_of(app, req["id"])
     middle, last = before[len(before) // 2].id, before[-1].id
     attempts = {
-        "update()": lambda: db.session.execute(
-            update(Event).where(Event.id == middle).values(comment="diubah")),
-        "update() by primary key": lambda: db.session.execute(
-            update(Event), [{"id": middle, "comment": "diubah"}]),
+        "update()": lambda: db.session.execute(update(Event).where(Event.id == middle).values(comment="diubah")),
+        "update() by primary key": lambda: db.session.execute(update(Event), [{"id": middle, "comment": "diubah"}]),
         "delete()": lambda: db.session.execute(delete(Event).where(Event.id == last)),
-        "Query.update": lambda: db.session.query(Event).filter(Event.id == middle).update(
-            {"comment": "diubah"}, synchronize_session=False),
-        "Query.delete": lambda: db.session.query(Event).filter(
-            Event.request_id == req["id"]).delete(synchronize_session=False),
+        "Query.update": lambda: (
+            db.session.query(Event).filter(Event.id == middle).update({"comment": "diubah"}, synchronize_session=False)
+        ),
+        "Query.delete": lambda: (
+            db.session.query(Event).filter(Event.request_id == req["id"]).delete(synchronize_session=False)
+        ),
     }
     not_refused = []
     with app.app_context():

@@ -5,6 +5,7 @@ Each child is started with the "spawn" context (a fresh interpreter: nothing inh
 parent's connections), builds its app with create_app() on the same database and document store
 as the `app` fixture, and talks to it through `app.test_client()` with a bearer token.
 """
+
 import re
 from collections import defaultdict
 
@@ -26,13 +27,20 @@ NUMBER = re.compile(r"^(?P<seq>\d{4,})/(?P<process>[A-Z]+)/(?P<office>[A-Z]+)/(?
 
 # --- the children's work (module level, so that "spawn" can import it) ---------------------------
 
+
 def fire_work(app, wait, token, payload):
     client, headers = api_client(app, token)
     wait()
-    r = client.post(f"/api/v1/requests/{payload['request_id']}/transitions", headers=headers,
-                    json={"trigger": payload["trigger"], "version": payload["version"],
-                          "data": payload.get("data", {}), **({"comment": payload["comment"]}
-                                                              if payload.get("comment") else {})})
+    r = client.post(
+        f"/api/v1/requests/{payload['request_id']}/transitions",
+        headers=headers,
+        json={
+            "trigger": payload["trigger"],
+            "version": payload["version"],
+            "data": payload.get("data", {}),
+            **({"comment": payload["comment"]} if payload.get("comment") else {}),
+        },
+    )
     return {"status": r.status_code, "body": r.get_json(silent=True)}
 
 
@@ -41,14 +49,17 @@ def create_work(app, wait, token, payload):
     wait()
     created = []
     for i in range(payload["count"]):
-        r = client.post("/api/v1/requests", headers=headers,
-                        json={"process": payload["process"],
-                              "title": f"Rancangan uji serentak {payload['worker']}-{i}"})
+        r = client.post(
+            "/api/v1/requests",
+            headers=headers,
+            json={"process": payload["process"], "title": f"Rancangan uji serentak {payload['worker']}-{i}"},
+        )
         created.append({"status": r.status_code, "body": r.get_json(silent=True)})
     return created
 
 
 # --- the parent ---------------------------------------------------------------------------------
+
 
 def token(app, alias):
     return app.config["TEST_TOKENS"][ALIASES[alias]]
@@ -57,8 +68,7 @@ def token(app, alias):
 def _request_row(app, request_id):
     with app.app_context():
         req = db.session.get(Request, request_id)
-        events = db.session.scalars(select(Event).where(Event.request_id == request_id)
-                                    .order_by(Event.seq)).all()
+        events = db.session.scalars(select(Event).where(Event.request_id == request_id).order_by(Event.seq)).all()
         state = (req.state, req.version, [(e.seq, e.trigger, e.actor_id) for e in events])
         broken = [(r.id, problem) for r, problem in broken_chains()]
         db.session.remove()
@@ -104,8 +114,12 @@ def test_same_version_competing_triggers_one_winner(app, api):
     jobs = []
     for i in range(WORKERS):
         if i % 2:
-            payload = {"request_id": req["id"], "trigger": "return_for_completion",
-                       "version": version, "comment": f"Berkas kurang ({i})"}
+            payload = {
+                "request_id": req["id"],
+                "trigger": "return_for_completion",
+                "version": version,
+                "comment": f"Berkas kurang ({i})",
+            }
         else:
             payload = {"request_id": req["id"], "trigger": "declare_complete", "version": version}
         jobs.append((token(app, STAFF_ALIASES[i % len(STAFF_ALIASES)]), payload))

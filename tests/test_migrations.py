@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models declare, on both backends."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -28,8 +29,10 @@ def test_the_chain_head_migration_fills_in_existing_requests(app, api):
         db.session.remove()
         flask_migrate.upgrade()
         db.session.remove()
-        newest = {r: db.session.scalar(select(Event.hash).where(Event.request_id == r).order_by(Event.seq.desc()).limit(1))
-                  for r in (first["id"], second["id"])}
+        newest = {
+            r: db.session.scalar(select(Event.hash).where(Event.request_id == r).order_by(Event.seq.desc()).limit(1))
+            for r in (first["id"], second["id"])
+        }
         heads = dict(db.session.execute(select(Request.id, Request.chain_head)).all())
         assert heads == newest and None not in heads.values()
     officer = api.as_("officer")

@@ -1,4 +1,5 @@
 """Harmoni: the workflow engine of a Kanwil of Indonesia's Ministry of Law."""
+
 import os
 
 from flask import Flask
@@ -7,7 +8,15 @@ from sqlalchemy.orm import joinedload
 
 from . import i18n
 from .extensions import (
-    babel, bootstrap, csrf, db, limiter, login_manager, migrate, read_only_request, select_locale,
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    read_only_request,
+    select_locale,
 )
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")

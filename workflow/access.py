@@ -1,4 +1,5 @@
 """Who sees which request. One rule, as a predicate for one row and as a filter for lists."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, not_, or_, select
 
@@ -34,8 +35,11 @@ def visible_requests(user):
     """A WHERE clause selecting exactly the requests `can_view` allows."""
     if user.role == "drafter":
         return Request.organisation_id == user.organisation_id
-    private = [and_(Request.process == p.name, Request.state.in_(p.private_states))
-               for p in PROCESSES.values() if p.private_states]
+    private = [
+        and_(Request.process == p.name, Request.state.in_(p.private_states))
+        for p in PROCESSES.values()
+        if p.private_states
+    ]
     return and_(Request.office_id == user.office_id, not_(or_(false(), *private)))
 
 

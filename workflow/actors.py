@@ -1,5 +1,6 @@
 """Actors that are not user accounts: the system (timers) and a member of the public acting on
 their own request with its tracking code and PIN. They quack like a User where fire() looks."""
+
 from dataclasses import dataclass
 
 

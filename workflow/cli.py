@@ -1,5 +1,6 @@
 """Commands: `flask --app wsgi seed-demo | users create | users token | audit verify`
 (`db upgrade` comes from Flask-Migrate)."""
+
 import sys
 
 import click
@@ -96,8 +97,7 @@ def notifications_send(batch):
 
 @click.command("seed-demo")
 @with_appcontext
-@click.option("--password", default="harmoni-demo", show_default=True,
-              help="Password for every demo account.")
+@click.option("--password", default="harmoni-demo", show_default=True, help="Password for every demo account.")
 def seed_demo(password):
     """Load the demo office, organisations and accounts (idempotent)."""
     from .demo import seed

@@ -1,17 +1,24 @@
 """Demo data (DESIGN.md fixed points): one office, its applicant organisations, six accounts,
 and a few requests at different stages. Running it again changes nothing but passwords."""
+
 from sqlalchemy import select
 
 from .extensions import db
 from .models import Office, Organisation, Request, User
 
-OFFICE = {"code": "NTT", "name": "Kanwil Kementerian Hukum NTT", "timezone": "Asia/Makassar",
-          "settings": {
-              "letterhead": ["KEMENTERIAN HUKUM REPUBLIK INDONESIA",
-                             "KANTOR WILAYAH NUSA TENGGARA TIMUR",
-                             "Jl. Palapa No. 22, Oebobo, Kota Kupang"],
-              "division": "Divisi Peraturan Perundang-undangan dan Pembinaan Hukum",
-          }}
+OFFICE = {
+    "code": "NTT",
+    "name": "Kanwil Kementerian Hukum NTT",
+    "timezone": "Asia/Makassar",
+    "settings": {
+        "letterhead": [
+            "KEMENTERIAN HUKUM REPUBLIK INDONESIA",
+            "KANTOR WILAYAH NUSA TENGGARA TIMUR",
+            "Jl. Palapa No. 22, Oebobo, Kota Kupang",
+        ],
+        "division": "Divisi Peraturan Perundang-undangan dan Pembinaan Hukum",
+    },
+}
 
 ORGANISATIONS = [
     ("Pemerintah Provinsi NTT", "province", "Provinsi Nusa Tenggara Timur"),
@@ -26,36 +33,72 @@ USERS = [
     ("kakanwil@harmoni.test", "Kepala Kantor Wilayah", "head", None, "Kepala Kantor Wilayah"),
     ("perancang1@harmoni.test", "Maria Fernandez", "officer", None, "Perancang Ahli Muda"),
     ("perancang2@harmoni.test", "Yohanes Bria", "officer", None, "Perancang Ahli Pertama"),
-    ("hukum.kotakupang@harmoni.test", "Bagian Hukum Kota Kupang", "drafter",
-     "Pemerintah Kota Kupang", "Kepala Bagian Hukum"),
-    ("hukum.sikka@harmoni.test", "Bagian Hukum Kabupaten Sikka", "drafter",
-     "Pemerintah Kabupaten Sikka", "Kepala Bagian Hukum"),
+    (
+        "hukum.kotakupang@harmoni.test",
+        "Bagian Hukum Kota Kupang",
+        "drafter",
+        "Pemerintah Kota Kupang",
+        "Kepala Bagian Hukum",
+    ),
+    (
+        "hukum.sikka@harmoni.test",
+        "Bagian Hukum Kabupaten Sikka",
+        "drafter",
+        "Pemerintah Kabupaten Sikka",
+        "Kepala Bagian Hukum",
+    ),
 ]
 
 # (drafter, process, title, E-Harmonisasi number, steps: (actor, trigger, comment, data))
 REQUESTS = [
-    ("hukum.kotakupang@harmoni.test", "ranperda",
-     "Rancangan Peraturan Daerah Kota Kupang tentang Pengelolaan Sampah", "EH-2026-KPG-0141",
-     [("hukum.kotakupang@harmoni.test", "submit", None, {}),
-      ("perancang1@harmoni.test", "declare_complete", None, {}),
-      ("kakanwil@harmoni.test", "assign", None, {"assignees": ["perancang1@harmoni.test"]})]),
-    ("hukum.sikka@harmoni.test", "ranperkada",
-     "Rancangan Peraturan Bupati Sikka tentang Tata Kelola Tenun Ikat", "EH-2026-SKA-0077",
-     [("hukum.sikka@harmoni.test", "submit", None, {})]),
-    ("hukum.sikka@harmoni.test", "ranperda",
-     "Rancangan Peraturan Daerah Kabupaten Sikka tentang Pajak Daerah dan Retribusi Daerah",
-     "EH-2026-SKA-0081",
-     [("hukum.sikka@harmoni.test", "submit", None, {}),
-      ("perancang2@harmoni.test", "return_for_completion",
-       "Keputusan DPRD tentang Propemperda belum ditandatangani; mohon unggah yang sah.", {})]),
-    ("hukum.kotakupang@harmoni.test", "ranperkada",
-     "Rancangan Peraturan Wali Kota Kupang tentang Tarif Parkir", None, []),
+    (
+        "hukum.kotakupang@harmoni.test",
+        "ranperda",
+        "Rancangan Peraturan Daerah Kota Kupang tentang Pengelolaan Sampah",
+        "EH-2026-KPG-0141",
+        [
+            ("hukum.kotakupang@harmoni.test", "submit", None, {}),
+            ("perancang1@harmoni.test", "declare_complete", None, {}),
+            ("kakanwil@harmoni.test", "assign", None, {"assignees": ["perancang1@harmoni.test"]}),
+        ],
+    ),
+    (
+        "hukum.sikka@harmoni.test",
+        "ranperkada",
+        "Rancangan Peraturan Bupati Sikka tentang Tata Kelola Tenun Ikat",
+        "EH-2026-SKA-0077",
+        [("hukum.sikka@harmoni.test", "submit", None, {})],
+    ),
+    (
+        "hukum.sikka@harmoni.test",
+        "ranperda",
+        "Rancangan Peraturan Daerah Kabupaten Sikka tentang Pajak Daerah dan Retribusi Daerah",
+        "EH-2026-SKA-0081",
+        [
+            ("hukum.sikka@harmoni.test", "submit", None, {}),
+            (
+                "perancang2@harmoni.test",
+                "return_for_completion",
+                "Keputusan DPRD tentang Propemperda belum ditandatangani; mohon unggah yang sah.",
+                {},
+            ),
+        ],
+    ),
+    (
+        "hukum.kotakupang@harmoni.test",
+        "ranperkada",
+        "Rancangan Peraturan Wali Kota Kupang tentang Tarif Parkir",
+        None,
+        [],
+    ),
 ]
 # A minimal valid PDF, standing in for the scanned documents of a real application.
-DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def seed(password: str) -> None:
@@ -74,8 +117,9 @@ def seed(password: str) -> None:
     for email, name, role, org_name, position in USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = User(email=email, name=name, role=role, position=position, office=office,
-                        organisation=orgs.get(org_name))
+            user = User(
+                email=email, name=name, role=role, position=position, office=office, organisation=orgs.get(org_name)
+            )
             db.session.add(user)
         user.set_password(password)
         users[email] = user
@@ -96,8 +140,15 @@ def _demo_requests(users) -> None:
     for email, process, title, ref, steps in REQUESTS:
         request = create_request(users[email], process=process, title=title, external_ref=ref)
         for group in PROCESSES[process].required_documents if steps else ():
-            upload_document(request, users[email], kind=group[0], filename=f"{group[0]}.pdf",
-                            content=DEMO_PDF, store=store, max_bytes=len(DEMO_PDF))
+            upload_document(
+                request,
+                users[email],
+                kind=group[0],
+                filename=f"{group[0]}.pdf",
+                content=DEMO_PDF,
+                store=store,
+                max_bytes=len(DEMO_PDF),
+            )
         for actor, trigger, comment, data in steps:
             if "assignees" in data:
                 data = {"assignees": [users[e].id for e in data["assignees"]]}
@@ -110,16 +161,34 @@ def _demo_services(users, store) -> None:
     from .operations.public import submit_public_request
     from .operations.requests import create_request, upload_document
 
-    submit_public_request("legal_aid", details={
-        "name": "Maria Nenobais", "nik": "5371014107850001", "address": "Jl. Timor Raya, Oesapa, Kota Kupang",
-        "phone": "081234567890", "problem": "Sengketa warisan tanah keluarga.", "case_type": "perdata"},
-        email="maria.nenobais@contoh.test", language="id",
-        uploads=[("ktp", "ktp.pdf", DEMO_PDF), ("sktm", "sktm.pdf", DEMO_PDF)], store=store,
-        max_bytes=len(DEMO_PDF))
+    submit_public_request(
+        "legal_aid",
+        details={
+            "name": "Maria Nenobais",
+            "nik": "5371014107850001",
+            "address": "Jl. Timor Raya, Oesapa, Kota Kupang",
+            "phone": "081234567890",
+            "problem": "Sengketa warisan tanah keluarga.",
+            "case_type": "perdata",
+        },
+        email="maria.nenobais@contoh.test",
+        language="id",
+        uploads=[("ktp", "ktp.pdf", DEMO_PDF), ("sktm", "sktm.pdf", DEMO_PDF)],
+        store=store,
+        max_bytes=len(DEMO_PDF),
+    )
     officer = users["perancang2@harmoni.test"]
-    request = create_request(officer, process="naturalisation", details={
-        "name": "John Smith", "nationality": "Australia", "passport": "PA1234567",
-        "address": "Jl. El Tari, Kota Kupang"})
+    request = create_request(
+        officer,
+        process="naturalisation",
+        details={
+            "name": "John Smith",
+            "nationality": "Australia",
+            "passport": "PA1234567",
+            "address": "Jl. El Tari, Kota Kupang",
+        },
+    )
     for kind in ("application", "passport_copy", "civil_records"):
-        upload_document(request, officer, kind=kind, filename=f"{kind}.pdf", content=DEMO_PDF, store=store,
-                        max_bytes=len(DEMO_PDF))
+        upload_document(
+            request, officer, kind=kind, filename=f"{kind}.pdf", content=DEMO_PDF, store=store, max_bytes=len(DEMO_PDF)
+        )

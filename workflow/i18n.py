@@ -6,6 +6,7 @@ for some 250 strings and 50 dates. Here the catalogue is kept on flask_babel's o
 namespace, beside the locale it belongs to, so `force_locale` (mail in the applicant's language)
 still switches it; formatted days are memoised per locale (a day's name never changes).
 """
+
 from datetime import date
 from functools import lru_cache
 
@@ -44,7 +45,8 @@ def install(app) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: catalogue().ugettext(s),
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
-        newstyle=True)
+        newstyle=True,
+    )
 
 
 def format_day(day: date, pattern: str) -> str:

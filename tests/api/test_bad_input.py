@@ -1,6 +1,7 @@
 """Bad input through the API: each gets its documented status (DESIGN.md fixed points) and the one
 JSON error body {"error": {"code", "message", "details"?}}, and nothing is written: no version bump,
 no event, no document, no registration number, no file in the document store."""
+
 import io
 import os
 import re
@@ -11,9 +12,9 @@ import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import delete, func, select
 
-from workflow.processes import PROCESSES
 from workflow.extensions import db
 from workflow.models import Counter, Document, Event, Office, Request, User, request_assignees
+from workflow.processes import PROCESSES
 
 from ..helpers import EXE, PDF, docx, force_state, submitted_request, user
 
@@ -21,6 +22,7 @@ NOWHERE = 999_999  # an id no row has
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def error_of(r, status, code=None):
     """The error object of a JSON error response, after checking its status and shape."""
@@ -44,19 +46,26 @@ def stored_files(app) -> set[str]:
 def snapshot(app, request_id=None) -> dict:
     with app.app_context():
         count = lambda model, *where: db.session.scalar(  # noqa: E731
-            select(func.count()).select_from(model).where(*where))
+            select(func.count()).select_from(model).where(*where)
+        )
         shot = {
-            "requests": count(Request), "events": count(Event), "documents": count(Document),
+            "requests": count(Request),
+            "events": count(Event),
+            "documents": count(Document),
             "numbers": db.session.scalar(select(func.coalesce(func.sum(Counter.value), 0))),
             "assignees": db.session.scalar(select(func.count()).select_from(request_assignees)),
             "files": stored_files(app),
         }
         if request_id is not None:
             req = db.session.get(Request, request_id)
-            shot.update(version=req.version, state=req.state, due_date=req.due_date,
-                        completion_rounds=req.completion_rounds,
-                        request_events=count(Event, Event.request_id == request_id),
-                        request_documents=count(Document, Document.request_id == request_id))
+            shot.update(
+                version=req.version,
+                state=req.state,
+                due_date=req.due_date,
+                completion_rounds=req.completion_rounds,
+                request_events=count(Event, Event.request_id == request_id),
+                request_documents=count(Document, Document.request_id == request_id),
+            )
         return shot
 
 
@@ -73,9 +82,11 @@ def unique_pdf(tag: str) -> bytes:
 
 
 def upload(client, request_id, kind, content, filename):
-    return client.post(f"/requests/{request_id}/documents",
-                       data={"kind": kind, "file": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/requests/{request_id}/documents",
+        data={"kind": kind, "file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.fixture
@@ -94,18 +105,22 @@ def submitted(api):
 
 # --- creating a request ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("body, fields", [
-    ({}, {"process"}),  # the title is checked once the process is known (public ones make it)
-    ({"title": "Rancangan tanpa jenis"}, {"process"}),
-    ({"process": "ranperda"}, {"title"}),
-    ({"process": "ranperda", "title": ""}, {"title"}),
-    ({"process": "ranperda", "title": "   "}, {"title"}),
-    ({"process": "ranperda", "title": 5}, {"title"}),
-    ({"process": "ranperda", "title": None}, {"title"}),
-    ({"process": "ranperda", "title": "x" * 1001}, {"title"}),
-    ({"process": "ranperda", "title": "Uji", "external_ref": "E" * 121}, {"external_ref"}),
-    ({"process": "ranperda", "title": "Uji", "nomor": "0001"}, {"nomor"}),
-])
+
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        ({}, {"process"}),  # the title is checked once the process is known (public ones make it)
+        ({"title": "Rancangan tanpa jenis"}, {"process"}),
+        ({"process": "ranperda"}, {"title"}),
+        ({"process": "ranperda", "title": ""}, {"title"}),
+        ({"process": "ranperda", "title": "   "}, {"title"}),
+        ({"process": "ranperda", "title": 5}, {"title"}),
+        ({"process": "ranperda", "title": None}, {"title"}),
+        ({"process": "ranperda", "title": "x" * 1001}, {"title"}),
+        ({"process": "ranperda", "title": "Uji", "external_ref": "E" * 121}, {"external_ref"}),
+        ({"process": "ranperda", "title": "Uji", "nomor": "0001"}, {"nomor"}),
+    ],
+)
 def test_create_with_missing_or_invalid_fields(api, body, fields):
     with nothing_written(api.app):
         err = error_of(api.as_("drafter").post("/requests", json=body), 422, "invalid_input")
@@ -114,8 +129,9 @@ def test_create_with_missing_or_invalid_fields(api, body, fields):
 
 def test_create_with_unknown_process(api):
     with nothing_written(api.app):
-        err = error_of(api.as_("drafter").post("/requests", json={"process": "perda_palsu", "title": "Uji"}),
-                       422, "invalid_input")
+        err = error_of(
+            api.as_("drafter").post("/requests", json={"process": "perda_palsu", "title": "Uji"}), 422, "invalid_input"
+        )
     assert "perda_palsu" in err["message"]
     assert err["details"] == {"process": sorted(PROCESSES)}
 
@@ -123,11 +139,11 @@ def test_create_with_unknown_process(api):
 @pytest.mark.parametrize("alias", ["officer", "head", "admin"])
 def test_only_applicants_create_requests(api, alias):
     with nothing_written(api.app):
-        error_of(api.as_(alias).post("/requests", json={"process": "ranperda", "title": "Uji"}),
-                 403, "forbidden")
+        error_of(api.as_(alias).post("/requests", json={"process": "ranperda", "title": "Uji"}), 403, "forbidden")
 
 
 # --- firing transitions ----------------------------------------------------------------------
+
 
 def test_unknown_trigger(api, submitted):
     with nothing_written(api.app, submitted["id"]):
@@ -138,8 +154,9 @@ def test_unknown_trigger(api, submitted):
 
 def test_transition_body_without_trigger_or_version(api, submitted):
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("officer").post(f"/requests/{submitted['id']}/transitions", json={}),
-                       422, "invalid_input")
+        err = error_of(
+            api.as_("officer").post(f"/requests/{submitted['id']}/transitions", json={}), 422, "invalid_input"
+        )
     assert {"trigger", "version"} <= set(err["details"])
 
 
@@ -147,39 +164,49 @@ def test_transition_body_without_trigger_or_version(api, submitted):
 def test_stale_version(api, submitted, delta):
     version = submitted["version"]
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("officer").fire(submitted["id"], "declare_complete", version=version + delta),
-                       409, "stale_version")
+        err = error_of(
+            api.as_("officer").fire(submitted["id"], "declare_complete", version=version + delta), 409, "stale_version"
+        )
     assert err["details"]["current_version"] == version
 
 
 def test_stale_version_is_checked_before_anything_else(api, submitted):
     # even an unknown trigger from a stale screen is answered "it changed since you saw it"
     with nothing_written(api.app, submitted["id"]):
-        error_of(api.as_("officer").fire(submitted["id"], "approve_everything",
-                                         version=submitted["version"] - 1), 409, "stale_version")
+        error_of(
+            api.as_("officer").fire(submitted["id"], "approve_everything", version=submitted["version"] - 1),
+            409,
+            "stale_version",
+        )
 
 
-@pytest.mark.parametrize("alias, trigger, data", [
-    ("officer", "hold_meeting", {}),
-    ("drafter", "submit", {}),
-    ("officer", "complete_analysis", {}),
-    ("head", "conclude_harmonis", {}),
-    ("officer", "accept_correction", {}),
-])
+@pytest.mark.parametrize(
+    "alias, trigger, data",
+    [
+        ("officer", "hold_meeting", {}),
+        ("drafter", "submit", {}),
+        ("officer", "complete_analysis", {}),
+        ("head", "conclude_harmonis", {}),
+        ("officer", "accept_correction", {}),
+    ],
+)
 def test_trigger_unavailable_in_state(api, submitted, alias, trigger, data):
     with nothing_written(api.app, submitted["id"]):
         err = error_of(api.as_(alias).fire(submitted["id"], trigger, **data), 409, "transition_unavailable")
     assert err["details"] == {"state": "submitted"}
 
 
-@pytest.mark.parametrize("alias, trigger, state", [
-    ("drafter", "declare_complete", "submitted"),
-    ("admin", "declare_complete", "submitted"),
-    ("officer", "assign", "verified"),         # only the head assigns
-    ("drafter", "assign", "verified"),
-    ("officer", "conclude_harmonis", "meeting_held"),
-    ("officer", "withdraw", "submitted"),     # only the applicant withdraws
-])
+@pytest.mark.parametrize(
+    "alias, trigger, state",
+    [
+        ("drafter", "declare_complete", "submitted"),
+        ("admin", "declare_complete", "submitted"),
+        ("officer", "assign", "verified"),  # only the head assigns
+        ("drafter", "assign", "verified"),
+        ("officer", "conclude_harmonis", "meeting_held"),
+        ("officer", "withdraw", "submitted"),  # only the applicant withdraws
+    ],
+)
 def test_role_not_allowed(api, submitted, alias, trigger, state):
     with api.app.app_context():
         force_state(submitted["id"], state)
@@ -188,13 +215,16 @@ def test_role_not_allowed(api, submitted, alias, trigger, state):
         error_of(api.as_(alias).fire(submitted["id"], trigger, assignees=[officer_id]), 403, "forbidden")
 
 
-@pytest.mark.parametrize("alias, trigger, state", [
-    ("officer", "return_for_completion", "submitted"),
-    ("officer", "return_for_completion", "in_analysis"),
-    ("drafter", "withdraw", "submitted"),
-    ("head", "conclude_not_harmonis", "meeting_held"),
-    ("officer", "cancel_meeting", "meeting_scheduled"),
-])
+@pytest.mark.parametrize(
+    "alias, trigger, state",
+    [
+        ("officer", "return_for_completion", "submitted"),
+        ("officer", "return_for_completion", "in_analysis"),
+        ("drafter", "withdraw", "submitted"),
+        ("head", "conclude_not_harmonis", "meeting_held"),
+        ("officer", "cancel_meeting", "meeting_scheduled"),
+    ],
+)
 @pytest.mark.parametrize("comment", [None, "", "   \n\t "])
 def test_missing_comment(api, submitted, alias, trigger, state, comment):
     with api.app.app_context():
@@ -206,8 +236,9 @@ def test_missing_comment(api, submitted, alias, trigger, state, comment):
 
 def test_comment_too_long(api, submitted):
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("officer").fire(submitted["id"], "return_for_completion", comment="x" * 10001),
-                       422, "invalid_input")
+        err = error_of(
+            api.as_("officer").fire(submitted["id"], "return_for_completion", comment="x" * 10001), 422, "invalid_input"
+        )
     assert "comment" in err["details"]
 
 
@@ -218,8 +249,13 @@ def foreign_officer(app):
         office = Office(code="BALI-UJI", name="Kanwil Kementerian Hukum Bali", timezone="Asia/Makassar")
         db.session.add(office)
         db.session.flush()
-        officer = User(email="perancang@bali.harmoni.test", name="Perancang Bali", role="officer",
-                       office_id=office.id, password_hash="!")
+        officer = User(
+            email="perancang@bali.harmoni.test",
+            name="Perancang Bali",
+            role="officer",
+            office_id=office.id,
+            password_hash="!",
+        )
         db.session.add(officer)
         db.session.commit()
         ids = officer.id, office.id
@@ -231,24 +267,26 @@ def foreign_officer(app):
         db.session.commit()
 
 
-@pytest.mark.parametrize("assignees, field", [
-    ("5", "data.assignees"),
-    (5, "data.assignees"),
-    ({"id": 5}, "data.assignees"),
-    ([], "data.assignees"),
-    (None, "data.assignees"),
-    (["3"], "data.assignees"),
-    ([True], "data.assignees"),
-    ([1.5], "data.assignees"),
-    ([0], "data.assignees"),
-    ([-3], "data.assignees"),
-])
+@pytest.mark.parametrize(
+    "assignees, field",
+    [
+        ("5", "data.assignees"),
+        (5, "data.assignees"),
+        ({"id": 5}, "data.assignees"),
+        ([], "data.assignees"),
+        (None, "data.assignees"),
+        (["3"], "data.assignees"),
+        ([True], "data.assignees"),
+        ([1.5], "data.assignees"),
+        ([0], "data.assignees"),
+        ([-3], "data.assignees"),
+    ],
+)
 def test_assign_with_malformed_assignees(api, submitted, assignees, field):
     with api.app.app_context():
         force_state(submitted["id"], "verified")
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("head").fire(submitted["id"], "assign", assignees=assignees),
-                       422, "invalid_input")
+        err = error_of(api.as_("head").fire(submitted["id"], "assign", assignees=assignees), 422, "invalid_input")
     assert list(err["details"]) == [field]
 
 
@@ -257,8 +295,9 @@ def test_assign_data_must_be_an_object(api, submitted):
         force_state(submitted["id"], "verified")
     body = {"trigger": "assign", "version": submitted["version"], "data": ["not", "an", "object"]}
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("head").post(f"/requests/{submitted['id']}/transitions", json=body),
-                       422, "invalid_input")
+        err = error_of(
+            api.as_("head").post(f"/requests/{submitted['id']}/transitions", json=body), 422, "invalid_input"
+        )
     assert "data" in err["details"]
 
 
@@ -267,11 +306,11 @@ def test_assign_someone_who_is_not_a_drafter_of_this_office(api, submitted, fore
     with api.app.app_context():
         force_state(submitted["id"], "verified")
         officer_id = user("officer").id
-        wrong = {"nobody": NOWHERE, "foreign": foreign_officer}[who] if who in ("nobody", "foreign") \
-            else user(who).id
+        wrong = {"nobody": NOWHERE, "foreign": foreign_officer}[who] if who in ("nobody", "foreign") else user(who).id
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("head").fire(submitted["id"], "assign", assignees=[officer_id, wrong]),
-                       422, "guard_failed")
+        err = error_of(
+            api.as_("head").fire(submitted["id"], "assign", assignees=[officer_id, wrong]), 422, "guard_failed"
+        )
     assert len(err["details"]) == 1 and "Perancang" in err["details"][0]
     # the same call with the office's own officer alone goes through (the test can fail)
     done = api.as_("head").ok(api.as_("head").fire(submitted["id"], "assign", assignees=[officer_id]))
@@ -283,8 +322,11 @@ def test_extension_days_out_of_range(api, submitted, days):
     with api.app.app_context():
         force_state(submitted["id"], "verified")
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("head").fire(submitted["id"], "extend_deadline", comment="Rancangan kompleks",
-                                            days=days), 422, "invalid_input")
+        err = error_of(
+            api.as_("head").fire(submitted["id"], "extend_deadline", comment="Rancangan kompleks", days=days),
+            422,
+            "invalid_input",
+        )
     assert list(err["details"]) == ["data.days"]
 
 
@@ -293,28 +335,41 @@ def test_meeting_date_not_a_date(api, submitted, meeting_date):
     with api.app.app_context():
         force_state(submitted["id"], "analysed")
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("officer").fire(submitted["id"], "schedule_meeting", meeting_date=meeting_date),
-                       422, "invalid_input")
+        err = error_of(
+            api.as_("officer").fire(submitted["id"], "schedule_meeting", meeting_date=meeting_date),
+            422,
+            "invalid_input",
+        )
     assert list(err["details"]) == ["data.meeting_date"]
 
 
 # --- uploads ---------------------------------------------------------------------------------
 
+
 def test_exe_renamed_pdf_is_refused_by_content(api, draft):
     with nothing_written(api.app, draft["id"]):
-        error_of(upload(api.as_("drafter"), draft["id"], "rancangan", EXE + os.urandom(8), "rancangan.pdf"),
-                 415, "unsupported_media_type")
+        error_of(
+            upload(api.as_("drafter"), draft["id"], "rancangan", EXE + os.urandom(8), "rancangan.pdf"),
+            415,
+            "unsupported_media_type",
+        )
 
 
-@pytest.mark.parametrize("content", [
-    b"Ini hanya teks biasa, bukan dokumen.\n",
-    b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
-    b"<html><body>rancangan</body></html>",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Ini hanya teks biasa, bukan dokumen.\n",
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+        b"<html><body>rancangan</body></html>",
+    ],
+)
 def test_other_content_types_are_refused(api, draft, content):
     with nothing_written(api.app, draft["id"]):
-        error_of(upload(api.as_("drafter"), draft["id"], "rancangan", content + os.urandom(8), "rancangan.pdf"),
-                 415, "unsupported_media_type")
+        error_of(
+            upload(api.as_("drafter"), draft["id"], "rancangan", content + os.urandom(8), "rancangan.pdf"),
+            415,
+            "unsupported_media_type",
+        )
 
 
 def test_plain_zip_named_docx_is_refused(api, draft):
@@ -322,8 +377,11 @@ def test_plain_zip_named_docx_is_refused(api, draft):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("catatan.txt", os.urandom(8).hex())
     with nothing_written(api.app, draft["id"]):
-        error_of(upload(api.as_("drafter"), draft["id"], "rancangan", buf.getvalue(), "rancangan.docx"),
-                 415, "unsupported_media_type")
+        error_of(
+            upload(api.as_("drafter"), draft["id"], "rancangan", buf.getvalue(), "rancangan.docx"),
+            415,
+            "unsupported_media_type",
+        )
 
 
 def test_pdf_named_docx_is_accepted_because_content_decides(api, draft):
@@ -348,8 +406,7 @@ def test_file_over_the_upload_limit(api, draft):
     content = unique_pdf("too-big")
     content += b"0" * (limit + 1 - len(content))  # one byte over; the body still fits MAX_CONTENT_LENGTH
     with nothing_written(api.app, draft["id"]):
-        error_of(upload(api.as_("drafter"), draft["id"], "rancangan", content, "rancangan.pdf"),
-                 413, "too_large")
+        error_of(upload(api.as_("drafter"), draft["id"], "rancangan", content, "rancangan.pdf"), 413, "too_large")
     # exactly at the limit is fine
     content = content[:limit]
     api.as_("drafter").ok(upload(api.as_("drafter"), draft["id"], "rancangan", content, "rancangan.pdf"), 201)
@@ -360,59 +417,73 @@ def test_body_over_the_request_limit(api, draft):
     content = unique_pdf("far-too-big")
     content += b"0" * (api.app.config["MAX_CONTENT_LENGTH"] + 1024)
     with nothing_written(api.app, draft["id"]):
-        error_of(upload(api.as_("drafter"), draft["id"], "rancangan", content, "rancangan.pdf"),
-                 413, "too_large")
+        error_of(upload(api.as_("drafter"), draft["id"], "rancangan", content, "rancangan.pdf"), 413, "too_large")
 
 
-@pytest.mark.parametrize("filename", [
-    "../../etc/passwd.pdf",
-    "..\\..\\windows\\win.ini.pdf",
-    "/etc/passwd.pdf",
-    "rancangan/../../x.pdf",
-    ".htaccess",
-    "..",
-    "a" * 252 + ".pdf",
-    "ranc\x01angan.pdf",
-])
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "../../etc/passwd.pdf",
+        "..\\..\\windows\\win.ini.pdf",
+        "/etc/passwd.pdf",
+        "rancangan/../../x.pdf",
+        ".htaccess",
+        "..",
+        "a" * 252 + ".pdf",
+        "ranc\x01angan.pdf",
+    ],
+)
 def test_unsafe_filename(api, draft, filename):
     with nothing_written(api.app, draft["id"]):
-        err = error_of(upload(api.as_("drafter"), draft["id"], "rancangan", unique_pdf("name"), filename),
-                       422, "invalid_input")
+        err = error_of(
+            upload(api.as_("drafter"), draft["id"], "rancangan", unique_pdf("name"), filename), 422, "invalid_input"
+        )
     assert "file" in err["details"]
 
 
 def test_empty_file(api, draft):
     with nothing_written(api.app, draft["id"]):
-        err = error_of(upload(api.as_("drafter"), draft["id"], "rancangan", b"", "rancangan.pdf"),
-                       422, "invalid_input")
+        err = error_of(upload(api.as_("drafter"), draft["id"], "rancangan", b"", "rancangan.pdf"), 422, "invalid_input")
     assert "file" in err["details"]
 
 
 def test_unknown_document_kind(api, draft):
     with nothing_written(api.app, draft["id"]):
-        err = error_of(upload(api.as_("drafter"), draft["id"], "surat_sakti", unique_pdf("kind"), "a.pdf"),
-                       422, "invalid_input")
+        err = error_of(
+            upload(api.as_("drafter"), draft["id"], "surat_sakti", unique_pdf("kind"), "a.pdf"), 422, "invalid_input"
+        )
     assert "kind" in err["details"] and "rancangan" in err["details"]["kind"][0]
 
 
-@pytest.mark.parametrize("parts, field", [
-    ({"kind": "rancangan"}, "file"),
-    ({"file": "FILE"}, "kind"),
-    ({"kind": "rancangan", "file": "bukan berkas"}, "file"),
-])
+@pytest.mark.parametrize(
+    "parts, field",
+    [
+        ({"kind": "rancangan"}, "file"),
+        ({"file": "FILE"}, "kind"),
+        ({"kind": "rancangan", "file": "bukan berkas"}, "file"),
+    ],
+)
 def test_upload_with_missing_parts(api, draft, parts, field):
     data = {name: (io.BytesIO(PDF), "a.pdf") if value == "FILE" else value for name, value in parts.items()}
     with nothing_written(api.app, draft["id"]):
-        err = error_of(api.as_("drafter").post(f"/requests/{draft['id']}/documents", data=data,
-                                               content_type="multipart/form-data"), 422, "invalid_input")
+        err = error_of(
+            api.as_("drafter").post(
+                f"/requests/{draft['id']}/documents", data=data, content_type="multipart/form-data"
+            ),
+            422,
+            "invalid_input",
+        )
     assert field in err["details"]
 
 
-@pytest.mark.parametrize("alias, kind", [
-    ("officer", "rancangan"),      # staff may not upload the applicant's documents
-    ("head", "naskah_akademik"),
-    ("admin", "hasil_telaah"),     # nor may an administrator upload anything
-])
+@pytest.mark.parametrize(
+    "alias, kind",
+    [
+        ("officer", "rancangan"),  # staff may not upload the applicant's documents
+        ("head", "naskah_akademik"),
+        ("admin", "hasil_telaah"),  # nor may an administrator upload anything
+    ],
+)
 def test_staff_uploading_an_applicant_kind(api, submitted, alias, kind):
     with api.app.app_context():
         force_state(submitted["id"], "in_analysis")
@@ -427,18 +498,27 @@ def test_applicant_uploading_a_staff_kind(api, draft):
 
 def test_applicant_uploading_while_the_office_holds_the_file(api, submitted):
     with nothing_written(api.app, submitted["id"]):
-        error_of(upload(api.as_("drafter"), submitted["id"], "rancangan", unique_pdf("held"), "a.pdf"),
-                 409, "transition_unavailable")
+        error_of(
+            upload(api.as_("drafter"), submitted["id"], "rancangan", unique_pdf("held"), "a.pdf"),
+            409,
+            "transition_unavailable",
+        )
 
 
 # --- what the caller may not see is answered exactly like what does not exist ----------------
+
 
 def probes(client, request_id, version):
     """One call of each kind on `request_id`, as (label, response)."""
     return [
         ("get", client.get(f"/requests/{request_id}")),
-        ("transition", client.post(f"/requests/{request_id}/transitions",
-                                   json={"trigger": "withdraw", "version": version, "comment": "Tarik"})),
+        (
+            "transition",
+            client.post(
+                f"/requests/{request_id}/transitions",
+                json={"trigger": "withdraw", "version": version, "comment": "Tarik"},
+            ),
+        ),
         ("upload", upload(client, request_id, "rancangan", unique_pdf("probe"), "a.pdf")),
         ("documents", client.get(f"/requests/{request_id}/documents")),
         ("events", client.get(f"/requests/{request_id}/events")),
@@ -491,8 +571,12 @@ def test_out_of_range_ids_are_not_found_not_server_errors(api, submitted):
     # SQLite cannot bind integers over 2**63 - 1; PostgreSQL's INTEGER columns stop at 2**31 - 1.
     drafter = api.as_("drafter")
     for big in (2**31, 2**63, 10**20):
-        for path in (f"/requests/{big}", f"/requests/{big}/events", f"/requests/{big}/documents",
-                     f"/requests/{submitted['id']}/documents/{big}"):
+        for path in (
+            f"/requests/{big}",
+            f"/requests/{big}/events",
+            f"/requests/{big}/documents",
+            f"/requests/{submitted['id']}/documents/{big}",
+        ):
             r = drafter.get(path)
             assert r.status_code == 404, (path, r.status_code)
             assert error_of(r, 404, "not_found")
@@ -524,12 +608,16 @@ def test_nul_characters_in_text_are_invalid_input(api, submitted):
     # PostgreSQL text cannot hold NUL (0x00): a title, comment or search with one was a 500 there,
     # while SQLite silently stored it. Both refuse it as invalid input.
     with nothing_written(api.app):
-        err = error_of(api.as_("drafter").post("/requests", json={"process": "ranperda", "title": "Uji\x00"}),
-                       422, "invalid_input")
+        err = error_of(
+            api.as_("drafter").post("/requests", json={"process": "ranperda", "title": "Uji\x00"}), 422, "invalid_input"
+        )
     assert "title" in err["details"]
     with nothing_written(api.app, submitted["id"]):
-        err = error_of(api.as_("officer").fire(submitted["id"], "return_for_completion", comment="Kurang\x00"),
-                       422, "invalid_input")
+        err = error_of(
+            api.as_("officer").fire(submitted["id"], "return_for_completion", comment="Kurang\x00"),
+            422,
+            "invalid_input",
+        )
     assert "comment" in err["details"]
     err = error_of(api.as_("officer").get("/requests?q=uji%00"), 422, "invalid_input")
     assert "q" in err["details"]
@@ -537,26 +625,36 @@ def test_nul_characters_in_text_are_invalid_input(api, submitted):
 
 # --- authentication --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer salah-token-yang-tidak-ada"},
-    {"Authorization": "Bearer "},
-    {"Authorization": "Bearer"},
-    {"Authorization": "Basic YWRtaW46YWRtaW4="},
-    {"Authorization": "token-tanpa-skema"},
-])
-@pytest.mark.parametrize("method, path", [
-    ("get", "/requests"),
-    ("post", "/requests"),
-    ("get", "/processes"),
-    ("get", "/requests/1"),
-    ("post", "/requests/1/transitions"),
-    ("post", "/requests/1/documents"),
-])
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer salah-token-yang-tidak-ada"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Basic YWRtaW46YWRtaW4="},
+        {"Authorization": "token-tanpa-skema"},
+    ],
+)
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/requests"),
+        ("post", "/requests"),
+        ("get", "/processes"),
+        ("get", "/requests/1"),
+        ("post", "/requests/1/transitions"),
+        ("post", "/requests/1/documents"),
+    ],
+)
 def test_no_or_bad_token(api, headers, method, path):
     with nothing_written(api.app):
-        r = getattr(api.client, method)("/api/v1" + path, headers=headers,
-                                        json={"process": "ranperda", "title": "Uji"} if method == "post" else None)
+        r = getattr(api.client, method)(
+            "/api/v1" + path,
+            headers=headers,
+            json={"process": "ranperda", "title": "Uji"} if method == "post" else None,
+        )
         error_of(r, 401, "unauthorized")
     assert r.headers["WWW-Authenticate"] == "Bearer"
 
@@ -571,13 +669,17 @@ def test_a_real_token_with_another_scheme_is_refused(api):
 
 # --- malformed bodies and queries ------------------------------------------------------------
 
-@pytest.mark.parametrize("body", [b"{nope", b"{\"process\": \"ranperda\", \"title\": ", b"\xff\xfe\x00", b""])
+
+@pytest.mark.parametrize("body", [b"{nope", b'{"process": "ranperda", "title": ', b"\xff\xfe\x00", b""])
 def test_malformed_json(api, submitted, body):
     drafter = api.as_("drafter")
     with nothing_written(api.app, submitted["id"]):
         error_of(drafter.post("/requests", data=body, content_type="application/json"), 422, "invalid_input")
-        error_of(drafter.post(f"/requests/{submitted['id']}/transitions", data=body,
-                              content_type="application/json"), 422, "invalid_input")
+        error_of(
+            drafter.post(f"/requests/{submitted['id']}/transitions", data=body, content_type="application/json"),
+            422,
+            "invalid_input",
+        )
 
 
 @pytest.mark.parametrize("body", [b"[1, 2]", b'"ranperda"', b"42", b"null", b"true"])
@@ -585,26 +687,33 @@ def test_json_that_is_not_an_object(api, submitted, body):
     drafter = api.as_("drafter")
     with nothing_written(api.app, submitted["id"]):
         error_of(drafter.post("/requests", data=body, content_type="application/json"), 422, "invalid_input")
-        error_of(drafter.post(f"/requests/{submitted['id']}/transitions", data=body,
-                              content_type="application/json"), 422, "invalid_input")
+        error_of(
+            drafter.post(f"/requests/{submitted['id']}/transitions", data=body, content_type="application/json"),
+            422,
+            "invalid_input",
+        )
 
 
-@pytest.mark.parametrize("query, field", [
-    ("per_page=0", "per_page"),
-    ("per_page=101", "per_page"),
-    ("per_page=-5", "per_page"),
-    ("per_page=banyak", "per_page"),
-    ("page=0", "page"),
-    ("page=satu", "page"),
-    ("phase=selesai", "phase"),
-    ("overdue=mungkin", "overdue"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("per_page=0", "per_page"),
+        ("per_page=101", "per_page"),
+        ("per_page=-5", "per_page"),
+        ("per_page=banyak", "per_page"),
+        ("page=0", "page"),
+        ("page=satu", "page"),
+        ("phase=selesai", "phase"),
+        ("overdue=mungkin", "overdue"),
+    ],
+)
 def test_list_query_out_of_range(api, query, field):
     err = error_of(api.as_("officer").get("/requests?" + query), 422, "invalid_input")
     assert field in err["details"]
 
 
 # --- the OpenAPI document --------------------------------------------------------------------
+
 
 def test_openapi_document_is_valid_and_complete(api):
     r = api.client.get("/api/v1/openapi.json")  # no token needed
@@ -624,9 +733,14 @@ def test_openapi_document_is_valid_and_complete(api):
     for path, methods in routes.items():
         assert methods <= set(spec["paths"][path]), path
     assert {
-        "/api/v1/processes", "/api/v1/calendar/due", "/api/v1/calendar/holidays", "/api/v1/requests",
-        "/api/v1/requests/{request_id}", "/api/v1/requests/{request_id}/transitions",
-        "/api/v1/requests/{request_id}/events", "/api/v1/requests/{request_id}/documents",
+        "/api/v1/processes",
+        "/api/v1/calendar/due",
+        "/api/v1/calendar/holidays",
+        "/api/v1/requests",
+        "/api/v1/requests/{request_id}",
+        "/api/v1/requests/{request_id}/transitions",
+        "/api/v1/requests/{request_id}/events",
+        "/api/v1/requests/{request_id}/documents",
         "/api/v1/requests/{request_id}/documents/{document_id}",
     } <= set(spec["paths"])
 

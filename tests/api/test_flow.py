@@ -1,4 +1,5 @@
 """The harmonisation of a Ranperda from draft to conclusion, through the API."""
+
 from datetime import date, timedelta
 
 from ..helpers import REQUIRED, submitted_request
@@ -37,6 +38,7 @@ def test_ranperda_from_draft_to_harmonis(api):
     assert {"ranperda", "ranperkada"} <= {p["name"] for p in processes}
     with api.app.app_context():
         from ..helpers import user
+
         officer_ids = [user("officer").id, user("officer2").id]
     req = head.ok(head.fire(req["id"], "assign", assignees=officer_ids))
     assert [a["id"] for a in req["assignees"]] == officer_ids
@@ -50,6 +52,7 @@ def test_ranperda_from_draft_to_harmonis(api):
     assert "Berita acara" in r.get_json()["error"]["details"][0]
     with api.app.app_context():
         from ..helpers import final_minutes
+
         final_minutes(req["id"], "harmonis")
     req = head.ok(head.fire(req["id"], "conclude_harmonis"))
     assert req["state"] == "harmonis" and req["phase"] == "conclusion"
@@ -64,15 +67,18 @@ def test_harmonis_with_notes_closes_once_correction_accepted(api):
     drafter, officer, head = api.as_("drafter"), api.as_("officer"), api.as_("head")
     req = submitted_request(api)
     from ..helpers import force_state
+
     with api.app.app_context():
         force_state(req["id"], "meeting_held")
         from ..helpers import final_minutes
+
         final_minutes(req["id"], "harmonis_with_notes")
     deadline = (date.today() + timedelta(days=30)).isoformat()  # as in the final minutes
     r = head.fire(req["id"], "conclude_with_notes", correction_deadline=deadline)
     assert r.status_code == 422 and "comment" in r.get_json()["error"]["details"]
-    req = head.ok(head.fire(req["id"], "conclude_with_notes", comment="Perbaiki Pasal 5 ayat (2)",
-                            correction_deadline=deadline))
+    req = head.ok(
+        head.fire(req["id"], "conclude_with_notes", comment="Perbaiki Pasal 5 ayat (2)", correction_deadline=deadline)
+    )
     assert req["state"] == "harmonis_with_notes"
     r = drafter.fire(req["id"], "submit_correction")
     assert r.status_code == 422  # no corrected draft uploaded yet

@@ -13,6 +13,7 @@ the operations, on SQLite and PostgreSQL (the `app` fixture).
 - bad input is 422 with the JSON error body and writes nothing; another organisation's drafter
   gets 404 everywhere, a drafter never writes minutes (403).
 """
+
 import hashlib
 import io
 import os
@@ -32,7 +33,15 @@ from workflow.documents.words import date_in_words, long_date
 from workflow.engine.errors import InvalidInput
 from workflow.extensions import db
 from workflow.models import (
-    Counter, Event, Finding, IssuedDocument, Meeting, Minutes, MinutesSnapshot, Participant, Request,
+    Counter,
+    Event,
+    Finding,
+    IssuedDocument,
+    Meeting,
+    Minutes,
+    MinutesSnapshot,
+    Participant,
+    Request,
 )
 from workflow.models.minutes import LockedError
 
@@ -42,36 +51,67 @@ from ..processes import api_client, run_together
 
 TZ = ZoneInfo("Asia/Makassar")  # the demo office's time zone (WITA)
 TITLE = "Rancangan Peraturan Daerah Kota Kupang tentang Pengelolaan Sampah"
-HEADING = ("BERITA ACARA PENGHARMONISASIAN, PEMBULATAN, DAN PEMANTAPAN KONSEPSI "
-           "RANCANGAN PERATURAN DAERAH KOTA KUPANG TENTANG PENGELOLAAN SAMPAH")
+HEADING = (
+    "BERITA ACARA PENGHARMONISASIAN, PEMBULATAN, DAN PEMANTAPAN KONSEPSI "
+    "RANCANGAN PERATURAN DAERAH KOTA KUPANG TENTANG PENGELOLAAN SAMPAH"
+)
 PLACE = "Aula Kanwil NTT, Kupang"
 ABSENT = "Yosefina Tidakhadir"
 PARTICIPANTS = [
-    {"name": "Maria Fernandez", "position": "Perancang Ahli Muda",
-     "institution": "Kanwil Kementerian Hukum NTT", "side": "office", "email": "maria@kanwil.test"},
-    {"name": "Agustinus <b>Lake</b>", "position": "Kepala Bagian Hukum",
-     "institution": "Pemerintah Kota Kupang", "side": "applicant", "email": "agus@kupang.test"},
-    {"name": ABSENT, "position": "Asisten Pemerintahan", "institution": "Sekretariat Daerah Kota Kupang",
-     "side": "applicant"},
-    {"name": "Fransiskus Bapemperda", "position": "Ketua Bapemperda", "institution": "DPRD Kota Kupang",
-     "side": "dprd"},
+    {
+        "name": "Maria Fernandez",
+        "position": "Perancang Ahli Muda",
+        "institution": "Kanwil Kementerian Hukum NTT",
+        "side": "office",
+        "email": "maria@kanwil.test",
+    },
+    {
+        "name": "Agustinus <b>Lake</b>",
+        "position": "Kepala Bagian Hukum",
+        "institution": "Pemerintah Kota Kupang",
+        "side": "applicant",
+        "email": "agus@kupang.test",
+    },
+    {
+        "name": ABSENT,
+        "position": "Asisten Pemerintahan",
+        "institution": "Sekretariat Daerah Kota Kupang",
+        "side": "applicant",
+    },
+    {
+        "name": "Fransiskus Bapemperda",
+        "position": "Ketua Bapemperda",
+        "institution": "DPRD Kota Kupang",
+        "side": "dprd",
+    },
 ]
 FINDINGS = [
-    {"aspect": "prosedural", "article": None, "finding": "Izin prakarsa belum dilampirkan",
-     "agreed_change": "Pemrakarsa melampirkan izin prakarsa"},
-    {"aspect": "substansi", "article": "Pasal 5 ayat (2)",
-     "finding": "Sanksi <script>alert(1)</script> belum proporsional",
-     "agreed_change": "Denda paling banyak Rp50.000.000"},
-    {"aspect": "substansi", "article": "Pasal 9", "finding": "Retribusi & tarif belum diatur",
-     "agreed_change": None},
-    {"aspect": "teknik_penyusunan", "article": "Pasal 1 angka 3", "finding": "Definisi Dinas tidak konsisten",
-     "agreed_change": "Disesuaikan dengan Lampiran II"},
+    {
+        "aspect": "prosedural",
+        "article": None,
+        "finding": "Izin prakarsa belum dilampirkan",
+        "agreed_change": "Pemrakarsa melampirkan izin prakarsa",
+    },
+    {
+        "aspect": "substansi",
+        "article": "Pasal 5 ayat (2)",
+        "finding": "Sanksi <script>alert(1)</script> belum proporsional",
+        "agreed_change": "Denda paling banyak Rp50.000.000",
+    },
+    {"aspect": "substansi", "article": "Pasal 9", "finding": "Retribusi & tarif belum diatur", "agreed_change": None},
+    {
+        "aspect": "teknik_penyusunan",
+        "article": "Pasal 1 angka 3",
+        "finding": "Definisi Dinas tidak konsisten",
+        "agreed_change": "Disesuaikan dengan Lampiran II",
+    },
 ]
 NOTES = "Pemrakarsa memperbaiki Pasal 5 dan Pasal 9 sesuai kesepakatan rapat."
 NUMBER = re.compile(r"^BA-(\d{3})/HARMONISASI/NTT/(\d{4})$")
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def local_today():
     return datetime.now(TZ).date()
@@ -98,9 +138,14 @@ def ready(api, alias="drafter", process="ranperda", title=TITLE):
 def meeting_body(api, request_ids, **overrides):
     with api.app.app_context():
         head_id = user("head").id
-    body = {"request_ids": request_ids, "title": "Rapat Pengharmonisasian Kota Kupang",
-            "starts_at": f"{meeting_day().isoformat()}T07:30:00", "place": PLACE, "chair_id": head_id,
-            "participants": [dict(p) for p in PARTICIPANTS]}
+    body = {
+        "request_ids": request_ids,
+        "title": "Rapat Pengharmonisasian Kota Kupang",
+        "starts_at": f"{meeting_day().isoformat()}T07:30:00",
+        "place": PLACE,
+        "chair_id": head_id,
+        "participants": [dict(p) for p in PARTICIPANTS],
+    }
     body.update(overrides)
     return body
 
@@ -110,8 +155,9 @@ def held_meeting(api, request_ids, **overrides):
     officer = api.as_("officer")
     meeting = officer.ok(officer.post("/meetings", json=meeting_body(api, request_ids, **overrides)), 201)
     attendance = [{"participant_id": p["id"], "attended": p["name"] != ABSENT} for p in meeting["participants"]]
-    return officer.ok(officer.post(f"/meetings/{meeting['id']}/held",
-                                   json={"version": meeting["version"], "attendance": attendance}))
+    return officer.ok(
+        officer.post(f"/meetings/{meeting['id']}/held", json={"version": meeting["version"], "attendance": attendance})
+    )
 
 
 def draft_minutes(api, **request_kw):
@@ -121,18 +167,27 @@ def draft_minutes(api, **request_kw):
     meeting = held_meeting(api, [req["id"]])
     minutes = officer.ok(officer.post(f"/requests/{req['id']}/minutes", json={"meeting_id": meeting["id"]}), 201)
     deadline = local_today() + timedelta(days=30)
-    minutes = officer.ok(officer.put(f"/minutes/{minutes['id']}", json={
-        "version": minutes["version"], "conclusion": "harmonis_with_notes", "notes": NOTES,
-        "correction_deadline": deadline.isoformat(), "application_letter_number": "180/412/HK/2026",
-        "application_letter_date": "2026-10-01", "findings": FINDINGS}))
+    minutes = officer.ok(
+        officer.put(
+            f"/minutes/{minutes['id']}",
+            json={
+                "version": minutes["version"],
+                "conclusion": "harmonis_with_notes",
+                "notes": NOTES,
+                "correction_deadline": deadline.isoformat(),
+                "application_letter_number": "180/412/HK/2026",
+                "application_letter_date": "2026-10-01",
+                "findings": FINDINGS,
+            },
+        )
+    )
     return SimpleNamespace(request=req, meeting=meeting, minutes=minutes, deadline=deadline)
 
 
 def finalised(api, **request_kw):
     s = draft_minutes(api, **request_kw)
     officer = api.as_("officer")
-    s.minutes = officer.ok(officer.post(f"/minutes/{s.minutes['id']}/finalise",
-                                        json={"version": s.minutes["version"]}))
+    s.minutes = officer.ok(officer.post(f"/minutes/{s.minutes['id']}/finalise", json={"version": s.minutes["version"]}))
     s.issued = s.minutes["issued_document"]
     return s
 
@@ -171,25 +226,47 @@ def stored_files(app) -> set[str]:
 def footprint(app, request_ids=(), minutes_id=None) -> dict:
     """Everything a refused call must leave as it was."""
     with app.app_context():
+
         def count(model):
             return db.session.scalar(select(func.count()).select_from(model))
 
-        shot = {model.__tablename__: count(model) for model in (
-            Meeting, Participant, Event, Minutes, MinutesSnapshot, Finding, IssuedDocument)}
+        shot = {
+            model.__tablename__: count(model)
+            for model in (Meeting, Participant, Event, Minutes, MinutesSnapshot, Finding, IssuedDocument)
+        }
         shot["numbers"] = db.session.scalar(select(func.coalesce(func.sum(Counter.value), 0)))
-        shot["meetings"] = [tuple(row) for row in db.session.execute(
-            select(Meeting.id, Meeting.version, Meeting.status, Meeting.starts_at, Meeting.place)
-            .order_by(Meeting.id))]
-        shot["attendance"] = [tuple(row) for row in db.session.execute(
-            select(Participant.id, Participant.attended).order_by(Participant.id))]
-        shot["requests"] = [tuple(row) for row in db.session.execute(
-            select(Request.id, Request.state, Request.version).where(Request.id.in_(list(request_ids)))
-            .order_by(Request.id))]
+        shot["meetings"] = [
+            tuple(row)
+            for row in db.session.execute(
+                select(Meeting.id, Meeting.version, Meeting.status, Meeting.starts_at, Meeting.place).order_by(
+                    Meeting.id
+                )
+            )
+        ]
+        shot["attendance"] = [
+            tuple(row)
+            for row in db.session.execute(select(Participant.id, Participant.attended).order_by(Participant.id))
+        ]
+        shot["requests"] = [
+            tuple(row)
+            for row in db.session.execute(
+                select(Request.id, Request.state, Request.version)
+                .where(Request.id.in_(list(request_ids)))
+                .order_by(Request.id)
+            )
+        ]
         if minutes_id is not None:
             m = db.session.get(Minutes, minutes_id)
-            shot["minutes"] = (m.version, m.status, m.conclusion, m.notes, m.correction_deadline,
-                               m.signatories, [(f.aspect, f.article, f.finding, f.agreed_change)
-                                               for f in m.findings], len(m.history))
+            shot["minutes"] = (
+                m.version,
+                m.status,
+                m.conclusion,
+                m.notes,
+                m.correction_deadline,
+                m.signatories,
+                [(f.aspect, f.article, f.finding, f.agreed_change) for f in m.findings],
+                len(m.history),
+            )
         shot["files"] = stored_files(app)
         return shot
 
@@ -224,8 +301,11 @@ def verify_upload(app, code, content: bytes):
     """Upload `content` on the public verification page of `code`, with the page's CSRF token."""
     client = app.test_client()
     token = csrf_from(page(client, f"/verifikasi/{code}"))
-    return client.post(f"/verifikasi/{code}", data={"csrf_token": token, "file": (io.BytesIO(content), "ba.pdf")},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/verifikasi/{code}",
+        data={"csrf_token": token, "file": (io.BytesIO(content), "ba.pdf")},
+        content_type="multipart/form-data",
+    )
 
 
 def invitation(client, meeting_id):
@@ -237,6 +317,7 @@ def invitation(client, meeting_id):
 
 
 # --- the berita acara, read back ----------------------------------------------------------------
+
 
 def test_berita_acara_pdf_reads_back(api):
     s = finalised(api)
@@ -265,8 +346,10 @@ def test_berita_acara_pdf_reads_back(api):
     for f in FINDINGS:
         assert f["finding"] in text, f
         assert (f["article"] or "Umum") in text and (f["agreed_change"] or "—") in text
-    assert ("dinyatakan Harmonis dengan catatan, dengan perbaikan yang wajib diselesaikan paling lambat "
-            f"tanggal {long_date(s.deadline)}") in text
+    assert (
+        "dinyatakan Harmonis dengan catatan, dengan perbaikan yang wajib diselesaikan paling lambat "
+        f"tanggal {long_date(s.deadline)}"
+    ) in text
     assert f"Catatan: {NOTES}" in text
     assert f"Kode verifikasi: {s.issued['code']}" in text
 
@@ -322,10 +405,13 @@ def test_the_draft_editor_escapes_markup_too(api):
     assert "<script>alert(1)</script>" not in editor
 
 
-@pytest.mark.parametrize("alias, title, expected", [
-    ("drafter", "Tarif Parkir", "RANCANGAN PERATURAN WALI KOTA KUPANG TENTANG TARIF PARKIR"),
-    ("other_drafter", "Tata Kelola Tenun Ikat", "RANCANGAN PERATURAN BUPATI SIKKA TENTANG TATA KELOLA TENUN IKAT"),
-])
+@pytest.mark.parametrize(
+    "alias, title, expected",
+    [
+        ("drafter", "Tarif Parkir", "RANCANGAN PERATURAN WALI KOTA KUPANG TENTANG TARIF PARKIR"),
+        ("other_drafter", "Tata Kelola Tenun Ikat", "RANCANGAN PERATURAN BUPATI SIKKA TENTANG TATA KELOLA TENUN IKAT"),
+    ],
+)
 def test_ranperkada_heading_names_the_regulation_once(api, alias, title, expected):
     """A Ranperkada titled without "tentang": the heading names the regulation as it is called,
     Peraturan Wali Kota Kupang / Peraturan Bupati Sikka, not "Wali Kota Kota Kupang"."""
@@ -338,6 +424,7 @@ def test_ranperkada_heading_names_the_regulation_once(api, alias, title, expecte
 
 
 # --- rendering ----------------------------------------------------------------------------------
+
 
 def test_the_same_final_data_renders_to_the_same_bytes(api):
     s = finalised(api)
@@ -391,6 +478,7 @@ def test_one_renderer_one_font_configuration_per_process(api, monkeypatch):
 
 # --- meetings: invitation, reschedule, cancel, attendance ---------------------------------------
 
+
 def test_invitation_follows_reschedule_and_cancel_on_every_request(api):
     officer = api.as_("officer")
     first, second = ready(api), ready(api, process="ranperkada")
@@ -409,16 +497,26 @@ def test_invitation_follows_reschedule_and_cancel_on_every_request(api):
     assert str(event["organizer"]) == "mailto:kakanwil@harmoni.test"
     attendees = event.get("attendee")
     assert sorted(str(a) for a in (attendees if isinstance(attendees, list) else [attendees])) == [
-        "mailto:agus@kupang.test", "mailto:maria@kanwil.test"]
+        "mailto:agus@kupang.test",
+        "mailto:maria@kanwil.test",
+    ]
     description = str(event["description"])
     assert first["number"] in description and second["number"] in description
 
     # reschedule: every covered request records it, with the reason; the invitation updates
     new_day = local_today() + timedelta(days=7)
     reason = "Kepala Kantor Wilayah bertugas ke Jakarta"
-    meeting = officer.ok(officer.post(f"/meetings/{meeting['id']}/reschedule", json={
-        "version": meeting["version"], "starts_at": f"{new_day.isoformat()}T10:00:00",
-        "place": "Ruang Rapat Lantai 2", "reason": reason}))
+    meeting = officer.ok(
+        officer.post(
+            f"/meetings/{meeting['id']}/reschedule",
+            json={
+                "version": meeting["version"],
+                "starts_at": f"{new_day.isoformat()}T10:00:00",
+                "place": "Ruang Rapat Lantai 2",
+                "reason": reason,
+            },
+        )
+    )
     assert meeting["status"] == "scheduled" and meeting["status_reason"] == reason
     assert meeting["starts_at"] == f"{new_day.isoformat()}T02:00:00Z"
     for rid in ids:
@@ -435,13 +533,20 @@ def test_invitation_follows_reschedule_and_cancel_on_every_request(api):
 
     # a stale version is refused and changes nothing
     before = footprint(api.app, ids)
-    error_of(officer.post(f"/meetings/{meeting['id']}/cancel",
-                          json={"version": meeting["version"] - 1, "reason": "x"}), 409, "stale_version")
+    error_of(
+        officer.post(f"/meetings/{meeting['id']}/cancel", json={"version": meeting["version"] - 1, "reason": "x"}),
+        409,
+        "stale_version",
+    )
     assert footprint(api.app, ids) == before
 
     # cancel: every covered request goes back to `analysed`; the invitation says CANCELLED
-    meeting = officer.ok(officer.post(f"/meetings/{meeting['id']}/cancel", json={
-        "version": meeting["version"], "reason": "Pemrakarsa meminta penundaan"}))
+    meeting = officer.ok(
+        officer.post(
+            f"/meetings/{meeting['id']}/cancel",
+            json={"version": meeting["version"], "reason": "Pemrakarsa meminta penundaan"},
+        )
+    )
     assert meeting["status"] == "cancelled" and meeting["status_reason"] == "Pemrakarsa meminta penundaan"
     for rid in ids:
         assert officer.ok(officer.get(f"/requests/{rid}"))["state"] == "analysed"
@@ -454,11 +559,21 @@ def test_invitation_follows_reschedule_and_cancel_on_every_request(api):
     # a cancelled meeting is over: no reschedule, attendance or holding; the requests can be rescheduled
     before = footprint(api.app, ids)
     v = meeting["version"]
-    error_of(officer.post(f"/meetings/{meeting['id']}/reschedule", json={
-        "version": v, "starts_at": f"{new_day.isoformat()}T10:00:00", "reason": "lagi"}), 409)
+    error_of(
+        officer.post(
+            f"/meetings/{meeting['id']}/reschedule",
+            json={"version": v, "starts_at": f"{new_day.isoformat()}T10:00:00", "reason": "lagi"},
+        ),
+        409,
+    )
     error_of(officer.post(f"/meetings/{meeting['id']}/held", json={"version": v, "attendance": []}), 409)
-    error_of(officer.post(f"/meetings/{meeting['id']}/attendance", json={
-        "version": v, "attendance": [{"participant_id": meeting["participants"][0]["id"], "attended": True}]}), 409)
+    error_of(
+        officer.post(
+            f"/meetings/{meeting['id']}/attendance",
+            json={"version": v, "attendance": [{"participant_id": meeting["participants"][0]["id"], "attended": True}]},
+        ),
+        409,
+    )
     assert footprint(api.app, ids) == before
     again = officer.ok(officer.post("/meetings", json=meeting_body(api, ids)), 201)
     assert again["id"] != meeting["id"]
@@ -471,11 +586,19 @@ def test_the_calendar_lists_a_meeting_in_its_local_month(api):
     before_month = (first - timedelta(days=1)).replace(day=1)
     officer = api.as_("officer")
     req = ready(api)
-    officer.ok(officer.post("/meetings", json=meeting_body(
-        api, [req["id"]], title="Rapat Awal Bulan", starts_at=f"{first.isoformat()}T07:30:00")), 201)
+    officer.ok(
+        officer.post(
+            "/meetings",
+            json=meeting_body(api, [req["id"]], title="Rapat Awal Bulan", starts_at=f"{first.isoformat()}T07:30:00"),
+        ),
+        201,
+    )
     web = browser(api.app, "officer")
-    listed_in = [month.strftime("%Y-%m") for month in (before_month, first)
-                 if "Rapat Awal Bulan" in page(web, f"/rapat/?bulan={month.strftime('%Y-%m')}")]
+    listed_in = [
+        month.strftime("%Y-%m")
+        for month in (before_month, first)
+        if "Rapat Awal Bulan" in page(web, f"/rapat/?bulan={month.strftime('%Y-%m')}")
+    ]
     assert listed_in == [first.strftime("%Y-%m")]
 
 
@@ -483,31 +606,57 @@ def test_attendance_is_recorded_and_a_future_meeting_cannot_be_held(api):
     officer = api.as_("officer")
     req = ready(api)
     later = local_today() + timedelta(days=5)
-    meeting = officer.ok(officer.post("/meetings", json=meeting_body(
-        api, [req["id"]], starts_at=f"{later.isoformat()}T09:00:00")), 201)
+    meeting = officer.ok(
+        officer.post("/meetings", json=meeting_body(api, [req["id"]], starts_at=f"{later.isoformat()}T09:00:00")), 201
+    )
     assert all(p["attended"] is None for p in meeting["participants"])
     present = {p["id"]: p["name"] != ABSENT for p in meeting["participants"]}
-    meeting = officer.ok(officer.post(f"/meetings/{meeting['id']}/attendance", json={
-        "version": meeting["version"],
-        "attendance": [{"participant_id": pid, "attended": v} for pid, v in present.items()]}))
+    meeting = officer.ok(
+        officer.post(
+            f"/meetings/{meeting['id']}/attendance",
+            json={
+                "version": meeting["version"],
+                "attendance": [{"participant_id": pid, "attended": v} for pid, v in present.items()],
+            },
+        )
+    )
     assert {p["id"]: p["attended"] for p in meeting["participants"]} == present
 
     before = footprint(api.app, [req["id"]])
-    error_of(officer.post(f"/meetings/{meeting['id']}/held", json={"version": meeting["version"]}),
-             409, "transition_unavailable")
-    error_of(officer.post(f"/meetings/{meeting['id']}/attendance", json={
-        "version": meeting["version"], "attendance": [{"participant_id": 999_999, "attended": True}]}),
-        422, "invalid_input")
-    error_of(officer.post(f"/meetings/{meeting['id']}/attendance", json={
-        "version": meeting["version"], "attendance": [{"participant_id": "x", "attended": True}]}),
-        422, "invalid_input")
-    error_of(api.as_("drafter").post(f"/meetings/{meeting['id']}/attendance", json={
-        "version": meeting["version"], "attendance": []}), 403, "forbidden")
+    error_of(
+        officer.post(f"/meetings/{meeting['id']}/held", json={"version": meeting["version"]}),
+        409,
+        "transition_unavailable",
+    )
+    error_of(
+        officer.post(
+            f"/meetings/{meeting['id']}/attendance",
+            json={"version": meeting["version"], "attendance": [{"participant_id": 999_999, "attended": True}]},
+        ),
+        422,
+        "invalid_input",
+    )
+    error_of(
+        officer.post(
+            f"/meetings/{meeting['id']}/attendance",
+            json={"version": meeting["version"], "attendance": [{"participant_id": "x", "attended": True}]},
+        ),
+        422,
+        "invalid_input",
+    )
+    error_of(
+        api.as_("drafter").post(
+            f"/meetings/{meeting['id']}/attendance", json={"version": meeting["version"], "attendance": []}
+        ),
+        403,
+        "forbidden",
+    )
     assert footprint(api.app, [req["id"]]) == before
     assert officer.ok(officer.get(f"/requests/{req['id']}"))["state"] == "meeting_scheduled"
 
 
 # --- minutes: drafts, locking, revisions --------------------------------------------------------
+
 
 def test_every_draft_save_is_kept(api):
     officer, officer2 = api.as_("officer"), api.as_("officer2")
@@ -516,40 +665,69 @@ def test_every_draft_save_is_kept(api):
     minutes = officer.ok(officer.post(f"/requests/{req['id']}/minutes", json={"meeting_id": meeting["id"]}), 201)
     assert minutes["status"] == "draft" and minutes["revision"] == 1 and minutes["history"] == 0
     # prefilled: the chair for the office, the applicant side
-    assert minutes["signatories"][0] == {"name": "Kepala Kantor Wilayah", "position": "Kepala Kantor Wilayah",
-                                         "side": "office"}
+    assert minutes["signatories"][0] == {
+        "name": "Kepala Kantor Wilayah",
+        "position": "Kepala Kantor Wilayah",
+        "side": "office",
+    }
     error_of(officer.post(f"/requests/{req['id']}/minutes", json={"meeting_id": meeting["id"]}), 409)
 
-    first = officer.ok(officer.put(f"/minutes/{minutes['id']}", json={
-        "version": minutes["version"], "notes": "Catatan pertama", "findings": FINDINGS[:1]}))
+    first = officer.ok(
+        officer.put(
+            f"/minutes/{minutes['id']}",
+            json={"version": minutes["version"], "notes": "Catatan pertama", "findings": FINDINGS[:1]},
+        )
+    )
     assert first["history"] == 1 and len(first["findings"]) == 1
-    second = officer2.ok(officer2.put(f"/minutes/{minutes['id']}", json={
-        "version": first["version"], "notes": "Catatan kedua", "conclusion": "harmonis",
-        "findings": FINDINGS}))
+    second = officer2.ok(
+        officer2.put(
+            f"/minutes/{minutes['id']}",
+            json={
+                "version": first["version"],
+                "notes": "Catatan kedua",
+                "conclusion": "harmonis",
+                "findings": FINDINGS,
+            },
+        )
+    )
     assert second["history"] == 2 and len(second["findings"]) == len(FINDINGS)
     # a save on the version before is refused, nothing lost
     before = footprint(api.app, [req["id"]], minutes["id"])
-    err = error_of(officer.put(f"/minutes/{minutes['id']}", json={"version": first["version"], "notes": "lama"}),
-                   409, "stale_version")
+    err = error_of(
+        officer.put(f"/minutes/{minutes['id']}", json={"version": first["version"], "notes": "lama"}),
+        409,
+        "stale_version",
+    )
     assert err["details"]["current_version"] == second["version"]
     assert footprint(api.app, [req["id"]], minutes["id"]) == before
 
     # the page saves too (CSRF token from the editor), and that save is kept as well
     web = browser(api.app, "officer")
     token = csrf_from(page(web, f"/berita-acara/{minutes['id']}"))
-    r = web.post(f"/berita-acara/{minutes['id']}", data={
-        "csrf_token": token, "version": str(second["version"]), "conclusion": "harmonis",
-        "notes": "Catatan ketiga", "signatories": "Kepala Kantor Wilayah; Kepala Kantor Wilayah; kanwil",
-        "aspect": ["substansi", "prosedural"], "article": ["Pasal 2", ""], "finding": ["Dari halaman", ""],
-        "agreed_change": ["", ""]})
+    r = web.post(
+        f"/berita-acara/{minutes['id']}",
+        data={
+            "csrf_token": token,
+            "version": str(second["version"]),
+            "conclusion": "harmonis",
+            "notes": "Catatan ketiga",
+            "signatories": "Kepala Kantor Wilayah; Kepala Kantor Wilayah; kanwil",
+            "aspect": ["substansi", "prosedural"],
+            "article": ["Pasal 2", ""],
+            "finding": ["Dari halaman", ""],
+            "agreed_change": ["", ""],
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)[:800]
     third = officer.ok(officer.get(f"/minutes/{minutes['id']}"))
     assert third["history"] == 3 and third["notes"] == "Catatan ketiga"
-    assert third["findings"] == [{"aspect": "substansi", "article": "Pasal 2", "finding": "Dari halaman",
-                                  "agreed_change": None}]
+    assert third["findings"] == [
+        {"aspect": "substansi", "article": "Pasal 2", "finding": "Dari halaman", "agreed_change": None}
+    ]
     with api.app.app_context():
-        shots = db.session.scalars(select(MinutesSnapshot).where(MinutesSnapshot.minutes_id == minutes["id"])
-                                   .order_by(MinutesSnapshot.id)).all()
+        shots = db.session.scalars(
+            select(MinutesSnapshot).where(MinutesSnapshot.minutes_id == minutes["id"]).order_by(MinutesSnapshot.id)
+        ).all()
         assert [s.content["notes"] for s in shots] == ["Catatan pertama", "Catatan kedua", "Catatan ketiga"]
         assert [len(s.content["findings"]) for s in shots] == [1, len(FINDINGS), 1]
         assert shots[1].content["findings"][1]["finding"] == FINDINGS[1]["finding"]
@@ -577,8 +755,13 @@ def test_a_drafter_cannot_write_minutes(api):
     error_of(drafter.put(f"/minutes/{minutes['id']}", json={"version": minutes["version"], "notes": "x"}), 403)
     error_of(drafter.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}), 403)
     error_of(drafter.post(f"/minutes/{minutes['id']}/revise"), 403)
-    assert web.post(f"/berita-acara/{minutes['id']}", data={
-        "csrf_token": token, "version": str(minutes["version"]), "notes": "x"}).status_code == 403
+    assert (
+        web.post(
+            f"/berita-acara/{minutes['id']}",
+            data={"csrf_token": token, "version": str(minutes["version"]), "notes": "x"},
+        ).status_code
+        == 403
+    )
     assert footprint(api.app, [req["id"]], minutes["id"]) == before
 
 
@@ -597,10 +780,20 @@ def test_final_minutes_are_locked_everywhere(api):
     web = browser(api.app, "officer")
     final_page = page(web, f"/berita-acara/{mid}")
     assert "Simpan draf" not in final_page  # no editor on final minutes
-    r = web.post(f"/berita-acara/{mid}", data={
-        "csrf_token": csrf_from(final_page), "version": str(v), "conclusion": "harmonis", "notes": "diubah",
-        "signatories": "A; B; kanwil", "aspect": ["substansi"], "article": [""], "finding": ["baru"],
-        "agreed_change": [""]})
+    r = web.post(
+        f"/berita-acara/{mid}",
+        data={
+            "csrf_token": csrf_from(final_page),
+            "version": str(v),
+            "conclusion": "harmonis",
+            "notes": "diubah",
+            "signatories": "A; B; kanwil",
+            "aspect": ["substansi"],
+            "article": [""],
+            "finding": ["baru"],
+            "agreed_change": [""],
+        },
+    )
     assert r.status_code == 409, r.status_code
     r = web.post(f"/berita-acara/{mid}/final", data={"csrf_token": csrf_from(final_page), "version": str(v)})
     assert r.status_code in (302, 409)
@@ -628,8 +821,12 @@ def test_a_revision_supersedes_and_the_old_document_still_verifies(api):
     assert revision["findings"] == old["findings"] and revision["conclusion"] == old["conclusion"]
     error_of(officer.post(f"/minutes/{old['id']}/revise"), 409)  # one correction at a time
     assert officer.ok(officer.get(f"/minutes/{old['id']}"))["status"] == "final"  # until the revision is final
-    revision = officer.ok(officer.put(f"/minutes/{revision['id']}", json={
-        "version": revision["version"], "notes": "Catatan setelah koreksi: Pasal 9 dihapus."}))
+    revision = officer.ok(
+        officer.put(
+            f"/minutes/{revision['id']}",
+            json={"version": revision["version"], "notes": "Catatan setelah koreksi: Pasal 9 dihapus."},
+        )
+    )
     new = officer.ok(officer.post(f"/minutes/{revision['id']}/finalise", json={"version": revision["version"]}))
     new_issued = new["issued_document"]
     assert new["status"] == "final"
@@ -638,8 +835,10 @@ def test_a_revision_supersedes_and_the_old_document_still_verifies(api):
     listing = officer.ok(officer.get(f"/requests/{s.request['id']}/minutes"))
     assert [(m["revision"], m["status"]) for m in listing] == [(2, "final"), (1, "superseded")]
     issued = drafter.ok(drafter.get(f"/requests/{s.request['id']}/issued"))
-    assert [(d["id"], d["superseded_by_id"]) for d in issued] == [(old_issued["id"], new_issued["id"]),
-                                                                  (new_issued["id"], None)]
+    assert [(d["id"], d["superseded_by_id"]) for d in issued] == [
+        (old_issued["id"], new_issued["id"]),
+        (new_issued["id"], None),
+    ]
     # both downloadable; the old one is byte for byte what was issued
     for client in (officer, drafter):
         again = client.get(f"/issued/{old_issued['id']}/pdf")
@@ -669,8 +868,11 @@ def test_a_revision_supersedes_and_the_old_document_still_verifies(api):
     r = verify_upload(api.app, old_issued["code"], new_pdf)
     assert r.status_code == 200 and "Tidak cocok" in r.get_data(as_text=True)
     # CSRF is on: a post without the page's token is refused
-    r = browser(api.app).post(f"/verifikasi/{old_issued['code']}", data={"file": (io.BytesIO(old_pdf), "ba.pdf")},
-                              content_type="multipart/form-data")
+    r = browser(api.app).post(
+        f"/verifikasi/{old_issued['code']}",
+        data={"file": (io.BytesIO(old_pdf), "ba.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400
 
 
@@ -678,8 +880,9 @@ def test_a_conclusion_needs_final_minutes_that_agree(api):
     s = draft_minutes(api)
     head, rid = api.as_("head"), s.request["id"]
     deadline = s.deadline.isoformat()  # the minutes' deadline: the conclusion must state the same
-    err = error_of(head.fire(rid, "conclude_with_notes", comment="Perbaiki", correction_deadline=deadline),
-                   422, "guard_failed")
+    err = error_of(
+        head.fire(rid, "conclude_with_notes", comment="Perbaiki", correction_deadline=deadline), 422, "guard_failed"
+    )
     assert "Berita acara rapat belum difinalkan." in err["details"]
     officer = api.as_("officer")
     officer.ok(officer.post(f"/minutes/{s.minutes['id']}/finalise", json={"version": s.minutes["version"]}))
@@ -692,6 +895,7 @@ def test_a_conclusion_needs_final_minutes_that_agree(api):
 
 
 # --- two meetings finalised at once -------------------------------------------------------------
+
 
 def finalise_work(app, wait, token, minutes_id, version):
     """In a fresh interpreter: warm up, wait for the other, finalise."""
@@ -706,11 +910,13 @@ def test_two_meetings_finalised_at_once_get_consecutive_numbers(app, api):
     drafts = [draft_minutes(api), draft_minutes(api)]
     assert drafts[0].meeting["id"] != drafts[1].meeting["id"]
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Counter)
-                                 .where(Counter.series == "berita_acara")) == 0  # the first number of the year
+        assert (
+            db.session.scalar(select(func.count()).select_from(Counter).where(Counter.series == "berita_acara")) == 0
+        )  # the first number of the year
     tokens = [app.config["TEST_TOKENS"][ALIASES[a]] for a in ("officer", "officer2")]
-    outcomes = run_together(app, finalise_work, [(tokens[i], d.minutes["id"], d.minutes["version"])
-                                                 for i, d in enumerate(drafts)])
+    outcomes = run_together(
+        app, finalise_work, [(tokens[i], d.minutes["id"], d.minutes["version"]) for i, d in enumerate(drafts)]
+    )
     assert [o["status"] for o in outcomes] == [200, 200], outcomes
     numbers = [outcomes[i]["body"]["issued_document"]["number"] for i in (0, 1)]
     assert len(set(numbers)) == 2, numbers
@@ -733,6 +939,7 @@ def _issued_id(api, s):
 
 
 # --- bad input: 422, the JSON error body, nothing written ---------------------------------------
+
 
 def test_bad_meetings_are_refused_and_write_nothing(api):
     officer = api.as_("officer")
@@ -768,18 +975,21 @@ def test_bad_meetings_are_refused_and_write_nothing(api):
     error_of(officer.post("/meetings", data="{", content_type="application/json"), 422, "invalid_input")
     assert footprint(api.app, [req["id"]]) == before
     # a request that is not ready (already in a meeting) is refused whole: no meeting, no event
-    meeting = officer.ok(officer.post("/meetings", json=meeting_body(
-        api, [req["id"]], place=None, online_link="https://zoom.us/j/123")), 201)  # the test can fail
+    meeting = officer.ok(
+        officer.post("/meetings", json=meeting_body(api, [req["id"]], place=None, online_link="https://zoom.us/j/123")),
+        201,
+    )  # the test can fail
     other = ready(api)
     before = footprint(api.app, [req["id"], other["id"]])
     error_of(officer.post("/meetings", json=meeting_body(api, [other["id"], req["id"]])), 409, "transition_unavailable")
     assert footprint(api.app, [req["id"], other["id"]]) == before
     # a reschedule or cancel without a reason
-    for path, body in (("reschedule", {"version": meeting["version"], "starts_at": "2030-01-02T09:00:00",
-                                       "reason": "   "}),
-                       ("reschedule", {"version": meeting["version"], "starts_at": "2030-01-02T09:00:00"}),
-                       ("cancel", {"version": meeting["version"], "reason": ""}),
-                       ("cancel", {"version": meeting["version"]})):
+    for path, body in (
+        ("reschedule", {"version": meeting["version"], "starts_at": "2030-01-02T09:00:00", "reason": "   "}),
+        ("reschedule", {"version": meeting["version"], "starts_at": "2030-01-02T09:00:00"}),
+        ("cancel", {"version": meeting["version"], "reason": ""}),
+        ("cancel", {"version": meeting["version"]}),
+    ):
         error_of(officer.post(f"/meetings/{meeting['id']}/{path}", json=body), 422, "invalid_input")
         assert footprint(api.app, [req["id"], other["id"]]) == before, (path, body)
 
@@ -790,13 +1000,30 @@ def test_schedule_meeting_names_every_wrong_field(app, ctx):
     officer = user("officer")
     before = db.session.scalar(select(func.count()).select_from(Meeting))
     with pytest.raises(InvalidInput) as raised:
-        schedule_meeting(officer, request_ids=[], title=" ", starts_at_local=datetime(2026, 11, 2, 9),
-                         place=" ", online_link=None, chair_id=officer.id, duration_minutes=180,
-                         participants=[{"name": "A", "position": "B", "institution": "C", "side": "pemda"},
-                                       "bukan objek", {"name": "A\x00", "position": "B", "institution": "C",
-                                                       "side": "office"}])
-    assert set(raised.value.details) == {"request_ids", "title", "place", "chair_id", "participants.0",
-                                         "participants.1", "participants.2"}
+        schedule_meeting(
+            officer,
+            request_ids=[],
+            title=" ",
+            starts_at_local=datetime(2026, 11, 2, 9),
+            place=" ",
+            online_link=None,
+            chair_id=officer.id,
+            duration_minutes=180,
+            participants=[
+                {"name": "A", "position": "B", "institution": "C", "side": "pemda"},
+                "bukan objek",
+                {"name": "A\x00", "position": "B", "institution": "C", "side": "office"},
+            ],
+        )
+    assert set(raised.value.details) == {
+        "request_ids",
+        "title",
+        "place",
+        "chair_id",
+        "participants.0",
+        "participants.1",
+        "participants.2",
+    }
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == before
 
@@ -825,29 +1052,40 @@ def test_bad_minutes_are_refused_and_write_nothing(api):
     error_of(officer.put(f"/minutes/{mid}", json={"notes": "tanpa versi"}), 422, "invalid_input")
     # finalising what is incomplete names every reason and numbers nothing
     bare = draft_minutes(api)
-    blank = officer.ok(officer.put(f"/minutes/{bare.minutes['id']}", json={
-        "version": bare.minutes["version"], "conclusion": None, "signatories": []}))
+    blank = officer.ok(
+        officer.put(
+            f"/minutes/{bare.minutes['id']}",
+            json={"version": bare.minutes["version"], "conclusion": None, "signatories": []},
+        )
+    )
     before = footprint(api.app, [bare.request["id"]], blank["id"])
-    err = error_of(officer.post(f"/minutes/{blank['id']}/finalise", json={"version": blank["version"]}),
-                   422, "guard_failed")
+    err = error_of(
+        officer.post(f"/minutes/{blank['id']}/finalise", json={"version": blank["version"]}), 422, "guard_failed"
+    )
     assert "Kesimpulan belum diisi." in err["details"] and "Penanda tangan belum diisi." in err["details"]
     assert footprint(api.app, [bare.request["id"]], blank["id"]) == before
 
 
 # --- who sees what ------------------------------------------------------------------------------
 
+
 def other_drafter_calls(s):
     mtg, rid, mid, iid = s.meeting["id"], s.request["id"], s.minutes["id"], s.issued["id"]
     v = s.minutes["version"]
     return [
-        ("get", f"/meetings/{mtg}", None), ("get", f"/meetings/{mtg}/invitation.ics", None),
+        ("get", f"/meetings/{mtg}", None),
+        ("get", f"/meetings/{mtg}/invitation.ics", None),
         ("post", f"/meetings/{mtg}/reschedule", {"version": 1, "starts_at": "2030-01-02T09:00:00", "reason": "x"}),
         ("post", f"/meetings/{mtg}/cancel", {"version": 1, "reason": "x"}),
         ("post", f"/meetings/{mtg}/attendance", {"version": 1, "attendance": []}),
-        ("get", f"/requests/{rid}/minutes", None), ("post", f"/requests/{rid}/minutes", {"meeting_id": mtg}),
-        ("get", f"/minutes/{mid}", None), ("put", f"/minutes/{mid}", {"version": v, "notes": "x"}),
-        ("post", f"/minutes/{mid}/finalise", {"version": v}), ("post", f"/minutes/{mid}/revise", None),
-        ("get", f"/requests/{rid}/issued", None), ("get", f"/issued/{iid}/pdf", None),
+        ("get", f"/requests/{rid}/minutes", None),
+        ("post", f"/requests/{rid}/minutes", {"meeting_id": mtg}),
+        ("get", f"/minutes/{mid}", None),
+        ("put", f"/minutes/{mid}", {"version": v, "notes": "x"}),
+        ("post", f"/minutes/{mid}/finalise", {"version": v}),
+        ("post", f"/minutes/{mid}/revise", None),
+        ("get", f"/requests/{rid}/issued", None),
+        ("get", f"/issued/{iid}/pdf", None),
     ]
 
 
@@ -904,14 +1142,20 @@ def test_a_hidden_meeting_minutes_or_document_is_answered_like_a_missing_one(api
         hidden = call(other, method, path, body)
         missing = call(other, method, re.sub(r"/\d+", f"/{NOBODY}", path, count=1), body)
         if (hidden.status_code, hidden.get_json()) != (missing.status_code, missing.get_json()):
-            different.append((method.upper(), path, hidden.get_json()["error"]["message"],
-                              missing.get_json()["error"]["message"]))
+            different.append(
+                (method.upper(), path, hidden.get_json()["error"]["message"], missing.get_json()["error"]["message"])
+            )
     web = browser(api.app, "other_drafter")
-    for path in (f"/rapat/{s.meeting['id']}", f"/berita-acara/{s.minutes['id']}",
-                 f"/dokumen-resmi/{s.issued['id']}.pdf"):
+    for path in (
+        f"/rapat/{s.meeting['id']}",
+        f"/berita-acara/{s.minutes['id']}",
+        f"/dokumen-resmi/{s.issued['id']}.pdf",
+    ):
         hidden, missing = web.get(path), web.get(re.sub(r"/\d+", f"/{NOBODY}", path, count=1))
         if (hidden.status_code, _without_echo(hidden.get_data(as_text=True))) != (
-                missing.status_code, _without_echo(missing.get_data(as_text=True))):
+            missing.status_code,
+            _without_echo(missing.get_data(as_text=True)),
+        ):
             different.append(("GET page", path, hidden.status_code, missing.status_code))
     assert different == [], "\n".join(map(str, different))
 
@@ -920,8 +1164,10 @@ def test_a_meeting_shared_by_two_organisations_shows_each_drafter_only_their_own
     """A drafter sees only the files of their own organisation (DOMAIN.md). If one meeting may cover
     requests of two organisations, neither drafter learns about the other's request through it."""
     officer = api.as_("officer")
-    kupang, sikka = ready(api), ready(api, alias="other_drafter", title="Rancangan Peraturan Daerah "
-                                                                         "Kabupaten Sikka tentang Rahasia Sikka")
+    kupang, sikka = (
+        ready(api),
+        ready(api, alias="other_drafter", title="Rancangan Peraturan Daerah Kabupaten Sikka tentang Rahasia Sikka"),
+    )
     body = meeting_body(api, [kupang["id"], sikka["id"]])
     before = footprint(api.app, [kupang["id"], sikka["id"]])
     r = officer.post("/meetings", json=body)

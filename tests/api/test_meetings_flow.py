@@ -1,4 +1,5 @@
 """A meeting covering two requests, its minutes, the berita acara and the result letter, via the API."""
+
 import io
 from datetime import date, timedelta
 
@@ -21,14 +22,34 @@ def test_meeting_minutes_and_documents(api):
     with api.app.app_context():
         head_id = user("head").id
     day = date.today() - timedelta(days=1)
-    meeting = officer.ok(officer.post("/meetings", json={
-        "request_ids": [first["id"], second["id"]], "title": "Rapat Harmonisasi Kota Kupang",
-        "starts_at": f"{day.isoformat()}T09:00:00", "place": "Aula Kanwil NTT", "chair_id": head_id,
-        "participants": [
-            {"name": "Maria Fernandez", "position": "Perancang Ahli Muda",
-             "institution": "Kanwil Kementerian Hukum NTT", "side": "office"},
-            {"name": "Agustinus <b>Lake</b>", "position": "Kepala Bagian Hukum",
-             "institution": "Pemerintah Kota Kupang", "side": "applicant", "email": "agus@kupang.test"}]}), 201)
+    meeting = officer.ok(
+        officer.post(
+            "/meetings",
+            json={
+                "request_ids": [first["id"], second["id"]],
+                "title": "Rapat Harmonisasi Kota Kupang",
+                "starts_at": f"{day.isoformat()}T09:00:00",
+                "place": "Aula Kanwil NTT",
+                "chair_id": head_id,
+                "participants": [
+                    {
+                        "name": "Maria Fernandez",
+                        "position": "Perancang Ahli Muda",
+                        "institution": "Kanwil Kementerian Hukum NTT",
+                        "side": "office",
+                    },
+                    {
+                        "name": "Agustinus <b>Lake</b>",
+                        "position": "Kepala Bagian Hukum",
+                        "institution": "Pemerintah Kota Kupang",
+                        "side": "applicant",
+                        "email": "agus@kupang.test",
+                    },
+                ],
+            },
+        ),
+        201,
+    )
     assert meeting["starts_at_local"].startswith(f"{day.isoformat()}T09:00")
     assert meeting["starts_at"] == f"{(day - timedelta(days=0)).isoformat()}T01:00:00Z"  # 09:00 WITA
     for rid in (first["id"], second["id"]):
@@ -43,21 +64,40 @@ def test_meeting_minutes_and_documents(api):
     assert event.decoded("dtstart").isoformat() == f"{day.isoformat()}T01:00:00+00:00"
 
     participants = meeting["participants"]
-    meeting = officer.ok(officer.post(f"/meetings/{meeting['id']}/held", json={
-        "version": meeting["version"],
-        "attendance": [{"participant_id": p["id"], "attended": True} for p in participants]}))
+    meeting = officer.ok(
+        officer.post(
+            f"/meetings/{meeting['id']}/held",
+            json={
+                "version": meeting["version"],
+                "attendance": [{"participant_id": p["id"], "attended": True} for p in participants],
+            },
+        )
+    )
     assert meeting["status"] == "held"
     assert officer.ok(officer.get(f"/requests/{first['id']}"))["state"] == "meeting_held"
 
     minutes = officer.ok(officer.post(f"/requests/{first['id']}/minutes", json={"meeting_id": meeting["id"]}), 201)
     assert minutes["status"] == "draft" and minutes["revision"] == 1
-    minutes = officer.ok(officer.put(f"/minutes/{minutes['id']}", json={
-        "version": minutes["version"], "conclusion": "harmonis",
-        "application_letter_number": "180/412/HK/2026", "application_letter_date": "2026-10-01",
-        "findings": [{"aspect": "substansi", "article": "Pasal 5 ayat (2)",
-                      "finding": "Sanksi <script>alert(1)</script> belum proporsional",
-                      "agreed_change": "Denda diubah menjadi paling banyak Rp50.000.000"},
-                     {"aspect": "teknik_penyusunan", "finding": "Penulisan judul"}]}))
+    minutes = officer.ok(
+        officer.put(
+            f"/minutes/{minutes['id']}",
+            json={
+                "version": minutes["version"],
+                "conclusion": "harmonis",
+                "application_letter_number": "180/412/HK/2026",
+                "application_letter_date": "2026-10-01",
+                "findings": [
+                    {
+                        "aspect": "substansi",
+                        "article": "Pasal 5 ayat (2)",
+                        "finding": "Sanksi <script>alert(1)</script> belum proporsional",
+                        "agreed_change": "Denda diubah menjadi paling banyak Rp50.000.000",
+                    },
+                    {"aspect": "teknik_penyusunan", "finding": "Penulisan judul"},
+                ],
+            },
+        )
+    )
     assert len(minutes["findings"]) == 2 and minutes["history"] == 1
     minutes = officer.ok(officer.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}))
     assert minutes["status"] == "final"

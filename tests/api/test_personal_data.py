@@ -1,5 +1,6 @@
 """UU 27/2022: a public request's sensitive fields and the applicant's documents are for heads and
 assigned officers only, every read of them is logged, and everyone else gets them redacted."""
+
 from sqlalchemy import func, select
 
 from workflow.documents.store import DocumentStore
@@ -9,16 +10,27 @@ from workflow.operations.public import submit_public_request
 
 from ..helpers import PDF, user
 
-DETAILS = {"name": "Maria Nenobais", "nik": "5371014107850001", "address": "Oesapa, Kota Kupang",
-           "phone": "0812", "problem": "Sengketa warisan", "case_type": "perdata"}
+DETAILS = {
+    "name": "Maria Nenobais",
+    "nik": "5371014107850001",
+    "address": "Oesapa, Kota Kupang",
+    "phone": "0812",
+    "problem": "Sengketa warisan",
+    "case_type": "perdata",
+}
 
 
 def legal_aid(app):
     with app.app_context():
         req, _code, _pin = submit_public_request(
-            "legal_aid", details=DETAILS, email=None, language="id",
+            "legal_aid",
+            details=DETAILS,
+            email=None,
+            language="id",
             uploads=[("ktp", "ktp.pdf", PDF), ("sktm", "sktm.pdf", PDF)],
-            store=DocumentStore(app.config["DOCUMENT_STORE"]), max_bytes=10**6)
+            store=DocumentStore(app.config["DOCUMENT_STORE"]),
+            max_bytes=10**6,
+        )
         db.session.commit()
         ktp = db.session.scalar(select(Document.id).where(Document.request_id == req.id, Document.kind == "ktp"))
         return req.id, ktp

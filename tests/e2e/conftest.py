@@ -1,4 +1,5 @@
 """A live Harmoni server on a fresh SQLite database, and Debian's Chromium driven by Playwright."""
+
 import os
 import shutil
 import threading
@@ -20,8 +21,9 @@ PASSWORD = "rahasia-e2e-123"
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
-    app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/e2e.db",
-                     DOCUMENT_STORE=str(tmp / "documents"))
+    app = create_app(
+        "config.TestConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/e2e.db", DOCUMENT_STORE=str(tmp / "documents")
+    )
     with app.app_context():
         flask_migrate.upgrade()
         seed(PASSWORD)
@@ -44,9 +46,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 

@@ -1,5 +1,6 @@
 """End to end in a real browser: a Kota Kupang drafter's Ranperda from draft through the meeting and
 its minutes to the conclusion and the result letter."""
+
 import re
 from datetime import date
 
@@ -86,10 +87,12 @@ def test_ranperda_from_draft_to_conclusion(journey):
     assert j.state() == "Draf"
     assert j.page.get_by_text("belum diunggah").count() == 4  # the checklist shows what is missing
 
-    for label, name in [("Naskah akademik atau penjelasan/keterangan", "naskah.pdf"),
-                        ("Keputusan pembentukan tim penyusun", "sk-tim.pdf"),
-                        ("Rancangan yang telah diparaf tim penyusun", "rancangan.pdf"),
-                        ("Keputusan DPRD tentang Propemperda", "propemperda.pdf")]:
+    for label, name in [
+        ("Naskah akademik atau penjelasan/keterangan", "naskah.pdf"),
+        ("Keputusan pembentukan tim penyusun", "sk-tim.pdf"),
+        ("Rancangan yang telah diparaf tim penyusun", "rancangan.pdf"),
+        ("Keputusan DPRD tentang Propemperda", "propemperda.pdf"),
+    ]:
         j.upload(label, name)
     assert j.page.get_by_text("belum diunggah").count() == 0
     j.shot("dokumen-lengkap")
@@ -133,7 +136,8 @@ def test_ranperda_from_draft_to_conclusion(journey):
     j.page.get_by_label("Tempat").fill("Aula Kanwil Kementerian Hukum NTT")
     j.page.get_by_label("Undangan").fill(
         "Kepala Kantor Wilayah; Kepala Kantor Wilayah; Kanwil Kementerian Hukum NTT; kanwil\n"
-        "Agustinus Lake; Kepala Bagian Hukum; Pemerintah Kota Kupang; pemrakarsa; agus@kupang.test")
+        "Agustinus Lake; Kepala Bagian Hukum; Pemerintah Kota Kupang; pemrakarsa; agus@kupang.test"
+    )
     j.shot("rapat-baru")
     j.page.get_by_role("button", name="Jadwalkan", exact=True).click()
     j.page.wait_for_url(re.compile(r"/rapat/\d+$"))

@@ -12,6 +12,7 @@ Nyepi and Idul Fitri:
 The clock is driven through `fire(..., now=...)` with naive UTC moments; the office (Kanwil NTT)
 keeps WITA, UTC+8, so 16:00 UTC is already the next local day.
 """
+
 from datetime import date, datetime
 
 import pytest
@@ -31,35 +32,36 @@ CAL = WorkingCalendar()
 
 # Every non-working day of 2026 other than plain weekends: holidays (H) and cuti bersama (CB).
 NON_WORKING_2026 = [
-    (date(2026, 1, 1), "Tahun Baru Masehi"),                        # H  Thu
-    (date(2026, 1, 16), "Isra Mikraj Nabi Muhammad"),               # H  Fri
-    (date(2026, 2, 16), "Cuti Bersama Tahun Baru Imlek"),           # CB Mon
-    (date(2026, 2, 17), "Tahun Baru Imlek"),                        # H  Tue
-    (date(2026, 3, 18), "Cuti Bersama Hari Suci Nyepi"),            # CB Wed
-    (date(2026, 3, 19), "Hari Suci Nyepi"),                         # H  Thu
-    (date(2026, 3, 20), "Cuti Bersama Hari Raya Idul Fitri"),       # CB Fri
-    (date(2026, 3, 21), "Hari Raya Idul Fitri"),                    # H  Sat
-    (date(2026, 3, 22), "Hari kedua dari Hari Raya Idul Fitri"),    # H  Sun
-    (date(2026, 3, 23), "Cuti Bersama Hari Raya Idul Fitri"),       # CB Mon
-    (date(2026, 3, 24), "Cuti Bersama Hari Raya Idul Fitri"),       # CB Tue
-    (date(2026, 4, 3), "Wafat Yesus Kristus"),                      # H  Fri
-    (date(2026, 4, 5), "Kebangkitan Yesus Kristus"),                # H  Sun
-    (date(2026, 5, 1), "Hari Buruh Internasional"),                 # H  Fri
-    (date(2026, 5, 14), "Kenaikan Yesus Kristus"),                  # H  Thu
-    (date(2026, 5, 15), "Cuti Bersama Kenaikan Yesus Kristus"),     # CB Fri
-    (date(2026, 5, 27), "Hari Raya Idul Adha"),                     # H  Wed
-    (date(2026, 5, 28), "Cuti Bersama Hari Raya Idul Adha"),        # CB Thu
-    (date(2026, 5, 31), "Hari Raya Waisak"),                        # H  Sun
-    (date(2026, 6, 1), "Hari Lahir Pancasila"),                     # H  Mon
-    (date(2026, 6, 16), "Tahun Baru Islam"),                        # H  Tue
-    (date(2026, 8, 17), "Hari Kemerdekaan Republik Indonesia"),     # H  Mon
-    (date(2026, 8, 25), "Maulid Nabi Muhammad"),                    # H  Tue
-    (date(2026, 12, 24), "Cuti Bersama Hari Raya Natal"),           # CB Thu
-    (date(2026, 12, 25), "Hari Raya Natal"),                        # H  Fri
+    (date(2026, 1, 1), "Tahun Baru Masehi"),  # H  Thu
+    (date(2026, 1, 16), "Isra Mikraj Nabi Muhammad"),  # H  Fri
+    (date(2026, 2, 16), "Cuti Bersama Tahun Baru Imlek"),  # CB Mon
+    (date(2026, 2, 17), "Tahun Baru Imlek"),  # H  Tue
+    (date(2026, 3, 18), "Cuti Bersama Hari Suci Nyepi"),  # CB Wed
+    (date(2026, 3, 19), "Hari Suci Nyepi"),  # H  Thu
+    (date(2026, 3, 20), "Cuti Bersama Hari Raya Idul Fitri"),  # CB Fri
+    (date(2026, 3, 21), "Hari Raya Idul Fitri"),  # H  Sat
+    (date(2026, 3, 22), "Hari kedua dari Hari Raya Idul Fitri"),  # H  Sun
+    (date(2026, 3, 23), "Cuti Bersama Hari Raya Idul Fitri"),  # CB Mon
+    (date(2026, 3, 24), "Cuti Bersama Hari Raya Idul Fitri"),  # CB Tue
+    (date(2026, 4, 3), "Wafat Yesus Kristus"),  # H  Fri
+    (date(2026, 4, 5), "Kebangkitan Yesus Kristus"),  # H  Sun
+    (date(2026, 5, 1), "Hari Buruh Internasional"),  # H  Fri
+    (date(2026, 5, 14), "Kenaikan Yesus Kristus"),  # H  Thu
+    (date(2026, 5, 15), "Cuti Bersama Kenaikan Yesus Kristus"),  # CB Fri
+    (date(2026, 5, 27), "Hari Raya Idul Adha"),  # H  Wed
+    (date(2026, 5, 28), "Cuti Bersama Hari Raya Idul Adha"),  # CB Thu
+    (date(2026, 5, 31), "Hari Raya Waisak"),  # H  Sun
+    (date(2026, 6, 1), "Hari Lahir Pancasila"),  # H  Mon
+    (date(2026, 6, 16), "Tahun Baru Islam"),  # H  Tue
+    (date(2026, 8, 17), "Hari Kemerdekaan Republik Indonesia"),  # H  Mon
+    (date(2026, 8, 25), "Maulid Nabi Muhammad"),  # H  Tue
+    (date(2026, 12, 24), "Cuti Bersama Hari Raya Natal"),  # CB Thu
+    (date(2026, 12, 25), "Hari Raya Natal"),  # H  Fri
 ]
 
 
 # --- the national calendar ------------------------------------------------------------------
+
 
 def test_2026_has_17_holidays_and_8_cuti_bersama_days():
     assert CAL.non_working_days(2026) == NON_WORKING_2026
@@ -69,23 +71,26 @@ def test_2026_has_17_holidays_and_8_cuti_bersama_days():
     assert len(NON_WORKING_2026) - len(cuti) == 17
 
 
-@pytest.mark.parametrize("day, working", [
-    (date(2026, 3, 17), True),    # Tuesday before Nyepi
-    (date(2026, 3, 18), False),   # cuti bersama Nyepi
-    (date(2026, 3, 20), False),   # cuti bersama Idul Fitri (a Friday)
-    (date(2026, 3, 21), False),   # Saturday, Idul Fitri
-    (date(2026, 3, 24), False),   # cuti bersama Idul Fitri (a Tuesday)
-    (date(2026, 3, 25), True),    # first working day after Lebaran
-    (date(2026, 3, 28), False),   # plain Saturday
-    (date(2026, 3, 29), False),   # plain Sunday
-    (date(2026, 4, 3), False),    # Good Friday
-    (date(2026, 8, 17), False),   # Independence Day, a Monday
-    (date(2026, 12, 24), False),  # cuti bersama Natal
-    (date(2026, 12, 28), True),
-    (date(2027, 1, 1), False),    # New Year 2027, a Friday
-    (date(2027, 1, 4), True),
-    (date(2027, 1, 5), False),    # Isra Mikraj 2027
-])
+@pytest.mark.parametrize(
+    "day, working",
+    [
+        (date(2026, 3, 17), True),  # Tuesday before Nyepi
+        (date(2026, 3, 18), False),  # cuti bersama Nyepi
+        (date(2026, 3, 20), False),  # cuti bersama Idul Fitri (a Friday)
+        (date(2026, 3, 21), False),  # Saturday, Idul Fitri
+        (date(2026, 3, 24), False),  # cuti bersama Idul Fitri (a Tuesday)
+        (date(2026, 3, 25), True),  # first working day after Lebaran
+        (date(2026, 3, 28), False),  # plain Saturday
+        (date(2026, 3, 29), False),  # plain Sunday
+        (date(2026, 4, 3), False),  # Good Friday
+        (date(2026, 8, 17), False),  # Independence Day, a Monday
+        (date(2026, 12, 24), False),  # cuti bersama Natal
+        (date(2026, 12, 28), True),
+        (date(2027, 1, 1), False),  # New Year 2027, a Friday
+        (date(2027, 1, 4), True),
+        (date(2027, 1, 5), False),  # Isra Mikraj 2027
+    ],
+)
 def test_is_working_day(day, working):
     assert CAL.is_working_day(day) is working
 
@@ -99,45 +104,52 @@ def test_holiday_names_are_indonesian():
 
 # --- add_working_days -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, days, due", [
-    # Idul Fitri: 18, 19, 20, (21, 22), 23, 24 March are all closed -> 25, 26, 27, 30, 31
-    (date(2026, 3, 17), 5, date(2026, 3, 31)),
-    (date(2026, 3, 17), 1, date(2026, 3, 25)),
-    # the start day itself never counts: from Monday 16 March, 17 is the first working day
-    (date(2026, 3, 16), 5, date(2026, 3, 30)),
-    # starting on a holiday or a weekend day: the next working day is day 1
-    (date(2026, 3, 19), 1, date(2026, 3, 25)),
-    (date(2026, 3, 21), 1, date(2026, 3, 25)),
-    # 0 days: the start day itself
-    (date(2026, 3, 21), 0, date(2026, 3, 21)),
-    # weekends
-    (date(2026, 1, 9), 1, date(2026, 1, 12)),     # Friday -> Monday
-    (date(2026, 1, 10), 1, date(2026, 1, 12)),    # Saturday -> Monday
-    (date(2026, 1, 11), 5, date(2026, 1, 19)),    # 12-15, Isra Mikraj 16, 19
-    # Imlek: 13 (Fri), cuti 16, Imlek 17, 18
-    (date(2026, 2, 12), 2, date(2026, 2, 18)),
-    # Kenaikan 14 May + cuti 15 May
-    (date(2026, 5, 13), 3, date(2026, 5, 20)),
-    # Idul Adha 27 May + cuti 28 May, 29 May, Pancasila 1 June, 2, 3 June
-    (date(2026, 5, 26), 3, date(2026, 6, 3)),
-    # Independence Day on a Monday
-    (date(2026, 8, 14), 1, date(2026, 8, 18)),
-    # Good Friday
-    (date(2026, 4, 2), 1, date(2026, 4, 6)),
-])
+
+@pytest.mark.parametrize(
+    "start, days, due",
+    [
+        # Idul Fitri: 18, 19, 20, (21, 22), 23, 24 March are all closed -> 25, 26, 27, 30, 31
+        (date(2026, 3, 17), 5, date(2026, 3, 31)),
+        (date(2026, 3, 17), 1, date(2026, 3, 25)),
+        # the start day itself never counts: from Monday 16 March, 17 is the first working day
+        (date(2026, 3, 16), 5, date(2026, 3, 30)),
+        # starting on a holiday or a weekend day: the next working day is day 1
+        (date(2026, 3, 19), 1, date(2026, 3, 25)),
+        (date(2026, 3, 21), 1, date(2026, 3, 25)),
+        # 0 days: the start day itself
+        (date(2026, 3, 21), 0, date(2026, 3, 21)),
+        # weekends
+        (date(2026, 1, 9), 1, date(2026, 1, 12)),  # Friday -> Monday
+        (date(2026, 1, 10), 1, date(2026, 1, 12)),  # Saturday -> Monday
+        (date(2026, 1, 11), 5, date(2026, 1, 19)),  # 12-15, Isra Mikraj 16, 19
+        # Imlek: 13 (Fri), cuti 16, Imlek 17, 18
+        (date(2026, 2, 12), 2, date(2026, 2, 18)),
+        # Kenaikan 14 May + cuti 15 May
+        (date(2026, 5, 13), 3, date(2026, 5, 20)),
+        # Idul Adha 27 May + cuti 28 May, 29 May, Pancasila 1 June, 2, 3 June
+        (date(2026, 5, 26), 3, date(2026, 6, 3)),
+        # Independence Day on a Monday
+        (date(2026, 8, 14), 1, date(2026, 8, 18)),
+        # Good Friday
+        (date(2026, 4, 2), 1, date(2026, 4, 6)),
+    ],
+)
 def test_add_working_days(start, days, due):
     assert CAL.add_working_days(start, days) == due
 
 
-@pytest.mark.parametrize("start, days, due", [
-    # Natal 24 (cuti) and 25 December, weekend, 28-31 December, New Year, weekend, 4 January
-    (date(2026, 12, 23), 5, date(2027, 1, 4)),
-    # ... and Isra Mikraj on Tuesday 5 January 2027: the 2027 calendar applies
-    (date(2026, 12, 23), 6, date(2027, 1, 6)),
-    (date(2026, 12, 31), 1, date(2027, 1, 4)),
-    (date(2026, 12, 22), 1, date(2026, 12, 23)),
-    (date(2026, 12, 22), 2, date(2026, 12, 28)),
-])
+@pytest.mark.parametrize(
+    "start, days, due",
+    [
+        # Natal 24 (cuti) and 25 December, weekend, 28-31 December, New Year, weekend, 4 January
+        (date(2026, 12, 23), 5, date(2027, 1, 4)),
+        # ... and Isra Mikraj on Tuesday 5 January 2027: the 2027 calendar applies
+        (date(2026, 12, 23), 6, date(2027, 1, 6)),
+        (date(2026, 12, 31), 1, date(2027, 1, 4)),
+        (date(2026, 12, 22), 1, date(2026, 12, 23)),
+        (date(2026, 12, 22), 2, date(2026, 12, 28)),
+    ],
+)
 def test_add_working_days_across_the_year_boundary(start, days, due):
     assert CAL.add_working_days(start, days) == due
 
@@ -149,15 +161,19 @@ def test_add_working_days_refuses_negative_days():
 
 # --- working_days_between -------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, end, count", [
-    (date(2026, 3, 17), date(2026, 3, 31), 5),
-    (date(2026, 3, 17), date(2026, 3, 24), 0),  # all of Nyepi and Lebaran
-    (date(2026, 3, 17), date(2026, 3, 25), 1),
-    (date(2026, 3, 25), date(2026, 3, 31), 4),  # the start day is excluded, the end day included
-    (date(2026, 3, 31), date(2026, 3, 31), 0),
-    (date(2026, 3, 31), date(2026, 3, 17), 0),  # end before start
-    (date(2026, 12, 23), date(2027, 1, 6), 6),
-])
+
+@pytest.mark.parametrize(
+    "start, end, count",
+    [
+        (date(2026, 3, 17), date(2026, 3, 31), 5),
+        (date(2026, 3, 17), date(2026, 3, 24), 0),  # all of Nyepi and Lebaran
+        (date(2026, 3, 17), date(2026, 3, 25), 1),
+        (date(2026, 3, 25), date(2026, 3, 31), 4),  # the start day is excluded, the end day included
+        (date(2026, 3, 31), date(2026, 3, 31), 0),
+        (date(2026, 3, 31), date(2026, 3, 17), 0),  # end before start
+        (date(2026, 12, 23), date(2027, 1, 6), 6),
+    ],
+)
 def test_working_days_between(start, end, count):
     assert CAL.working_days_between(start, end) == count
 
@@ -233,10 +249,12 @@ def test_a_working_override_can_open_a_saturday():
 
 
 def test_overrides_apply_only_to_their_own_year_in_the_listing():
-    cal = WorkingCalendar({
-        date(2027, 1, 4): Override(False, "Kantor tutup: banjir"),
-        date(2026, 12, 24): Override(True, "Pelayanan tetap buka"),
-    })
+    cal = WorkingCalendar(
+        {
+            date(2027, 1, 4): Override(False, "Kantor tutup: banjir"),
+            date(2026, 12, 24): Override(True, "Pelayanan tetap buka"),
+        }
+    )
     assert date(2027, 1, 4) not in dict(cal.non_working_days(2026))
     assert date(2026, 12, 24) not in dict(cal.non_working_days(2026))
     assert (date(2027, 1, 4), "Kantor tutup: banjir") in cal.non_working_days(2027)
@@ -247,11 +265,16 @@ def test_overrides_apply_only_to_their_own_year_in_the_listing():
 
 # --- the clock through the engine -----------------------------------------------------------
 
+
 def clock_of(req) -> dict:
     return {
-        "state": req.state, "due_date": req.due_date, "clock_paused": req.clock_paused,
-        "clock_started_on": req.clock_started_on, "clock_paused_on": req.clock_paused_on,
-        "clock_remaining_days": req.clock_remaining_days, "time_limit_days": req.time_limit_days,
+        "state": req.state,
+        "due_date": req.due_date,
+        "clock_paused": req.clock_paused,
+        "clock_started_on": req.clock_started_on,
+        "clock_paused_on": req.clock_paused_on,
+        "clock_remaining_days": req.clock_remaining_days,
+        "time_limit_days": req.time_limit_days,
     }
 
 
@@ -259,8 +282,7 @@ def fire_at(app, request_id, trigger, alias, when, comment=None, **data):
     """Fire `trigger` at the UTC moment `when`, commit; return (event data, request clock)."""
     with app.app_context():
         req = db.session.get(Request, request_id)
-        event = fire(req, trigger, user(alias), version=req.version, comment=comment,
-                     data=data, now=when)
+        event = fire(req, trigger, user(alias), version=req.version, comment=comment, data=data, now=when)
         db.session.commit()
         stored = db.session.scalar(select(Event).where(Event.id == event.id))
         assert stored.trigger == trigger and stored.created_at == when
@@ -269,8 +291,9 @@ def fire_at(app, request_id, trigger, alias, when, comment=None, **data):
 
 def last_event(app, request_id):
     with app.app_context():
-        return db.session.scalar(select(Event).where(Event.request_id == request_id)
-                                 .order_by(Event.seq.desc()).limit(1))
+        return db.session.scalar(
+            select(Event).where(Event.request_id == request_id).order_by(Event.seq.desc()).limit(1)
+        )
 
 
 def add_override(app, day, working, reason):
@@ -280,14 +303,17 @@ def add_override(app, day, working, reason):
         db.session.commit()
 
 
-@pytest.mark.parametrize("when, local_day, due", [
-    (datetime(2026, 3, 16, 1, 0), date(2026, 3, 16), date(2026, 3, 30)),     # 09:00 WITA
-    (datetime(2026, 3, 16, 15, 59), date(2026, 3, 16), date(2026, 3, 30)),   # 23:59 WITA
-    (datetime(2026, 3, 16, 16, 0), date(2026, 3, 17), date(2026, 3, 31)),    # 00:00 WITA, 17 March
-    (datetime(2026, 3, 16, 23, 30), date(2026, 3, 17), date(2026, 3, 31)),   # 07:30 WITA, 17 March
-    # a Thursday evening in UTC is Friday 9 January in Kupang: 12-15, Isra Mikraj 16, 19
-    (datetime(2026, 1, 8, 16, 30), date(2026, 1, 9), date(2026, 1, 19)),
-])
+@pytest.mark.parametrize(
+    "when, local_day, due",
+    [
+        (datetime(2026, 3, 16, 1, 0), date(2026, 3, 16), date(2026, 3, 30)),  # 09:00 WITA
+        (datetime(2026, 3, 16, 15, 59), date(2026, 3, 16), date(2026, 3, 30)),  # 23:59 WITA
+        (datetime(2026, 3, 16, 16, 0), date(2026, 3, 17), date(2026, 3, 31)),  # 00:00 WITA, 17 March
+        (datetime(2026, 3, 16, 23, 30), date(2026, 3, 17), date(2026, 3, 31)),  # 07:30 WITA, 17 March
+        # a Thursday evening in UTC is Friday 9 January in Kupang: 12-15, Isra Mikraj 16, 19
+        (datetime(2026, 1, 8, 16, 30), date(2026, 1, 9), date(2026, 1, 19)),
+    ],
+)
 def test_declared_complete_starts_five_working_days_from_the_next_working_day(api, when, local_day, due):
     req = submitted_request(api)
     data, clock = fire_at(api.app, req["id"], "declare_complete", "officer", when)
@@ -310,8 +336,14 @@ def test_an_office_closure_moves_the_due_date(api):
 
 def test_returned_during_the_administrative_check_has_no_clock_to_pause(api):
     req = submitted_request(api)
-    data, clock = fire_at(api.app, req["id"], "return_for_completion", "officer",
-                          datetime(2026, 3, 10, 2, 0), comment="SK tim penyusun belum ditandatangani")
+    data, clock = fire_at(
+        api.app,
+        req["id"],
+        "return_for_completion",
+        "officer",
+        datetime(2026, 3, 10, 2, 0),
+        comment="SK tim penyusun belum ditandatangani",
+    )
     assert "clock" not in data and data["completion_round"] == 1
     assert clock["due_date"] is None and clock["clock_paused"] is False
     data, clock = fire_at(api.app, req["id"], "resubmit", "drafter", datetime(2026, 3, 12, 2, 0))
@@ -335,14 +367,23 @@ def test_pause_during_review_and_resume_after_resubmission(api):
     assert "clock" not in data and clock["due_date"] == date(2026, 3, 31)
 
     # returned on Thursday 26 March: 27, 30, 31 remain; the due date is kept while paused
-    data, clock = fire_at(app, rid, "return_for_completion", "officer", datetime(2026, 3, 26, 2, 0),
-                          comment="Naskah akademik belum memuat kajian dampak")
+    data, clock = fire_at(
+        app,
+        rid,
+        "return_for_completion",
+        "officer",
+        datetime(2026, 3, 26, 2, 0),
+        comment="Naskah akademik belum memuat kajian dampak",
+    )
     assert clock["state"] == "returned"
     assert clock["clock_paused"] is True and clock["clock_paused_on"] == date(2026, 3, 26)
     assert clock["clock_remaining_days"] == 3
     assert clock["due_date"] == date(2026, 3, 31)
-    assert data["clock"] == {"due_date_before": "2026-03-31", "due_date_after": "2026-03-31",
-                             "remaining_working_days": 3}
+    assert data["clock"] == {
+        "due_date_before": "2026-03-31",
+        "due_date_after": "2026-03-31",
+        "remaining_working_days": 3,
+    }
     drafter = api.as_("drafter")
     shown = drafter.ok(drafter.get(f"/requests/{rid}"))
     assert shown["clock_paused"] is True and shown["due_date"] == "2026-03-31"
@@ -363,21 +404,29 @@ def test_pause_during_review_and_resume_after_resubmission(api):
     assert clock["due_date"] == date(2026, 4, 8) and clock["clock_started_on"] == date(2026, 3, 17)
 
     # extended by the head by 2 working days: 9, 10 April
-    data, clock = fire_at(app, rid, "extend_deadline", "head", datetime(2026, 4, 2, 4, 0),
-                          comment="Rancangan kompleks, perlu telaah tambahan", days=2)
+    data, clock = fire_at(
+        app,
+        rid,
+        "extend_deadline",
+        "head",
+        datetime(2026, 4, 2, 4, 0),
+        comment="Rancangan kompleks, perlu telaah tambahan",
+        days=2,
+    )
     assert clock["state"] == "verified"
     assert clock["due_date"] == date(2026, 4, 10) and clock["time_limit_days"] == 7
-    assert data == {"days": 2, "clock": {"due_date_before": "2026-04-08",
-                                         "due_date_after": "2026-04-10"}}
+    assert data == {"days": 2, "clock": {"due_date_before": "2026-04-08", "due_date_after": "2026-04-10"}}
     ev = last_event(app, rid)
     assert ev.from_state == ev.to_state == "verified"
     assert ev.comment == "Rancangan kompleks, perlu telaah tambahan"
 
     # every shift of the due date is explainable from the events alone
     with app.app_context():
-        shifts = [(e.trigger, e.data["clock"]["due_date_before"], e.data["clock"]["due_date_after"])
-                  for e in db.session.scalars(select(Event).where(Event.request_id == rid)
-                                              .order_by(Event.seq)) if "clock" in e.data]
+        shifts = [
+            (e.trigger, e.data["clock"]["due_date_before"], e.data["clock"]["due_date_after"])
+            for e in db.session.scalars(select(Event).where(Event.request_id == rid).order_by(Event.seq))
+            if "clock" in e.data
+        ]
     assert shifts == [
         ("declare_complete", None, "2026-03-31"),
         ("return_for_completion", "2026-03-31", "2026-03-31"),
@@ -393,12 +442,26 @@ def test_extension_skips_holidays(api):
     _, clock = fire_at(api.app, rid, "declare_complete", "officer", datetime(2026, 5, 11, 2, 0))
     assert clock["due_date"] == date(2026, 5, 20)
     # + 4: 21, 22, 25, 26
-    _, clock = fire_at(api.app, rid, "extend_deadline", "head", datetime(2026, 5, 12, 2, 0),
-                       comment="Rapat lintas sektor diperlukan", days=4)
+    _, clock = fire_at(
+        api.app,
+        rid,
+        "extend_deadline",
+        "head",
+        datetime(2026, 5, 12, 2, 0),
+        comment="Rapat lintas sektor diperlukan",
+        days=4,
+    )
     assert clock["due_date"] == date(2026, 5, 26)
     # + 1: (Idul Adha 27, cuti 28), 29
-    data, clock = fire_at(api.app, rid, "extend_deadline", "head", datetime(2026, 5, 13, 2, 0),
-                          comment="Menunggu masukan biro hukum provinsi", days=1)
+    data, clock = fire_at(
+        api.app,
+        rid,
+        "extend_deadline",
+        "head",
+        datetime(2026, 5, 13, 2, 0),
+        comment="Menunggu masukan biro hukum provinsi",
+        days=1,
+    )
     assert clock["due_date"] == date(2026, 5, 29) and clock["time_limit_days"] == 10
     assert data["clock"] == {"due_date_before": "2026-05-26", "due_date_after": "2026-05-29"}
 
@@ -410,18 +473,26 @@ def test_extension_while_paused_adds_to_the_remaining_days(api):
     _, clock = fire_at(app, rid, "declare_complete", "officer", datetime(2026, 3, 16, 23, 30))
     assert clock["due_date"] == date(2026, 3, 31)
     # returned on Friday 27 March: 30, 31 remain
-    _, clock = fire_at(app, rid, "return_for_completion", "officer", datetime(2026, 3, 27, 1, 0),
-                       comment="Lampiran rancangan belum lengkap")
+    _, clock = fire_at(
+        app,
+        rid,
+        "return_for_completion",
+        "officer",
+        datetime(2026, 3, 27, 1, 0),
+        comment="Lampiran rancangan belum lengkap",
+    )
     assert clock["clock_remaining_days"] == 2
     # + 3 while paused: 5 remain, the shown due date is still the old one
-    data, clock = fire_at(app, rid, "extend_deadline", "head", datetime(2026, 3, 30, 2, 0),
-                          comment="Rancangan kompleks", days=3)
+    data, clock = fire_at(
+        app, rid, "extend_deadline", "head", datetime(2026, 3, 30, 2, 0), comment="Rancangan kompleks", days=3
+    )
     assert clock["state"] == "returned" and clock["clock_paused"] is True
     assert clock["clock_remaining_days"] == 5 and clock["due_date"] == date(2026, 3, 31)
     assert clock["time_limit_days"] == 8
-    assert data == {"days": 3, "clock": {"due_date_before": "2026-03-31",
-                                         "due_date_after": "2026-03-31",
-                                         "remaining_working_days": 5}}
+    assert data == {
+        "days": 3,
+        "clock": {"due_date_before": "2026-03-31", "due_date_after": "2026-03-31", "remaining_working_days": 5},
+    }
     # resubmitted on Monday 6 April: 7, 8, 9, 10, 13
     data, clock = fire_at(app, rid, "resubmit", "drafter", datetime(2026, 4, 6, 1, 0))
     assert clock["due_date"] == date(2026, 4, 13) and clock["clock_paused"] is False
@@ -446,8 +517,7 @@ def test_extension_through_the_api(api):
     events = head.ok(head.get(f"/requests/{rid}/events"))
     assert events[-1]["trigger"] == "extend_deadline"
     assert events[-1]["comment"] == "Rancangan kompleks"
-    assert events[-1]["data"] == {"days": 2, "clock": {"due_date_before": "2026-03-31",
-                                                       "due_date_after": "2026-04-02"}}
+    assert events[-1]["data"] == {"days": 2, "clock": {"due_date_before": "2026-03-31", "due_date_after": "2026-04-02"}}
 
 
 def test_extension_needs_a_running_clock(api):
@@ -482,6 +552,7 @@ def test_conclusion_stops_the_clock(api):
 
 # --- the calendar API -----------------------------------------------------------------------
 
+
 def error_of(r, status):
     assert r.status_code == status, r.get_data(as_text=True)
     body = r.get_json()
@@ -496,13 +567,16 @@ def test_due_endpoint(api, alias):
     assert client.ok(client.get("/calendar/due?start=2026-03-17&days=5")) == {"due_date": "2026-03-31"}
 
 
-@pytest.mark.parametrize("start, days, due", [
-    ("2026-03-16", 5, "2026-03-30"),
-    ("2026-03-21", 0, "2026-03-21"),
-    ("2026-12-23", 5, "2027-01-04"),
-    ("2026-12-23", 6, "2027-01-06"),
-    ("2026-05-26", 3, "2026-06-03"),
-])
+@pytest.mark.parametrize(
+    "start, days, due",
+    [
+        ("2026-03-16", 5, "2026-03-30"),
+        ("2026-03-21", 0, "2026-03-21"),
+        ("2026-12-23", 5, "2027-01-04"),
+        ("2026-12-23", 6, "2027-01-06"),
+        ("2026-05-26", 3, "2026-06-03"),
+    ],
+)
 def test_due_endpoint_dates(api, start, days, due):
     drafter = api.as_("drafter")
     assert drafter.ok(drafter.get(f"/calendar/due?start={start}&days={days}")) == {"due_date": due}
@@ -555,8 +629,11 @@ def other_office(app):
 
 def test_another_offices_override_does_not_apply(api, other_office):
     with api.app.app_context():
-        db.session.add(HolidayOverride(office_id=other_office, day=date(2026, 3, 26), working=False,
-                                       reason="Kantor tutup: upacara adat"))
+        db.session.add(
+            HolidayOverride(
+                office_id=other_office, day=date(2026, 3, 26), working=False, reason="Kantor tutup: upacara adat"
+            )
+        )
         db.session.commit()
         assert not office_calendar(other_office).is_working_day(date(2026, 3, 26))
         assert db.session.scalar(select(func.count()).select_from(HolidayOverride)) == 1
@@ -565,18 +642,21 @@ def test_another_offices_override_does_not_apply(api, other_office):
     assert head.ok(head.get("/calendar/due?start=2026-03-17&days=5")) == {"due_date": "2026-03-31"}
 
 
-@pytest.mark.parametrize("query, field", [
-    ("", "start"),
-    ("?days=5", "start"),
-    ("?start=2026-03-17", "days"),
-    ("?start=2026-02-30&days=5", "start"),
-    ("?start=17-03-2026&days=5", "start"),
-    ("?start=kemarin&days=5", "start"),
-    ("?start=2026-03-17&days=-1", "days"),
-    ("?start=2026-03-17&days=367", "days"),
-    ("?start=2026-03-17&days=lima", "days"),
-    ("?start=2026-03-17&days=1.5", "days"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("", "start"),
+        ("?days=5", "start"),
+        ("?start=2026-03-17", "days"),
+        ("?start=2026-02-30&days=5", "start"),
+        ("?start=17-03-2026&days=5", "start"),
+        ("?start=kemarin&days=5", "start"),
+        ("?start=2026-03-17&days=-1", "days"),
+        ("?start=2026-03-17&days=367", "days"),
+        ("?start=2026-03-17&days=lima", "days"),
+        ("?start=2026-03-17&days=1.5", "days"),
+    ],
+)
 def test_due_endpoint_bad_parameters(api, query, field):
     err = error_of(api.as_("drafter").get("/calendar/due" + query), 422)
     assert err["code"] == "invalid_input"
@@ -610,10 +690,17 @@ def test_withdrawing_a_paused_file_stops_the_clock(api):
     req = submitted_request(api)
     rid = req["id"]
     fire_at(app, rid, "declare_complete", "officer", datetime(2026, 3, 16, 23, 30))
-    fire_at(app, rid, "return_for_completion", "officer", datetime(2026, 3, 26, 2, 0),
-            comment="Naskah akademik belum lengkap")
-    data, clock = fire_at(app, rid, "withdraw", "drafter", datetime(2026, 4, 1, 2, 0),
-                          comment="Rancangan akan disusun ulang")
+    fire_at(
+        app,
+        rid,
+        "return_for_completion",
+        "officer",
+        datetime(2026, 3, 26, 2, 0),
+        comment="Naskah akademik belum lengkap",
+    )
+    data, clock = fire_at(
+        app, rid, "withdraw", "drafter", datetime(2026, 4, 1, 2, 0), comment="Rancangan akan disusun ulang"
+    )
     assert clock["state"] == "withdrawn"
     assert data["clock"]["due_date_before"] == "2026-03-31"
     with app.app_context():
@@ -630,8 +717,9 @@ def test_a_file_returned_when_already_overdue_stays_overdue_after_resubmission(a
     _, clock = fire_at(app, rid, "declare_complete", "officer", datetime(2026, 3, 16, 23, 30))
     assert clock["due_date"] == date(2026, 3, 31)
     # returned on Thursday 2 April, two days late: nothing remains
-    _, clock = fire_at(app, rid, "return_for_completion", "officer", datetime(2026, 4, 2, 2, 0),
-                       comment="Lengkapi naskah akademik")
+    _, clock = fire_at(
+        app, rid, "return_for_completion", "officer", datetime(2026, 4, 2, 2, 0), comment="Lengkapi naskah akademik"
+    )
     assert clock["clock_remaining_days"] == 0
     api.as_("drafter").ok(api.as_("drafter").upload(rid, "naskah_akademik"), 201)
     data, clock = fire_at(app, rid, "resubmit", "drafter", datetime(2026, 4, 8, 2, 0))

@@ -1,4 +1,5 @@
 """The machines: built once per process, never holding a request row, no shortcut triggers."""
+
 import pytest
 
 from workflow.engine.definition import Phase, Process, State, Transition
@@ -61,15 +62,25 @@ def test_every_phase_is_used_and_conclusions_are_reachable(name):
 
 def test_definition_refuses_a_transition_to_an_unknown_state():
     with pytest.raises(AssertionError):
-        Process(name="x", label="x", number_code="X", initial="a",
-                states=(State("a", Phase.INTAKE, "A"),),
-                transitions=(Transition("go", ("a",), "nowhere", ("drafter",), "Go"),))
+        Process(
+            name="x",
+            label="x",
+            number_code="X",
+            initial="a",
+            states=(State("a", Phase.INTAKE, "A"),),
+            transitions=(Transition("go", ("a",), "nowhere", ("drafter",), "Go"),),
+        )
 
 
 def test_definition_refuses_an_extension_without_a_reason():
     from workflow.engine.definition import Clock
 
     with pytest.raises(AssertionError):
-        Process(name="x", label="x", number_code="X", initial="a",
-                states=(State("a", Phase.INTAKE, "A"),),
-                transitions=(Transition("extend", ("a",), None, ("head",), "E", clock=Clock.EXTEND),))
+        Process(
+            name="x",
+            label="x",
+            number_code="X",
+            initial="a",
+            states=(State("a", Phase.INTAKE, "A"),),
+            transitions=(Transition("extend", ("a",), None, ("head",), "E", clock=Clock.EXTEND),),
+        )

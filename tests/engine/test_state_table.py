@@ -12,6 +12,7 @@ per case would spend most of its time in the per-test table cleanup (about 3192 
 PostgreSQL). A sample of cases goes through the HTTP API. At the end, tests for two bugs found
 while writing the table (they fail until the application is fixed).
 """
+
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -35,11 +36,19 @@ PROCESSES = ("ranperda", "ranperkada")
 
 # harmonisation.py docstring: intake / review / meeting / conclusion
 STATES = {
-    "draft": "intake", "submitted": "intake", "returned": "intake",
-    "verified": "review", "in_analysis": "review", "analysed": "review",
-    "meeting_scheduled": "meeting", "meeting_held": "meeting",
-    "harmonis": "conclusion", "harmonis_with_notes": "conclusion",
-    "correction_submitted": "conclusion", "not_harmonis": "conclusion", "withdrawn": "conclusion",
+    "draft": "intake",
+    "submitted": "intake",
+    "returned": "intake",
+    "verified": "review",
+    "in_analysis": "review",
+    "analysed": "review",
+    "meeting_scheduled": "meeting",
+    "meeting_held": "meeting",
+    "harmonis": "conclusion",
+    "harmonis_with_notes": "conclusion",
+    "correction_submitted": "conclusion",
+    "not_harmonis": "conclusion",
+    "withdrawn": "conclusion",
     "discarded": "intake",  # a draft thrown away before it was ever submitted
 }
 FINAL_STATES = ("harmonis", "not_harmonis", "withdrawn", "discarded")  # no way out
@@ -48,21 +57,28 @@ PRIVATE_STATES = ("draft", "discarded")
 
 APPLICANT = ("drafter",)
 STAFF = ("head", "officer")  # the administrative check, the analysis, the meeting: Kanwil staff
-HEAD = ("head",)             # assignment, conclusions and extensions are the head's
+HEAD = ("head",)  # assignment, conclusions and extensions are the head's
 # "withdrawn (by the applicant, any time before a conclusion)"
-BEFORE_CONCLUSION = ("draft", "submitted", "returned", "verified", "in_analysis", "analysed",
-                     "meeting_scheduled", "meeting_held")
+BEFORE_CONCLUSION = (
+    "draft",
+    "submitted",
+    "returned",
+    "verified",
+    "in_analysis",
+    "analysed",
+    "meeting_scheduled",
+    "meeting_held",
+)
 # The clock runs (or is paused) from "declared complete" until a conclusion: it may be extended
 # in any state a file can be in meanwhile, including back with the applicant or resubmitted.
-CLOCK_STATES = ("submitted", "returned", "verified", "in_analysis", "analysed",
-                "meeting_scheduled", "meeting_held")
+CLOCK_STATES = ("submitted", "returned", "verified", "in_analysis", "analysed", "meeting_scheduled", "meeting_held")
 
 
 class Rule(NamedTuple):
     sources: tuple[str, ...]
     dest: str | None  # None: the state stays
     roles: tuple[str, ...]
-    comment: bool = False       # a comment (reason) is required
+    comment: bool = False  # a comment (reason) is required
     inputs: tuple[str, ...] = ()  # required data fields (optional ones may exist besides)
     assignees_only: bool = False  # officers only on files assigned to them (heads always)
 
@@ -70,20 +86,23 @@ class Rule(NamedTuple):
 SPEC = {
     "submit": Rule(("draft",), "submitted", APPLICANT),
     "discard": Rule(("draft",), "discarded", APPLICANT),
-    "return_for_completion": Rule(("submitted", "verified", "in_analysis", "analysed"), "returned",
-                                  STAFF, comment=True),
+    "return_for_completion": Rule(
+        ("submitted", "verified", "in_analysis", "analysed"), "returned", STAFF, comment=True
+    ),
     "resubmit": Rule(("returned",), "submitted", APPLICANT),
     "declare_complete": Rule(("submitted",), "verified", STAFF),
     "assign": Rule(("verified", "in_analysis"), "in_analysis", HEAD, inputs=("assignees",)),
     "complete_analysis": Rule(("in_analysis",), "analysed", STAFF, assignees_only=True),
     "schedule_meeting": Rule(("analysed",), "meeting_scheduled", STAFF, inputs=("meeting_date",)),
-    "reschedule_meeting": Rule(("meeting_scheduled",), "meeting_scheduled", STAFF, comment=True,
-                               inputs=("meeting_date",)),
+    "reschedule_meeting": Rule(
+        ("meeting_scheduled",), "meeting_scheduled", STAFF, comment=True, inputs=("meeting_date",)
+    ),
     "cancel_meeting": Rule(("meeting_scheduled",), "analysed", STAFF, comment=True),
     "hold_meeting": Rule(("meeting_scheduled",), "meeting_held", STAFF),
     "conclude_harmonis": Rule(("meeting_held",), "harmonis", HEAD),
-    "conclude_with_notes": Rule(("meeting_held",), "harmonis_with_notes", HEAD, comment=True,
-                                inputs=("correction_deadline",)),
+    "conclude_with_notes": Rule(
+        ("meeting_held",), "harmonis_with_notes", HEAD, comment=True, inputs=("correction_deadline",)
+    ),
     "conclude_not_harmonis": Rule(("meeting_held",), "not_harmonis", HEAD, comment=True),
     "submit_correction": Rule(("harmonis_with_notes",), "correction_submitted", APPLICANT),
     "accept_correction": Rule(("correction_submitted",), "harmonis", STAFF),
@@ -94,17 +113,20 @@ SPEC = {
 
 # The six kinds of actor: (alias in tests/helpers.py, role, of the request's organisation, assigned)
 ACTORS = {
-    "drafter": ("drafter", True, False),         # drafter of the own organisation (Kota Kupang)
+    "drafter": ("drafter", True, False),  # drafter of the own organisation (Kota Kupang)
     "other_drafter": ("drafter", False, False),  # drafter of another organisation (Sikka)
-    "officer": ("officer", None, True),          # officer assigned to the request
-    "officer2": ("officer", None, False),        # officer not assigned
+    "officer": ("officer", None, True),  # officer assigned to the request
+    "officer2": ("officer", None, False),  # officer not assigned
     "head": ("head", None, False),
     "admin": ("admin", None, False),
 }
 
 # The three outcomes of the meeting (DOMAIN.md stage 6): each needs final minutes that say so.
-CONCLUSION_OF = {"conclude_harmonis": "harmonis", "conclude_with_notes": "harmonis_with_notes",
-                 "conclude_not_harmonis": "not_harmonis"}
+CONCLUSION_OF = {
+    "conclude_harmonis": "harmonis",
+    "conclude_with_notes": "harmonis_with_notes",
+    "conclude_not_harmonis": "not_harmonis",
+}
 
 NOT_FOUND = (404, "not_found")
 UNAVAILABLE = (409, "transition_unavailable")
@@ -158,9 +180,16 @@ def test_spec_matches_the_process_listing(api):
         assert p["initial"] == "draft"
         assert {s["name"]: s["phase"] for s in p["states"]} == STATES, name
         assert {s["name"] for s in p["states"] if s["final"]} == set(FINAL_STATES), name
-        reported = {t["trigger"]: (set(t["sources"]), t["destination"], set(t["roles"]),
-                                   t["requires_comment"], t["assignees_only"])
-                    for t in p["transitions"]}
+        reported = {
+            t["trigger"]: (
+                set(t["sources"]),
+                t["destination"],
+                set(t["roles"]),
+                t["requires_comment"],
+                t["assignees_only"],
+            )
+            for t in p["transitions"]
+        }
         assert reported == spec, name
         inputs = {t["trigger"]: {i["name"] for i in t["inputs"]} for t in p["transitions"]}
         unlisted = {t: set(r.inputs) - inputs[t] for t, r in SPEC.items() if set(r.inputs) - inputs[t]}
@@ -191,8 +220,11 @@ def clock_fields(state, today):
     paused while returned, stopped once concluded; none for a draft, kept or discarded."""
     if state in ("draft", "discarded"):
         return {}
-    fields = {"time_limit_days": 5, "clock_started_on": today - timedelta(days=1),
-              "due_date": today + timedelta(days=7)}
+    fields = {
+        "time_limit_days": 5,
+        "clock_started_on": today - timedelta(days=1),
+        "due_date": today + timedelta(days=7),
+    }
     if state == "returned":
         fields |= {"clock_paused_on": today, "clock_remaining_days": 3}
     if STATES[state] == "conclusion":
@@ -201,9 +233,15 @@ def clock_fields(state, today):
 
 
 def upload(req, kind):
-    upload_document(req, user("drafter"), kind=kind, filename=f"{kind}.pdf", content=PDF,
-                    store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
-                    max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+    upload_document(
+        req,
+        user("drafter"),
+        kind=kind,
+        filename=f"{kind}.pdf",
+        content=PDF,
+        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+    )
 
 
 def put_in_state(request_id, state, trigger=None):
@@ -219,8 +257,14 @@ def put_in_state(request_id, state, trigger=None):
         force_state(request_id, "meeting_held", **clock_fields("meeting_held", today))
         final_minutes(request_id, "harmonis_with_notes")
         req = db.session.get(Request, request_id)
-        fire(req, "conclude_with_notes", user("head"), version=req.version, comment=COMMENT,
-             data={"correction_deadline": (date.today() + timedelta(days=30)).isoformat()})
+        fire(
+            req,
+            "conclude_with_notes",
+            user("head"),
+            version=req.version,
+            comment=COMMENT,
+            data={"correction_deadline": (date.today() + timedelta(days=30)).isoformat()},
+        )
         upload(req, "rancangan_perbaikan")
         db.session.commit()
     else:
@@ -243,7 +287,8 @@ SNAPSHOT = text(
     "SELECT state, version,"
     " (SELECT count(*) FROM events WHERE request_id = :id),"
     " (SELECT count(*) FROM documents WHERE request_id = :id)"
-    " FROM requests WHERE id = :id")
+    " FROM requests WHERE id = :id"
+)
 
 
 def snapshot(request_id):
@@ -252,6 +297,7 @@ def snapshot(request_id):
 
 
 # --- The table, through the engine --------------------------------------------------------------
+
 
 def attempt(request_id, trigger, actor, inputs, baseline):
     """Fire as `actor` (a detached User) with the current version and valid inputs. Returns the
@@ -285,8 +331,10 @@ def attempt(request_id, trigger, actor, inputs, baseline):
     return (200, after[0]), problems
 
 
-@pytest.mark.parametrize(("process", "state"), [
-    pytest.param(process, state, id=f"{process}-{state}") for process in PROCESSES for state in STATES])
+@pytest.mark.parametrize(
+    ("process", "state"),
+    [pytest.param(process, state, id=f"{process}-{state}") for process in PROCESSES for state in STATES],
+)
 def test_state_table(app, process, state):
     """Every trigger by every actor on a fresh request in `state` (one per conclusion in
     `meeting_held`: final minutes agree with one conclusion only); a failure lists every failing
@@ -310,27 +358,30 @@ def test_state_table(app, process, state):
                 outcome, problems = attempt(request_id, trigger, actor, inputs, baseline)
                 expected = expected_for(state, trigger, alias)
                 if outcome != expected or problems:
-                    failures.append(f"{process}-{state}-{trigger}-{alias}: expected {expected}, "
-                                    f"got {outcome}" + "".join(f"; {p}" for p in problems))
+                    failures.append(
+                        f"{process}-{state}-{trigger}-{alias}: expected {expected}, "
+                        f"got {outcome}" + "".join(f"; {p}" for p in problems)
+                    )
         db.session.rollback()
         assert [snapshot(i) for i, _ in requests.values()] == [b for _, b in requests.values()]
-    assert not failures, (f"{len(failures)} of {len(SPEC) * len(ACTORS)} cases differ from the spec:\n"
-                          + "\n".join(failures))
+    assert not failures, f"{len(failures)} of {len(SPEC) * len(ACTORS)} cases differ from the spec:\n" + "\n".join(
+        failures
+    )
 
 
 # --- A sample through the HTTP API --------------------------------------------------------------
 
 # Allowed: each kind of input, guard, clock effect and role rule at least once.
 API_ALLOWED = [
-    ("ranperda", "draft", "submit", "drafter"),                    # required documents guard
-    ("ranperkada", "draft", "submit", "drafter"),                  # its own list of documents
-    ("ranperda", "returned", "resubmit", "drafter"),               # the clock resumes
-    ("ranperda", "submitted", "declare_complete", "officer2"),     # any officer
-    ("ranperda", "verified", "assign", "head"),                    # user_ids input
-    ("ranperda", "in_analysis", "complete_analysis", "officer"),   # the assigned officer
-    ("ranperda", "analysed", "schedule_meeting", "officer2"),      # date input
+    ("ranperda", "draft", "submit", "drafter"),  # required documents guard
+    ("ranperkada", "draft", "submit", "drafter"),  # its own list of documents
+    ("ranperda", "returned", "resubmit", "drafter"),  # the clock resumes
+    ("ranperda", "submitted", "declare_complete", "officer2"),  # any officer
+    ("ranperda", "verified", "assign", "head"),  # user_ids input
+    ("ranperda", "in_analysis", "complete_analysis", "officer"),  # the assigned officer
+    ("ranperda", "analysed", "schedule_meeting", "officer2"),  # date input
     ("ranperda", "meeting_scheduled", "extend_deadline", "head"),  # int input, the state stays
-    ("ranperda", "meeting_held", "conclude_with_notes", "head"),   # date input and comment
+    ("ranperda", "meeting_held", "conclude_with_notes", "head"),  # date input and comment
     ("ranperkada", "meeting_held", "conclude_not_harmonis", "head"),
     ("ranperda", "harmonis_with_notes", "submit_correction", "drafter"),  # corrected draft guard
     ("ranperda", "correction_submitted", "reject_correction", "officer"),
@@ -338,14 +389,14 @@ API_ALLOWED = [
 ]
 API_REFUSED = [
     ("ranperda", "submitted", "declare_complete", "other_drafter"),  # 404: another organisation
-    ("ranperda", "draft", "withdraw", "head"),                     # 404: staff do not see drafts
-    ("ranperda", "draft", "declare_complete", "admin"),            # 404 before 409
-    ("ranperda", "submitted", "declare_complete", "drafter"),      # 403: staff's trigger
-    ("ranperda", "submitted", "return_for_completion", "admin"),   # 403: admin fires nothing
-    ("ranperda", "verified", "assign", "officer"),                 # 403: the head assigns
+    ("ranperda", "draft", "withdraw", "head"),  # 404: staff do not see drafts
+    ("ranperda", "draft", "declare_complete", "admin"),  # 404 before 409
+    ("ranperda", "submitted", "declare_complete", "drafter"),  # 403: staff's trigger
+    ("ranperda", "submitted", "return_for_completion", "admin"),  # 403: admin fires nothing
+    ("ranperda", "verified", "assign", "officer"),  # 403: the head assigns
     ("ranperda", "in_analysis", "complete_analysis", "officer2"),  # 403: not assigned
-    ("ranperkada", "meeting_held", "withdraw", "officer"),         # 403: the applicant withdraws
-    ("ranperda", "harmonis", "withdraw", "drafter"),               # 409: after the conclusion
+    ("ranperkada", "meeting_held", "withdraw", "officer"),  # 403: the applicant withdraws
+    ("ranperda", "harmonis", "withdraw", "drafter"),  # 409: after the conclusion
     ("ranperkada", "correction_submitted", "submit_correction", "drafter"),  # 409
 ]
 
@@ -363,8 +414,7 @@ def api_request_in(api, app, process, state, trigger):
     return req["id"]
 
 
-@pytest.mark.parametrize("cases", [pytest.param(API_ALLOWED, id="allowed"),
-                                   pytest.param(API_REFUSED, id="refused")])
+@pytest.mark.parametrize("cases", [pytest.param(API_ALLOWED, id="allowed"), pytest.param(API_REFUSED, id="refused")])
 def test_state_table_through_the_api(api, app, cases):
     """Each case on its own fresh request (one test for many: the per-test table cleanup is the
     slow part); a failure names every failing case as process-state-trigger-actor."""
@@ -399,7 +449,11 @@ def check_through_the_api(api, app, process, state, trigger, actor):
         assert len(events_after) == len(events_before) + 1
         last = events_after[-1]
         assert (last["trigger"], last["from_state"], last["to_state"], last["seq"]) == (
-            trigger, state, expected[1], after["version"])
+            trigger,
+            state,
+            expected[1],
+            after["version"],
+        )
         assert last["actor"]["id"] == ids[actor]
     else:
         assert (r.status_code, r.get_json()["error"]["code"]) == expected, r.get_json()
@@ -432,6 +486,7 @@ def test_allowed_triggers_offered_match_the_spec(api, app):
 
 # --- Bugs found while writing the table (these tests fail until fixed) --------------------------
 
+
 def test_a_withdrawn_draft_stays_private(api):
     """An unsubmitted draft is nobody else's business (DESIGN.md, access.py): withdrawing it
     must not hand it, with its documents, to the office. Today `withdraw` from `draft` lands in
@@ -457,9 +512,10 @@ def test_conclusion_with_notes_keeps_one_correction_deadline(api, app):
     head = api.as_("head")
     with app.app_context():
         request_id = new_request_in("ranperda", "meeting_held", "conclude_with_notes")
-        minutes_deadline = db.session.scalar(text(
-            "SELECT correction_deadline FROM minutes WHERE request_id = :id AND status = 'final'"),
-            {"id": request_id})
+        minutes_deadline = db.session.scalar(
+            text("SELECT correction_deadline FROM minutes WHERE request_id = :id AND status = 'final'"),
+            {"id": request_id},
+        )
     if isinstance(minutes_deadline, str):  # SQLite hands back the ISO text
         minutes_deadline = date.fromisoformat(minutes_deadline)
     other = minutes_deadline - timedelta(days=7)

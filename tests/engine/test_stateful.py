@@ -11,6 +11,7 @@ also checked against the literal spec of test_state_table.py: who may fire what 
 fire()'s order (404, then stale 409, then unknown trigger 422, 409, 403, then 422 for a missing
 comment or input).
 """
+
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, Phase, settings
@@ -29,31 +30,64 @@ from workflow.operations.transitions import fire
 
 from ..helpers import PDF, REQUIRED, final_minutes, user
 from .test_state_table import (
-    ACTORS, CONCLUSION_OF, PRIVATE_STATES, PROCESSES, SPEC, STATES, expected_outcome, snapshot, upload,
+    ACTORS,
+    CONCLUSION_OF,
+    PRIVATE_STATES,
+    PROCESSES,
+    SPEC,
+    STATES,
+    expected_outcome,
+    snapshot,
+    upload,
 )
 
 BOGUS = "approve_without_meeting"
 TRIGGERS = sorted(SPEC) + [BOGUS]
 ALIASES = sorted(ACTORS)
-DOCUMENT_KINDS = ("surat_permohonan", "naskah_akademik", "sk_tim_penyusun", "rancangan", "sk_propemperda",
-                  "izin_prakarsa", "rancangan_perbaikan", "hasil_telaah", "no_such_kind")
+DOCUMENT_KINDS = (
+    "surat_permohonan",
+    "naskah_akademik",
+    "sk_tim_penyusun",
+    "rancangan",
+    "sk_propemperda",
+    "izin_prakarsa",
+    "rancangan_perbaikan",
+    "hasil_telaah",
+    "no_such_kind",
+)
 NOBODY = 10**6  # a user id that does not exist
 
 COMMENTS = st.sampled_from([None, "", "   ", "Mohon dilengkapi.", "Perbaiki Pasal 5 ayat (2)."])
 # Days relative to the office's today; rendered as ISO dates, or a word that is not a date.
 DAY_OFFSETS = st.one_of(st.integers(-10, 40), st.just("besok"))
 # Random inputs: any of the fields, each maybe missing, maybe out of range.
-ANY_DATA = st.fixed_dictionaries({}, optional={
-    "assignees": st.lists(st.sampled_from(ALIASES + ["nobody"]), max_size=3),
-    "meeting_date": DAY_OFFSETS,
-    "correction_deadline": DAY_OFFSETS,
-    "days": st.integers(-2, 40),
-})
+ANY_DATA = st.fixed_dictionaries(
+    {},
+    optional={
+        "assignees": st.lists(st.sampled_from(ALIASES + ["nobody"]), max_size=3),
+        "meeting_date": DAY_OFFSETS,
+        "correction_deadline": DAY_OFFSETS,
+        "days": st.integers(-2, 40),
+    },
+)
 # Triggers that carry a file towards a conclusion, the likeliest first.
-ONWARD = ("submit", "resubmit", "declare_complete", "complete_analysis", "assign", "schedule_meeting",
-          "hold_meeting", "conclude_with_notes", "conclude_harmonis", "conclude_not_harmonis",
-          "submit_correction", "reject_correction", "accept_correction", "reschedule_meeting",
-          "cancel_meeting")
+ONWARD = (
+    "submit",
+    "resubmit",
+    "declare_complete",
+    "complete_analysis",
+    "assign",
+    "schedule_meeting",
+    "hold_meeting",
+    "conclude_with_notes",
+    "conclude_harmonis",
+    "conclude_not_harmonis",
+    "submit_correction",
+    "reject_correction",
+    "accept_correction",
+    "reschedule_meeting",
+    "cancel_meeting",
+)
 STALE = st.sampled_from([0, 0, 0, 0, 0, -1, 1])  # how far the version sent is off
 
 
@@ -75,8 +109,7 @@ class HarmonisationWalk(RuleBasedStateMachine):
 
     app = None
 
-    @initialize(process=st.sampled_from(PROCESSES),
-                documents=st.sampled_from(["complete"] * 3 + ["partial", "none"]))
+    @initialize(process=st.sampled_from(PROCESSES), documents=st.sampled_from(["complete"] * 3 + ["partial", "none"]))
     def open_request(self, process, documents):
         with self.app.app_context():
             req = create_request(user("drafter"), process=process, title="Rancangan acak")
@@ -98,11 +131,13 @@ class HarmonisationWalk(RuleBasedStateMachine):
         {"fitting": self.fire_fitting, "anything": self.fire_anything, "upload": self.upload}[mode](choice)
 
     def fire_anything(self, choice):
-        self.attempt(choice.draw(st.sampled_from(TRIGGERS), label="trigger"),
-                     choice.draw(st.sampled_from(ALIASES), label="actor"),
-                     choice.draw(COMMENTS, label="comment"),
-                     choice.draw(ANY_DATA, label="data"),
-                     choice.draw(STALE, label="stale"))
+        self.attempt(
+            choice.draw(st.sampled_from(TRIGGERS), label="trigger"),
+            choice.draw(st.sampled_from(ALIASES), label="actor"),
+            choice.draw(COMMENTS, label="comment"),
+            choice.draw(ANY_DATA, label="data"),
+            choice.draw(STALE, label="stale"),
+        )
 
     def fire_fitting(self, choice):
         """A trigger of the current state (rarely a step back or aside) by one of its roles (mostly),
@@ -152,9 +187,15 @@ class HarmonisationWalk(RuleBasedStateMachine):
             before = snapshot(self.request_id)
             req = db.session.scalar(select(Request).where(Request.id == self.request_id).with_for_update())
             try:
-                upload_document(req, user(alias), kind=kind, filename=f"{kind}.pdf", content=PDF,
-                                store=DocumentStore(self.app.config["DOCUMENT_STORE"]),
-                                max_bytes=self.app.config["MAX_UPLOAD_BYTES"])
+                upload_document(
+                    req,
+                    user(alias),
+                    kind=kind,
+                    filename=f"{kind}.pdf",
+                    content=PDF,
+                    store=DocumentStore(self.app.config["DOCUMENT_STORE"]),
+                    max_bytes=self.app.config["MAX_UPLOAD_BYTES"],
+                )
             except HarmoniError:
                 db.session.rollback()
                 refused = True
@@ -244,8 +285,9 @@ class HarmonisationWalk(RuleBasedStateMachine):
     def the_request_is_consistent(self):
         with self.app.app_context():
             req = db.session.get(Request, self.request_id)
-            events = list(db.session.scalars(
-                select(Event).where(Event.request_id == self.request_id).order_by(Event.seq)))
+            events = list(
+                db.session.scalars(select(Event).where(Event.request_id == self.request_id).order_by(Event.seq))
+            )
             assert req.process == self.process
             assert req.state in STATES
             assert req.version == len(events), f"version {req.version} but {len(events)} events"
@@ -256,11 +298,17 @@ class HarmonisationWalk(RuleBasedStateMachine):
 
 def test_random_walks_keep_the_invariants(app):
     walk = type("HarmonisationWalk", (HarmonisationWalk,), {"app": app})
-    run_state_machine_as_test(walk, settings=settings(
-        max_examples=30, stateful_step_count=25, deadline=None,
-        database=None,  # no .hypothesis/ example database in the working tree
-        # Every step is a database transaction: generation is slow by nature. And no shrinking:
-        # replaying walks against the database, Hypothesis would spend up to five minutes per
-        # backend on a failure; the assertion names the failing step and the steps are printed.
-        suppress_health_check=[HealthCheck.too_slow],
-        phases=[Phase.explicit, Phase.reuse, Phase.generate]))
+    run_state_machine_as_test(
+        walk,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=25,
+            deadline=None,
+            database=None,  # no .hypothesis/ example database in the working tree
+            # Every step is a database transaction: generation is slow by nature. And no shrinking:
+            # replaying walks against the database, Hypothesis would spend up to five minutes per
+            # backend on a failure; the assertion names the failing step and the steps are printed.
+            suppress_health_check=[HealthCheck.too_slow],
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        ),
+    )

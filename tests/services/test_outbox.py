@@ -6,6 +6,7 @@ recorded and retried later with a growing backoff; when SMTP is back each messag
 once, in the applicant's language, and never again; two senders at once do not send a message
 twice; and a transition that fails leaves no message behind.
 """
+
 import asyncio
 import email
 import email.policy
@@ -47,8 +48,9 @@ class Inbox:
             await asyncio.sleep(self.delay)  # a slow server: a wider window for a race
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
-            self.received.append({"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
-                                  "message": message})
+            self.received.append(
+                {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos), "message": message}
+            )
         return "250 Message accepted for delivery"
 
 
@@ -81,24 +83,42 @@ def smtp(app):
     server = SmtpServer()
     keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_SENDER")
     saved = {k: app.config.get(k) for k in keys}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False, MAIL_USERNAME=None,
-                      MAIL_SENDER=SENDER)
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False, MAIL_USERNAME=None, MAIL_SENDER=SENDER
+    )
     yield server
     server.stop()
     app.config.update(saved)
 
 
-HR = {"name": "Markus Surel", "nik": "5371010101900031", "address": "Jl. Surel", "phone": "0812",
-      "reported_party": "Instansi Uji", "chronology": "Kronologi."}
-LA = {"name": "Yosefina Surel", "nik": "5371010101900032", "address": "Jl. Surel 2", "phone": "0813",
-      "problem": "Sengketa.", "case_type": "pidana"}
+HR = {
+    "name": "Markus Surel",
+    "nik": "5371010101900031",
+    "address": "Jl. Surel",
+    "phone": "0812",
+    "reported_party": "Instansi Uji",
+    "chronology": "Kronologi.",
+}
+LA = {
+    "name": "Yosefina Surel",
+    "nik": "5371010101900032",
+    "address": "Jl. Surel 2",
+    "phone": "0813",
+    "problem": "Sengketa.",
+    "case_type": "pidana",
+}
 
 
 def public_request(process, details, kinds, email_, language="id"):
     req, code, _pin = submit_public_request(
-        process, details=details, email=email_, language=language,
-        uploads=[(k, f"{k}.pdf", PDF) for k in kinds], store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
-        max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+        process,
+        details=details,
+        email=email_,
+        language=language,
+        uploads=[(k, f"{k}.pdf", PDF) for k in kinds],
+        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+    )
     db.session.commit()
     return req.id, code
 
@@ -118,8 +138,9 @@ def test_smtp_down_nothing_lost_retried_with_backoff_then_delivered_once(app, sm
     note = "Mohon lampirkan surat kuasa yang ditandatangani."
     with app.app_context():
         la_id, _ = public_request("legal_aid", LA, ("ktp", "sktm"), "yosefina@example.org")
-        hr_id, hr_code = public_request("human_rights_complaint", HR, ("ktp", "complaint_letter", "evidence"),
-                                        "markus@example.org", language="en")
+        hr_id, hr_code = public_request(
+            "human_rights_complaint", HR, ("ktp", "complaint_letter", "evidence"), "markus@example.org", language="en"
+        )
         act(hr_id, "return_for_completion", user("officer"), comment=note)
         hr = db.session.get(Request, hr_id)
         la = db.session.get(Request, la_id)
@@ -135,8 +156,9 @@ def test_smtp_down_nothing_lost_retried_with_backoff_then_delivered_once(app, sm
         # SMTP down: every attempt fails, nothing is lost, the next attempt moves further away
         assert send_pending(now=t0) == (0, 3)
         rows = outbox()
-        assert [(m.attempts, m.sent_at, m.claimed_until, m.next_attempt_at) for m in rows] == \
-            [(1, None, None, t0 + timedelta(minutes=1))] * 3
+        assert [(m.attempts, m.sent_at, m.claimed_until, m.next_attempt_at) for m in rows] == [
+            (1, None, None, t0 + timedelta(minutes=1))
+        ] * 3
         assert all("ConnectionRefusedError" in m.last_error for m in rows), [m.last_error for m in rows]
         assert send_pending(now=t0 + timedelta(seconds=59)) == (0, 0)  # not due yet
         t1 = t0 + timedelta(minutes=1)
@@ -156,24 +178,30 @@ def test_smtp_down_nothing_lost_retried_with_backoff_then_delivered_once(app, sm
         assert send_pending(now=t2 + timedelta(days=1)) == (0, 0)
         assert len(smtp.received) == 3
 
-    got = [(r["rcpt_tos"], r["message"]["To"], r["message"]["From"], r["message"]["Subject"])
-           for r in smtp.received]
-    assert got == [(["yosefina@example.org"], "yosefina@example.org", SENDER, queued[0][1]),
-                   (["markus@example.org"], "markus@example.org", SENDER, queued[1][1]),
-                   (["markus@example.org"], "markus@example.org", SENDER, queued[2][1])]
+    got = [(r["rcpt_tos"], r["message"]["To"], r["message"]["From"], r["message"]["Subject"]) for r in smtp.received]
+    assert got == [
+        (["yosefina@example.org"], "yosefina@example.org", SENDER, queued[0][1]),
+        (["markus@example.org"], "markus@example.org", SENDER, queued[1][1]),
+        (["markus@example.org"], "markus@example.org", SENDER, queued[2][1]),
+    ]
     assert len({r["message"]["Message-ID"] for r in smtp.received}) == 3
     indonesian, english, returned = (r["message"].get_content() for r in smtp.received)
     assert indonesian.startswith("Yth. Bapak/Ibu,")
-    assert f"Permohonan Anda nomor {numbers['la']} (Bantuan hukum) kini berstatus: Diterima, " \
-           "pemeriksaan kelengkapan." in indonesian
+    assert (
+        f"Permohonan Anda nomor {numbers['la']} (Bantuan hukum) kini berstatus: Diterima, "
+        "pemeriksaan kelengkapan." in indonesian
+    )
     assert "Surel ini dikirim otomatis oleh Harmoni" in indonesian
     assert english.startswith("Dear Sir or Madam,")
     assert f"Your request number {numbers['hr']}" in english and "Received, administrative check" in english
     assert f"with the code {hr_code} and your PIN" in english
     assert "This e-mail was sent automatically by Harmoni; please do not reply." in english
     assert "Permohonan Anda" not in english and "Tenggat" not in english
-    assert re.search(r"Deadline of this step: \d{1,2} (January|February|March|April|May|June|July|August|"
-                     r"September|October|November|December) \d{4}\.", english)
+    assert re.search(
+        r"Deadline of this step: \d{1,2} (January|February|March|April|May|June|July|August|"
+        r"September|October|November|December) \d{4}\.",
+        english,
+    )
     assert "The officer's note:" in returned and note in returned
 
 
@@ -182,8 +210,9 @@ def test_two_senders_at_once_send_each_message_once(app, smtp):
     against a slow server: every message arrives exactly once."""
     with app.app_context():
         for i in range(6):
-            request_id, _ = public_request("legal_aid", {**LA, "name": f"Pemohon {i}"}, ("ktp", "sktm"),
-                                           f"pemohon{i}@example.org")
+            request_id, _ = public_request(
+                "legal_aid", {**LA, "name": f"Pemohon {i}"}, ("ktp", "sktm"), f"pemohon{i}@example.org"
+            )
             act(request_id, "return_for_completion", user("officer"), comment="Lengkapi.")
         ids = [m.id for m in outbox()]
         assert len(ids) == 12
@@ -232,8 +261,9 @@ def test_no_message_without_the_transition(app, api):
             public_request("legal_aid", LA, ("ktp",), "tanpa.sktm@example.org")
         db.session.rollback()
         assert outbox() == []
-        request_id, _ = public_request("human_rights_complaint", HR, ("ktp", "complaint_letter", "evidence"),
-                                       "markus@example.org")
+        request_id, _ = public_request(
+            "human_rights_complaint", HR, ("ktp", "complaint_letter", "evidence"), "markus@example.org"
+        )
         assert len(outbox()) == 1
 
         req = db.session.get(Request, request_id)
@@ -247,13 +277,19 @@ def test_no_message_without_the_transition(app, api):
     head, officer = api.as_("head"), api.as_("officer")
     assert officer.fire(request_id, "declare_complete", version=version - 1).status_code == 409  # stale
     assert officer.fire(request_id, "return_for_completion", version=version).status_code == 422  # no reason
-    assert officer.fire(request_id, "declare_not_competent", version=version, comment="x",
-                        referred_to="Komnas HAM").status_code == 409  # not in this state
+    assert (
+        officer.fire(
+            request_id, "declare_not_competent", version=version, comment="x", referred_to="Komnas HAM"
+        ).status_code
+        == 409
+    )  # not in this state
     head.ok(head.fire(request_id, "declare_complete", version=version))
     assert officer.fire(request_id, "conclude_violation", comment="Ada indikasi.").status_code == 403  # the head's
     with app.app_context():
         assert [m.subject.split(": ", 1)[1] for m in outbox()] == [
-            "Diterima, pemeriksaan administrasi", "Pemeriksaan substansi"]
+            "Diterima, pemeriksaan administrasi",
+            "Pemeriksaan substansi",
+        ]
 
 
 def test_an_undeliverable_address_does_not_block_the_outbox(app, smtp):
@@ -266,9 +302,18 @@ def test_an_undeliverable_address_does_not_block_the_outbox(app, smtp):
     client.environ_base["REMOTE_ADDR"] = "10.66.0.1"
     page = client.get("/layanan/legal_aid").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    r = client.post("/layanan/legal_aid", content_type="multipart/form-data", data={
-        "csrf_token": token, **LA, "email": "yosefina@example.org\r\nBcc: semua@example.org", "language": "id",
-        "ktp": (io.BytesIO(PDF), "ktp.pdf"), "sktm": (io.BytesIO(PDF), "sktm.pdf")})
+    r = client.post(
+        "/layanan/legal_aid",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            **LA,
+            "email": "yosefina@example.org\r\nBcc: semua@example.org",
+            "language": "id",
+            "ktp": (io.BytesIO(PDF), "ktp.pdf"),
+            "sktm": (io.BytesIO(PDF), "sktm.pdf"),
+        },
+    )
     assert r.status_code in (200, 422)
     with app.app_context():
         public_request("legal_aid", {**LA, "name": "Pemohon Lain"}, ("ktp", "sktm"), "lain@example.org")

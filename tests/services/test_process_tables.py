@@ -17,6 +17,7 @@ public holding another request's code and PIN, the system (timers), the officer 
 request, an officer not assigned, the head of office, the admin, and an applicant organisation's
 drafter (these requests belong to no organisation: a drafter never sees them).
 """
+
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -38,31 +39,31 @@ from ..helpers import PDF, force_state, user
 
 # --- The spec, written out literally ------------------------------------------------------------
 
-PUBLIC = ("public",)          # the applicant, with the request's tracking code and PIN
-STAFF = ("head", "officer")   # the office's staff
-HEAD = ("head",)              # decisions that are the head's
-SYSTEM = ("system",)          # timers, fired by `workflow tick`
+PUBLIC = ("public",)  # the applicant, with the request's tracking code and PIN
+STAFF = ("head", "officer")  # the office's staff
+HEAD = ("head",)  # decisions that are the head's
+SYSTEM = ("system",)  # timers, fired by `workflow tick`
 
 
 class Rule(NamedTuple):
     sources: tuple[str, ...]
     dest: str | None  # None: the state stays
     roles: tuple[str, ...]
-    comment: bool = False        # a comment (reason) is required
+    comment: bool = False  # a comment (reason) is required
     inputs: tuple[str, ...] = ()  # required data fields
-    timer: tuple | None = None   # (days, unit, basis) for the system's timed transitions
+    timer: tuple | None = None  # (days, unit, basis) for the system's timed transitions
 
 
 class Spec(NamedTuple):
-    intake: str                   # "public" form or "staff" counter
+    intake: str  # "public" form or "staff" counter
     initial: str
-    states: dict[str, str]        # state -> phase
+    states: dict[str, str]  # state -> phase
     final: tuple[str, ...]
-    private: tuple[str, ...]      # seen by the applicant only
+    private: tuple[str, ...]  # seen by the applicant only
     rules: dict[str, Rule]
-    time_limit: tuple[int, str]   # (days, unit) of the process
-    sensitive: tuple[str, ...]    # UU 27/2022 fields
-    stage_limits: dict            # trigger -> (days, unit) of a RESTART with its own limit
+    time_limit: tuple[int, str]  # (days, unit) of the process
+    sensitive: tuple[str, ...]  # UU 27/2022 fields
+    stage_limits: dict  # trigger -> (days, unit) of a RESTART with its own limit
 
 
 # Legal aid: intake submitted <-> incomplete; review eligibility -> referred; meeting represented;
@@ -70,11 +71,21 @@ class Spec(NamedTuple):
 # writing within 3 working days (a new stage); a refusal sends the file back to eligibility.
 LA_OPEN = ("submitted", "incomplete", "eligibility", "referred", "represented")
 LEGAL_AID = Spec(
-    intake="public", initial="draft",
-    states={"draft": "intake", "submitted": "intake", "incomplete": "intake",
-            "eligibility": "review", "referred": "review", "represented": "meeting",
-            "closed": "conclusion", "not_eligible": "conclusion", "withdrawn": "conclusion"},
-    final=("closed", "not_eligible", "withdrawn"), private=("draft",),
+    intake="public",
+    initial="draft",
+    states={
+        "draft": "intake",
+        "submitted": "intake",
+        "incomplete": "intake",
+        "eligibility": "review",
+        "referred": "review",
+        "represented": "meeting",
+        "closed": "conclusion",
+        "not_eligible": "conclusion",
+        "withdrawn": "conclusion",
+    },
+    final=("closed", "not_eligible", "withdrawn"),
+    private=("draft",),
     rules={
         "submit": Rule(("draft",), "submitted", PUBLIC),
         "return_for_completion": Rule(("submitted",), "incomplete", STAFF, comment=True),
@@ -88,7 +99,8 @@ LEGAL_AID = Spec(
         "close_case": Rule(("represented",), "closed", STAFF, comment=True),
         "withdraw": Rule(("draft",) + LA_OPEN, "withdrawn", PUBLIC, comment=True),
     },
-    time_limit=(1, "working"), sensitive=("nik", "address", "problem"),
+    time_limit=(1, "working"),
+    sensitive=("nik", "address", "problem"),
     stage_limits={"refer": (3, "working")},
 )
 
@@ -96,25 +108,36 @@ LEGAL_AID = Spec(
 # conclusion filed (awaiting DJKI) -> registered | refused; withdrawn (until filed).
 IP_OPEN = ("submitted", "incomplete", "document_check", "consultation")
 IP_FACILITATION = Spec(
-    intake="public", initial="draft",
-    states={"draft": "intake", "submitted": "intake", "incomplete": "intake",
-            "document_check": "review", "consultation": "meeting", "filed": "conclusion",
-            "registered": "conclusion", "refused": "conclusion", "withdrawn": "conclusion"},
-    final=("registered", "refused", "withdrawn"), private=("draft",),
+    intake="public",
+    initial="draft",
+    states={
+        "draft": "intake",
+        "submitted": "intake",
+        "incomplete": "intake",
+        "document_check": "review",
+        "consultation": "meeting",
+        "filed": "conclusion",
+        "registered": "conclusion",
+        "refused": "conclusion",
+        "withdrawn": "conclusion",
+    },
+    final=("registered", "refused", "withdrawn"),
+    private=("draft",),
     rules={
         "submit": Rule(("draft",), "submitted", PUBLIC),
         "return_for_completion": Rule(("submitted", "document_check"), "incomplete", STAFF, comment=True),
         "resubmit": Rule(("incomplete",), "submitted", PUBLIC),
         "declare_complete": Rule(("submitted",), "document_check", STAFF),
         "assign": Rule(IP_OPEN + ("filed",), None, HEAD, inputs=("assignees",)),
-        "schedule_consultation": Rule(("document_check",), "consultation", STAFF,
-                                      inputs=("consultation_date",)),
+        "schedule_consultation": Rule(("document_check",), "consultation", STAFF, inputs=("consultation_date",)),
         "record_filing": Rule(("consultation",), "filed", STAFF, inputs=("djki_number",)),
         "record_registration": Rule(("filed",), "registered", STAFF),
         "record_refusal": Rule(("filed",), "refused", STAFF, comment=True),
         "withdraw": Rule(("draft",) + IP_OPEN, "withdrawn", PUBLIC, comment=True),
     },
-    time_limit=(5, "working"), sensitive=("nik",), stage_limits={},
+    time_limit=(5, "working"),
+    sensitive=("nik",),
+    stage_limits={},
 )
 
 # Human-rights complaints (Permenkumham 23/2022): administrative check 5 (working) days; an
@@ -123,11 +146,21 @@ IP_FACILITATION = Spec(
 # a finding by the head.
 HR_OPEN = ("submitted", "incomplete", "examination", "mediation_scheduled", "mediation_held")
 HUMAN_RIGHTS_COMPLAINT = Spec(
-    intake="public", initial="draft",
-    states={"draft": "intake", "submitted": "intake", "incomplete": "intake",
-            "examination": "review", "mediation_scheduled": "meeting", "mediation_held": "meeting",
-            "violation_indicated": "conclusion", "no_violation": "conclusion",
-            "referred_out": "conclusion", "deemed_withdrawn": "conclusion", "withdrawn": "conclusion"},
+    intake="public",
+    initial="draft",
+    states={
+        "draft": "intake",
+        "submitted": "intake",
+        "incomplete": "intake",
+        "examination": "review",
+        "mediation_scheduled": "meeting",
+        "mediation_held": "meeting",
+        "violation_indicated": "conclusion",
+        "no_violation": "conclusion",
+        "referred_out": "conclusion",
+        "deemed_withdrawn": "conclusion",
+        "withdrawn": "conclusion",
+    },
     final=("violation_indicated", "no_violation", "referred_out", "deemed_withdrawn", "withdrawn"),
     private=("draft",),
     rules={
@@ -137,15 +170,15 @@ HUMAN_RIGHTS_COMPLAINT = Spec(
         "deem_withdrawn": Rule(("incomplete",), "deemed_withdrawn", SYSTEM, timer=(10, "working", "entered")),
         "declare_complete": Rule(("submitted",), "examination", STAFF),
         "assign": Rule(HR_OPEN, None, HEAD, inputs=("assignees",)),
-        "declare_not_competent": Rule(("examination",), "referred_out", HEAD, comment=True,
-                                      inputs=("referred_to",)),
+        "declare_not_competent": Rule(("examination",), "referred_out", HEAD, comment=True, inputs=("referred_to",)),
         "schedule_mediation": Rule(("examination",), "mediation_scheduled", STAFF, inputs=("meeting_date",)),
         "hold_mediation": Rule(("mediation_scheduled",), "mediation_held", STAFF),
         "conclude_violation": Rule(("examination", "mediation_held"), "violation_indicated", HEAD, comment=True),
         "conclude_no_violation": Rule(("examination", "mediation_held"), "no_violation", HEAD, comment=True),
         "withdraw": Rule(("draft",) + HR_OPEN, "withdrawn", PUBLIC, comment=True),
     },
-    time_limit=(5, "working"), sensitive=("nik", "address", "chronology"),
+    time_limit=(5, "working"),
+    sensitive=("nik", "address", "chronology"),
     stage_limits={"declare_complete": (5, "working")},
 )
 
@@ -154,11 +187,21 @@ HUMAN_RIGHTS_COMPLAINT = Spec(
 # documents surrendered within 14 working days of the oath, else escalated by the system.
 NAT_BEFORE_OATH = ("registered", "incomplete", "examination", "forwarded", "oath_scheduled")
 NATURALISATION = Spec(
-    intake="staff", initial="registered",
-    states={"registered": "intake", "incomplete": "intake", "examination": "review",
-            "forwarded": "review", "oath_scheduled": "meeting", "oath_taken": "meeting",
-            "completed": "conclusion", "rejected": "conclusion", "withdrawn": "conclusion"},
-    final=("completed", "rejected", "withdrawn"), private=(),
+    intake="staff",
+    initial="registered",
+    states={
+        "registered": "intake",
+        "incomplete": "intake",
+        "examination": "review",
+        "forwarded": "review",
+        "oath_scheduled": "meeting",
+        "oath_taken": "meeting",
+        "completed": "conclusion",
+        "rejected": "conclusion",
+        "withdrawn": "conclusion",
+    },
+    final=("completed", "rejected", "withdrawn"),
+    private=(),
     rules={
         "return_for_completion": Rule(("registered", "examination"), "incomplete", STAFF, comment=True),
         "record_completion": Rule(("incomplete",), "registered", STAFF),
@@ -172,7 +215,9 @@ NATURALISATION = Spec(
         "record_surrender": Rule(("oath_taken",), "completed", STAFF),
         "withdraw": Rule(NAT_BEFORE_OATH, "withdrawn", STAFF, comment=True),
     },
-    time_limit=(14, "working"), sensitive=("passport", "address"), stage_limits={},
+    time_limit=(14, "working"),
+    sensitive=("passport", "address"),
+    stage_limits={},
 )
 
 # Public complaints (Perpres 76/2013): receipt, verification (not valid: the head), investigation
@@ -180,11 +225,19 @@ NATURALISATION = Spec(
 # complainant may ask to reopen a resolved complaint (a new 60-day stage).
 PC_OPEN = ("received", "incomplete", "investigation")
 PUBLIC_COMPLAINT = Spec(
-    intake="public", initial="draft",
-    states={"draft": "intake", "received": "intake", "incomplete": "intake",
-            "investigation": "review", "resolved": "conclusion", "not_valid": "conclusion",
-            "withdrawn": "conclusion"},
-    final=("not_valid", "withdrawn"), private=("draft",),
+    intake="public",
+    initial="draft",
+    states={
+        "draft": "intake",
+        "received": "intake",
+        "incomplete": "intake",
+        "investigation": "review",
+        "resolved": "conclusion",
+        "not_valid": "conclusion",
+        "withdrawn": "conclusion",
+    },
+    final=("not_valid", "withdrawn"),
+    private=("draft",),
     rules={
         "submit": Rule(("draft",), "received", PUBLIC),
         "return_for_completion": Rule(("received",), "incomplete", STAFF, comment=True),
@@ -197,7 +250,9 @@ PUBLIC_COMPLAINT = Spec(
         "request_reopen": Rule(("resolved",), "investigation", PUBLIC, comment=True),
         "withdraw": Rule(("draft",) + PC_OPEN, "withdrawn", PUBLIC, comment=True),
     },
-    time_limit=(60, "calendar"), sensitive=("chronology",), stage_limits={},
+    time_limit=(60, "calendar"),
+    sensitive=("chronology",),
+    stage_limits={},
 )
 
 SPECS = {
@@ -210,8 +265,16 @@ SPECS = {
 
 # The eight actors: alias -> (role, sees the request if not private to the applicant, assigned)
 ACTORS = ("public", "other_public", "system", "officer", "officer2", "head", "admin", "drafter")
-ROLE = {"public": "public", "other_public": "public", "system": "system", "officer": "officer",
-        "officer2": "officer", "head": "head", "admin": "admin", "drafter": "drafter"}
+ROLE = {
+    "public": "public",
+    "other_public": "public",
+    "system": "system",
+    "officer": "officer",
+    "officer2": "officer",
+    "head": "head",
+    "admin": "admin",
+    "drafter": "drafter",
+}
 
 NOT_FOUND = (404, "not_found")
 UNAVAILABLE = (409, "transition_unavailable")
@@ -270,23 +333,39 @@ def test_spec_matches_the_process_listing(api):
             "time_limit": (p["time_limit"], {"days": spec.time_limit[0], "unit": spec.time_limit[1]}),
             "sensitive": ({f["name"] for f in p["fields"] if f["sensitive"]}, set(spec.sensitive)),
             "transitions": (
-                {t["trigger"]: (set(t["sources"]), t["destination"], set(t["roles"]), t["requires_comment"],
-                                t["assignees_only"], {i["name"] for i in t["inputs"]},
-                                (t["timer"]["days"], t["timer"]["unit"], t["timer"]["basis"]) if t["timer"] else None)
-                 for t in p["transitions"]},
-                {trigger: (set(r.sources), r.dest, set(r.roles), r.comment, False, set(r.inputs), r.timer)
-                 for trigger, r in spec.rules.items()}),
+                {
+                    t["trigger"]: (
+                        set(t["sources"]),
+                        t["destination"],
+                        set(t["roles"]),
+                        t["requires_comment"],
+                        t["assignees_only"],
+                        {i["name"] for i in t["inputs"]},
+                        (t["timer"]["days"], t["timer"]["unit"], t["timer"]["basis"]) if t["timer"] else None,
+                    )
+                    for t in p["transitions"]
+                },
+                {
+                    trigger: (set(r.sources), r.dest, set(r.roles), r.comment, False, set(r.inputs), r.timer)
+                    for trigger, r in spec.rules.items()
+                },
+            ),
             "stage_limits": (
-                {t["trigger"]: (t["time_limit"]["days"], t["time_limit"]["unit"])
-                 for t in p["transitions"] if t["time_limit"]},
-                spec.stage_limits),
+                {
+                    t["trigger"]: (t["time_limit"]["days"], t["time_limit"]["unit"])
+                    for t in p["transitions"]
+                    if t["time_limit"]
+                },
+                spec.stage_limits,
+            ),
         }
         for what, (reported, expected) in checks.items():
             if what == "transitions":  # trigger by trigger, for a readable message
                 for trigger in sorted(set(reported) | set(expected)):
                     if reported.get(trigger) != expected.get(trigger):
-                        problems.append(f"{name}.{trigger}: listed {reported.get(trigger)!r}, "
-                                        f"spec {expected.get(trigger)!r}")
+                        problems.append(
+                            f"{name}.{trigger}: listed {reported.get(trigger)!r}, spec {expected.get(trigger)!r}"
+                        )
             elif reported != expected:
                 problems.append(f"{name}.{what}: listed {reported!r}, spec {expected!r}")
     assert not problems, "\n".join(problems)
@@ -296,19 +375,47 @@ def test_spec_matches_the_process_listing(api):
 
 COMMENT = "Alasan untuk pengujian tabel status layanan."
 DETAILS = {
-    "legal_aid": {"name": "Yosefina Uji", "nik": "5371010101900001", "address": "Jl. Uji No. 1, Kupang",
-                  "phone": "081234567890", "problem": "Sengketa tanah warisan.", "case_type": "perdata"},
-    "ip_facilitation": {"name": "Kelompok Tenun Uji", "nik": "5371010101900002", "phone": "081234567891",
-                        "ip_type": "merek", "business": "Tenun Uji", "umk": True,
-                        "description": "Merek kain tenun ikat."},
-    "human_rights_complaint": {"name": "Markus Uji", "nik": "5371010101900003", "address": "Jl. Uji No. 3",
-                               "phone": "081234567892", "reported_party": "Instansi Uji",
-                               "chronology": "Kronologi kejadian uji.", "represented": False},
-    "naturalisation": {"name": "John Tester", "nationality": "Australia", "passport": "PA1234567",
-                       "address": "Jl. Uji No. 4, Kupang", "email": "john.tester@example.org"},
-    "public_complaint": {"name": "Paulus Uji", "phone": "081234567893", "reported_person": "Petugas loket",
-                         "place": "Loket pelayanan", "time": "2 Maret 2026 pukul 10.00",
-                         "chronology": "Pelayanan ditunda tanpa alasan."},
+    "legal_aid": {
+        "name": "Yosefina Uji",
+        "nik": "5371010101900001",
+        "address": "Jl. Uji No. 1, Kupang",
+        "phone": "081234567890",
+        "problem": "Sengketa tanah warisan.",
+        "case_type": "perdata",
+    },
+    "ip_facilitation": {
+        "name": "Kelompok Tenun Uji",
+        "nik": "5371010101900002",
+        "phone": "081234567891",
+        "ip_type": "merek",
+        "business": "Tenun Uji",
+        "umk": True,
+        "description": "Merek kain tenun ikat.",
+    },
+    "human_rights_complaint": {
+        "name": "Markus Uji",
+        "nik": "5371010101900003",
+        "address": "Jl. Uji No. 3",
+        "phone": "081234567892",
+        "reported_party": "Instansi Uji",
+        "chronology": "Kronologi kejadian uji.",
+        "represented": False,
+    },
+    "naturalisation": {
+        "name": "John Tester",
+        "nationality": "Australia",
+        "passport": "PA1234567",
+        "address": "Jl. Uji No. 4, Kupang",
+        "email": "john.tester@example.org",
+    },
+    "public_complaint": {
+        "name": "Paulus Uji",
+        "phone": "081234567893",
+        "reported_person": "Petugas loket",
+        "place": "Loket pelayanan",
+        "time": "2 Maret 2026 pukul 10.00",
+        "chronology": "Pelayanan ditunda tanpa alasan.",
+    },
 }
 # One document per required group, and by whom it is uploaded (naturalisation: the staff).
 REQUIRED = {
@@ -323,10 +430,17 @@ REQUIRED = {
 def inputs_for(process, trigger, officer_id):
     """Valid (comment, data) for `trigger`: only what its rule requires."""
     in_a_week = (date.today() + timedelta(days=7)).isoformat()
-    values = {"assignees": [officer_id], "obh": "LBH Uji Kupang", "consultation_date": in_a_week,
-              "djki_number": "DID2026000123", "referred_to": "Komnas HAM", "meeting_date": in_a_week,
-              "cover_letter": "W.21-AH.01-123", "decree_number": "M.HH-12.AH.10.01 TAHUN 2026",
-              "oath_date": in_a_week}
+    values = {
+        "assignees": [officer_id],
+        "obh": "LBH Uji Kupang",
+        "consultation_date": in_a_week,
+        "djki_number": "DID2026000123",
+        "referred_to": "Komnas HAM",
+        "meeting_date": in_a_week,
+        "cover_letter": "W.21-AH.01-123",
+        "decree_number": "M.HH-12.AH.10.01 TAHUN 2026",
+        "oath_date": in_a_week,
+    }
     rule = SPECS[process].rules[trigger]
     return (COMMENT if rule.comment else None), {name: values[name] for name in rule.inputs}
 
@@ -336,8 +450,11 @@ def clock_fields(spec, state, today):
     concluded, running otherwise."""
     if state in spec.private:
         return {}
-    fields = {"time_limit_days": 5, "clock_started_on": today - timedelta(days=1),
-              "due_date": today + timedelta(days=7)}
+    fields = {
+        "time_limit_days": 5,
+        "clock_started_on": today - timedelta(days=1),
+        "due_date": today + timedelta(days=7),
+    }
     if state == "incomplete":
         fields |= {"clock_paused_on": today, "clock_remaining_days": 3}
     if state in spec.final:
@@ -350,17 +467,22 @@ def new_request(process):
     store = DocumentStore(current_app.config["DOCUMENT_STORE"])
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     if SPECS[process].intake == "staff":
-        req = create_request(user("officer"), process=process, details=DETAILS[process],
-                             applicant_email="pemohon@example.org")
+        req = create_request(
+            user("officer"), process=process, details=DETAILS[process], applicant_email="pemohon@example.org"
+        )
         uploader = user("officer")
     else:
         office = db.session.scalar(db.select(Office))
-        req = create_request(PublicActor(request_id=0), process=process, details=DETAILS[process],
-                             office=office, applicant_email="pemohon@example.org")
+        req = create_request(
+            PublicActor(request_id=0),
+            process=process,
+            details=DETAILS[process],
+            office=office,
+            applicant_email="pemohon@example.org",
+        )
         uploader = PublicActor(request_id=req.id)
     for kind in REQUIRED[process]:
-        upload_document(req, uploader, kind=kind, filename=f"{kind}.pdf", content=PDF, store=store,
-                        max_bytes=limit)
+        upload_document(req, uploader, kind=kind, filename=f"{kind}.pdf", content=PDF, store=store, max_bytes=limit)
     db.session.commit()
     return req
 
@@ -380,7 +502,8 @@ SNAPSHOT = text(
     " (SELECT count(*) FROM events WHERE request_id = :id),"
     " (SELECT count(*) FROM documents WHERE request_id = :id),"
     " (SELECT count(*) FROM outbox WHERE request_id = :id)"
-    " FROM requests WHERE id = :id")
+    " FROM requests WHERE id = :id"
+)
 
 
 def snapshot(request_id):
@@ -431,8 +554,12 @@ def test_state_table(app, process):
         other_id = new_request(process).id  # the other member of the public's request
         for state in spec.states:
             request_id = new_request_in(process, state)
-            actors = {"public": PublicActor(request_id=request_id),
-                      "other_public": PublicActor(request_id=other_id), "system": SYSTEM_ACTOR, **staff}
+            actors = {
+                "public": PublicActor(request_id=request_id),
+                "other_public": PublicActor(request_id=other_id),
+                "system": SYSTEM_ACTOR,
+                **staff,
+            }
             baseline = snapshot(request_id)
             assert baseline[0] == state
             for trigger in spec.rules:
@@ -441,8 +568,10 @@ def test_state_table(app, process):
                     outcome, problems = attempt(request_id, trigger, actors[alias], inputs, baseline)
                     expected = expected_outcome(process, state, trigger, alias)
                     if outcome != expected or problems:
-                        failures.append(f"{process}-{state}-{trigger}-{alias}: expected {expected}, "
-                                        f"got {outcome}" + "".join(f"; {p}" for p in problems))
+                        failures.append(
+                            f"{process}-{state}-{trigger}-{alias}: expected {expected}, "
+                            f"got {outcome}" + "".join(f"; {p}" for p in problems)
+                        )
                 if (stored := snapshot(request_id)) != baseline:
                     failures.append(f"{process}-{state}-{trigger}: a refusal left {stored}, not {baseline}")
                     db.session.rollback()

@@ -5,6 +5,7 @@ CSRF protection stays on: every POST carries the token of the page it was sent f
 allows 10 posts an hour and /track 10 a minute per address, counted for the whole session (the
 `app` is shared): each test uses addresses of its own.
 """
+
 import io
 import itertools
 import re
@@ -33,9 +34,14 @@ _ADDRESSES = itertools.count(1)
 TOKEN = re.compile(r'(<input\b[^>]*\bname="csrf_token"[^>]*\bvalue=")([^"]*)(")')
 REDACTED = "[disembunyikan]"
 
-DETAILS = {"name": "Yosefina Bria Rahasia", "nik": "5371014207850003",
-           "address": "Jl. Timor Raya No. 77, Oesapa", "phone": "081339990001",
-           "problem": "Tanah warisan diserobot tetangga sejak 2019.", "case_type": "perdata"}
+DETAILS = {
+    "name": "Yosefina Bria Rahasia",
+    "nik": "5371014207850003",
+    "address": "Jl. Timor Raya No. 77, Oesapa",
+    "phone": "081339990001",
+    "problem": "Tanah warisan diserobot tetangga sejak 2019.",
+    "case_type": "perdata",
+}
 SENSITIVE = {"nik": DETAILS["nik"], "address": DETAILS["address"], "problem": DETAILS["problem"]}
 
 
@@ -56,8 +62,10 @@ def without_token(body: bytes) -> bytes:
 
 
 def counts() -> dict:
-    return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
-            for m in (Request, Document, Event, OutboxMessage)}
+    return {
+        m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
+        for m in (Request, Document, Event, OutboxMessage)
+    }
 
 
 def stored_files(app) -> set:
@@ -85,6 +93,7 @@ DOCUMENTS = {"ktp": (PDF, "ktp.pdf"), "sktm": (PDF, "sktm.pdf")}
 
 # --- The form ------------------------------------------------------------------------------------
 
+
 def test_the_services_page_lists_the_public_services_only(app):
     client = browser(app)
     page = client.get("/layanan/").get_data(as_text=True)
@@ -104,7 +113,7 @@ def test_the_honeypot_refuses_a_submission_and_stores_nothing(app):
     assert re.search(r'class="visually-hidden" aria-hidden="true">.*name="website" tabindex="-1"', page, re.S)
     r = post_form(client, "legal_aid", valid_fields(website="http://obat-murah.example"), DOCUMENTS)
     assert r.status_code == 400
-    assert b"data-testid=\"pin\"" not in r.data
+    assert b'data-testid="pin"' not in r.data
     with app.app_context():
         assert counts() == before
     assert stored_files(app) == files_before
@@ -124,7 +133,7 @@ def test_missing_and_invalid_fields_are_named_in_indonesian_and_the_values_kept(
     assert re.search(r'id="f-name" name="name"[^>]*value=""', page)
     assert re.search(r'id="f-nik" name="nik"[^>]*value="12345"', page)  # kept to be corrected
     assert f'value="{DETAILS["phone"]}"' in page
-    assert f'>{DETAILS["address"]}</textarea>' in page
+    assert f">{DETAILS['address']}</textarea>" in page
     assert '<option value="perdata" selected>' in page
     assert 'value="yosefina@example.org"' in page
     assert '<option value="en" selected>' in page
@@ -142,14 +151,18 @@ def test_a_wrong_file_type_or_missing_documents_are_refused(app):
     assert f'value="{DETAILS["phone"]}"' in r.get_data(as_text=True)
     r = post_form(client, "legal_aid", valid_fields(), {"ktp": (PDF, "ktp.pdf")})
     assert r.status_code == 422
-    assert ("Dokumen wajib belum diunggah: Surat keterangan tidak mampu (atau kartu pengganti)."
-            in r.get_data(as_text=True))
+    assert "Dokumen wajib belum diunggah: Surat keterangan tidak mampu (atau kartu pengganti)." in r.get_data(
+        as_text=True
+    )
     with app.app_context():
         assert counts() == before
 
 
-@pytest.mark.parametrize("address", ["bukan-email", "yosefina@example.org\r\nBcc: semua@example.org",
-                                     "x" * 250 + "@example.org"], ids=["no-at", "line-break", "too-long"])
+@pytest.mark.parametrize(
+    "address",
+    ["bukan-email", "yosefina@example.org\r\nBcc: semua@example.org", "x" * 250 + "@example.org"],
+    ids=["no-at", "line-break", "too-long"],
+)
 def test_an_invalid_email_address_is_refused_on_the_form(app, address):
     """The notification address is the only way the applicant hears of the request; the form
     takes any text (nothing validates it, unlike an intake field of kind "email"): a typo means
@@ -184,8 +197,14 @@ def test_a_public_complaint_without_its_evidence_is_refused(app):
     client = browser(app)
     with app.app_context():
         before = counts()
-    fields = {"name": "Pelapor Uji", "reported_person": "Petugas loket", "place": "Loket",
-              "time": "Senin pagi", "chronology": "Saya dipingpong.", "language": "id"}
+    fields = {
+        "name": "Pelapor Uji",
+        "reported_person": "Petugas loket",
+        "place": "Loket",
+        "time": "Senin pagi",
+        "chronology": "Saya dipingpong.",
+        "language": "id",
+    }
     r = post_form(client, "public_complaint", fields, {})
     assert r.status_code == 422, "a public complaint without evidence was accepted"
     assert "Dokumen wajib belum diunggah: Bukti pendukung." in r.get_data(as_text=True)
@@ -213,8 +232,11 @@ def test_success_shows_the_code_and_pin_once_and_keeps_only_the_pins_hash(app):
         # number or a NIK may hold the same six digits)
         row = db.session.execute(text("SELECT * FROM requests WHERE id = :id"), {"id": req.id}).mappings().one()
         assert not [k for k, v in row.items() if k != "pin_hash" and isinstance(v, str | dict) and alone.search(str(v))]
-        assert not [e.id for e in db.session.scalars(select(Event).where(Event.request_id == req.id))
-                    if alone.search(f"{e.data} {e.comment}")]
+        assert not [
+            e.id
+            for e in db.session.scalars(select(Event).where(Event.request_id == req.id))
+            if alone.search(f"{e.data} {e.comment}")
+        ]
         assert not [m.id for m in db.session.scalars(select(OutboxMessage)) if alone.search(m.body + m.subject)]
     # and never shown again: not on the tracking page, not on the status page
     track = client.get("/track").get_data(as_text=True)
@@ -228,12 +250,18 @@ def test_success_shows_the_code_and_pin_once_and_keeps_only_the_pins_hash(app):
 
 # --- Tracking ------------------------------------------------------------------------------------
 
+
 def public_request(process="legal_aid", details=DETAILS, kinds=("ktp", "sktm"), email="yosefina@example.org"):
     """(request id, code, PIN) of a request from the public, submitted now."""
     req, code, pin = submit_public_request(
-        process, details=details, email=email, language="id",
-        uploads=[(k, f"{k}.pdf", PDF) for k in kinds], store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
-        max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+        process,
+        details=details,
+        email=email,
+        language="id",
+        uploads=[(k, f"{k}.pdf", PDF) for k in kinds],
+        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+    )
     db.session.commit()
     return req.id, code, pin
 
@@ -260,11 +288,11 @@ def test_wrong_pin_unknown_code_and_guessed_code_are_refused_alike_then_rate_lim
     wrong_pin = f"{(int(pin) + 1) % 10**6:06d}"
     near = code[:-1] + next(c for c in CODE_ALPHABET if c != code[-1])  # one character off
     attempts = [
-        (code, wrong_pin),              # a wrong PIN
+        (code, wrong_pin),  # a wrong PIN
         (other_code(code.replace("-", "")), pin),  # an unknown code
-        (near, pin),                    # a guessed code, next to a real one
-        (code.lower(), wrong_pin),      # the real code typed in lower case, wrong PIN
-        ("", ""),                       # nothing
+        (near, pin),  # a guessed code, next to a real one
+        (code.lower(), wrong_pin),  # the real code typed in lower case, wrong PIN
+        ("", ""),  # nothing
     ]
     client = browser(app)
     token = csrf(client.get("/track").get_data(as_text=True))
@@ -273,13 +301,14 @@ def test_wrong_pin_unknown_code_and_guessed_code_are_refused_alike_then_rate_lim
     bodies = {without_token(a.data) for a in answers}
     assert len(bodies) == 1, "the refusals differ"
     assert "Kode atau PIN tidak cocok." in answers[0].get_data(as_text=True)
-    headers = {tuple(sorted((k, v) for k, v in a.headers.items() if k not in ("Set-Cookie", "Date")))
-               for a in answers}
+    headers = {tuple(sorted((k, v) for k, v in a.headers.items() if k not in ("Set-Cookie", "Date"))) for a in answers}
     assert len(headers) == 1, headers
     assert len({"Set-Cookie" in a.headers for a in answers}) == 1
 
-    more = [client.post("/track", data={"csrf_token": token, "code": other_code(), "pin": "123456"})
-            for _ in range(10 - len(attempts))]
+    more = [
+        client.post("/track", data={"csrf_token": token, "code": other_code(), "pin": "123456"})
+        for _ in range(10 - len(attempts))
+    ]
     assert [a.status_code for a in more] == [200] * (10 - len(attempts))
     limited = client.post("/track", data={"csrf_token": token, "code": other_code(), "pin": "123456"})
     right = client.post("/track", data={"csrf_token": token, "code": code, "pin": pin})
@@ -320,8 +349,11 @@ def test_the_status_page_shows_phase_step_due_date_and_next_steps_only(app):
         due = cal.add_working_days(today, 1)
     client = track_in(app, code, pin)
     page, phase, step, shown_due = status_of(client)
-    assert (phase, step, shown_due) == ("Penerimaan", "Diterima, pemeriksaan kelengkapan",
-                                        format_date(due, "d MMMM y", locale="id"))
+    assert (phase, step, shown_due) == (
+        "Penerimaan",
+        "Diterima, pemeriksaan kelengkapan",
+        format_date(due, "d MMMM y", locale="id"),
+    )
     assert "Yang perlu Anda lakukan" in page
     assert re.search(r'name="trigger" value="withdraw"', page)  # the one thing the applicant may do
     assert 'name="trigger" value="resubmit"' not in page and 'type="file"' not in page
@@ -334,8 +366,16 @@ def test_the_status_page_shows_phase_step_due_date_and_next_steps_only(app):
     for kind in ("ktp", "sktm", "case_documents"):
         assert f'name="{kind}"' in page
     assert 'name="trigger" value="resubmit"' in page
-    secrets_ = [DETAILS["name"], "Yosefina", *SENSITIVE.values(), DETAILS["phone"], staff_comment,
-                "dipalsukan", "Maria Fernandez", "Bantuan hukum: "]
+    secrets_ = [
+        DETAILS["name"],
+        "Yosefina",
+        *SENSITIVE.values(),
+        DETAILS["phone"],
+        staff_comment,
+        "dipalsukan",
+        "Maria Fernandez",
+        "Bantuan hukum: ",
+    ]
     assert [s for s in secrets_ if s in page] == []
 
     with app.app_context():
@@ -354,16 +394,23 @@ def test_the_status_page_shows_phase_step_due_date_and_next_steps_only(app):
     assert "catatan internal" not in page and 'name="trigger"' not in page
 
 
-HR_DETAILS = {"name": "Markus Rahasia", "nik": "5371010101900099", "address": "Jl. Rahasia", "phone": "0812",
-              "reported_party": "Instansi", "chronology": "Kronologi rahasia."}
+HR_DETAILS = {
+    "name": "Markus Rahasia",
+    "nik": "5371010101900099",
+    "address": "Jl. Rahasia",
+    "phone": "0812",
+    "reported_party": "Instansi",
+    "chronology": "Kronologi rahasia.",
+}
 
 
 def returned_complaint(app):
     """(request id, a client tracking it, its status page) for a human-rights complaint returned
     for completion."""
     with app.app_context():
-        request_id, code, pin = public_request("human_rights_complaint", HR_DETAILS,
-                                               ("ktp", "complaint_letter", "evidence"))
+        request_id, code, pin = public_request(
+            "human_rights_complaint", HR_DETAILS, ("ktp", "complaint_letter", "evidence")
+        )
         act(request_id, "return_for_completion", "officer", comment="Bukti kurang.")
     client = track_in(app, code, pin)
     return request_id, client, client.get("/track").get_data(as_text=True)
@@ -387,7 +434,8 @@ def test_the_status_page_of_a_returned_complaint_shows_the_completion_deadline(a
     _page, phase, step, shown_due = status_of(client)
     assert (phase, step) == ("Penerimaan", "Belum lengkap, menunggu pengadu")
     assert shown_due == format_date(last_day, "d MMMM y", locale="id"), (
-        f"shows {shown_due}, the paused due date {paused_due}; the complaint is deemed withdrawn after {last_day}")
+        f"shows {shown_due}, the paused due date {paused_due}; the complaint is deemed withdrawn after {last_day}"
+    )
 
 
 def test_after_the_completion_deadline_no_page_offers_a_completion(app):
@@ -399,8 +447,10 @@ def test_after_the_completion_deadline_no_page_offers_a_completion(app):
     with app.app_context():
         req = db.session.get(Request, request_id)
         last_day = local_date(utcnow(), req.office.timezone).toordinal() - 1
-        db.session.execute(text("UPDATE requests SET timer_due_on = :day WHERE id = :id"),
-                           {"day": date.fromordinal(last_day), "id": request_id})
+        db.session.execute(
+            text("UPDATE requests SET timer_due_on = :day WHERE id = :id"),
+            {"day": date.fromordinal(last_day), "id": request_id},
+        )
         db.session.commit()
     page = client.get("/track").get_data(as_text=True)
     notice = re.search(r'data-testid="closed-by-timer">([^<]*)<', page).group(1)
@@ -419,8 +469,9 @@ def test_the_email_of_the_return_gives_the_completion_deadline_too(app):
     request_id, _client, _page = returned_complaint(app)
     with app.app_context():
         req = db.session.get(Request, request_id)
-        body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.request_id == request_id)
-                                  .order_by(OutboxMessage.id.desc())).first()
+        body = db.session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.request_id == request_id).order_by(OutboxMessage.id.desc())
+        ).first()
         last_day, paused_due = req.timer_due_on, req.due_date
     assert last_day != paused_due
     assert f"Tenggat tahap ini: {format_date(last_day, 'd MMMM y', locale='id')}." in body
@@ -436,9 +487,16 @@ def test_completing_documents_and_resubmitting_from_the_status_page(app):
     request_id, client, page = returned_complaint(app)
     with app.app_context():
         outbox_before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
-    r = client.post("/track/aksi", data={"csrf_token": csrf(page), "version": version_on(page), "trigger": "resubmit",
-                                         "evidence": (io.BytesIO(PDF), "bukti-tambahan.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/track/aksi",
+        data={
+            "csrf_token": csrf(page),
+            "version": version_on(page),
+            "trigger": "resubmit",
+            "evidence": (io.BytesIO(PDF), "bukti-tambahan.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert (r.status_code, r.headers["Location"]) == (302, "/track")
     page = client.get("/track").get_data(as_text=True)
     flashed = re.findall(r'<div class="alert alert-(\w+)" role="alert">([^<]*)</div>', page)
@@ -447,12 +505,18 @@ def test_completing_documents_and_resubmitting_from_the_status_page(app):
     with app.app_context():
         req = db.session.get(Request, request_id)
         assert (req.state, req.timer_trigger) == ("submitted", None)  # the deemed withdrawal disarmed
-        doc = db.session.scalar(select(Document).where(Document.request_id == request_id, Document.kind == "evidence")
-                                .order_by(Document.version.desc()).limit(1))
+        doc = db.session.scalar(
+            select(Document)
+            .where(Document.request_id == request_id, Document.kind == "evidence")
+            .order_by(Document.version.desc())
+            .limit(1)
+        )
         assert (doc.version, doc.filename, doc.uploaded_by_id) == (2, "bukti-tambahan.pdf", None)
         events = db.session.scalars(select(Event).where(Event.request_id == request_id).order_by(Event.seq)).all()
         assert [(e.trigger, e.actor_id, e.data.get("by")) for e in events[-2:]] == [
-            ("upload_document", None, None), ("resubmit", None, "public")]
+            ("upload_document", None, None),
+            ("resubmit", None, "public"),
+        ]
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == outbox_before + 1
 
 
@@ -460,22 +524,31 @@ def test_resubmitting_from_the_status_page_without_a_new_file(app):
     """A wrong file is refused with its reason and nothing changes; the documents already there
     suffice to resubmit; a page that went stale meanwhile is told so; signing out ends access."""
     request_id, client, page = returned_complaint(app)
-    r = client.post("/track/aksi", data={"csrf_token": csrf(page), "version": version_on(page), "trigger": "resubmit",
-                                         "evidence": (io.BytesIO(EXE), "bukti.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/track/aksi",
+        data={
+            "csrf_token": csrf(page),
+            "version": version_on(page),
+            "trigger": "resubmit",
+            "evidence": (io.BytesIO(EXE), "bukti.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert (r.status_code, r.headers["Location"]) == (302, "/track")
     page = client.get("/track").get_data(as_text=True)
     assert '<div class="alert alert-danger" role="alert">Jenis berkas tidak didukung' in page
     with app.app_context():
         assert db.session.get(Request, request_id).state == "incomplete"
-        assert db.session.scalar(select(func.count()).select_from(Document).where(
-            Document.request_id == request_id)) == 3
+        assert (
+            db.session.scalar(select(func.count()).select_from(Document).where(Document.request_id == request_id)) == 3
+        )
 
     stale = page
     with app.app_context():  # meanwhile the head assigns an officer: a new version
         act(request_id, "assign", "head", assignees=[user("officer").id])
-    r = client.post("/track/aksi", data={"csrf_token": csrf(stale), "version": version_on(stale),
-                                         "trigger": "resubmit"})
+    r = client.post(
+        "/track/aksi", data={"csrf_token": csrf(stale), "version": version_on(stale), "trigger": "resubmit"}
+    )
     assert r.status_code == 302
     page = client.get("/track").get_data(as_text=True)
     assert "Permohonan Anda baru saja diperbarui. Periksa keadaannya sekarang." in page
@@ -490,14 +563,18 @@ def test_resubmitting_from_the_status_page_without_a_new_file(app):
     with app.app_context():
         req = db.session.get(Request, request_id)
         assert (req.state, req.timer_trigger) == ("submitted", None)
-        last = db.session.scalar(select(Event).where(Event.request_id == request_id).order_by(Event.seq.desc()).limit(1))
+        last = db.session.scalar(
+            select(Event).where(Event.request_id == request_id).order_by(Event.seq.desc()).limit(1)
+        )
         assert (last.trigger, last.actor_id, last.data.get("by")) == ("resubmit", None, "public")
 
-    logout_token = csrf(page[page.index('action="/track/keluar"'):])
+    logout_token = csrf(page[page.index('action="/track/keluar"') :])
     assert client.post("/track/keluar", data={"csrf_token": logout_token}).status_code == 302
     assert 'data-testid="step"' not in client.get("/track").get_data(as_text=True)
-    r = client.post("/track/aksi", data={"csrf_token": logout_token, "version": "99", "trigger": "withdraw",
-                                         "comment": "Tidak jadi."})
+    r = client.post(
+        "/track/aksi",
+        data={"csrf_token": logout_token, "version": "99", "trigger": "withdraw", "comment": "Tidak jadi."},
+    )
     assert (r.status_code, r.headers["Location"]) == (302, "/track")
     with app.app_context():
         assert db.session.get(Request, request_id).state == "submitted"
@@ -513,6 +590,7 @@ def test_a_malformed_version_on_the_status_page_is_not_a_server_error(app):
 
 # --- Personal data on the staff side -------------------------------------------------------------
 
+
 def staff(app, alias):
     client = app.test_client()
     token = csrf(client.get("/masuk").get_data(as_text=True))
@@ -522,13 +600,15 @@ def staff(app, alias):
 
 
 def logs(request_id):
-    return [(r.user_id, r.purpose, r.fields) for r in db.session.scalars(
-        select(AccessLog).where(AccessLog.request_id == request_id).order_by(AccessLog.id))]
+    return [
+        (r.user_id, r.purpose, r.fields)
+        for r in db.session.scalars(select(AccessLog).where(AccessLog.request_id == request_id).order_by(AccessLog.id))
+    ]
 
 
 def data_card(page: str) -> str:
     start = page.index('id="data-judul"')
-    return page[start:page.index("</section>", start)]
+    return page[start : page.index("</section>", start)]
 
 
 @pytest.fixture
@@ -553,10 +633,17 @@ def test_sensitive_details_only_for_the_head_and_assigned_staff_every_read_logge
 
     def redacted(card_or_details):
         if isinstance(card_or_details, dict):
-            return ({k: card_or_details[k] for k in SENSITIVE} == dict.fromkeys(SENSITIVE, REDACTED)
-                    and card_or_details["name"] == DETAILS["name"] and card_or_details["phone"] == DETAILS["phone"])
-        return (card_or_details.count(REDACTED) == 3 and not [v for v in SENSITIVE.values() if v in card_or_details]
-                and DETAILS["name"] in card_or_details and DETAILS["phone"] in card_or_details)
+            return (
+                {k: card_or_details[k] for k in SENSITIVE} == dict.fromkeys(SENSITIVE, REDACTED)
+                and card_or_details["name"] == DETAILS["name"]
+                and card_or_details["phone"] == DETAILS["phone"]
+            )
+        return (
+            card_or_details.count(REDACTED) == 3
+            and not [v for v in SENSITIVE.values() if v in card_or_details]
+            and DETAILS["name"] in card_or_details
+            and DETAILS["phone"] in card_or_details
+        )
 
     def shown(card_or_details):
         if isinstance(card_or_details, dict):
@@ -576,8 +663,11 @@ def test_sensitive_details_only_for_the_head_and_assigned_staff_every_read_logge
     assert shown(page_of("head"))
     fields = ["nik", "address", "problem"]
     with app.app_context():
-        assert logs(request_id) == [(ids["head"], "page", fields), (ids["head"], "api", fields),
-                                    (ids["head"], "page", fields)]
+        assert logs(request_id) == [
+            (ids["head"], "page", fields),
+            (ids["head"], "api", fields),
+            (ids["head"], "page", fields),
+        ]
         act(request_id, "assign", "head", assignees=[ids["officer"]])
 
     # assigned: the officer reads them (logged); the other officer and the admin still do not
@@ -605,10 +695,16 @@ def test_naturalisation_passport_redacted_for_the_officer_who_is_not_assigned(ap
     client = browsers["officer2"]
     form = client.get("/permohonan/baru/naturalisation")
     assert form.status_code == 200
-    details = {"name": "John Counter", "nationality": "Australia", "passport": "PA9988776",
-               "address": "Jl. Konter No. 9, Kupang", "email": "john.counter@example.org"}
-    r = client.post("/permohonan/baru/naturalisation",
-                    data={"csrf_token": csrf(form.get_data(as_text=True)), **details})
+    details = {
+        "name": "John Counter",
+        "nationality": "Australia",
+        "passport": "PA9988776",
+        "address": "Jl. Konter No. 9, Kupang",
+        "email": "john.counter@example.org",
+    }
+    r = client.post(
+        "/permohonan/baru/naturalisation", data={"csrf_token": csrf(form.get_data(as_text=True)), **details}
+    )
     assert r.status_code == 302, r.get_data(as_text=True)[:1000]
     request_id = int(re.search(r"/permohonan/(\d+)$", r.headers["Location"]).group(1))
     card = data_card(client.get(f"/permohonan/{request_id}").get_data(as_text=True))

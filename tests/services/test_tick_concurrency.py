@@ -7,6 +7,7 @@ call workflow.operations.timers.tick(now=...) together on a dozen due timers of 
 timers that are not due yet. Each due timer must fire once: one event per request, reported by
 exactly one of the four, and nothing fired early.
 """
+
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
@@ -37,6 +38,7 @@ def at(day: date, hour=10, minute=0) -> datetime:
 
 # --- the child's work (module level, so that "spawn" can import it) ------------------------------
 
+
 def tick_work(app, wait, now):
     from workflow.operations.timers import tick
 
@@ -54,18 +56,34 @@ def tick_together(app, now) -> list[list]:
 
 # --- set-up -------------------------------------------------------------------------------------
 
-HR_DETAILS = {"name": "Pengadu Serentak", "nik": "5371010101900021", "address": "Jl. Serentak",
-              "phone": "081234500021", "reported_party": "Instansi Uji", "chronology": "Kronologi."}
-PC_DETAILS = {"name": "Pelapor Serentak", "reported_person": "Petugas", "place": "Loket",
-              "time": "Maret 2026", "chronology": "Kronologi."}
+HR_DETAILS = {
+    "name": "Pengadu Serentak",
+    "nik": "5371010101900021",
+    "address": "Jl. Serentak",
+    "phone": "081234500021",
+    "reported_party": "Instansi Uji",
+    "chronology": "Kronologi.",
+}
+PC_DETAILS = {
+    "name": "Pelapor Serentak",
+    "reported_person": "Petugas",
+    "place": "Loket",
+    "time": "Maret 2026",
+    "chronology": "Kronologi.",
+}
 
 
 def public_request(process, details, kinds, when) -> int:
     req, _code, _pin = submit_public_request(
-        process, details=details, email="serentak@example.org", language="id",
+        process,
+        details=details,
+        email="serentak@example.org",
+        language="id",
         uploads=[(k, f"{k}.pdf", PDF) for k in kinds],
         store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
-        max_bytes=current_app.config["MAX_UPLOAD_BYTES"], now=when)
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+        now=when,
+    )
     db.session.commit()
     return req.id
 
@@ -78,21 +96,37 @@ def act(request_id, trigger, who, when, comment=None, **data):
 
 def returned_complaint(returned_on: date) -> int:
     """Returned for completion on `returned_on`: deemed withdrawn after 10 working days."""
-    request_id = public_request("human_rights_complaint", HR_DETAILS, ("ktp", "complaint_letter", "evidence"),
-                                at(date(2026, 3, 2)))
+    request_id = public_request(
+        "human_rights_complaint", HR_DETAILS, ("ktp", "complaint_letter", "evidence"), at(date(2026, 3, 2))
+    )
     act(request_id, "return_for_completion", user("officer"), at(returned_on), comment="Lengkapi bukti.")
     return request_id
 
 
 def sworn_applicant(oath_on: date) -> int:
     """Naturalisation with the oath taken on `oath_on`: 14 working days for the foreign documents."""
-    req = create_request(user("officer"), process="naturalisation", now=at(date(2026, 3, 2)),
-                         details={"name": "Applicant Together", "nationality": "Timor-Leste",
-                                  "passport": "TL1234567", "address": "Jl. Serentak"})
+    req = create_request(
+        user("officer"),
+        process="naturalisation",
+        now=at(date(2026, 3, 2)),
+        details={
+            "name": "Applicant Together",
+            "nationality": "Timor-Leste",
+            "passport": "TL1234567",
+            "address": "Jl. Serentak",
+        },
+    )
     for kind in ("application", "passport_copy", "civil_records"):
-        upload_document(req, user("officer"), kind=kind, filename=f"{kind}.pdf", content=PDF,
-                        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
-                        max_bytes=current_app.config["MAX_UPLOAD_BYTES"], now=at(date(2026, 3, 2)))
+        upload_document(
+            req,
+            user("officer"),
+            kind=kind,
+            filename=f"{kind}.pdf",
+            content=PDF,
+            store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+            now=at(date(2026, 3, 2)),
+        )
     db.session.commit()
     head, officer = user("head"), user("officer")
     act(req.id, "declare_complete", officer, at(date(2026, 3, 3)))
@@ -112,15 +146,24 @@ def investigated_complaint(complete_on: date) -> int:
 def events_of(app, trigger_by_request) -> dict:
     with app.app_context():
         rows = db.session.execute(
-            select(Event.request_id, Event.trigger, Event.actor_id, Event.data)
-            .where(Event.request_id.in_(trigger_by_request))).all()
-        states = dict(db.session.execute(select(Request.id, Request.state)
-                                         .where(Request.id.in_(trigger_by_request))).all())
+            select(Event.request_id, Event.trigger, Event.actor_id, Event.data).where(
+                Event.request_id.in_(trigger_by_request)
+            )
+        ).all()
+        states = dict(
+            db.session.execute(select(Request.id, Request.state).where(Request.id.in_(trigger_by_request))).all()
+        )
         db.session.remove()
-    fired = Counter((r.request_id, r.trigger) for r in rows if r.trigger in ("deem_withdrawn", "escalate_documents",
-                                                                               "escalate_overdue"))
-    by_system = all(r.actor_id is None and r.data.get("by") == "system" for r in rows
-                    if r.trigger in ("deem_withdrawn", "escalate_documents", "escalate_overdue"))
+    fired = Counter(
+        (r.request_id, r.trigger)
+        for r in rows
+        if r.trigger in ("deem_withdrawn", "escalate_documents", "escalate_overdue")
+    )
+    by_system = all(
+        r.actor_id is None and r.data.get("by") == "system"
+        for r in rows
+        if r.trigger in ("deem_withdrawn", "escalate_documents", "escalate_overdue")
+    )
     return {"fired": fired, "states": states, "by_system": by_system}
 
 
@@ -139,8 +182,14 @@ def test_four_ticks_at_once_fire_each_expiry_once(app):
             returned_complaint(date(2026, 4, 21)): "deem_withdrawn",  # due Wednesday 6 May: not yet
             investigated_complaint(date(2026, 3, 6)): "escalate_overdue",  # due Tuesday 5 May: today
         }
-        assert db.session.scalar(select(func.count()).select_from(Event).where(
-            Event.trigger.in_(("deem_withdrawn", "escalate_documents", "escalate_overdue")))) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Event)
+                .where(Event.trigger.in_(("deem_withdrawn", "escalate_documents", "escalate_overdue")))
+            )
+            == 0
+        )
 
     outcomes = tick_together(app, now)
 
@@ -150,8 +199,13 @@ def test_four_ticks_at_once_fire_each_expiry_once(app):
     assert seen["fired"] == Counter({(request_id, trigger): 1 for request_id, trigger in due.items()})
     assert seen["by_system"]
     for request_id, trigger in due.items():
-        expected = "deemed_withdrawn" if trigger == "deem_withdrawn" else \
-            "oath_taken" if trigger == "escalate_documents" else "investigation"
+        expected = (
+            "deemed_withdrawn"
+            if trigger == "deem_withdrawn"
+            else "oath_taken"
+            if trigger == "escalate_documents"
+            else "investigation"
+        )
         assert seen["states"][request_id] == expected, (request_id, trigger)
     assert all(seen["states"][i] in ("incomplete", "investigation") for i in not_due)
 

@@ -8,6 +8,7 @@ Friday (3 April). Along the way each walk checks the SLA clock (working or calen
 resumed, restarted with a stage's own limit, stopped), the e-mails queued in the outbox, and the
 timers fired by `workflow tick` as the system. The expected dates are written out literally.
 """
+
 import io
 import re
 from datetime import date, datetime, time, timedelta
@@ -46,18 +47,43 @@ def D(text: str) -> date:  # noqa: N802  (reads like a literal)
 # --- helpers ------------------------------------------------------------------------------------
 
 DETAILS = {
-    "legal_aid": {"name": "Yosefina Walk", "nik": "5371010101900011", "address": "Jl. Jalan No. 1, Kupang",
-                  "phone": "081234500001", "problem": "Sengketa tanah warisan.", "case_type": "perdata"},
-    "ip_facilitation": {"name": "Kelompok Tenun Ikat Sikka", "nik": "5371010101900012",
-                        "phone": "081234500002", "ip_type": "indikasi_geografis",
-                        "description": "Tenun ikat Sikka dengan pewarna alam."},
-    "human_rights_complaint": {"name": "Markus Walk", "nik": "5371010101900013", "address": "Jl. Jalan No. 3",
-                               "phone": "081234500003", "reported_party": "Instansi Uji",
-                               "chronology": "Kronologi kejadian uji."},
-    "naturalisation": {"name": "John Walker", "nationality": "Australia", "passport": "PA7654321",
-                       "address": "Jl. Jalan No. 4, Kupang", "email": EMAIL},
-    "public_complaint": {"name": "Paulus Walk", "reported_person": "Petugas loket", "place": "Loket",
-                         "time": "2 Maret 2026 pukul 10.00", "chronology": "Pelayanan ditunda tanpa alasan."},
+    "legal_aid": {
+        "name": "Yosefina Walk",
+        "nik": "5371010101900011",
+        "address": "Jl. Jalan No. 1, Kupang",
+        "phone": "081234500001",
+        "problem": "Sengketa tanah warisan.",
+        "case_type": "perdata",
+    },
+    "ip_facilitation": {
+        "name": "Kelompok Tenun Ikat Sikka",
+        "nik": "5371010101900012",
+        "phone": "081234500002",
+        "ip_type": "indikasi_geografis",
+        "description": "Tenun ikat Sikka dengan pewarna alam.",
+    },
+    "human_rights_complaint": {
+        "name": "Markus Walk",
+        "nik": "5371010101900013",
+        "address": "Jl. Jalan No. 3",
+        "phone": "081234500003",
+        "reported_party": "Instansi Uji",
+        "chronology": "Kronologi kejadian uji.",
+    },
+    "naturalisation": {
+        "name": "John Walker",
+        "nationality": "Australia",
+        "passport": "PA7654321",
+        "address": "Jl. Jalan No. 4, Kupang",
+        "email": EMAIL,
+    },
+    "public_complaint": {
+        "name": "Paulus Walk",
+        "reported_person": "Petugas loket",
+        "place": "Loket",
+        "time": "2 Maret 2026 pukul 10.00",
+        "chronology": "Pelayanan ditunda tanpa alasan.",
+    },
 }
 UPLOADS = {
     "legal_aid": ("ktp", "sktm"),
@@ -75,9 +101,15 @@ def submit(process, when, *, details=None, uploads=None, email=EMAIL, language="
     """A request from the public, opened, documented and submitted at `when`; its id."""
     kinds = UPLOADS[process] if uploads is None else uploads
     req, code, pin = submit_public_request(
-        process, details=details or DETAILS[process], email=email, language=language,
-        uploads=[(k, f"{k}.pdf", PDF) for k in kinds], store=store(),
-        max_bytes=current_app.config["MAX_UPLOAD_BYTES"], now=when)
+        process,
+        details=details or DETAILS[process],
+        email=email,
+        language=language,
+        uploads=[(k, f"{k}.pdf", PDF) for k in kinds],
+        store=store(),
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+        now=when,
+    )
     db.session.commit()
     return req.id
 
@@ -96,8 +128,16 @@ def act(request_id, trigger, who, when, comment=None, **data):
 
 def upload(request_id, kind, who, when):
     req = db.session.get(Request, request_id)
-    upload_document(req, actor(who, request_id), kind=kind, filename=f"{kind}.pdf", content=PDF,
-                    store=store(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"], now=when)
+    upload_document(
+        req,
+        actor(who, request_id),
+        kind=kind,
+        filename=f"{kind}.pdf",
+        content=PDF,
+        store=store(),
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+        now=when,
+    )
     db.session.commit()
 
 
@@ -110,9 +150,15 @@ def clock(request_id) -> dict:
     """The clock columns, named as in the assertions below."""
     db.session.expire_all()
     r = db.session.get(Request, request_id)
-    return {"started": r.clock_started_on, "due": r.due_date, "paused": r.clock_paused_on,
-            "remaining": r.clock_remaining_days, "stopped": r.clock_stopped_on, "unit": r.clock_unit,
-            "days": r.time_limit_days}
+    return {
+        "started": r.clock_started_on,
+        "due": r.due_date,
+        "paused": r.clock_paused_on,
+        "remaining": r.clock_remaining_days,
+        "stopped": r.clock_stopped_on,
+        "unit": r.clock_unit,
+        "days": r.time_limit_days,
+    }
 
 
 def timer(request_id):
@@ -123,8 +169,11 @@ def timer(request_id):
 
 def mails(request_id) -> list[str]:
     """The subjects queued for the request, oldest first (all to its applicant)."""
-    rows = db.session.execute(select(OutboxMessage.recipient, OutboxMessage.subject)
-                              .where(OutboxMessage.request_id == request_id).order_by(OutboxMessage.id)).all()
+    rows = db.session.execute(
+        select(OutboxMessage.recipient, OutboxMessage.subject)
+        .where(OutboxMessage.request_id == request_id)
+        .order_by(OutboxMessage.id)
+    ).all()
     req = db.session.get(Request, request_id)
     assert {r.recipient for r in rows} <= {req.applicant_email}
     prefix = f"Permohonan {req.number}: "
@@ -133,8 +182,9 @@ def mails(request_id) -> list[str]:
 
 
 def fired_count(request_id, trigger) -> int:
-    return db.session.scalar(select(func.count()).select_from(Event).where(
-        Event.request_id == request_id, Event.trigger == trigger))
+    return db.session.scalar(
+        select(func.count()).select_from(Event).where(Event.request_id == request_id, Event.trigger == trigger)
+    )
 
 
 def last_event(request_id) -> Event:
@@ -149,6 +199,7 @@ def assert_fired_by_system(request_id, trigger):
 
 # --- Legal aid -----------------------------------------------------------------------------------
 
+
 def post_public_form(app, process, fields, files, *, address):
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address  # the form allows 10 posts an hour per address
@@ -162,20 +213,36 @@ def test_legal_aid_from_the_public_form_to_a_closed_case(app):
     """Intake at /layanan/legal_aid; completeness 1 working day (paused while back with the
     applicant, resumed); eligibility; referral to an OBH with its own 3-working-day stage; the
     OBH's acceptance; representation; the case closed. Real time: the dates follow today."""
-    r = post_public_form(app, "legal_aid", {**DETAILS["legal_aid"], "email": EMAIL, "language": "id"},
-                         ("ktp", "sktm"), address="10.20.0.1")
+    r = post_public_form(
+        app,
+        "legal_aid",
+        {**DETAILS["legal_aid"], "email": EMAIL, "language": "id"},
+        ("ktp", "sktm"),
+        address="10.20.0.1",
+    )
     assert r.status_code == 200, r.get_data(as_text=True)[:2000]
     code = re.search(r'data-testid="code">([A-Z2-9]{4}-[A-Z2-9]{4})<', r.get_data(as_text=True)).group(1)
     with app.app_context():
         request_id = db.session.scalar(select(Request.id).where(Request.tracking_code == code))
         req = db.session.get(Request, request_id)
         assert (req.process, req.state, req.applicant_email, req.applicant_language) == (
-            "legal_aid", "submitted", EMAIL, "id")
+            "legal_aid",
+            "submitted",
+            EMAIL,
+            "id",
+        )
         cal = office_calendar(req.office_id)
         today = local_date(utcnow(), req.office.timezone)
         due = cal.add_working_days(today, 1)
-        assert clock(request_id) == {"started": today, "due": due, "paused": None, "remaining": None,
-                                     "stopped": None, "unit": "working", "days": 1}
+        assert clock(request_id) == {
+            "started": today,
+            "due": due,
+            "paused": None,
+            "remaining": None,
+            "stopped": None,
+            "unit": "working",
+            "days": 1,
+        }
         assert mails(request_id) == ["Diterima, pemeriksaan kelengkapan"]
         assert timer(request_id) == (None, None)  # legal aid has no timer
 
@@ -188,22 +255,37 @@ def test_legal_aid_from_the_public_form_to_a_closed_case(app):
         act(request_id, "resubmit", "public", None)
         c = clock(request_id)
         assert (state(request_id), c["paused"], c["remaining"], c["due"]) == (
-            "submitted", None, None, cal.add_working_days(today, 1))
+            "submitted",
+            None,
+            None,
+            cal.add_working_days(today, 1),
+        )
         act(request_id, "declare_complete", "perancang2@harmoni.test", None)
         assert clock(request_id)["stopped"] == today
         act(request_id, "assign", "head", None, assignees=[user("officer").id])
         event = act(request_id, "refer", "officer", None, obh="LBH Surya NTT")
         c = clock(request_id)
         assert (state(request_id), c["started"], c["due"], c["stopped"], c["days"], c["unit"]) == (
-            "referred", today, cal.add_working_days(today, 3), None, 3, "working")  # a new stage
+            "referred",
+            today,
+            cal.add_working_days(today, 3),
+            None,
+            3,
+            "working",
+        )  # a new stage
         assert event.data["obh"] == "LBH Surya NTT"
         act(request_id, "record_obh_acceptance", "officer", None)
         assert (state(request_id), clock(request_id)["stopped"]) == ("represented", today)
         act(request_id, "close_case", "officer", None, comment="Putusan berkekuatan hukum tetap.")
         assert state(request_id) == "closed"
         assert mails(request_id) == [
-            "Diterima, pemeriksaan kelengkapan", "Belum lengkap, menunggu pemohon", "Pemeriksaan kelayakan",
-            "Dirujuk ke OBH, menunggu jawaban tertulis", "Didampingi OBH", "Perkara selesai"]
+            "Diterima, pemeriksaan kelengkapan",
+            "Belum lengkap, menunggu pemohon",
+            "Pemeriksaan kelayakan",
+            "Dirujuk ke OBH, menunggu jawaban tertulis",
+            "Didampingi OBH",
+            "Perkara selesai",
+        ]
 
 
 def test_legal_aid_refused_by_the_obh_then_not_eligible(app):
@@ -211,19 +293,43 @@ def test_legal_aid_refused_by_the_obh_then_not_eligible(app):
     refusal sends the file back to eligibility (no e-mail), and the head declares it not eligible."""
     with app.app_context():
         request_id = submit("legal_aid", at(D("2026-03-02")))
-        assert clock(request_id) == {"started": D("2026-03-02"), "due": D("2026-03-03"), "paused": None,
-                                         "remaining": None, "stopped": None, "unit": "working", "days": 1}
+        assert clock(request_id) == {
+            "started": D("2026-03-02"),
+            "due": D("2026-03-03"),
+            "paused": None,
+            "remaining": None,
+            "stopped": None,
+            "unit": "working",
+            "days": 1,
+        }
         act(request_id, "declare_complete", "officer", at(D("2026-03-03")))
         assert clock(request_id)["stopped"] == D("2026-03-03")
         act(request_id, "refer", "officer", at(D("2026-03-17")), obh="LBH Uji")
-        assert clock(request_id) == {"started": D("2026-03-17"), "due": D("2026-03-27"), "paused": None,
-                                     "remaining": None, "stopped": None, "unit": "working", "days": 3}
-        act(request_id, "record_obh_refusal", "officer", at(D("2026-03-26")), comment="OBH menolak: konflik kepentingan.")
+        assert clock(request_id) == {
+            "started": D("2026-03-17"),
+            "due": D("2026-03-27"),
+            "paused": None,
+            "remaining": None,
+            "stopped": None,
+            "unit": "working",
+            "days": 3,
+        }
+        act(
+            request_id,
+            "record_obh_refusal",
+            "officer",
+            at(D("2026-03-26")),
+            comment="OBH menolak: konflik kepentingan.",
+        )
         assert (state(request_id), clock(request_id)["stopped"]) == ("eligibility", D("2026-03-26"))
         act(request_id, "declare_not_eligible", "head", at(D("2026-03-27")), comment="Pemohon tidak termasuk miskin.")
         assert state(request_id) == "not_eligible"
-        assert mails(request_id) == ["Diterima, pemeriksaan kelengkapan", "Pemeriksaan kelayakan",
-                                     "Dirujuk ke OBH, menunggu jawaban tertulis", "Tidak memenuhi syarat"]
+        assert mails(request_id) == [
+            "Diterima, pemeriksaan kelengkapan",
+            "Pemeriksaan kelayakan",
+            "Dirujuk ke OBH, menunggu jawaban tertulis",
+            "Tidak memenuhi syarat",
+        ]
 
 
 def test_legal_aid_withdrawn_without_an_email_address(app):
@@ -238,6 +344,7 @@ def test_legal_aid_withdrawn_without_an_email_address(app):
 
 # --- IP facilitation -----------------------------------------------------------------------------
 
+
 def test_ip_geographical_indication_to_registration(app):
     """A geographical indication needs the community statement and the GI specification; the
     5-working-day clock pauses while the file is back with the applicant and resumes with the days
@@ -250,8 +357,15 @@ def test_ip_geographical_indication_to_registration(app):
         assert db.session.scalar(select(func.count()).select_from(Request)) == 0
 
         request_id = submit("ip_facilitation", at(D("2026-03-09")))
-        assert clock(request_id) == {"started": D("2026-03-09"), "due": D("2026-03-16"), "paused": None,
-                                     "remaining": None, "stopped": None, "unit": "working", "days": 5}
+        assert clock(request_id) == {
+            "started": D("2026-03-09"),
+            "due": D("2026-03-16"),
+            "paused": None,
+            "remaining": None,
+            "stopped": None,
+            "unit": "working",
+            "days": 5,
+        }
         act(request_id, "declare_complete", "officer", at(D("2026-03-10")))
         act(request_id, "return_for_completion", "officer", at(D("2026-03-11")), comment="Contoh motif kurang jelas.")
         c = clock(request_id)
@@ -268,8 +382,12 @@ def test_ip_geographical_indication_to_registration(app):
         act(request_id, "record_registration", "officer", at(D("2026-06-01")))
         assert state(request_id) == "registered"
         assert mails(request_id) == [
-            "Diterima, pemeriksaan kelengkapan", "Belum lengkap, menunggu pemohon",
-            "Konsultasi dan pendampingan pengajuan", "Diajukan ke DJKI, menunggu keputusan", "Terdaftar"]
+            "Diterima, pemeriksaan kelengkapan",
+            "Belum lengkap, menunggu pemohon",
+            "Konsultasi dan pendampingan pengajuan",
+            "Diajukan ke DJKI, menunggu keputusan",
+            "Terdaftar",
+        ]
 
 
 def test_ip_trademark_refused_by_djki(app):
@@ -282,8 +400,11 @@ def test_ip_trademark_refused_by_djki(app):
         act(request_id, "record_refusal", "officer", at(D("2026-05-04")), comment="Merek serupa telah terdaftar.")
         assert state(request_id) == "refused"
         assert mails(request_id) == [
-            "Diterima, pemeriksaan kelengkapan", "Konsultasi dan pendampingan pengajuan",
-            "Diajukan ke DJKI, menunggu keputusan", "Ditolak DJKI"]
+            "Diterima, pemeriksaan kelengkapan",
+            "Konsultasi dan pendampingan pengajuan",
+            "Diajukan ke DJKI, menunggu keputusan",
+            "Ditolak DJKI",
+        ]
 
 
 def test_ip_withdrawn_during_the_document_check(app):
@@ -297,19 +418,31 @@ def test_ip_withdrawn_during_the_document_check(app):
 
 # --- Human-rights complaints ---------------------------------------------------------------------
 
+
 def returned_complaint(submitted_on="2026-03-13", returned_on="2026-03-17") -> int:
     """A complaint submitted on Friday 13 March 2026 (administrative check: 5 working days, due
     Friday 27 March across 18-24 March) and returned for completion on Tuesday 17 March, the day
     before Nyepi's cuti bersama: the deemed withdrawal is armed for 10 working days later,
     Wednesday 8 April (Good Friday, 3 April, does not count)."""
     request_id = submit("human_rights_complaint", at(D(submitted_on)))
-    assert clock(request_id) == {"started": D(submitted_on), "due": D("2026-03-27"), "paused": None,
-                                 "remaining": None, "stopped": None, "unit": "working", "days": 5}
+    assert clock(request_id) == {
+        "started": D(submitted_on),
+        "due": D("2026-03-27"),
+        "paused": None,
+        "remaining": None,
+        "stopped": None,
+        "unit": "working",
+        "days": 5,
+    }
     assert timer(request_id) == (None, None)
     act(request_id, "return_for_completion", "officer", at(D(returned_on)), comment="Lampirkan bukti pendukung.")
     c = clock(request_id)
     assert (state(request_id), c["paused"], c["remaining"], c["due"]) == (
-        "incomplete", D(returned_on), 3, D("2026-03-27"))
+        "incomplete",
+        D(returned_on),
+        3,
+        D("2026-03-27"),
+    )
     assert timer(request_id) == ("deem_withdrawn", D("2026-04-08"))
     return request_id
 
@@ -331,8 +464,11 @@ def test_human_rights_complaint_deemed_withdrawn_by_the_tick(app):
         assert tick(now=at(D("2026-04-09"), 0, 2)) == []
         assert tick(now=at(D("2026-05-01"))) == []
         assert fired_count(request_id, "deem_withdrawn") == 1
-        assert mails(request_id) == ["Diterima, pemeriksaan administrasi", "Belum lengkap, menunggu pengadu",
-                                     "Dianggap dicabut (tidak dilengkapi)"]
+        assert mails(request_id) == [
+            "Diterima, pemeriksaan administrasi",
+            "Belum lengkap, menunggu pengadu",
+            "Dianggap dicabut (tidak dilengkapi)",
+        ]
 
 
 def test_a_late_completion_is_refused_before_the_tick_has_run(app):
@@ -368,8 +504,15 @@ def test_human_rights_complaint_completed_in_time_to_a_violation_finding(app):
         assert tick(now=at(D("2026-04-09"))) == []
         assert tick(now=at(D("2026-04-20"))) == []
         act(request_id, "declare_complete", "officer", at(D("2026-04-09")))
-        assert clock(request_id) == {"started": D("2026-04-09"), "due": D("2026-04-16"), "paused": None,
-                                     "remaining": None, "stopped": None, "unit": "working", "days": 5}
+        assert clock(request_id) == {
+            "started": D("2026-04-09"),
+            "due": D("2026-04-16"),
+            "paused": None,
+            "remaining": None,
+            "stopped": None,
+            "unit": "working",
+            "days": 5,
+        }
         assert state(request_id) == "examination"
         act(request_id, "schedule_mediation", "officer", at(D("2026-04-10")), meeting_date="2026-04-15")
         assert (state(request_id), clock(request_id)["stopped"]) == ("mediation_scheduled", D("2026-04-10"))
@@ -378,9 +521,13 @@ def test_human_rights_complaint_completed_in_time_to_a_violation_finding(app):
         assert state(request_id) == "violation_indicated"
         assert fired_count(request_id, "deem_withdrawn") == 0
         assert mails(request_id) == [
-            "Diterima, pemeriksaan administrasi", "Belum lengkap, menunggu pengadu",
-            "Diterima, pemeriksaan administrasi", "Pemeriksaan substansi",
-            "Rapat koordinasi/mediasi dijadwalkan", "Terdapat indikasi pelanggaran; rekomendasi"]
+            "Diterima, pemeriksaan administrasi",
+            "Belum lengkap, menunggu pengadu",
+            "Diterima, pemeriksaan administrasi",
+            "Pemeriksaan substansi",
+            "Rapat koordinasi/mediasi dijadwalkan",
+            "Terdapat indikasi pelanggaran; rekomendasi",
+        ]
 
 
 def test_human_rights_complaint_by_an_attorney_to_no_violation(app):
@@ -391,8 +538,12 @@ def test_human_rights_complaint_by_an_attorney_to_no_violation(app):
             submit("human_rights_complaint", at(D("2026-03-02")), details=details)
         db.session.rollback()
         assert refused.value.details == ["Pengaduan melalui kuasa wajib melampirkan surat kuasa."]
-        request_id = submit("human_rights_complaint", at(D("2026-03-02")), details=details,
-                            uploads=UPLOADS["human_rights_complaint"] + ("power_of_attorney",))
+        request_id = submit(
+            "human_rights_complaint",
+            at(D("2026-03-02")),
+            details=details,
+            uploads=UPLOADS["human_rights_complaint"] + ("power_of_attorney",),
+        )
         act(request_id, "declare_complete", "officer", at(D("2026-03-03")))
         act(request_id, "conclude_no_violation", "head", at(D("2026-03-06")), comment="Tidak ditemukan indikasi.")
         assert (state(request_id), clock(request_id)["stopped"]) == ("no_violation", D("2026-03-06"))
@@ -403,11 +554,20 @@ def test_human_rights_complaint_referred_to_the_competent_agency(app):
     with app.app_context():
         request_id = submit("human_rights_complaint", at(D("2026-03-02")))
         act(request_id, "declare_complete", "officer", at(D("2026-03-03")))
-        event = act(request_id, "declare_not_competent", "head", at(D("2026-03-04")),
-                    comment="Kewenangan Komnas HAM.", referred_to="Komnas HAM")
+        event = act(
+            request_id,
+            "declare_not_competent",
+            "head",
+            at(D("2026-03-04")),
+            comment="Kewenangan Komnas HAM.",
+            referred_to="Komnas HAM",
+        )
         assert (state(request_id), event.data["referred_to"]) == ("referred_out", "Komnas HAM")
-        assert mails(request_id) == ["Diterima, pemeriksaan administrasi", "Pemeriksaan substansi",
-                                     "Tidak berwenang; dirujuk ke instansi lain"]
+        assert mails(request_id) == [
+            "Diterima, pemeriksaan administrasi",
+            "Pemeriksaan substansi",
+            "Tidak berwenang; dirujuk ke instansi lain",
+        ]
 
 
 def test_human_rights_complaint_withdrawn_while_incomplete_disarms_the_timer(app):
@@ -421,9 +581,11 @@ def test_human_rights_complaint_withdrawn_while_incomplete_disarms_the_timer(app
 
 # --- Naturalisation ------------------------------------------------------------------------------
 
+
 def registered_at_the_counter(when) -> int:
-    req = create_request(user("officer"), process="naturalisation", details=DETAILS["naturalisation"],
-                         applicant_email=EMAIL, now=when)
+    req = create_request(
+        user("officer"), process="naturalisation", details=DETAILS["naturalisation"], applicant_email=EMAIL, now=when
+    )
     db.session.commit()
     for kind in ("application", "passport_copy"):
         upload(req.id, kind, "officer", when)
@@ -455,12 +617,25 @@ def test_naturalisation_to_completion_with_escalated_documents(app):
         act(request_id, "declare_complete", "officer", at(D("2026-03-05")))
         act(request_id, "assign", "head", at(D("2026-03-05")), assignees=[user("officer").id, user("officer2").id])
         act(request_id, "forward", "head", at(D("2026-03-06")), cover_letter="W.21-AH.10.01-78")
-        act(request_id, "record_decree", "officer", at(D("2026-03-12")), decree_number="M.HH-01.AH.10.01 TAHUN 2026",
-            oath_date="2026-03-17")
+        act(
+            request_id,
+            "record_decree",
+            "officer",
+            at(D("2026-03-12")),
+            decree_number="M.HH-01.AH.10.01 TAHUN 2026",
+            oath_date="2026-03-17",
+        )
         assert (state(request_id), timer(request_id)) == ("oath_scheduled", (None, None))
         act(request_id, "take_oath", "head", at(D("2026-03-17")))
-        assert clock(request_id) == {"started": D("2026-03-17"), "due": D("2026-04-14"), "paused": None,
-                                     "remaining": None, "stopped": None, "unit": "working", "days": 14}
+        assert clock(request_id) == {
+            "started": D("2026-03-17"),
+            "due": D("2026-04-14"),
+            "paused": None,
+            "remaining": None,
+            "stopped": None,
+            "unit": "working",
+            "days": 14,
+        }
         assert timer(request_id) == ("escalate_documents", D("2026-04-14"))
         assert tick(now=at(D("2026-04-14"), 23, 59)) == []
         assert tick(now=at(D("2026-04-15"), 8)) == [(request_id, "escalate_documents")]
@@ -471,14 +646,20 @@ def test_naturalisation_to_completion_with_escalated_documents(app):
         act(request_id, "record_surrender", "officer", at(D("2026-04-17")))
         assert (state(request_id), clock(request_id)["stopped"]) == ("completed", D("2026-04-17"))
         assert mails(request_id) == [
-            "Belum lengkap, menunggu pemohon", "Diteruskan ke Ditjen AHU, menunggu keputusan",
-            "Pengambilan sumpah dijadwalkan", "Sumpah diambil; menunggu penyerahan dokumen asing", "Selesai"]
+            "Belum lengkap, menunggu pemohon",
+            "Diteruskan ke Ditjen AHU, menunggu keputusan",
+            "Pengambilan sumpah dijadwalkan",
+            "Sumpah diambil; menunggu penyerahan dokumen asing",
+            "Selesai",
+        ]
 
 
 def test_naturalisation_surrender_in_time_is_not_escalated(app):
     with app.app_context():
         request_id = forwarded()
-        act(request_id, "record_decree", "officer", at(D("2026-03-12")), decree_number="M.HH-02", oath_date="2026-03-17")
+        act(
+            request_id, "record_decree", "officer", at(D("2026-03-12")), decree_number="M.HH-02", oath_date="2026-03-17"
+        )
         act(request_id, "take_oath", "head", at(D("2026-03-17")))
         act(request_id, "record_surrender", "officer", at(D("2026-04-14")))
         assert (state(request_id), timer(request_id)) == ("completed", (None, None))
@@ -504,6 +685,7 @@ def test_naturalisation_withdrawn(app):
 
 # --- Public complaints ---------------------------------------------------------------------------
 
+
 def test_public_complaint_resolved_reopened_and_resolved_again(app):
     """60 calendar days from the complete file (holidays count); overdue -> escalated once by
     `tick` the day after the due date; resolved; reopened by the complainant: a new 60-day stage."""
@@ -513,8 +695,15 @@ def test_public_complaint_resolved_reopened_and_resolved_again(app):
         act(request_id, "return_for_completion", "officer", at(D("2026-03-03")), comment="Sebutkan nama petugas.")
         act(request_id, "resubmit", "public", at(D("2026-03-04")))
         act(request_id, "declare_complete", "officer", at(D("2026-03-05")))
-        assert clock(request_id) == {"started": D("2026-03-05"), "due": D("2026-05-04"), "paused": None,
-                                     "remaining": None, "stopped": None, "unit": "calendar", "days": 60}
+        assert clock(request_id) == {
+            "started": D("2026-03-05"),
+            "due": D("2026-05-04"),
+            "paused": None,
+            "remaining": None,
+            "stopped": None,
+            "unit": "calendar",
+            "days": 60,
+        }
         assert timer(request_id) == ("escalate_overdue", D("2026-05-04"))
         assert tick(now=at(D("2026-05-04"), 23, 59)) == []
         assert tick(now=at(D("2026-05-05"), 0, 1)) == [(request_id, "escalate_overdue")]
@@ -524,16 +713,28 @@ def test_public_complaint_resolved_reopened_and_resolved_again(app):
         act(request_id, "resolve", "officer", at(D("2026-05-06")), comment="Petugas telah dibina.")
         assert (state(request_id), clock(request_id)["stopped"]) == ("resolved", D("2026-05-06"))
         act(request_id, "request_reopen", "public", at(D("2026-05-08")), comment="Pelayanan masih sama.")
-        assert clock(request_id) == {"started": D("2026-05-08"), "due": D("2026-07-07"), "paused": None,
-                                     "remaining": None, "stopped": None, "unit": "calendar", "days": 60}
+        assert clock(request_id) == {
+            "started": D("2026-05-08"),
+            "due": D("2026-07-07"),
+            "paused": None,
+            "remaining": None,
+            "stopped": None,
+            "unit": "calendar",
+            "days": 60,
+        }
         assert (state(request_id), timer(request_id)) == ("investigation", ("escalate_overdue", D("2026-07-07")))
         act(request_id, "resolve", "officer", at(D("2026-05-11")), comment="Telah ditindaklanjuti.")
         assert (state(request_id), timer(request_id)) == ("resolved", (None, None))
         assert tick(now=at(D("2026-07-08"))) == []
         assert fired_count(request_id, "escalate_overdue") == 1
         assert mails(request_id) == [
-            "Diterima, verifikasi", "Belum lengkap, menunggu pelapor", "Penanganan dan pemeriksaan",
-            "Selesai ditangani", "Penanganan dan pemeriksaan", "Selesai ditangani"]
+            "Diterima, verifikasi",
+            "Belum lengkap, menunggu pelapor",
+            "Penanganan dan pemeriksaan",
+            "Selesai ditangani",
+            "Penanganan dan pemeriksaan",
+            "Selesai ditangani",
+        ]
 
 
 def test_public_complaint_not_valid(app):
@@ -554,6 +755,7 @@ def test_public_complaint_withdrawn_during_investigation_disarms_the_timer(app):
 
 
 # --- The command ---------------------------------------------------------------------------------
+
 
 def test_workflow_tick_command(app):
     """`flask --app wsgi workflow tick` (through the test CLI runner, at the real time): fires what

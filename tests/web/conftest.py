@@ -1,5 +1,6 @@
 """Browser-like clients for the pages: sign in through the form and carry the CSRF token of a page
 rendered in the same session, as a browser does. CSRF protection stays on in these tests."""
+
 import io
 import re
 from urllib.parse import parse_qs, quote, urlsplit
@@ -70,8 +71,7 @@ class WebClient:
     def login(self, alias, password=PASSWORD, next=None):
         token = self.csrf("/masuk")
         url = "/masuk" + (f"?next={quote(next, safe='')}" if next is not None else "")
-        r = self.client.post(url, data={"csrf_token": token, "email": ALIASES.get(alias, alias),
-                                        "password": password})
+        r = self.client.post(url, data={"csrf_token": token, "email": ALIASES.get(alias, alias), "password": password})
         assert r.status_code == 302, (alias, r.status_code, r.get_data(as_text=True)[:2000])
         self.alias = alias
         return r
@@ -89,14 +89,20 @@ class WebClient:
         return self.client.post(path, data=data, headers=headers, **kw)
 
     def upload(self, request_id, kind, content=PDF, filename="berkas.pdf", **kw):
-        return self.post(f"/permohonan/{request_id}/dokumen",
-                         {"kind": kind, "file": (io.BytesIO(content), filename)},
-                         from_page=f"/permohonan/{request_id}", content_type="multipart/form-data", **kw)
+        return self.post(
+            f"/permohonan/{request_id}/dokumen",
+            {"kind": kind, "file": (io.BytesIO(content), filename)},
+            from_page=f"/permohonan/{request_id}",
+            content_type="multipart/form-data",
+            **kw,
+        )
 
     def act(self, request_id, trigger, version, **data):
-        return self.post(f"/permohonan/{request_id}/aksi",
-                         {"trigger": trigger, "version": str(version), **data},
-                         from_page=f"/permohonan/{request_id}")
+        return self.post(
+            f"/permohonan/{request_id}/aksi",
+            {"trigger": trigger, "version": str(version), **data},
+            from_page=f"/permohonan/{request_id}",
+        )
 
 
 @pytest.fixture
@@ -104,8 +110,15 @@ def web(app):
     return WebClient(app)
 
 
-def new_request(api, alias="drafter", *, state="submitted", title="Rancangan Peraturan Daerah tentang Uji",
-                filename="berkas.pdf", process="ranperda"):
+def new_request(
+    api,
+    alias="drafter",
+    *,
+    state="submitted",
+    title="Rancangan Peraturan Daerah tentang Uji",
+    filename="berkas.pdf",
+    process="ranperda",
+):
     """A request of `alias`'s organisation through the API: a draft (with one document), or
     submitted with every required document, then moved to `state` if that is further on."""
     client = api.as_(alias)
@@ -127,15 +140,34 @@ def new_walk_in(app, name="Warga Contoh Rahasia", passport="P-RAHASIA-7788"):
     document."""
     with app.app_context():
         officer = user("officer")
-        req = create_request(officer, process="naturalisation", details={
-            "name": name, "nationality": "Timor-Leste", "passport": passport,
-            "address": "Jalan Kenari 12, Kupang"})
-        doc = upload_document(req, officer, kind="application", filename="walk-in-permohonan.pdf",
-                              content=PDF, store=DocumentStore(app.config["DOCUMENT_STORE"]),
-                              max_bytes=app.config["MAX_UPLOAD_BYTES"])
+        req = create_request(
+            officer,
+            process="naturalisation",
+            details={
+                "name": name,
+                "nationality": "Timor-Leste",
+                "passport": passport,
+                "address": "Jalan Kenari 12, Kupang",
+            },
+        )
+        doc = upload_document(
+            req,
+            officer,
+            kind="application",
+            filename="walk-in-permohonan.pdf",
+            content=PDF,
+            store=DocumentStore(app.config["DOCUMENT_STORE"]),
+            max_bytes=app.config["MAX_UPLOAD_BYTES"],
+        )
         db.session.commit()
-        return {"id": req.id, "version": req.version, "title": req.title, "number": req.number,
-                "doc": doc.id, "passport": passport}
+        return {
+            "id": req.id,
+            "version": req.version,
+            "title": req.title,
+            "number": req.number,
+            "doc": doc.id,
+            "passport": passport,
+        }
 
 
 def office_state(app):
@@ -153,11 +185,14 @@ def restore_office(app, state):
             office.name, office.settings = state
             db.session.commit()
 
+
 def counts(app) -> dict:
     """Rows a refused form must not have written."""
     with app.app_context():
-        return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-                for model in (Request, Document, Event)}
+        return {
+            model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Request, Document, Event)
+        }
 
 
 # SQL statements per list page, filled by test_list_queries.py and reported after the run.

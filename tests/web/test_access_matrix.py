@@ -5,6 +5,7 @@ A drafter never learns anything about another organisation's request: its page, 
 and timeline answer 404 exactly as an id that does not exist. Staff never see an applicant's
 unsubmitted draft. Ids the URL rules cannot hold are 404, never a server error.
 """
+
 import io
 import json
 import re
@@ -16,20 +17,25 @@ from sqlalchemy import func, select
 
 from workflow.extensions import db
 from workflow.models import Document, Event, HolidayOverride, Office, Organisation, Request, User
-
 from workflow.processes import PROCESSES
 
 from ..helpers import EXE, PDF, user
 from .conftest import (
-    WebClient, login_target, new_request, new_walk_in, office_state, restore_office, without_echo,
+    WebClient,
+    login_target,
+    new_request,
+    new_walk_in,
+    office_state,
+    restore_office,
+    without_echo,
 )
 
 ROLES = ("anonymous", "drafter", "other_drafter", "officer", "head", "admin")
 LOGIN = "LOGIN"  # 302 to /masuk?next=<this path>
-HOME = "HOME"    # 302 to /permohonan/ (signed-in users have no business on the sign-in page)
-DONE = "DONE"    # 302 to the page the form leads to: the action happened
+HOME = "HOME"  # 302 to /permohonan/ (signed-in users have no business on the sign-in page)
+DONE = "DONE"  # 302 to the page the form leads to: the action happened
 MISSING = 2**31 - 1  # a valid id that no row has
-HUGE = 99999999999   # beyond any id the database can hold
+HUGE = 99999999999  # beyond any id the database can hold
 
 # Kota Kupang is "drafter"'s organisation, Kabupaten Sikka is "other_drafter"'s.
 #  own       a request of Kota Kupang, submitted       (own_doc: one of its documents)
@@ -41,60 +47,60 @@ HUGE = 99999999999   # beyond any id the database can hold
 
 #    method  path                                         form                anon   drafter other  officer head   admin
 MATRIX = [
-    ("GET",  "/",                                         None,               200,   200,   200,   200,   200,   200),
-    ("GET",  "/masuk",                                    None,               200,   HOME,  HOME,  HOME,  HOME,  HOME),
-    ("GET",  "/bantuan/",                                 None,               200,   200,   200,   200,   200,   200),
-    ("GET",  "/bantuan/proses/ranperda.svg",              None,               200,   200,   200,   200,   200,   200),
-    ("GET",  "/bantuan/proses/tidak-ada.svg",             None,               404,   404,   404,   404,   404,   404),
-    ("GET",  "/permohonan/",                              None,               LOGIN, 200,   200,   200,   200,   200),
-    ("GET",  "/permohonan/?q={other_title}",              None,               LOGIN, 200,   200,   200,   200,   200),
-    ("GET",  "/permohonan/baru",                          None,               LOGIN, 200,   200,   200,   200,   403),
-    ("POST", "/permohonan/baru",                          "new",              LOGIN, DONE,  DONE,  200,   200,   403),
-    ("GET",  "/permohonan/baru/naturalisation",           None,               LOGIN, 403,   403,   200,   200,   403),
-    ("POST", "/permohonan/baru/naturalisation",           "walk_in",          LOGIN, 403,   403,   DONE,  DONE,  403),
-    ("GET",  "/permohonan/baru/ranperda",                 None,               LOGIN, 404,   404,   404,   404,   404),
-    ("GET",  "/permohonan/{own}",                         None,               LOGIN, 200,   404,   200,   200,   200),
-    ("GET",  "/permohonan/{draft}",                       None,               LOGIN, 200,   404,   404,   404,   404),
-    ("GET",  "/permohonan/{other}",                       None,               LOGIN, 404,   200,   200,   200,   200),
-    ("GET",  "/permohonan/{walkin}",                      None,               LOGIN, 404,   404,   200,   200,   200),
-    ("GET",  "/permohonan/{missing}",                     None,               LOGIN, 404,   404,   404,   404,   404),
-    ("GET",  "/permohonan/99999999999",                   None,               404,   404,   404,   404,   404,   404),
-    ("GET",  "/permohonan/0",                             None,               404,   404,   404,   404,   404,   404),
-    ("POST", "/permohonan/{own}/aksi",                    "declare_complete", LOGIN, 403,   404,   DONE,  DONE,  403),
-    ("POST", "/permohonan/{draft}/aksi",                  "withdraw_draft",   LOGIN, 409,   404,   404,   404,   404),
-    ("POST", "/permohonan/{other}/aksi",                  "withdraw_other",   LOGIN, 404,   DONE,  403,   403,   403),
-    ("POST", "/permohonan/{missing}/aksi",                "declare_complete", LOGIN, 404,   404,   404,   404,   404),
-    ("POST", "/permohonan/99999999999/aksi",              "declare_complete", 404,   404,   404,   404,   404,   404),
-    ("POST", "/permohonan/{draft}/dokumen",               "applicant_file",   LOGIN, DONE,  404,   404,   404,   404),
-    ("POST", "/permohonan/{other}/dokumen",               "applicant_file",   LOGIN, 404,   409,   403,   403,   403),
-    ("POST", "/permohonan/{verified}/dokumen",            "staff_file",       LOGIN, 403,   404,   DONE,  DONE,  403),
-    ("POST", "/permohonan/{missing}/dokumen",             "applicant_file",   LOGIN, 404,   404,   404,   404,   404),
-    ("POST", "/permohonan/99999999999/dokumen",           "applicant_file",   404,   404,   404,   404,   404,   404),
-    ("GET",  "/permohonan/{own}/dokumen/{own_doc}",       None,               LOGIN, 200,   404,   200,   200,   200),
-    ("GET",  "/permohonan/{draft}/dokumen/{draft_doc}",   None,               LOGIN, 200,   404,   404,   404,   404),
-    ("GET",  "/permohonan/{other}/dokumen/{other_doc}",   None,               LOGIN, 404,   200,   200,   200,   200),
-    ("GET",  "/permohonan/{walkin}/dokumen/{walkin_doc}", None,               LOGIN, 404,   404,   200,   200,   200),
-    ("GET",  "/permohonan/{own}/dokumen/{other_doc}",     None,               LOGIN, 404,   404,   404,   404,   404),
-    ("GET",  "/permohonan/{other}/dokumen/{own_doc}",     None,               LOGIN, 404,   404,   404,   404,   404),
-    ("GET",  "/permohonan/{own}/dokumen/{missing}",       None,               LOGIN, 404,   404,   404,   404,   404),
-    ("GET",  "/permohonan/{own}/dokumen/99999999999",     None,               404,   404,   404,   404,   404,   404),
-    ("GET",  "/admin/",                                   None,               LOGIN, 403,   403,   403,   403,   DONE),
-    ("GET",  "/admin/pengguna",                           None,               LOGIN, 403,   403,   403,   403,   200),
-    ("GET",  "/admin/pengguna/baru",                      None,               LOGIN, 403,   403,   403,   403,   200),
-    ("POST", "/admin/pengguna/baru",                      "duplicate_user",   LOGIN, 403,   403,   403,   403,   422),
-    ("GET",  "/admin/pengguna/{a_user}",                  None,               LOGIN, 403,   403,   403,   403,   200),
-    ("GET",  "/admin/pengguna/{missing}",                 None,               LOGIN, 403,   403,   403,   403,   404),
-    ("GET",  "/admin/organisasi",                         None,               LOGIN, 403,   403,   403,   403,   200),
-    ("GET",  "/admin/organisasi/baru",                    None,               LOGIN, 403,   403,   403,   403,   200),
-    ("POST", "/admin/organisasi/baru",                    "duplicate_org",    LOGIN, 403,   403,   403,   403,   422),
-    ("GET",  "/admin/organisasi/{an_org}",                None,               LOGIN, 403,   403,   403,   403,   200),
-    ("GET",  "/admin/hari-libur",                         None,               LOGIN, 403,   403,   403,   403,   200),
-    ("POST", "/admin/hari-libur",                         "override",         LOGIN, 403,   403,   403,   403,   DONE),
-    ("POST", "/admin/hari-libur/{missing}/hapus",         "nothing",          LOGIN, 403,   403,   403,   403,   404),
-    ("GET",  "/admin/pengaturan",                         None,               LOGIN, 403,   403,   403,   403,   200),
-    ("POST", "/admin/pengaturan",                         "bad_settings",     LOGIN, 403,   403,   403,   403,   422),
-    ("GET",  "/akun/kata-sandi",                          None,               LOGIN, 200,   200,   200,   200,   200),
-    ("POST", "/akun/kata-sandi",                          "wrong_password",   LOGIN, 422,   422,   422,   422,   422),
+    ("GET", "/", None, 200, 200, 200, 200, 200, 200),
+    ("GET", "/masuk", None, 200, HOME, HOME, HOME, HOME, HOME),
+    ("GET", "/bantuan/", None, 200, 200, 200, 200, 200, 200),
+    ("GET", "/bantuan/proses/ranperda.svg", None, 200, 200, 200, 200, 200, 200),
+    ("GET", "/bantuan/proses/tidak-ada.svg", None, 404, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/permohonan/?q={other_title}", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/permohonan/baru", None, LOGIN, 200, 200, 200, 200, 403),
+    ("POST", "/permohonan/baru", "new", LOGIN, DONE, DONE, 200, 200, 403),
+    ("GET", "/permohonan/baru/naturalisation", None, LOGIN, 403, 403, 200, 200, 403),
+    ("POST", "/permohonan/baru/naturalisation", "walk_in", LOGIN, 403, 403, DONE, DONE, 403),
+    ("GET", "/permohonan/baru/ranperda", None, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/{own}", None, LOGIN, 200, 404, 200, 200, 200),
+    ("GET", "/permohonan/{draft}", None, LOGIN, 200, 404, 404, 404, 404),
+    ("GET", "/permohonan/{other}", None, LOGIN, 404, 200, 200, 200, 200),
+    ("GET", "/permohonan/{walkin}", None, LOGIN, 404, 404, 200, 200, 200),
+    ("GET", "/permohonan/{missing}", None, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/99999999999", None, 404, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/0", None, 404, 404, 404, 404, 404, 404),
+    ("POST", "/permohonan/{own}/aksi", "declare_complete", LOGIN, 403, 404, DONE, DONE, 403),
+    ("POST", "/permohonan/{draft}/aksi", "withdraw_draft", LOGIN, 409, 404, 404, 404, 404),
+    ("POST", "/permohonan/{other}/aksi", "withdraw_other", LOGIN, 404, DONE, 403, 403, 403),
+    ("POST", "/permohonan/{missing}/aksi", "declare_complete", LOGIN, 404, 404, 404, 404, 404),
+    ("POST", "/permohonan/99999999999/aksi", "declare_complete", 404, 404, 404, 404, 404, 404),
+    ("POST", "/permohonan/{draft}/dokumen", "applicant_file", LOGIN, DONE, 404, 404, 404, 404),
+    ("POST", "/permohonan/{other}/dokumen", "applicant_file", LOGIN, 404, 409, 403, 403, 403),
+    ("POST", "/permohonan/{verified}/dokumen", "staff_file", LOGIN, 403, 404, DONE, DONE, 403),
+    ("POST", "/permohonan/{missing}/dokumen", "applicant_file", LOGIN, 404, 404, 404, 404, 404),
+    ("POST", "/permohonan/99999999999/dokumen", "applicant_file", 404, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/{own}/dokumen/{own_doc}", None, LOGIN, 200, 404, 200, 200, 200),
+    ("GET", "/permohonan/{draft}/dokumen/{draft_doc}", None, LOGIN, 200, 404, 404, 404, 404),
+    ("GET", "/permohonan/{other}/dokumen/{other_doc}", None, LOGIN, 404, 200, 200, 200, 200),
+    ("GET", "/permohonan/{walkin}/dokumen/{walkin_doc}", None, LOGIN, 404, 404, 200, 200, 200),
+    ("GET", "/permohonan/{own}/dokumen/{other_doc}", None, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/{other}/dokumen/{own_doc}", None, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/{own}/dokumen/{missing}", None, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/{own}/dokumen/99999999999", None, 404, 404, 404, 404, 404, 404),
+    ("GET", "/admin/", None, LOGIN, 403, 403, 403, 403, DONE),
+    ("GET", "/admin/pengguna", None, LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "/admin/pengguna/baru", None, LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "/admin/pengguna/baru", "duplicate_user", LOGIN, 403, 403, 403, 403, 422),
+    ("GET", "/admin/pengguna/{a_user}", None, LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "/admin/pengguna/{missing}", None, LOGIN, 403, 403, 403, 403, 404),
+    ("GET", "/admin/organisasi", None, LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "/admin/organisasi/baru", None, LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "/admin/organisasi/baru", "duplicate_org", LOGIN, 403, 403, 403, 403, 422),
+    ("GET", "/admin/organisasi/{an_org}", None, LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "/admin/hari-libur", None, LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "/admin/hari-libur", "override", LOGIN, 403, 403, 403, 403, DONE),
+    ("POST", "/admin/hari-libur/{missing}/hapus", "nothing", LOGIN, 403, 403, 403, 403, 404),
+    ("GET", "/admin/pengaturan", None, LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "/admin/pengaturan", "bad_settings", LOGIN, 403, 403, 403, 403, 422),
+    ("GET", "/akun/kata-sandi", None, LOGIN, 200, 200, 200, 200, 200),
+    ("POST", "/akun/kata-sandi", "wrong_password", LOGIN, 422, 422, 422, 422, 422),
 ]
 
 # Where a DONE form (or page) leads.
@@ -112,41 +118,74 @@ DONE_TO = {
 
 FORMS = {
     "new": lambda w: {"process_type": "ranperda", "title": "Ranperda Baru dari Matriks"},
-    "declare_complete": lambda w: {"trigger": "declare_complete",
-                                   "version": str(w["own_version"]) if "own" in w.made else "1"},
-    "withdraw_draft": lambda w: {"trigger": "withdraw", "version": str(w["draft_version"]),
-                                 "comment": "Ditarik untuk diperbaiki"},
-    "withdraw_other": lambda w: {"trigger": "withdraw", "version": str(w["other_version"]),
-                                 "comment": "Ditarik untuk diperbaiki"},
+    "declare_complete": lambda w: {
+        "trigger": "declare_complete",
+        "version": str(w["own_version"]) if "own" in w.made else "1",
+    },
+    "withdraw_draft": lambda w: {
+        "trigger": "withdraw",
+        "version": str(w["draft_version"]),
+        "comment": "Ditarik untuk diperbaiki",
+    },
+    "withdraw_other": lambda w: {
+        "trigger": "withdraw",
+        "version": str(w["other_version"]),
+        "comment": "Ditarik untuk diperbaiki",
+    },
     "applicant_file": lambda w: {"kind": "surat_permohonan", "file": (io.BytesIO(PDF), "surat.pdf")},
     "staff_file": lambda w: {"kind": "hasil_telaah", "file": (io.BytesIO(PDF), "telaah.pdf")},
     "override": lambda w: {"day": "2031-03-04", "working": "0", "reason": "Uji matriks"},
     "nothing": lambda w: {},
-    "duplicate_user": lambda w: {"email": "perancang1@harmoni.test", "name": "Kembaran", "role": "officer",
-                                 "organisation_id": "0", "password": "kata-sandi-panjang-1", "active": "y"},
+    "duplicate_user": lambda w: {
+        "email": "perancang1@harmoni.test",
+        "name": "Kembaran",
+        "role": "officer",
+        "organisation_id": "0",
+        "password": "kata-sandi-panjang-1",
+        "active": "y",
+    },
     "duplicate_org": lambda w: {"name": "Pemerintah Kota Kupang", "kind": "city", "region": "Kota Kupang"},
-    "bad_settings": lambda w: {"name": "Kanwil Palsu", "registration_format": "NOMOR/{year}",
-                               **{f"limit_{name}": "5" for name in PROCESSES}},
-    "walk_in": lambda w: {"name": "Pemohon Loket", "nationality": "Filipina", "passport": "P-LOKET-1",
-                          "address": "Jalan Loket 1, Kupang"},
-    "wrong_password": lambda w: {"current": "bukan-sandinya-1", "new": "kata-sandi-baru-456",
-                                 "confirm": "kata-sandi-baru-456"},
+    "bad_settings": lambda w: {
+        "name": "Kanwil Palsu",
+        "registration_format": "NOMOR/{year}",
+        **{f"limit_{name}": "5" for name in PROCESSES},
+    },
+    "walk_in": lambda w: {
+        "name": "Pemohon Loket",
+        "nationality": "Filipina",
+        "passport": "P-LOKET-1",
+        "address": "Jalan Loket 1, Kupang",
+    },
+    "wrong_password": lambda w: {
+        "current": "bukan-sandinya-1",
+        "new": "kata-sandi-baru-456",
+        "confirm": "kata-sandi-baru-456",
+    },
 }
 
 # The requests a test may need, created only when its path or form mentions them.
 SPECS = {
-    "own": dict(alias="drafter", state="submitted", title="Ranperda Kupang Air Bersih Diajukan",
-                filename="kupang-air-bersih.pdf"),
-    "draft": dict(alias="drafter", state="draft", title="Ranperda Kupang Pasar Rahasia Draf",
-                  filename="kupang-draf-pasar.pdf"),
-    "other": dict(alias="other_drafter", state="submitted", title="Ranperda Sikka Perikanan Rahasia",
-                  filename="sikka-perikanan.pdf"),
-    "verified": dict(alias="drafter", state="verified", title="Ranperda Kupang Retribusi Lengkap",
-                     filename="kupang-retribusi.pdf"),
+    "own": dict(
+        alias="drafter",
+        state="submitted",
+        title="Ranperda Kupang Air Bersih Diajukan",
+        filename="kupang-air-bersih.pdf",
+    ),
+    "draft": dict(
+        alias="drafter", state="draft", title="Ranperda Kupang Pasar Rahasia Draf", filename="kupang-draf-pasar.pdf"
+    ),
+    "other": dict(
+        alias="other_drafter",
+        state="submitted",
+        title="Ranperda Sikka Perikanan Rahasia",
+        filename="sikka-perikanan.pdf",
+    ),
+    "verified": dict(
+        alias="drafter", state="verified", title="Ranperda Kupang Retribusi Lengkap", filename="kupang-retribusi.pdf"
+    ),
     "walkin": dict(name="Warga Contoh Rahasia", passport="P-RAHASIA-7788"),  # see new_walk_in()
 }
-ORGANISATION = {"own": "drafter", "draft": "drafter", "verified": "drafter", "other": "other_drafter",
-                "walkin": None}
+ORGANISATION = {"own": "drafter", "draft": "drafter", "verified": "drafter", "other": "other_drafter", "walkin": None}
 
 
 class World:
@@ -161,8 +200,9 @@ class World:
             self.made[name] = new_walk_in(self.app, **SPECS[name])
         if name not in self.made:
             req = new_request(self.api, **SPECS[name])
-            docs = self.api.as_(SPECS[name]["alias"]).ok(self.api.as_(SPECS[name]["alias"]).get(
-                f"/requests/{req['id']}/documents"))
+            docs = self.api.as_(SPECS[name]["alias"]).ok(
+                self.api.as_(SPECS[name]["alias"]).get(f"/requests/{req['id']}/documents")
+            )
             self.made[name] = {**req, "doc": docs[0]["id"]}
         return self.made[name]
 
@@ -175,8 +215,13 @@ class World:
                 return drafter.id if key == "a_user" else drafter.organisation_id
         name, _, field = key.partition("_")
         req = self.request(name)
-        return {"": req["id"], "doc": req["doc"], "version": req["version"], "title": req["title"],
-                "number": req["number"]}[field]
+        return {
+            "": req["id"],
+            "doc": req["doc"],
+            "version": req["version"],
+            "title": req["title"],
+            "number": req["number"],
+        }[field]
 
     def fill(self, template: str) -> str:
         names = [f for _, f, _, _ in string.Formatter().parse(template) if f]
@@ -185,6 +230,7 @@ class World:
     def secrets_of(self, role) -> list[str]:
         """What `role` must never read: other organisations' requests (and walk-in applicants'); for
         staff, drafts; the walk-in applicant's passport number, unless head (or assigned)."""
+
         def hidden(name):
             if role == "anonymous":
                 return True
@@ -192,8 +238,12 @@ class World:
                 return ORGANISATION[name] != role
             return name == "draft"
 
-        secrets = [secret for name, req in self.made.items() if hidden(name)
-                   for secret in (req["title"], req["number"], SPECS[name].get("filename", "walk-in-permohonan.pdf"))]
+        secrets = [
+            secret
+            for name, req in self.made.items()
+            if hidden(name)
+            for secret in (req["title"], req["number"], SPECS[name].get("filename", "walk-in-permohonan.pdf"))
+        ]
         if "walkin" in self.made and role != "head":
             secrets.append(self.made["walkin"]["passport"])
         return secrets
@@ -202,12 +252,18 @@ class World:
         """What any form could write: rows of every kind, versions, the office's settings, and
         the password of everyone who might have changed theirs."""
         with self.app.app_context():
-            counts = [db.session.scalar(select(func.count()).select_from(model))
-                      for model in (Request, Document, Event, HolidayOverride, User, Organisation)]
+            counts = [
+                db.session.scalar(select(func.count()).select_from(model))
+                for model in (Request, Document, Event, HolidayOverride, User, Organisation)
+            ]
             office = db.session.scalar(select(Office))
-            return (*counts, db.session.scalar(select(func.coalesce(func.sum(Request.version), 0))),
-                    office.name, json.dumps(office.settings, sort_keys=True),
-                    tuple(db.session.scalars(select(User.password_hash).order_by(User.id))))
+            return (
+                *counts,
+                db.session.scalar(select(func.coalesce(func.sum(Request.version), 0))),
+                office.name,
+                json.dumps(office.settings, sort_keys=True),
+                tuple(db.session.scalars(select(User.password_hash).order_by(User.id))),
+            )
 
 
 @pytest.fixture(scope="module")
@@ -239,8 +295,9 @@ def test_access(app, api, browsers, row):
     office = office_state(app)
     try:
         for role, want in zip(ROLES, expected):
-            problems += [f"{role}: {p}" for p in check_cell(browsers[role], world, method, path_template,
-                                                             form, role, want)]
+            problems += [
+                f"{role}: {p}" for p in check_cell(browsers[role], world, method, path_template, form, role, want)
+            ]
             if want == DONE:
                 world = World(app, api)  # the form changed things: the next role starts afresh
     finally:
@@ -255,8 +312,9 @@ def check_cell(browser, world, method, path_template, form, role, expected) -> l
     if method == "GET":
         r = browser.get(path)
     else:
-        r = browser.post(path, FORMS[form](world), from_page="/",
-                         content_type="multipart/form-data" if "file" in form else None)
+        r = browser.post(
+            path, FORMS[form](world), from_page="/", content_type="multipart/form-data" if "file" in form else None
+        )
     body = r.get_data(as_text=True)
     got = r.status_code
     location = r.headers.get("Location", "")
@@ -283,8 +341,11 @@ def check_cell(browser, world, method, path_template, form, role, expected) -> l
         changed = world.fingerprint() != before
         if changed != (expected == DONE):
             problems.append("a refused form wrote something" if changed else "a done form wrote nothing")
-    if got == 200 and path.endswith(".svg") and not (
-            r.mimetype == "image/svg+xml" and body.lstrip().startswith("<svg")):
+    if (
+        got == 200
+        and path.endswith(".svg")
+        and not (r.mimetype == "image/svg+xml" and body.lstrip().startswith("<svg"))
+    ):
         problems.append(f"not an SVG image: {r.mimetype}")
     if got in (403, 404) and not (r.mimetype == "text/html" and 'role="alert"' in body):
         problems.append("a bare error instead of an error page")  # the page says what happened
@@ -306,9 +367,16 @@ def test_drafter_list_and_search_show_only_their_organisation(browsers, world):
     mine = drafter.text("/permohonan/")
     assert world["own_title"] in mine and world["draft_title"] in mine and "2 permohonan" in mine
     other_org = sikka_org_id(world)
-    for query in (f"q={world['other_title']}", f"q={world['other_number']}", "q=Sikka", "q=Perikanan",
-                  f"organisation_id={other_org}", "state=submitted&process_type=ranperda", "page=2",
-                  f"q=Perikanan&organisation_id={other_org}&assignee_id=1&overdue=y&mine=y"):
+    for query in (
+        f"q={world['other_title']}",
+        f"q={world['other_number']}",
+        "q=Sikka",
+        "q=Perikanan",
+        f"organisation_id={other_org}",
+        "state=submitted&process_type=ranperda",
+        "page=2",
+        f"q=Perikanan&organisation_id={other_org}&assignee_id=1&overdue=y&mine=y",
+    ):
         page = drafter.text("/permohonan/?" + query)
         for secret in secrets:
             assert secret not in without_echo(page), (query, secret)
@@ -323,8 +391,9 @@ def test_drafter_list_and_search_show_only_their_organisation(browsers, world):
 
 
 def sikka_org_id(world):
-    return world.api.as_("other_drafter").ok(
-        world.api.as_("other_drafter").get(f"/requests/{world['other']}"))["organisation"]["id"]
+    return world.api.as_("other_drafter").ok(world.api.as_("other_drafter").get(f"/requests/{world['other']}"))[
+        "organisation"
+    ]["id"]
 
 
 def test_staff_list_never_shows_a_draft(browsers, world):
@@ -365,9 +434,18 @@ def test_hidden_is_indistinguishable_from_absent(browsers, world):
             if method == "GET":
                 r = browser.get(path)
             else:
-                r = browser.post(path, {"trigger": "withdraw", "version": "1", "comment": "x", "kind": "rancangan",
-                                        "file": (io.BytesIO(EXE), "x.pdf")},
-                                 from_page="/", content_type="multipart/form-data")
+                r = browser.post(
+                    path,
+                    {
+                        "trigger": "withdraw",
+                        "version": "1",
+                        "comment": "x",
+                        "kind": "rancangan",
+                        "file": (io.BytesIO(EXE), "x.pdf"),
+                    },
+                    from_page="/",
+                    content_type="multipart/form-data",
+                )
             answers.append((r.status_code, r.headers.get("Content-Type"), without_echo(r.get_data(as_text=True))))
         if answers[0][0] != 404 or answers[0] != answers[1]:
             different.append((role, hidden, method, template, answers[0][0], answers[1][0]))
@@ -385,14 +463,17 @@ def test_ids_out_of_range_are_not_found(browsers, world):
         token = browser.csrf("/")
         for bad in WEIRD_IDS:
             for method, path in [
-                ("GET", f"/permohonan/{bad}"), ("POST", f"/permohonan/{bad}/aksi"),
-                ("POST", f"/permohonan/{bad}/dokumen"), ("GET", f"/permohonan/{bad}/dokumen/1"),
-                ("GET", f"/permohonan/{own}/dokumen/{bad}"), ("GET", f"/admin/pengguna/{bad}"),
-                ("POST", f"/admin/pengguna/{bad}"), ("GET", f"/admin/organisasi/{bad}"),
+                ("GET", f"/permohonan/{bad}"),
+                ("POST", f"/permohonan/{bad}/aksi"),
+                ("POST", f"/permohonan/{bad}/dokumen"),
+                ("GET", f"/permohonan/{bad}/dokumen/1"),
+                ("GET", f"/permohonan/{own}/dokumen/{bad}"),
+                ("GET", f"/admin/pengguna/{bad}"),
+                ("POST", f"/admin/pengguna/{bad}"),
+                ("GET", f"/admin/organisasi/{bad}"),
                 ("POST", f"/admin/hari-libur/{bad}/hapus"),
             ]:
-                r = browser.client.open(path, method=method,
-                                        data={"csrf_token": token} if method == "POST" else None)
+                r = browser.client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None)
                 if r.status_code != 404:
                     wrong.append((role, method, path, r.status_code))
     assert not wrong

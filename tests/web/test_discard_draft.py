@@ -1,5 +1,6 @@
 """A drafter throws away a draft they will not submit: it becomes `discarded`, as private as a
 draft (staff never see it), final, and left out of the lists unless asked for by its state."""
+
 import re
 
 from .conftest import new_request

@@ -1,5 +1,6 @@
 """The forms as a browser submits them: sign-in and sign-out, CSRF, password change, new request,
 uploads, actions, administration, the language switch, and escaping of what users type."""
+
 import io
 import os
 import re
@@ -38,8 +39,14 @@ def temp_user(app):
         email = f"uji-{uuid.uuid4().hex[:10]}@harmoni.test"
         with app.app_context():
             office = db.session.scalar(select(Office))
-            u = User(email=email, name="Pengguna Uji", role=role, office_id=office.id, active=active,
-                     organisation_id=organisation)
+            u = User(
+                email=email,
+                name="Pengguna Uji",
+                role=role,
+                office_id=office.id,
+                active=active,
+                organisation_id=organisation,
+            )
             u.set_password(password)
             db.session.add(u)
             db.session.commit()
@@ -58,8 +65,9 @@ def temp_user(app):
 
 def test_wrong_password_is_refused_in_indonesian_and_keeps_the_email(web):
     token = web.csrf("/masuk")
-    r = web.client.post("/masuk", data={"csrf_token": token, "email": ALIASES["drafter"],
-                                        "password": "salah-sekali-123"})
+    r = web.client.post(
+        "/masuk", data={"csrf_token": token, "email": ALIASES["drafter"], "password": "salah-sekali-123"}
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert "Email atau kata sandi salah." in page
@@ -68,8 +76,9 @@ def test_wrong_password_is_refused_in_indonesian_and_keeps_the_email(web):
     assert login_target(web.get("/permohonan/")) == "/permohonan/"
 
     # an unknown address gets the very same answer: no list of accounts to probe
-    r2 = web.client.post("/masuk", data={"csrf_token": token, "email": "tidak.ada@harmoni.test",
-                                         "password": "salah-sekali-123"})
+    r2 = web.client.post(
+        "/masuk", data={"csrf_token": token, "email": "tidak.ada@harmoni.test", "password": "salah-sekali-123"}
+    )
     assert r2.status_code == 422 and "Email atau kata sandi salah." in r2.get_data(as_text=True)
 
 
@@ -122,10 +131,19 @@ def browser_destination(location: str) -> str:
     return urljoin(HOST + "/masuk", cleaned)
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/", "http:evil.example", "javascript:alert(1)",
-    "/\\evil.example/", "\\\\evil.example/", "/\t/evil.example/", "https://localhost.evil.example/",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "http:evil.example",
+        "javascript:alert(1)",
+        "/\\evil.example/",
+        "\\\\evil.example/",
+        "/\t/evil.example/",
+        "https://localhost.evil.example/",
+    ],
+)
 def test_next_off_site_is_not_followed(web, target):
     r = web.login("drafter", next=target)
     destination = browser_destination(r.headers["Location"])
@@ -157,12 +175,21 @@ def forms_to_forge(app, api):
     submitted = new_request(api, title="Ranperda yang Sudah Diajukan")
     return [
         ("drafter", "/permohonan/baru", {"process_type": "ranperda", "title": "Permohonan Palsu"}),
-        ("drafter", f"/permohonan/{draft['id']}/dokumen",
-         {"kind": "surat_permohonan", "file": (io.BytesIO(PDF), "surat.pdf")}),
-        ("drafter", f"/permohonan/{draft['id']}/aksi",
-         {"trigger": "withdraw", "version": str(draft["version"]), "comment": "palsu"}),
-        ("officer", f"/permohonan/{submitted['id']}/aksi",
-         {"trigger": "declare_complete", "version": str(submitted["version"])}),
+        (
+            "drafter",
+            f"/permohonan/{draft['id']}/dokumen",
+            {"kind": "surat_permohonan", "file": (io.BytesIO(PDF), "surat.pdf")},
+        ),
+        (
+            "drafter",
+            f"/permohonan/{draft['id']}/aksi",
+            {"trigger": "withdraw", "version": str(draft["version"]), "comment": "palsu"},
+        ),
+        (
+            "officer",
+            f"/permohonan/{submitted['id']}/aksi",
+            {"trigger": "declare_complete", "version": str(submitted["version"])},
+        ),
         ("admin", "/admin/pengaturan", {**SETTINGS, "name": "Kantor Palsu"}),
         ("admin", "/admin/organisasi/baru", {"name": "Organisasi Palsu", "kind": "city", "region": "X"}),
     ]
@@ -178,8 +205,9 @@ def test_post_without_or_with_a_forged_csrf_token_is_refused_and_writes_nothing(
             for token in (None, "", "palsu", foreign, foreign[:-3] + "abc"):
                 before = (counts(app), office_state(app), store_files(app), organisation_names(app))
                 fresh = {k: (io.BytesIO(PDF), v[1]) if isinstance(v, tuple) else v for k, v in data.items()}
-                r = signed_in(alias).post(path, {**fresh, "csrf_token": token}, from_page="/",
-                                          content_type="multipart/form-data")
+                r = signed_in(alias).post(
+                    path, {**fresh, "csrf_token": token}, from_page="/", content_type="multipart/form-data"
+                )
                 assert r.status_code == 400, (path, token, r.status_code)
                 assert "Formulir kedaluwarsa atau tidak sah" in r.get_data(as_text=True)
                 assert (counts(app), office_state(app), store_files(app), organisation_names(app)) == before
@@ -224,8 +252,9 @@ def test_password_change(app, web):
         assert "Kata sandi telah diubah." in web.text("/permohonan/")
 
         other = web.new()
-        refused = other.client.post("/masuk", data={"csrf_token": other.csrf("/masuk"),
-                                                    "email": ALIASES[alias], "password": PASSWORD})
+        refused = other.client.post(
+            "/masuk", data={"csrf_token": other.csrf("/masuk"), "email": ALIASES[alias], "password": PASSWORD}
+        )
         assert refused.status_code == 422
         other.login(alias, password=new)
         assert other.get("/permohonan/").status_code == 200
@@ -238,14 +267,18 @@ def test_password_change(app, web):
 # --- new request -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("title, message", [
-    ("", "Wajib diisi."), ("   \n ", "Wajib diisi."), ("J" * 1001, "Paling banyak 1000 karakter."),
-])
+@pytest.mark.parametrize(
+    "title, message",
+    [
+        ("", "Wajib diisi."),
+        ("   \n ", "Wajib diisi."),
+        ("J" * 1001, "Paling banyak 1000 karakter."),
+    ],
+)
 def test_new_request_refuses_a_bad_title_and_keeps_what_was_typed(app, signed_in, title, message):
     web = signed_in("drafter")
     before = counts(app)
-    r = web.post("/permohonan/baru", {"process_type": "ranperkada", "title": title,
-                                      "external_ref": "EH-2026/0042"})
+    r = web.post("/permohonan/baru", {"process_type": "ranperkada", "title": title, "external_ref": "EH-2026/0042"})
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert message in page
@@ -258,8 +291,9 @@ def test_new_request_refuses_a_bad_title_and_keeps_what_was_typed(app, signed_in
 
 def test_new_request_is_created_as_a_draft(app, signed_in):
     web = signed_in("drafter")
-    r = web.post("/permohonan/baru", {"process_type": "ranperda", "title": "Ranperda tentang Pariwisata",
-                                      "external_ref": "EH-1"})
+    r = web.post(
+        "/permohonan/baru", {"process_type": "ranperda", "title": "Ranperda tentang Pariwisata", "external_ref": "EH-1"}
+    )
     assert r.status_code == 302 and re.fullmatch(r"/permohonan/\d+", r.headers["Location"])
     page = web.text(r.headers["Location"])
     assert "Ranperda tentang Pariwisata" in page and "dibuat sebagai draf" in page
@@ -269,8 +303,10 @@ def test_new_request_is_created_as_a_draft(app, signed_in):
 def test_walk_in_registration_refuses_missing_fields_and_keeps_what_was_typed(app, signed_in):
     web = signed_in("officer")
     before = counts(app)
-    r = web.post("/permohonan/baru/naturalisation", {"name": "  ", "nationality": "Filipina",
-                                                     "passport": "P-123", "address": PAYLOAD})
+    r = web.post(
+        "/permohonan/baru/naturalisation",
+        {"name": "  ", "nationality": "Filipina", "passport": "P-123", "address": PAYLOAD},
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert 'class="form-control is-invalid" id="f-name"' in page and "Wajib diisi." in page
@@ -286,19 +322,22 @@ def assert_detail_intact(page, req):
     """The request page with everything on it besides the refused upload."""
     assert req["title"] in page and req["number"] in page
     assert 'data-testid="state">Draf<' in page
-    assert "Permohonan dibuat" in page                   # the timeline
+    assert "Permohonan dibuat" in page  # the timeline
     assert 'data-trigger="submit"' in page  # the action (a draft is withdrawn by not submitting it)
-    assert 'name="kind"' in page and 'type="file"' in page                          # the upload form
-    assert "Naskah akademik" in page                     # the checklist
+    assert 'name="kind"' in page and 'type="file"' in page  # the upload form
+    assert "Naskah akademik" in page  # the checklist
     assert re.search(r"naskah_akademik|berkas\.pdf", page)  # the document already there
 
 
-@pytest.mark.parametrize("content, filename, status, message", [
-    (EXE, "surat.pdf", 415, "Jenis berkas tidak didukung"),
-    (b"%PDF-1.4\n" + b"0" * (256 * 1024), "besar.pdf", 413, "Berkas terlalu besar (maksimum 256 KB)"),
-    (b"", "kosong.pdf", 422, "Berkas kosong."),
-    (PDF, "..", 422, "Nama berkas tidak sah."),
-])
+@pytest.mark.parametrize(
+    "content, filename, status, message",
+    [
+        (EXE, "surat.pdf", 415, "Jenis berkas tidak didukung"),
+        (b"%PDF-1.4\n" + b"0" * (256 * 1024), "besar.pdf", 413, "Berkas terlalu besar (maksimum 256 KB)"),
+        (b"", "kosong.pdf", 422, "Berkas kosong."),
+        (PDF, "..", 422, "Nama berkas tidak sah."),
+    ],
+)
 def test_refused_upload_writes_nothing_and_shows_the_page(app, api, signed_in, content, filename, status, message):
     req = new_request(api, state="draft")
     web = signed_in("drafter")
@@ -337,8 +376,12 @@ def test_body_over_the_request_limit_goes_back_to_the_page_with_a_message(app, a
 def test_body_over_the_limit_from_another_site_is_not_redirected_there(app, api, signed_in):
     req = new_request(api, state="draft")
     web = signed_in("drafter")
-    r = web.upload(req["id"], "surat_permohonan", content=b"%PDF-1.4\n" + b"0" * (400 * 1024),
-                   headers={"Referer": "https://evil.example/"})
+    r = web.upload(
+        req["id"],
+        "surat_permohonan",
+        content=b"%PDF-1.4\n" + b"0" * (400 * 1024),
+        headers={"Referer": "https://evil.example/"},
+    )
     assert r.status_code == 413
     assert "Location" not in r.headers
 
@@ -415,9 +458,17 @@ def test_admin_refuses_a_drafter_without_an_organisation(app, signed_in, temp_us
     email = f"uji-{uuid.uuid4().hex[:10]}@harmoni.test"
     temp_user.emails.append(email)  # removed at the end should it be created after all
     before = user_count(app)
-    r = web.post("/admin/pengguna/baru", {"email": email, "name": "Perancang Tanpa Organisasi",
-                                          "role": "drafter", "organisation_id": "0",
-                                          "password": "kata-sandi-panjang-1", "active": "y"})
+    r = web.post(
+        "/admin/pengguna/baru",
+        {
+            "email": email,
+            "name": "Perancang Tanpa Organisasi",
+            "role": "drafter",
+            "organisation_id": "0",
+            "password": "kata-sandi-panjang-1",
+            "active": "y",
+        },
+    )
     assert r.status_code == 422
     assert "Perancang pemrakarsa harus memiliki organisasi." in r.get_data(as_text=True)
     assert user_count(app) == before
@@ -427,9 +478,17 @@ def test_admin_refuses_a_drafter_without_an_organisation(app, signed_in, temp_us
 def test_admin_refuses_a_duplicate_email(app, signed_in, email):
     web = signed_in("admin")
     before = user_count(app)
-    r = web.post("/admin/pengguna/baru", {"email": email, "name": "Kembaran", "role": "officer",
-                                          "organisation_id": "0", "password": "kata-sandi-panjang-1",
-                                          "active": "y"})
+    r = web.post(
+        "/admin/pengguna/baru",
+        {
+            "email": email,
+            "name": "Kembaran",
+            "role": "officer",
+            "organisation_id": "0",
+            "password": "kata-sandi-panjang-1",
+            "active": "y",
+        },
+    )
     assert r.status_code == 422
     assert "Email ini sudah dipakai." in r.get_data(as_text=True)
     assert user_count(app) == before
@@ -439,26 +498,38 @@ def test_admin_creates_a_user_who_can_sign_in(app, signed_in, temp_user):
     web = signed_in("admin")
     email = f"uji-{uuid.uuid4().hex[:10]}@harmoni.test"
     temp_user.emails.append(email)
-    r = web.post("/admin/pengguna/baru", {"email": email.upper(), "name": "Perancang Baru",
-                                          "role": "officer", "organisation_id": "0",
-                                          "password": "kata-sandi-panjang-1", "active": "y"})
+    r = web.post(
+        "/admin/pengguna/baru",
+        {
+            "email": email.upper(),
+            "name": "Perancang Baru",
+            "role": "officer",
+            "organisation_id": "0",
+            "password": "kata-sandi-panjang-1",
+            "active": "y",
+        },
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/admin/pengguna"
     assert email in web.text("/admin/pengguna")
     web.new().login(email, password="kata-sandi-panjang-1")
 
 
-SETTINGS = {"name": "Kanwil Uji", "letterhead": "KEMENTERIAN HUKUM", "registration_format": "{seq:04d}/{year}",
-            **{f"limit_{name}": "10" for name in PROCESSES}}
+SETTINGS = {
+    "name": "Kanwil Uji",
+    "letterhead": "KEMENTERIAN HUKUM",
+    "registration_format": "{seq:04d}/{year}",
+    **{f"limit_{name}": "10" for name in PROCESSES},
+}
 
 
 BAD_SETTINGS = [  # (field, value, message on the page or None)
-    ("registration_format", "{seq:04d}/{tahun}", "Format tidak valid"),         # unknown name
-    ("registration_format", "{seq:04d}/{0}", "Format tidak valid"),             # positional
-    ("registration_format", "{seq:xyz}", "Format tidak valid"),                 # bad spec
-    ("registration_format", "{seq:04d}/{", "Format tidak valid"),               # unbalanced
+    ("registration_format", "{seq:04d}/{tahun}", "Format tidak valid"),  # unknown name
+    ("registration_format", "{seq:04d}/{0}", "Format tidak valid"),  # positional
+    ("registration_format", "{seq:xyz}", "Format tidak valid"),  # bad spec
+    ("registration_format", "{seq:04d}/{", "Format tidak valid"),  # unbalanced
     ("registration_format", "NOMOR/{year}", "Format harus memuat {seq}."),
-    ("registration_format", "{seq.real.bukan}/{year}", "Format tidak valid"),   # attribute
-    ("registration_format", "{seq[0]}/{year}", "Format tidak valid"),           # index
+    ("registration_format", "{seq.real.bukan}/{year}", "Format tidak valid"),  # attribute
+    ("registration_format", "{seq[0]}/{year}", "Format tidak valid"),  # index
     ("registration_format", "{seq:04d}/{process.__class__}", "Format tidak valid"),
     ("registration_format", "{seq:090d}/{year}", None),  # numbers longer than requests.number (80)
     ("limit_ranperda", "0", None),
@@ -490,13 +561,18 @@ def test_settings_refuse_a_bad_number_format(app, signed_in):
     assert not problems, "\n".join(problems)
 
 
-
 def test_settings_are_saved(app, signed_in):
     web = signed_in("admin")
     before = office_state(app)
     try:
-        r = web.post("/admin/pengaturan", {**SETTINGS, "registration_format": "{seq:05d}/{process}/{year}",
-                                           "letterhead": "KEMENTERIAN HUKUM\n\n  KANWIL NTT  "})
+        r = web.post(
+            "/admin/pengaturan",
+            {
+                **SETTINGS,
+                "registration_format": "{seq:05d}/{process}/{year}",
+                "letterhead": "KEMENTERIAN HUKUM\n\n  KANWIL NTT  ",
+            },
+        )
         assert r.status_code == 302 and r.headers["Location"] == "/admin/pengaturan"
         name, settings = office_state(app)
         assert name == "Kanwil Uji"
@@ -511,8 +587,12 @@ def test_settings_are_saved(app, signed_in):
 
 def test_holiday_override_is_added_listed_and_deleted(app, api, signed_in):
     web = signed_in("admin")
-    holidays = lambda: {h["date"]: h["name"] for h in api.as_("officer").ok(  # noqa: E731
-        api.as_("officer").get("/calendar/holidays?year=2031"))}
+
+    def holidays():
+        return {
+            h["date"]: h["name"] for h in api.as_("officer").ok(api.as_("officer").get("/calendar/holidays?year=2031"))
+        }
+
     assert "2031-03-04" not in holidays() and "2031-01-01" in holidays()
 
     r = web.post("/admin/hari-libur", {"day": "2031-03-04", "working": "0", "reason": "Pemilihan kepala daerah"})
@@ -552,8 +632,9 @@ PAYLOAD = '<script>alert("harmoni")</script><img src=x onerror=alert(1)>'
 
 def test_html_in_what_users_type_is_escaped(app, api, signed_in):
     web = signed_in("drafter")
-    r = web.post("/permohonan/baru", {"process_type": "ranperda", "title": "Ranperda " + PAYLOAD,
-                                      "external_ref": PAYLOAD[:100]})
+    r = web.post(
+        "/permohonan/baru", {"process_type": "ranperda", "title": "Ranperda " + PAYLOAD, "external_ref": PAYLOAD[:100]}
+    )
     assert r.status_code == 302
     request_id = int(r.headers["Location"].rsplit("/", 1)[1])
     drafter = api.as_("drafter")
@@ -563,12 +644,18 @@ def test_html_in_what_users_type_is_escaped(app, api, signed_in):
     api.as_("officer").ok(api.as_("officer").fire(request_id, "return_for_completion", comment=PAYLOAD))
 
     officer = signed_in("officer")
-    pages = [web.text(f"/permohonan/{request_id}"), web.text("/permohonan/"),
-             web.text("/permohonan/?q=" + quote(PAYLOAD)), officer.text(f"/permohonan/{request_id}"),
-             officer.text("/permohonan/"), officer.text("/permohonan/?q=" + quote(PAYLOAD))]
+    pages = [
+        web.text(f"/permohonan/{request_id}"),
+        web.text("/permohonan/"),
+        web.text("/permohonan/?q=" + quote(PAYLOAD)),
+        officer.text(f"/permohonan/{request_id}"),
+        officer.text("/permohonan/"),
+        officer.text("/permohonan/?q=" + quote(PAYLOAD)),
+    ]
     anonymous = web.new()
-    login = anonymous.client.post("/masuk", data={"csrf_token": anonymous.csrf("/masuk"),
-                                                  "email": PAYLOAD, "password": "x"})
+    login = anonymous.client.post(
+        "/masuk", data={"csrf_token": anonymous.csrf("/masuk"), "email": PAYLOAD, "password": "x"}
+    )
     pages.append(login.get_data(as_text=True))
     for page in pages:
         assert "<script>alert" not in page and "<img src=x" not in page

@@ -4,6 +4,7 @@ The English catalogue lives in workflow/translations; scripts/update_translation
 merges and compiles it. These tests fail when a string is untranslated, when a translation breaks a
 placeholder, or when the committed .mo or the catalogue itself lags behind.
 """
+
 import io
 import re
 from collections import Counter
@@ -74,6 +75,7 @@ def login_page(client):
 
 # --- the language switch ---------------------------------------------------------------------
 
+
 def test_indonesian_by_default(client):
     html = login_page(client)
     assert html_lang(html) == "id"
@@ -100,16 +102,16 @@ def test_switch_to_english_and_back(client):
     assert "Masuk ke Harmoni" in html and "Sign in" not in html
 
 
-
 def test_the_per_request_catalogue_follows_force_locale(app):
     """workflow.i18n keeps the catalogue for the rest of the request; a mail in the applicant's
     language (force_locale) must still get that language, in templates too, and the page after it
     its own again."""
+    from datetime import date
+
     from flask import render_template_string
     from flask_babel import force_locale
 
     from workflow.i18n import format_day, gettext
-    from datetime import date
 
     with app.test_request_context("/"):
         assert gettext("Semua") == "Semua"
@@ -121,6 +123,7 @@ def test_the_per_request_catalogue_follows_force_locale(app):
         assert gettext("Semua") == "Semua"
         assert render_template_string('{{ _("Semua") }}') == "Semua"
         assert gettext("%(count)s permohonan", count=3) == "3 permohonan"
+
 
 def test_unknown_language_is_ignored(client):
     r = switch(client, "xx")
@@ -165,6 +168,7 @@ def test_language_survives_sign_in(client):
 
 
 # --- the catalogue ---------------------------------------------------------------------------
+
 
 def load_catalog():
     with PO.open("rb") as f:
@@ -217,8 +221,7 @@ def test_strings_inside_javascript_stay_quotable():
     for template in (ROOT / "templates").rglob("*.html"):
         in_js.update(re.findall(r"confirm\('\{\{\s*_\('([^']*)'\)\s*\}\}'\)", template.read_text()))
     strings = {m.id: m.string for m in messages()}
-    broken = {msgid: strings[msgid] for msgid in in_js
-              if msgid in strings and re.search(r"['\\\n]", strings[msgid])}
+    broken = {msgid: strings[msgid] for msgid in in_js if msgid in strings and re.search(r"['\\\n]", strings[msgid])}
     assert not broken, f"quotes or backslashes would break the script: {broken}"
 
 
@@ -235,9 +238,12 @@ def test_catalog_holds_every_marked_string():
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
     keywords = {**DEFAULT_KEYWORDS, "_l": None}
-    in_sources = {message if isinstance(message, str) else message[0]
-                  for _file, _line, message, _comments, _context in
-                  extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords)}
+    in_sources = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=keywords
+        )
+    }
     in_catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in messages()}
     assert not in_sources - in_catalog, f"not in the catalogue: {sorted(in_sources - in_catalog)}"
     assert not in_catalog - in_sources, f"no longer in the sources: {sorted(in_catalog - in_sources)}"

@@ -1,5 +1,6 @@
 """List pages cost a constant number of SQL statements, however many requests there are: no
 N+1 over rows (assignees, organisations, the clock, the buttons), on the pages and in the API."""
+
 import re
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -16,8 +17,18 @@ SMALL, LARGE = 30, 600
 STAFF_LIMIT = DRAFTER_LIMIT = API_LIMIT = 12  # statements for one list GET, sign-in check included
 # One in ten is a draft (hidden from staff); one in ten belongs to Kabupaten Sikka (hidden from
 # Kota Kupang's drafter): with 30 rows each viewer still has a second page.
-STATES = ["submitted", "verified", "in_analysis", "analysed", "meeting_scheduled", "draft",
-          "returned", "meeting_held", "harmonis_with_notes", "harmonis"]
+STATES = [
+    "submitted",
+    "verified",
+    "in_analysis",
+    "analysed",
+    "meeting_scheduled",
+    "draft",
+    "returned",
+    "meeting_held",
+    "harmonis_with_notes",
+    "harmonis",
+]
 
 
 def insert_requests(app, count, start=0):
@@ -32,16 +43,26 @@ def insert_requests(app, count, start=0):
             state = STATES[i % len(STATES)]
             author = sikka if i % 10 == 7 else kupang
             running = state not in ("draft", "submitted")
-            rows.append(dict(
-                process="ranperkada" if i % 3 == 0 else "ranperda", number=f"{i + 1:05d}/BEBAN/NTT/2026",
-                title=f"Rancangan beban nomor {i}", state=state, version=1, office_id=office_id,
-                organisation_id=author.organisation_id, created_by_id=author.id, completion_rounds=i % 2,
-                time_limit_days=5 if running else None,
-                clock_started_on=date(2026, 1, 6) if running else None,
-                due_date=date(2026, 1, 13) + timedelta(days=i % 40) if running else None,
-                clock_paused_on=date(2026, 1, 8) if state == "returned" else None,
-                clock_remaining_days=3 if state == "returned" else None,
-                created_at=now, updated_at=now))
+            rows.append(
+                dict(
+                    process="ranperkada" if i % 3 == 0 else "ranperda",
+                    number=f"{i + 1:05d}/BEBAN/NTT/2026",
+                    title=f"Rancangan beban nomor {i}",
+                    state=state,
+                    version=1,
+                    office_id=office_id,
+                    organisation_id=author.organisation_id,
+                    created_by_id=author.id,
+                    completion_rounds=i % 2,
+                    time_limit_days=5 if running else None,
+                    clock_started_on=date(2026, 1, 6) if running else None,
+                    due_date=date(2026, 1, 13) + timedelta(days=i % 40) if running else None,
+                    clock_paused_on=date(2026, 1, 8) if state == "returned" else None,
+                    clock_remaining_days=3 if state == "returned" else None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         db.session.execute(insert(Request.__table__), rows)
         numbers = [r["number"] for r in rows if r["state"] in ("in_analysis", "analysed", "meeting_scheduled")]
         ids = db.session.scalars(select(Request.id).where(Request.number.in_(numbers))).all()
@@ -113,8 +134,9 @@ def test_list_queries_do_not_grow_with_rows(app, backend, api, web):
         QUERY_COUNTS.setdefault(f"{backend:10} {kind:4} {alias:8}", {})[url] = f"{n[SMALL]} -> {n[LARGE]}"
     grew = {key: n for key, n in found.items() if n[SMALL] != n[LARGE]}
     assert not grew, f"statements grew with the rows: {grew}"
-    limits = {key: n[LARGE] for key, n in found.items()
-              if n[LARGE] > (API_LIMIT if key[0] == "api" else VIEWERS[key[1]])}
+    limits = {
+        key: n[LARGE] for key, n in found.items() if n[LARGE] > (API_LIMIT if key[0] == "api" else VIEWERS[key[1]])
+    }
     assert not limits, f"more statements than expected: {limits}"
 
 
@@ -128,15 +150,19 @@ def test_a_capped_list_goes_on_to_older_requests_without_gaps(app, api, web, mon
     with app.app_context():
         officer = user("officer")
         from workflow.access import visible_requests
-        expected = db.session.scalars(select(Request.id).where(visible_requests(officer))
-                                      .order_by(Request.id.desc())).all()
+
+        expected = db.session.scalars(
+            select(Request.id).where(visible_requests(officer)).order_by(Request.id.desc())
+        ).all()
     assert len(expected) == 54  # the six drafts are hidden from staff
 
     client, seen, before = api.as_("officer"), [], None
     while True:  # a capped list: its pages, then the older ones from the last id shown
         page_no, older = 1, len(expected) - len(seen)
         while True:
-            body = client.get(f"/requests?per_page=4&page={page_no}" + (f"&before={before}" if before else "")).get_json()
+            body = client.get(
+                f"/requests?per_page=4&page={page_no}" + (f"&before={before}" if before else "")
+            ).get_json()
             assert (body["total"], body["total_capped"]) == ((10, True) if older > 10 else (older, False))
             seen += [item["id"] for item in body["items"]]
             if page_no >= body["pages"]:

@@ -1,6 +1,7 @@
 """The minutes editor: "Finalkan dan terbitkan" sits in the editor's form and posts what is on the
 screen; it is saved first, in the same transaction, so an edit not yet saved is neither lost nor
 finalised half-way."""
+
 import re
 
 from sqlalchemy import select
@@ -28,7 +29,9 @@ def editor(app, api, web):
 def form_of(page: str) -> dict:
     """The editor's fields as the browser would post them (one finding row per finding shown)."""
     fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
-    fields.update({name: text for name, text in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>([^<]*)</textarea>', page)})
+    fields.update(
+        {name: text for name, text in re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>([^<]*)</textarea>', page)}
+    )
     fields["conclusion"] = "harmonis"
     return fields
 

@@ -1,6 +1,7 @@
 """Reading pages never waits for a writer (SQLite): GET requests run in a plain BEGIN, which in WAL
 mode reads a snapshot, while changes take the write lock at once (BEGIN IMMEDIATE). Personal-data
 reads are still logged, on a connection of their own."""
+
 import sqlite3
 from contextlib import contextmanager
 
@@ -16,8 +17,7 @@ from .conftest import new_walk_in
 @contextmanager
 def write_lock_held(app):
     """Another connection holding SQLite's write lock, as a long transition would."""
-    writer = sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
-                             isolation_level=None)
+    writer = sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     try:
         yield
@@ -34,8 +34,7 @@ def test_pages_are_read_while_another_connection_holds_the_write_lock(app, backe
     browser.login("officer")  # a POST: before the lock
     with write_lock_held(app):
         # were reads BEGIN IMMEDIATE too, each GET would wait out the 30 s busy timeout and fail
-        for path in ("/permohonan/", "/permohonan/?process_type=ranperda&phase=review",
-                     f"/permohonan/{request_id}"):
+        for path in ("/permohonan/", "/permohonan/?process_type=ranperda&phase=review", f"/permohonan/{request_id}"):
             assert browser.get(path).status_code == 200, path
 
 

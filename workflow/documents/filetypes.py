@@ -1,4 +1,5 @@
 """File types decided by content (magic bytes), never by the name or the client's claim."""
+
 import filetype
 
 from ..engine.errors import InvalidInput, UnsupportedFileType
@@ -19,14 +20,22 @@ def sniff(content: bytes, *, images: bool = False) -> str:
     kind = filetype.guess(content)
     allowed = {**ALLOWED, **IMAGES} if images else ALLOWED
     if kind is None or kind.mime not in allowed:
-        raise UnsupportedFileType(None if not images else "Jenis berkas tidak didukung. Unggah PDF, DOCX, ODT, JPEG, atau PNG.")
+        raise UnsupportedFileType(
+            None if not images else "Jenis berkas tidak didukung. Unggah PDF, DOCX, ODT, JPEG, atau PNG."
+        )
     return kind.mime
 
 
 def clean_filename(name: str | None) -> str:
     """The name as given, if it is a plain file name; path parts or control characters are refused."""
     name = (name or "").strip()
-    if (not name or len(name) > 255 or "/" in name or "\\" in name or name.startswith(".")
-            or any(ord(c) < 32 for c in name)):
+    if (
+        not name
+        or len(name) > 255
+        or "/" in name
+        or "\\" in name
+        or name.startswith(".")
+        or any(ord(c) < 32 for c in name)
+    ):
         raise InvalidInput("Nama berkas tidak sah.", details={"file": ["Nama berkas tidak sah."]})
     return name

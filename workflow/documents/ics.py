@@ -1,5 +1,6 @@
 """iCalendar (.ics) invitations: one VEVENT per meeting; SEQUENCE follows the meeting's version
 so calendars update a rescheduled meeting and drop a cancelled one."""
+
 from datetime import UTC, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText

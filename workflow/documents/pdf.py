@@ -1,5 +1,6 @@
 """PDF rendering with WeasyPrint: one font configuration and one compiled stylesheet per process,
 shared by every document; the same payload always gives the same bytes."""
+
 import hashlib
 from functools import cache
 from pathlib import Path
@@ -20,9 +21,12 @@ class PdfRenderer:
     def render_html(self, html: str, *, identifier: str) -> bytes:
         """Bytes of the PDF; `identifier` fixes the PDF's /ID so that output is reproducible."""
         document = HTML(string=html, base_url=str(TEMPLATES))
-        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config,
-                                  pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
-                                  uncompressed_pdf=False)
+        return document.write_pdf(
+            stylesheets=[self.stylesheet],
+            font_config=self.font_config,
+            pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
+            uncompressed_pdf=False,
+        )
 
     def render(self, template: str, payload: dict, *, identifier: str) -> bytes:
         qr = segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)

@@ -1,5 +1,6 @@
 """A content-addressed file store: bytes live under their SHA-256, outside any web-served folder,
 and are never overwritten (the same content is the same file)."""
+
 import hashlib
 import os
 import tempfile

@@ -6,6 +6,7 @@ otherwise. The clock rule (DOMAIN.md): N working days counted from the working d
 start; paused while the file is back with the applicant; resumed, with the days that were left,
 counted from the working day after resubmission; extended by a head with a reason.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -19,9 +20,7 @@ import holidays
 @lru_cache(maxsize=64)
 def national_holidays(year: int) -> dict[date, str]:
     # Built once per year and process: constructing the calendar is the slow part.
-    found = holidays.country_holidays(
-        "ID", years=year, categories=("public", "government"), language="id"
-    )
+    found = holidays.country_holidays("ID", years=year, categories=("public", "government"), language="id")
     return dict(sorted(found.items()))
 
 
@@ -64,8 +63,7 @@ class WorkingCalendar:
         weeks, rest = divmod((end - start).days, 7)
         count = weeks * 5 + sum((start + timedelta(days=weeks * 7 + i)).weekday() < 5 for i in range(1, rest + 1))
         for year in range(start.year, end.year + 1):
-            count -= sum(1 for day in national_holidays(year)
-                         if start < day <= end and day.weekday() < 5)
+            count -= sum(1 for day in national_holidays(year) if start < day <= end and day.weekday() < 5)
         for day, override in self.overrides.items():
             if start < day <= end:
                 usual = day.weekday() < 5 and self.holiday_name(day) is None

@@ -1,5 +1,6 @@
 """Process definitions: plain, frozen data. The same definition drives the machine, the API's
 process listing, and the actions a user is offered."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -23,16 +24,16 @@ class Phase(StrEnum):
 class Clock(StrEnum):
     """What a transition does to the SLA clock."""
 
-    START = "start"    # starts the day after today (unless already running)
+    START = "start"  # starts the day after today (unless already running)
     RESTART = "restart"  # a new stage with its own limit: starts afresh
-    PAUSE = "pause"    # the file is back with the applicant
+    PAUSE = "pause"  # the file is back with the applicant
     RESUME = "resume"  # the applicant gave it back
     EXTEND = "extend"  # by data["days"] working days, with a reason
-    STOP = "stop"      # concluded or withdrawn
+    STOP = "stop"  # concluded or withdrawn
 
 
 class DayUnit(StrEnum):
-    WORKING = "working"    # "hari kerja"
+    WORKING = "working"  # "hari kerja"
     CALENDAR = "calendar"  # "hari"
 
 
@@ -73,6 +74,8 @@ def row_guard(guard: Guard) -> Guard:
     decide which actions to offer, so a user is not shown a button that can only fail."""
     guard.row_only = True
     return guard
+
+
 # An effect runs after the state moved: it may change the request and add to the event's data.
 Effect = Callable[..., None]
 
@@ -178,8 +181,11 @@ class Process:
         object.__setattr__(self, "_by_trigger", {t.trigger: t for t in self.transitions})
         # (state, role) -> transitions that role may fire there: pages ask this for every row
         roles = {r for t in self.transitions for r in t.roles}
-        object.__setattr__(self, "_by_state_role", {
-            (name, role): tuple(t for t in by_state[name] if role in t.roles) for name in names for role in roles})
+        object.__setattr__(
+            self,
+            "_by_state_role",
+            {(name, role): tuple(t for t in by_state[name] if role in t.roles) for name in names for role in roles},
+        )
 
     def state(self, name: str) -> State:
         return self._states[name]

@@ -52,7 +52,10 @@ class FileTooLarge(HarmoniError):
 
 def reject_nul(**fields) -> None:
     """InvalidInput naming every text field holding a NUL character (PostgreSQL cannot store one)."""
-    bad = {name: ["Mengandung karakter yang tidak diizinkan."]
-           for name, value in fields.items() if isinstance(value, str) and "\x00" in value}
+    bad = {
+        name: ["Mengandung karakter yang tidak diizinkan."]
+        for name, value in fields.items()
+        if isinstance(value, str) and "\x00" in value
+    }
     if bad:
         raise InvalidInput(details=bad)

@@ -4,6 +4,7 @@ The machines are built with model=None and auto_transitions=False and fired with
 `machine.events[trigger].trigger(row)`: no Machine is ever built per request row (that costs about
 a millisecond and tens of KB each), and no `to_<state>()` shortcut bypasses the rules.
 """
+
 from __future__ import annotations
 
 from transitions import Machine, MachineError
@@ -16,10 +17,7 @@ def build_machine(process: Process) -> Machine:
     return Machine(
         model=None,
         states=[s.name for s in process.states],
-        transitions=[
-            {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest}
-            for t in process.transitions
-        ],
+        transitions=[{"trigger": t.trigger, "source": list(t.sources), "dest": t.dest} for t in process.transitions],
         initial=None,
         auto_transitions=False,
     )
@@ -54,6 +52,9 @@ def may_fire(actor, request, transition: Transition) -> bool:
 def allowed_triggers(process: Process, request, actor) -> list[str]:
     """Triggers this actor may fire in the request's current state. Of the guards, only the
     row guards run here (no queries): others may still refuse with their reasons."""
-    return [t.trigger for t in process.transitions_for(request.state, actor.role)
-            if may_fire(actor, request, t)
-            and all(g(request, None) is None for g in t.guards if getattr(g, "row_only", False))]
+    return [
+        t.trigger
+        for t in process.transitions_for(request.state, actor.role)
+        if may_fire(actor, request, t)
+        and all(g(request, None) is None for g in t.guards if getattr(g, "row_only", False))
+    ]

@@ -14,7 +14,25 @@ from .request import Request, request_assignees
 from .user import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
-    "AccessLog", "OutboxMessage", "ApiToken", "Counter", "Document", "Event", "Finding", "HolidayOverride", "IssuedDocument",
-    "Meeting", "Minutes", "MinutesSnapshot", "Office", "Organisation", "Participant", "Request",
-    "ROLES", "STAFF_ROLES", "User", "meeting_requests", "request_assignees",
+    "AccessLog",
+    "OutboxMessage",
+    "ApiToken",
+    "Counter",
+    "Document",
+    "Event",
+    "Finding",
+    "HolidayOverride",
+    "IssuedDocument",
+    "Meeting",
+    "Minutes",
+    "MinutesSnapshot",
+    "Office",
+    "Organisation",
+    "Participant",
+    "Request",
+    "ROLES",
+    "STAFF_ROLES",
+    "User",
+    "meeting_requests",
+    "request_assignees",
 ]

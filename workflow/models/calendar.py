@@ -1,4 +1,5 @@
 """Admin overrides on top of the national holiday calendar."""
+
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint

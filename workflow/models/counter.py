@@ -1,4 +1,5 @@
 """Gapless number series: one row per office, series and year."""
+
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -1,4 +1,5 @@
 """Uploaded documents: every upload is a new version; the bytes live in the content store."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint

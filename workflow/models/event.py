@@ -1,4 +1,5 @@
 """The audit trail: append-only events, each hash-chained to the previous one of its request."""
+
 import hashlib
 import json
 from datetime import datetime
@@ -39,10 +40,16 @@ class Event(db.Model):
     def compute_hash(self) -> str:
         """SHA-256 over every recorded field and the previous hash, in a canonical JSON form."""
         payload = {
-            "request_id": self.request_id, "seq": self.seq, "actor_id": self.actor_id,
-            "trigger": self.trigger, "from": self.from_state, "to": self.to_state,
-            "comment": self.comment, "data": self.data or {},
-            "at": self.created_at.isoformat(timespec="microseconds"), "prev": self.prev_hash,
+            "request_id": self.request_id,
+            "seq": self.seq,
+            "actor_id": self.actor_id,
+            "trigger": self.trigger,
+            "from": self.from_state,
+            "to": self.to_state,
+            "comment": self.comment,
+            "data": self.data or {},
+            "at": self.created_at.isoformat(timespec="microseconds"),
+            "prev": self.prev_hash,
         }
         canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
@@ -58,8 +65,7 @@ def _refuse_change(mapper, connection, target):
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state):
-    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
-            and state.bind_mapper.class_ is Event:
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None and state.bind_mapper.class_ is Event:
         raise AppendOnlyError("audit events are append-only")
 
 

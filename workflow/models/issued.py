@@ -1,5 +1,6 @@
 """Official documents Harmoni issues (berita acara, result letters): numbered, rendered once,
 stored under their SHA-256, verifiable by a public code."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String

@@ -1,4 +1,5 @@
 """Harmonisation meetings: one meeting covers one or more requests."""
+
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
@@ -44,7 +45,8 @@ class Meeting(db.Model):
     chair: Mapped[User] = relationship(foreign_keys=[chair_id])
     requests: Mapped[list[Request]] = relationship(secondary=meeting_requests, order_by=Request.id)
     participants: Mapped[list["Participant"]] = relationship(
-        back_populates="meeting", order_by="Participant.position_order", cascade="all, delete-orphan")
+        back_populates="meeting", order_by="Participant.position_order", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

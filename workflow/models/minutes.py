@@ -1,5 +1,6 @@
 """Minutes (berita acara) of a request's harmonisation meeting: draft (editable, every save kept)
 -> final (locked). A correction after finalising is a new revision that supersedes the old."""
+
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, inspect
@@ -51,7 +52,8 @@ class Minutes(db.Model):
     request: Mapped[Request] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     findings: Mapped[list["Finding"]] = relationship(
-        back_populates="minutes", order_by="Finding.position", cascade="all, delete-orphan")
+        back_populates="minutes", order_by="Finding.position", cascade="all, delete-orphan"
+    )
     history: Mapped[list["MinutesSnapshot"]] = relationship(order_by="MinutesSnapshot.id")
     issued_document = relationship("IssuedDocument", foreign_keys=[issued_document_id])
 

@@ -1,4 +1,5 @@
 """The office (Kanwil) and the applicant organisations it serves."""
+
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,10 +29,12 @@ class Office(db.Model):
         },
         "city": "Kupang",
         "letterhead": [],
-        "legal_basis": ("Undang-Undang Nomor 12 Tahun 2011 tentang Pembentukan Peraturan "
-                        "Perundang-undangan sebagaimana telah beberapa kali diubah terakhir dengan "
-                        "Undang-Undang Nomor 13 Tahun 2022, dan Peraturan Menteri Hukum Nomor 40 "
-                        "Tahun 2025."),
+        "legal_basis": (
+            "Undang-Undang Nomor 12 Tahun 2011 tentang Pembentukan Peraturan "
+            "Perundang-undangan sebagaimana telah beberapa kali diubah terakhir dengan "
+            "Undang-Undang Nomor 13 Tahun 2022, dan Peraturan Menteri Hukum Nomor 40 "
+            "Tahun 2025."
+        ),
         "time_limits": {},  # process name -> working days; the process default otherwise
     }
 
@@ -50,9 +53,7 @@ class Office(db.Model):
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
-    __table_args__ = (
-        CheckConstraint(f"kind IN {ORGANISATION_KINDS!r}", name="kind"),
-    )
+    __table_args__ = (CheckConstraint(f"kind IN {ORGANISATION_KINDS!r}", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)

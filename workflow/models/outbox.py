@@ -1,5 +1,6 @@
 """E-mails waiting to be sent, written in the same transaction as the transition they report, and
 reads of sensitive personal data (UU 27/2022)."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text

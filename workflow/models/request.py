@@ -1,4 +1,5 @@
 """A request: one case moving through one process's state machine."""
+
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text

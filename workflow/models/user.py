@@ -1,4 +1,5 @@
 """Users, their roles, and API tokens."""
+
 import hashlib
 import secrets
 from datetime import datetime
@@ -83,7 +84,9 @@ class ApiToken(db.Model):
     @classmethod
     def user_for(cls, token: str) -> User | None:
         user = db.session.scalar(
-            select(User).join(cls, cls.user_id == User.id).where(cls.token_hash == cls.digest(token))
+            select(User)
+            .join(cls, cls.user_id == User.id)
+            .where(cls.token_hash == cls.digest(token))
             .options(joinedload(User.office))  # every call needs the office's day and time zone
         )
         return user if user is not None and user.active else None

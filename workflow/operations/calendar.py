@@ -1,4 +1,5 @@
 """The working calendar of one office: national holidays plus its overrides."""
+
 from sqlalchemy import select
 
 from ..engine.calendar import Override, WorkingCalendar

@@ -1,5 +1,6 @@
 """Issuing official documents: number and freeze the payload inside the transaction; render the
 PDF once, after the commit, and store it under its SHA-256."""
+
 import secrets
 from datetime import date, datetime
 
@@ -15,13 +16,14 @@ from ..extensions import db
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date
 
-CONCLUSION_LABELS = {"harmonis": N_("Harmonis"), "harmonis_with_notes": N_("Harmonis dengan catatan"),
-                     "not_harmonis": N_("Belum harmonis")}
-ASPECT_LABELS = (("prosedural", "Prosedural"), ("substansi", "Substansi"),
-                 ("teknik_penyusunan", "Teknik Penyusunan"))
+CONCLUSION_LABELS = {
+    "harmonis": N_("Harmonis"),
+    "harmonis_with_notes": N_("Harmonis dengan catatan"),
+    "not_harmonis": N_("Belum harmonis"),
+}
+ASPECT_LABELS = (("prosedural", "Prosedural"), ("substansi", "Substansi"), ("teknik_penyusunan", "Teknik Penyusunan"))
 SIDE_LABELS = {"office": "Kantor Wilayah Kementerian Hukum", "applicant": "Pemrakarsa", "dprd": "DPRD"}
-ADDRESSEE = {"province": ("Gubernur", "Provinsi "), "regency": ("Bupati", "Kabupaten "),
-             "city": ("Wali Kota", "Kota ")}
+ADDRESSEE = {"province": ("Gubernur", "Provinsi "), "regency": ("Bupati", "Kabupaten "), "city": ("Wali Kota", "Kota ")}
 
 
 def addressee(organisation) -> str:
@@ -61,15 +63,17 @@ def draft_title(req: Request) -> str:
 
 
 def _office(office) -> dict:
-    return {"name": office.name, "letterhead": office.setting("letterhead") or [office.name.upper()],
-            "city": office.setting("city")}
+    return {
+        "name": office.name,
+        "letterhead": office.setting("letterhead") or [office.name.upper()],
+        "city": office.setting("city"),
+    }
 
 
 def _number(office, series: str, when: datetime) -> str:
     year = local_date(when, office.timezone).year
     seq = next_value(office.id, series, year)
-    return format_number(office.setting("number_formats", series), seq=seq, year=year,
-                         process="", office=office.code)
+    return format_number(office.setting("number_formats", series), seq=seq, year=year, process="", office=office.code)
 
 
 def _verify(code: str) -> dict:
@@ -86,24 +90,37 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
     meeting_day = local_date(meeting.starts_at, office.timezone)
     previous = db.session.get(Minutes, minutes.supersedes_id) if minutes.supersedes_id else None
     payload = {
-        "office": _office(office), "number": number, "revision": minutes.revision,
+        "office": _office(office),
+        "number": number,
+        "revision": minutes.revision,
         "supersedes_number": previous.issued_document.number if previous else None,
-        "doc_title": ("BERITA ACARA PENGHARMONISASIAN, PEMBULATAN, DAN PEMANTAPAN KONSEPSI "
-                      + draft_title(req)),
+        "doc_title": ("BERITA ACARA PENGHARMONISASIAN, PEMBULATAN, DAN PEMANTAPAN KONSEPSI " + draft_title(req)),
         "request": _request(req),
-        "meeting": {"date_words": date_in_words(meeting_day), "date_long": long_date(meeting_day),
-                    "place": meeting.place or (f"rapat daring ({meeting.online_link})" if meeting.online_link else "—"),
-                    "chair": f"{meeting.chair.position or 'Kepala Kantor Wilayah'} ({meeting.chair.name})"},
+        "meeting": {
+            "date_words": date_in_words(meeting_day),
+            "date_long": long_date(meeting_day),
+            "place": meeting.place or (f"rapat daring ({meeting.online_link})" if meeting.online_link else "—"),
+            "chair": f"{meeting.chair.position or 'Kepala Kantor Wilayah'} ({meeting.chair.name})",
+        },
         "basis": _basis(minutes),
-        "attendees": [{"name": p.name, "position": p.position, "institution": p.institution}
-                      for p in meeting.participants if p.attended is not False],
+        "attendees": [
+            {"name": p.name, "position": p.position, "institution": p.institution}
+            for p in meeting.participants
+            if p.attended is not False
+        ],
         "aspects": ASPECT_LABELS,
-        "findings": {aspect: [{"article": f.article, "finding": f.finding, "agreed_change": f.agreed_change}
-                              for f in minutes.findings if f.aspect == aspect]
-                     for aspect, _ in ASPECT_LABELS},
+        "findings": {
+            aspect: [
+                {"article": f.article, "finding": f.finding, "agreed_change": f.agreed_change}
+                for f in minutes.findings
+                if f.aspect == aspect
+            ]
+            for aspect, _ in ASPECT_LABELS
+        },
         "conclusion": _conclusion(minutes),
         "signatories": [{**s, "side_label": SIDE_LABELS.get(s.get("side"), "")} for s in minutes.signatories],
-        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"), "verify": _verify(code),
+        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
+        "verify": _verify(code),
     }
     return _issue(req, "berita_acara", number, code, payload["doc_title"], payload, actor, now)
 
@@ -114,42 +131,66 @@ def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime) ->
     code, number = new_code(), _number(office, "result_letter", now)
     head = actor if actor.role == "head" else None
     payload = {
-        "office": _office(office), "number": number,
+        "office": _office(office),
+        "number": number,
         "doc_title": "SURAT PENYAMPAIAN HASIL PENGHARMONISASIAN " + draft_title(req),
-        "request": _request(req), "basis": _basis(minutes),
+        "request": _request(req),
+        "basis": _basis(minutes),
         "minutes_number": minutes.issued_document.number,
         "conclusion": _conclusion(minutes),
         "addressee": addressee(req.organisation),
         "issued_date_long": long_date(local_date(now, office.timezone)),
-        "signer": {"name": head.name if head else "", "position": (head.position if head else None)
-                   or "Kepala Kantor Wilayah"},
-        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"), "verify": _verify(code),
+        "signer": {
+            "name": head.name if head else "",
+            "position": (head.position if head else None) or "Kepala Kantor Wilayah",
+        },
+        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
+        "verify": _verify(code),
     }
     return _issue(req, "result_letter", number, code, payload["doc_title"], payload, actor, now)
 
 
 def _request(req) -> dict:
-    return {"number": req.number, "title": draft_name(req),
-            "organisation": req.organisation.name, "region": req.organisation.region,
-            "external_ref": req.external_ref}
+    return {
+        "number": req.number,
+        "title": draft_name(req),
+        "organisation": req.organisation.name,
+        "region": req.organisation.region,
+        "external_ref": req.external_ref,
+    }
 
 
 def _basis(minutes) -> dict:
     letter_date = minutes.application_letter_date
-    return {"letter_number": minutes.application_letter_number,
-            "letter_date": long_date(letter_date) if isinstance(letter_date, date) else None,
-            "legal_basis": minutes.legal_basis or minutes.request.office.setting("legal_basis")}
+    return {
+        "letter_number": minutes.application_letter_number,
+        "letter_date": long_date(letter_date) if isinstance(letter_date, date) else None,
+        "legal_basis": minutes.legal_basis or minutes.request.office.setting("legal_basis"),
+    }
 
 
 def _conclusion(minutes) -> dict:
     deadline = minutes.correction_deadline
-    return {"code": minutes.conclusion, "label": CONCLUSION_LABELS.get(minutes.conclusion, ""),
-            "notes": minutes.notes, "correction_deadline": long_date(deadline) if deadline else None}
+    return {
+        "code": minutes.conclusion,
+        "label": CONCLUSION_LABELS.get(minutes.conclusion, ""),
+        "notes": minutes.notes,
+        "correction_deadline": long_date(deadline) if deadline else None,
+    }
 
 
 def _issue(req, kind, number, code, title, payload, actor, now) -> IssuedDocument:
-    issued = IssuedDocument(office_id=req.office_id, request_id=req.id, kind=kind, number=number,
-                            code=code, title=title, payload=payload, issued_at=now, issued_by_id=actor.id)
+    issued = IssuedDocument(
+        office_id=req.office_id,
+        request_id=req.id,
+        kind=kind,
+        number=number,
+        code=code,
+        title=title,
+        payload=payload,
+        issued_at=now,
+        issued_by_id=actor.id,
+    )
     db.session.add(issued)
     db.session.flush()
     return issued
@@ -170,10 +211,10 @@ def render_issued(issued: IssuedDocument) -> bytes:
 
 def render_pending(request_id: int) -> None:
     """Render what was issued for a request but not rendered yet (call after the commit)."""
-    pending = db.session.scalars(select(IssuedDocument).where(
-        IssuedDocument.request_id == request_id, IssuedDocument.sha256.is_(None))).all()
+    pending = db.session.scalars(
+        select(IssuedDocument).where(IssuedDocument.request_id == request_id, IssuedDocument.sha256.is_(None))
+    ).all()
     for issued in pending:
         render_issued(issued)
     if pending:
         db.session.commit()
-

@@ -1,5 +1,6 @@
 """Meetings: scheduling one covers several requests; scheduling, rescheduling, cancelling and
 holding fire the matching engine transition on every request the meeting covers."""
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,9 +52,19 @@ def _check_details(errors: dict, *, starts_at_local: datetime, **texts) -> None:
         errors["date"] = ["Tanggal rapat harus antara tahun 2000 dan 2100."]
 
 
-def schedule_meeting(actor, *, request_ids: list[int], title: str, starts_at_local: datetime,
-                     duration_minutes: int = 180, place: str | None, online_link: str | None,
-                     chair_id: int, participants: list[dict], now=None) -> Meeting:
+def schedule_meeting(
+    actor,
+    *,
+    request_ids: list[int],
+    title: str,
+    starts_at_local: datetime,
+    duration_minutes: int = 180,
+    place: str | None,
+    online_link: str | None,
+    chair_id: int,
+    participants: list[dict],
+    now=None,
+) -> Meeting:
     """A meeting for `request_ids` (each must be ready: its analysis done), with its invitees."""
     _check_staff(actor)
     errors = {}
@@ -74,7 +85,9 @@ def schedule_meeting(actor, *, request_ids: list[int], title: str, starts_at_loc
         raise InvalidInput(details=errors)
     requests = []
     for rid in sorted(set(request_ids)):
-        req = db.session.scalar(select(Request).where(Request.id == rid).with_for_update()) if 0 < rid <= MAX_ID else None
+        req = (
+            db.session.scalar(select(Request).where(Request.id == rid).with_for_update()) if 0 < rid <= MAX_ID else None
+        )
         if req is None or not can_view(actor, req):
             raise NotFound(f"Permohonan {rid} tidak ditemukan.")
         requests.append(req)
@@ -83,15 +96,29 @@ def schedule_meeting(actor, *, request_ids: list[int], title: str, starts_at_loc
         raise InvalidInput(details={"request_ids": ["Satu rapat membahas rancangan dari satu pemrakarsa."]})
     now = now or utcnow()
     office = actor.office
-    meeting = Meeting(office_id=office.id, title=title.strip(), starts_at=to_utc(starts_at_local, office.timezone),
-                      duration_minutes=duration_minutes, place=(place or "").strip() or None,
-                      online_link=(online_link or "").strip() or None, chair_id=chair.id,
-                      created_by_id=actor.id, requests=requests, participants=participant_rows)
+    meeting = Meeting(
+        office_id=office.id,
+        title=title.strip(),
+        starts_at=to_utc(starts_at_local, office.timezone),
+        duration_minutes=duration_minutes,
+        place=(place or "").strip() or None,
+        online_link=(online_link or "").strip() or None,
+        chair_id=chair.id,
+        created_by_id=actor.id,
+        requests=requests,
+        participants=participant_rows,
+    )
     db.session.add(meeting)
     db.session.flush()
     for req in requests:
-        fire(req, "schedule_meeting", actor, version=None, now=now,
-             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id})
+        fire(
+            req,
+            "schedule_meeting",
+            actor,
+            version=None,
+            now=now,
+            data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
+        )
     return meeting
 
 
@@ -104,34 +131,52 @@ def _participants(raw: list[dict], errors: dict) -> list[Participant]:
         if not isinstance(p, dict):
             errors[f"participants.{i}"] = ["Harus berupa objek."]
             continue
-        values = {k: (p.get(k) or "").strip() if isinstance(p.get(k) or "", str) else None
-                  for k in ("name", "position", "institution", "side", "email")}
+        values = {
+            k: (p.get(k) or "").strip() if isinstance(p.get(k) or "", str) else None
+            for k in ("name", "position", "institution", "side", "email")
+        }
         missing = [k for k in ("name", "position", "institution") if not values[k]]
-        if missing or values["side"] not in PARTICIPANT_SIDES or any(
-                v and ("\x00" in v or len(v) > 200) for v in values.values()):
+        if (
+            missing
+            or values["side"] not in PARTICIPANT_SIDES
+            or any(v and ("\x00" in v or len(v) > 200) for v in values.values())
+        ):
             errors[f"participants.{i}"] = [
-                "Nama, jabatan, dan instansi wajib diisi; pihak: office, applicant, atau dprd."]
+                "Nama, jabatan, dan instansi wajib diisi; pihak: office, applicant, atau dprd."
+            ]
             continue
-        rows.append(Participant(position_order=i, email=values["email"] or None,
-                                **{k: values[k] for k in ("name", "position", "institution", "side")}))
+        rows.append(
+            Participant(
+                position_order=i,
+                email=values["email"] or None,
+                **{k: values[k] for k in ("name", "position", "institution", "side")},
+            )
+        )
     return rows
 
 
 def _check_version(meeting, version):
     if version != meeting.version:
-        raise StaleVersion("Rapat ini telah diubah oleh orang lain. Muat ulang dan coba lagi.",
-                           details={"current_version": meeting.version})
+        raise StaleVersion(
+            "Rapat ini telah diubah oleh orang lain. Muat ulang dan coba lagi.",
+            details={"current_version": meeting.version},
+        )
     if meeting.status != "scheduled":
         raise TransitionUnavailable("Rapat ini sudah dilaksanakan atau dibatalkan.")
 
 
 def _lock_requests(meeting):
-    return [db.session.scalar(select(Request).where(Request.id == r.id).with_for_update()
-                              .execution_options(populate_existing=True)) for r in meeting.requests]
+    return [
+        db.session.scalar(
+            select(Request).where(Request.id == r.id).with_for_update().execution_options(populate_existing=True)
+        )
+        for r in meeting.requests
+    ]
 
 
-def reschedule_meeting(meeting, actor, *, version: int, starts_at_local: datetime, place, online_link,
-                       reason: str, now=None) -> Meeting:
+def reschedule_meeting(
+    meeting, actor, *, version: int, starts_at_local: datetime, place, online_link, reason: str, now=None
+) -> Meeting:
     _check_staff(actor)
     _check_version(meeting, version)
     errors = {} if (reason or "").strip() else {"reason": ["Alasan wajib diisi."]}
@@ -144,8 +189,15 @@ def reschedule_meeting(meeting, actor, *, version: int, starts_at_local: datetim
     meeting.status_reason, meeting.updated_at = reason.strip(), utcnow()
     for req in _lock_requests(meeting):
         if req.state == "meeting_scheduled":
-            fire(req, "reschedule_meeting", actor, version=None, comment=reason, now=now,
-                 data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id})
+            fire(
+                req,
+                "reschedule_meeting",
+                actor,
+                version=None,
+                comment=reason,
+                now=now,
+                data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
+            )
     db.session.flush()
     return meeting
 
@@ -158,8 +210,7 @@ def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Me
     meeting.status, meeting.status_reason, meeting.updated_at = "cancelled", reason.strip(), utcnow()
     for req in _lock_requests(meeting):
         if req.state == "meeting_scheduled":
-            fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now,
-                 data={"meeting_id": meeting.id})
+            fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
     return meeting
 

@@ -1,11 +1,17 @@
 """The minutes of a request's meeting: draft, save (every save kept), finalise, revise."""
+
 from datetime import date
 
 from sqlalchemy import func, select
 
 from ..access import can_view
 from ..engine.errors import (
-    GuardFailed, InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable,
+    GuardFailed,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    StaleVersion,
+    TransitionUnavailable,
 )
 from ..extensions import db
 from ..models import Finding, Meeting, Minutes, MinutesSnapshot
@@ -14,8 +20,14 @@ from ..models.time import utcnow
 from .issued import issue_minutes
 from .transitions import ISO_DATE
 
-MINUTES_STATES = ("meeting_scheduled", "meeting_held", "harmonis", "harmonis_with_notes",
-                  "correction_submitted", "not_harmonis")
+MINUTES_STATES = (
+    "meeting_scheduled",
+    "meeting_held",
+    "harmonis",
+    "harmonis_with_notes",
+    "correction_submitted",
+    "not_harmonis",
+)
 MAX_FINDINGS = 500
 
 
@@ -32,8 +44,9 @@ def _check_staff(minutes_or_request, actor):
 
 
 def latest_minutes(request_id: int) -> Minutes | None:
-    return db.session.scalar(select(Minutes).where(Minutes.request_id == request_id)
-                             .order_by(Minutes.revision.desc()).limit(1))
+    return db.session.scalar(
+        select(Minutes).where(Minutes.request_id == request_id).order_by(Minutes.revision.desc()).limit(1)
+    )
 
 
 def start_minutes(req, actor, meeting: Meeting) -> Minutes:
@@ -47,11 +60,20 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
         raise TransitionUnavailable("Berita acara untuk permohonan ini sudah ada.")
     chair = meeting.chair
     signatories = [{"name": chair.name, "position": chair.position or "Kepala Kantor Wilayah", "side": "office"}]
-    signatories += [{"name": p.name, "position": p.position, "side": p.side}
-                    for p in meeting.participants if p.side != "office" and p.attended is not False][:1]
-    minutes = Minutes(request_id=req.id, meeting_id=meeting.id, revision=1, status="draft",
-                      signatories=signatories, created_by_id=actor.id,
-                      legal_basis=req.office.setting("legal_basis"))
+    signatories += [
+        {"name": p.name, "position": p.position, "side": p.side}
+        for p in meeting.participants
+        if p.side != "office" and p.attended is not False
+    ][:1]
+    minutes = Minutes(
+        request_id=req.id,
+        meeting_id=meeting.id,
+        revision=1,
+        status="draft",
+        signatories=signatories,
+        created_by_id=actor.id,
+        legal_basis=req.office.setting("legal_basis"),
+    )
     db.session.add(minutes)
     db.session.flush()
     return minutes
@@ -75,8 +97,11 @@ def save_minutes(minutes: Minutes, actor, *, version: int, fields: dict, finding
     with db.session.no_autoflush:
         for name, value in values.items():
             setattr(minutes, name, value)
-        minutes.findings = [Finding(position=i, **f) for i, f in enumerate(values.pop("_findings"))] \
-            if "_findings" in values else minutes.findings
+        minutes.findings = (
+            [Finding(position=i, **f) for i, f in enumerate(values.pop("_findings"))]
+            if "_findings" in values
+            else minutes.findings
+        )
         minutes.updated_at = utcnow()
     db.session.flush()
     db.session.add(MinutesSnapshot(minutes_id=minutes.id, saved_by_id=actor.id, content=snapshot(minutes)))
@@ -125,13 +150,30 @@ def revise_minutes(minutes: Minutes, actor) -> Minutes:
     if newest != minutes.revision:
         raise TransitionUnavailable("Sudah ada revisi yang lebih baru.")
     revision = Minutes(
-        request_id=minutes.request_id, meeting_id=minutes.meeting_id, revision=minutes.revision + 1,
-        status="draft", conclusion=minutes.conclusion, correction_deadline=minutes.correction_deadline,
-        notes=minutes.notes, application_letter_number=minutes.application_letter_number,
-        application_letter_date=minutes.application_letter_date, legal_basis=minutes.legal_basis,
-        signatories=list(minutes.signatories), created_by_id=actor.id, supersedes_id=minutes.id,
-        findings=[Finding(position=f.position, aspect=f.aspect, article=f.article, finding=f.finding,
-                          agreed_change=f.agreed_change) for f in minutes.findings])
+        request_id=minutes.request_id,
+        meeting_id=minutes.meeting_id,
+        revision=minutes.revision + 1,
+        status="draft",
+        conclusion=minutes.conclusion,
+        correction_deadline=minutes.correction_deadline,
+        notes=minutes.notes,
+        application_letter_number=minutes.application_letter_number,
+        application_letter_date=minutes.application_letter_date,
+        legal_basis=minutes.legal_basis,
+        signatories=list(minutes.signatories),
+        created_by_id=actor.id,
+        supersedes_id=minutes.id,
+        findings=[
+            Finding(
+                position=f.position,
+                aspect=f.aspect,
+                article=f.article,
+                finding=f.finding,
+                agreed_change=f.agreed_change,
+            )
+            for f in minutes.findings
+        ],
+    )
     db.session.add(revision)
     db.session.flush()
     return revision
@@ -139,14 +181,19 @@ def revise_minutes(minutes: Minutes, actor) -> Minutes:
 
 def snapshot(minutes: Minutes) -> dict:
     return {
-        "conclusion": minutes.conclusion, "notes": minutes.notes,
+        "conclusion": minutes.conclusion,
+        "notes": minutes.notes,
         "correction_deadline": minutes.correction_deadline.isoformat() if minutes.correction_deadline else None,
         "application_letter_number": minutes.application_letter_number,
-        "application_letter_date": (minutes.application_letter_date.isoformat()
-                                    if minutes.application_letter_date else None),
-        "legal_basis": minutes.legal_basis, "signatories": minutes.signatories,
-        "findings": [{"aspect": f.aspect, "article": f.article, "finding": f.finding,
-                      "agreed_change": f.agreed_change} for f in minutes.findings],
+        "application_letter_date": (
+            minutes.application_letter_date.isoformat() if minutes.application_letter_date else None
+        ),
+        "legal_basis": minutes.legal_basis,
+        "signatories": minutes.signatories,
+        "findings": [
+            {"aspect": f.aspect, "article": f.article, "finding": f.finding, "agreed_change": f.agreed_change}
+            for f in minutes.findings
+        ],
     }
 
 
@@ -180,9 +227,12 @@ def _validate(fields: dict, findings: list[dict] | None):
     """Minutes fields and findings as model values, or the errors per field."""
     values, errors = {}, {}
     parsers = {
-        "conclusion": lambda v: _choice(v, CONCLUSIONS), "notes": lambda v: _text(v, 20000),
-        "correction_deadline": _date, "application_letter_number": lambda v: _text(v, 120),
-        "application_letter_date": _date, "legal_basis": lambda v: _text(v, 5000),
+        "conclusion": lambda v: _choice(v, CONCLUSIONS),
+        "notes": lambda v: _text(v, 20000),
+        "correction_deadline": _date,
+        "application_letter_number": lambda v: _text(v, 120),
+        "application_letter_date": _date,
+        "legal_basis": lambda v: _text(v, 5000),
         "signatories": _signatories,
     }
     for name, raw in fields.items():
@@ -205,9 +255,14 @@ def _validate(fields: dict, findings: list[dict] | None):
                     finding = _text(f.get("finding"), 20000)
                     if not finding:
                         raise ValueError("Temuan wajib diisi.")
-                    parsed.append({"aspect": _choice(f.get("aspect"), ASPECTS, required=True),
-                                   "article": _text(f.get("article"), 120), "finding": finding,
-                                   "agreed_change": _text(f.get("agreed_change"), 20000)})
+                    parsed.append(
+                        {
+                            "aspect": _choice(f.get("aspect"), ASPECTS, required=True),
+                            "article": _text(f.get("article"), 120),
+                            "finding": finding,
+                            "agreed_change": _text(f.get("agreed_change"), 20000),
+                        }
+                    )
                 except ValueError as exc:
                     errors[f"findings.{i}"] = [str(exc)]
             values["_findings"] = parsed
@@ -232,6 +287,11 @@ def _signatories(value):
         name, position = _text(s.get("name"), 200), _text(s.get("position"), 200)
         if not name or not position:
             raise ValueError("Nama dan jabatan penanda tangan wajib diisi.")
-        result.append({"name": name, "position": position,
-                       "side": _choice(s.get("side"), ("office", "applicant", "dprd"), required=True)})
+        result.append(
+            {
+                "name": name,
+                "position": position,
+                "side": _choice(s.get("side"), ("office", "applicant", "dprd"), required=True),
+            }
+        )
     return result

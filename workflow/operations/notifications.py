@@ -1,6 +1,7 @@
 """E-mail to applicants through an outbox: queued in the transaction of the transition it reports
 (so a rolled-back transition sends nothing), delivered afterwards by `notifications send`, retried
 with backoff when SMTP fails, and claimed before sending so that no message goes out twice."""
+
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
@@ -37,10 +38,16 @@ def queue_transition_mail(request, transition, comment: str | None) -> OutboxMes
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     with force_locale(language):
         subject = _("Permohonan %(number)s: %(state)s", number=request.number, state=_(state.label))
-        body = render_template("email/transition.txt", request=request, process=process, state=state,
-                               transition=transition, comment=comment,
-                               tracking_url=f"{base}/track" if request.tracking_code else None,
-                               login_url=f"{base}/masuk" if not request.tracking_code else None)
+        body = render_template(
+            "email/transition.txt",
+            request=request,
+            process=process,
+            state=state,
+            transition=transition,
+            comment=comment,
+            tracking_url=f"{base}/track" if request.tracking_code else None,
+            login_url=f"{base}/masuk" if not request.tracking_code else None,
+        )
     message = OutboxMessage(request_id=request.id, recipient=email, subject=subject, body=body)
     db.session.add(message)
     return message
@@ -72,10 +79,16 @@ def send_pending(now=None, batch: int = 50) -> tuple[int, int]:
 
 
 def _claim(now, batch) -> list[int]:
-    stmt = (select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
-                   or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-            .order_by(OutboxMessage.id).limit(batch))
+    stmt = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(batch)
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)  # another sender takes the next ones
     rows = db.session.scalars(stmt).all()

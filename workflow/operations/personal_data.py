@@ -1,5 +1,6 @@
 """Personal data protection (UU 27/2022): sensitive intake fields are shown only to heads and the
 staff assigned to the request; every read is logged; everyone else gets them redacted."""
+
 from sqlalchemy import insert
 
 from ..access import can_read_sensitive

@@ -1,5 +1,6 @@
 """Requests from the public: opened without an account through a form, followed with a tracking
 code and a PIN (only the PIN's hash is kept)."""
+
 import hashlib
 import secrets
 
@@ -35,9 +36,18 @@ def new_tracking_code() -> str:
             return code
 
 
-def submit_public_request(process: str, *, details: dict, email: str | None, language: str,
-                          uploads: list[tuple[str, str, bytes]], store, max_bytes: int,
-                          office_code: str | None = None, now=None) -> tuple[Request, str, str]:
+def submit_public_request(
+    process: str,
+    *,
+    details: dict,
+    email: str | None,
+    language: str,
+    uploads: list[tuple[str, str, bytes]],
+    store,
+    max_bytes: int,
+    office_code: str | None = None,
+    now=None,
+) -> tuple[Request, str, str]:
     """Open, document and submit a request from the public form, all in one transaction.
     Returns the request, its tracking code and its PIN (shown once, never stored in clear)."""
     definition = get_process(process)
@@ -49,8 +59,15 @@ def submit_public_request(process: str, *, details: dict, email: str | None, lan
             email = validate_email(email, check_deliverability=False, test_environment=True).normalized
         except EmailNotValidError:
             raise InvalidInput(details={"email": ["Alamat email tidak valid."]}) from None
-    request = create_request(PublicActor(request_id=0), process=process, details=details, office=office,
-                             applicant_email=email, applicant_language=language, now=now)
+    request = create_request(
+        PublicActor(request_id=0),
+        process=process,
+        details=details,
+        office=office,
+        applicant_email=email,
+        applicant_language=language,
+        now=now,
+    )
     code, pin = new_tracking_code(), f"{secrets.randbelow(10**6):06d}"
     request.tracking_code, request.pin_hash = code, generate_password_hash(pin)
     applicant = PublicActor(request_id=request.id)
@@ -58,8 +75,16 @@ def submit_public_request(process: str, *, details: dict, email: str | None, lan
     try:
         for kind, filename, content in uploads:
             existed = store.path(hashlib.sha256(content).hexdigest()).exists()
-            document = upload_document(request, applicant, kind=kind, filename=filename, content=content,
-                                       store=store, max_bytes=max_bytes, now=now)
+            document = upload_document(
+                request,
+                applicant,
+                kind=kind,
+                filename=filename,
+                content=content,
+                store=store,
+                max_bytes=max_bytes,
+                now=now,
+            )
             if not existed:
                 written.append(document.sha256)
         fire(request, "submit", applicant, version=request.version, now=now)

@@ -1,4 +1,5 @@
 """Creating requests and adding documents to them."""
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
@@ -7,7 +8,12 @@ from ..documents.filetypes import clean_filename, sniff
 from ..documents.numbering import format_number, next_value
 from ..documents.store import DocumentStore
 from ..engine.errors import (
-    FileTooLarge, InvalidInput, NotFound, NotPermitted, TransitionUnavailable, reject_nul,
+    FileTooLarge,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    TransitionUnavailable,
+    reject_nul,
 )
 from ..extensions import db
 from ..models import Document, Organisation, Request
@@ -15,13 +21,21 @@ from ..models.time import local_date, utcnow
 from ..processes import get_process
 from .audit import append_event
 
-
 INTAKE_ROLES = {"account": ("drafter",), "staff": ("officer", "head"), "public": ("public",)}
 
 
-def create_request(actor, *, process: str, title: str | None = None, external_ref: str | None = None,
-                   details: dict | None = None, office=None, applicant_email: str | None = None,
-                   applicant_language: str = "id", now=None) -> Request:
+def create_request(
+    actor,
+    *,
+    process: str,
+    title: str | None = None,
+    external_ref: str | None = None,
+    details: dict | None = None,
+    office=None,
+    applicant_email: str | None = None,
+    applicant_language: str = "id",
+    now=None,
+) -> Request:
     """A new request in its process's initial state, numbered (gapless per office, process, year).
 
     Who opens it depends on the process: an applicant organisation's drafter (for that
@@ -46,15 +60,28 @@ def create_request(actor, *, process: str, title: str | None = None, external_re
         office = actor.office
     year = local_date(now, office.timezone).year
     seq = next_value(office.id, f"registration:{definition.name}", year)
-    number = format_number(office.setting("number_formats", "registration"), seq=seq, year=year,
-                           process=definition.number_code, office=office.code)
-    request = Request(process=definition.name, number=number, title=title,
-                      state=definition.initial, office_id=office.id,
-                      organisation_id=organisation.id if organisation else None,
-                      created_by_id=actor.id, details=details,
-                      applicant_email=applicant_email, applicant_language=applicant_language,
-                      external_ref=(external_ref or "").strip() or None,
-                      created_at=now, updated_at=now)
+    number = format_number(
+        office.setting("number_formats", "registration"),
+        seq=seq,
+        year=year,
+        process=definition.number_code,
+        office=office.code,
+    )
+    request = Request(
+        process=definition.name,
+        number=number,
+        title=title,
+        state=definition.initial,
+        office_id=office.id,
+        organisation_id=organisation.id if organisation else None,
+        created_by_id=actor.id,
+        details=details,
+        applicant_email=applicant_email,
+        applicant_language=applicant_language,
+        external_ref=(external_ref or "").strip() or None,
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(request)
     db.session.flush()
     # the event names what was opened, never the personal details (the timeline is widely seen)
@@ -118,8 +145,9 @@ def _field_value(field, value):
     return value
 
 
-def upload_document(request, actor, *, kind: str, filename: str, content: bytes,
-                    store: DocumentStore, max_bytes: int, now=None) -> Document:
+def upload_document(
+    request, actor, *, kind: str, filename: str, content: bytes, store: DocumentStore, max_bytes: int, now=None
+) -> Document:
     """Store `content` as the next version of `kind` on `request`, and record it as an event.
 
     Checks, in order: visible (404), the kind exists (422), the actor's side may upload it in
@@ -130,8 +158,10 @@ def upload_document(request, actor, *, kind: str, filename: str, content: bytes,
     process = get_process(request.process)
     definition = process.document_kind(kind)
     if definition is None:
-        raise InvalidInput("Jenis dokumen tidak dikenal.", details={
-            "kind": [f"Pilih salah satu: {', '.join(k.name for k in process.document_kinds)}."]})
+        raise InvalidInput(
+            "Jenis dokumen tidak dikenal.",
+            details={"kind": [f"Pilih salah satu: {', '.join(k.name for k in process.document_kinds)}."]},
+        )
     side = "applicant" if actor.role in ("drafter", "public") else "staff"
     if definition.uploader != side or actor.role == "admin":
         raise NotPermitted("Anda tidak berwenang mengunggah jenis dokumen ini.")
@@ -147,16 +177,41 @@ def upload_document(request, actor, *, kind: str, filename: str, content: bytes,
 
     now = now or utcnow()
     sha256 = store.put(content)
-    version = 1 + (db.session.scalar(select(func.max(Document.version)).where(
-        Document.request_id == request.id, Document.kind == kind)) or 0)
-    document = Document(request_id=request.id, kind=kind, version=version, filename=filename,
-                        media_type=media_type, size=len(content), sha256=sha256,
-                        uploaded_by_id=actor.id, created_at=now)
+    version = 1 + (
+        db.session.scalar(
+            select(func.max(Document.version)).where(Document.request_id == request.id, Document.kind == kind)
+        )
+        or 0
+    )
+    document = Document(
+        request_id=request.id,
+        kind=kind,
+        version=version,
+        filename=filename,
+        media_type=media_type,
+        size=len(content),
+        sha256=sha256,
+        uploaded_by_id=actor.id,
+        created_at=now,
+    )
     db.session.add(document)
     request.updated_at = now
     db.session.flush()
-    append_event(request, actor, "upload_document", request.state, request.state, now=now,
-                 data={"document_id": document.id, "kind": kind, "version": version,
-                       "filename": filename, "sha256": sha256, "size": len(content)})
+    append_event(
+        request,
+        actor,
+        "upload_document",
+        request.state,
+        request.state,
+        now=now,
+        data={
+            "document_id": document.id,
+            "kind": kind,
+            "version": version,
+            "filename": filename,
+            "sha256": sha256,
+            "size": len(content),
+        },
+    )
     db.session.flush()
     return document

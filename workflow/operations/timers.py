@@ -1,6 +1,7 @@
 """`workflow tick`: fire the timers that ran out (deemed withdrawn, overdue escalation) as the
 system. Safe from cron on several servers at once: each request is locked (PostgreSQL: FOR UPDATE
 SKIP LOCKED; SQLite: the write lock) and re-checked under the lock, so each expiry fires once."""
+
 from datetime import timedelta
 
 from flask import current_app
@@ -19,14 +20,18 @@ def tick(now=None) -> list[tuple[int, str]]:
     now = now or utcnow()
     # An office's local day is never more than one day ahead of UTC: a cheap first filter.
     horizon = (now + timedelta(days=1)).date()
-    candidates = db.session.scalars(select(Request.id).where(
-        Request.timer_due_on.is_not(None), Request.timer_due_on < horizon).order_by(Request.id)).all()
+    candidates = db.session.scalars(
+        select(Request.id).where(Request.timer_due_on.is_not(None), Request.timer_due_on < horizon).order_by(Request.id)
+    ).all()
     db.session.rollback()
     fired = []
     for request_id in candidates:
         request = db.session.scalar(
-            select(Request).where(Request.id == request_id)
-            .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+            select(Request)
+            .where(Request.id == request_id)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
         today = local_date(now, request.office.timezone) if request else None
         if request is None or request.timer_due_on is None or request.timer_due_on >= today:
             db.session.rollback()  # taken by another server, already fired, or not due yet

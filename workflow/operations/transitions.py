@@ -1,4 +1,5 @@
 """fire(): the single door through which every request changes state."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,12 @@ from ..engine import calendar as clock
 from ..engine.calendar import WorkingCalendar
 from ..engine.definition import Clock, Input, Process, Transition
 from ..engine.errors import (
-    GuardFailed, InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable,
+    GuardFailed,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    StaleVersion,
+    TransitionUnavailable,
     reject_nul,
 )
 from ..engine.machine import may_fire, move
@@ -21,7 +27,6 @@ from ..models.time import local_date, utcnow
 from ..processes import MACHINES, get_process
 from .audit import append_event
 from .calendar import office_calendar
-
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat alone also takes "20260330"
 
@@ -40,8 +45,16 @@ class Context:
     data: dict = field(default_factory=dict)  # validated inputs, as Python values
 
 
-def fire(request, trigger: str, actor, *, version: int | None, comment: str | None = None,
-         data: dict | None = None, now: datetime | None = None):
+def fire(
+    request,
+    trigger: str,
+    actor,
+    *,
+    version: int | None,
+    comment: str | None = None,
+    data: dict | None = None,
+    now: datetime | None = None,
+):
     """Fire `trigger` on `request` as `actor`; return the appended event.
 
     In order: :raise NotFound: the actor cannot see the request; :raise StaleVersion: `version`
@@ -58,8 +71,10 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
     process = get_process(request.process)
     transition = process.transition(trigger)
     if transition is None:
-        raise InvalidInput(f"Tindakan '{trigger}' tidak dikenal.",
-                           details={"trigger": ["Pilih salah satu: " + ", ".join(t.trigger for t in process.transitions)]})
+        raise InvalidInput(
+            f"Tindakan '{trigger}' tidak dikenal.",
+            details={"trigger": ["Pilih salah satu: " + ", ".join(t.trigger for t in process.transitions)]},
+        )
     if request.state not in transition.sources:
         raise TransitionUnavailable(details={"state": request.state})
     if not may_fire(actor, request, transition):
@@ -70,9 +85,16 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
 
     comment = (comment or "").strip() or None
     reject_nul(comment=comment)
-    ctx = Context(process, trigger, actor, now, today,
-                  office_calendar(request.office_id), comment,
-                  _validate_inputs(transition, comment, data or {}))
+    ctx = Context(
+        process,
+        trigger,
+        actor,
+        now,
+        today,
+        office_calendar(request.office_id),
+        comment,
+        _validate_inputs(transition, comment, data or {}),
+    )
     reasons = [reason for guard in transition.guards if (reason := guard(request, ctx))]
     if reasons:
         raise GuardFailed(details=reasons)
@@ -92,8 +114,9 @@ def fire(request, trigger: str, actor, *, version: int | None, comment: str | No
         if actor.id is None:
             event_data["by"] = actor.role  # the system, or the applicant with code and PIN
         request.updated_at = now
-        event = append_event(request, actor, trigger, from_state, request.state, comment=comment,
-                             data=event_data, now=now)
+        event = append_event(
+            request, actor, trigger, from_state, request.state, comment=comment, data=event_data, now=now
+        )
         if transition.notify:
             from .notifications import queue_transition_mail
 
@@ -122,7 +145,8 @@ def _refuse_after_a_closing_timer(process: Process, request, trigger: str, today
     if timer is not None and timer.trigger != trigger:
         raise TransitionUnavailable(
             f"Batas waktu berakhir pada {long_date(request.timer_due_on)}: {timer.label}.",
-            details={"state": request.state, "timer": timer.trigger, "due_on": request.timer_due_on.isoformat()})
+            details={"state": request.state, "timer": timer.trigger, "due_on": request.timer_due_on.isoformat()},
+        )
 
 
 def _apply_clock(transition: Transition, request, ctx: Context):
@@ -202,7 +226,8 @@ def _parse(spec: Input, raw):
         return raw.strip()
     if spec.kind == "user_ids":
         if not isinstance(raw, list) or not all(
-                isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in raw):
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in raw
+        ):
             raise ValueError(f"{spec.label} harus berupa daftar id pengguna.")
         return sorted(set(raw))
     raise AssertionError(f"unknown input kind {spec.kind}")

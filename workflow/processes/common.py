@@ -1,7 +1,8 @@
 """Guards, effects and role sets shared by every process module."""
+
 from sqlalchemy import func, select
 
-from ..engine.definition import Input, N_, row_guard
+from ..engine.definition import N_, Input, row_guard
 from ..extensions import db
 from ..models import Document, User
 
@@ -16,10 +17,9 @@ ASSIGNEES = Input("assignees", "user_ids", N_("Perancang yang ditugaskan"))
 
 # Guards: (request, context) -> None when satisfied, else the reason in Indonesian.
 
+
 def required_documents_uploaded(req, ctx):
-    present = set(db.session.scalars(
-        select(Document.kind).where(Document.request_id == req.id).distinct()
-    ))
+    present = set(db.session.scalars(select(Document.kind).where(Document.request_id == req.id).distinct()))
     missing = [
         " atau ".join(ctx.process.document_kind(k).label for k in group)
         for group in ctx.process.required_documents_for(req.details)
@@ -30,9 +30,16 @@ def required_documents_uploaded(req, ctx):
 
 def assignees_are_office_drafters(req, ctx):
     ids = ctx.data["assignees"]
-    found = db.session.scalar(select(func.count()).select_from(User).where(
-        User.id.in_(ids), User.office_id == req.office_id, User.role.in_(STAFF), User.active.is_(True),
-    ))
+    found = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.id.in_(ids),
+            User.office_id == req.office_id,
+            User.role.in_(STAFF),
+            User.active.is_(True),
+        )
+    )
     if found != len(ids):
         return "Perancang yang ditugaskan harus pegawai aktif kantor wilayah ini."
     return None
@@ -47,12 +54,11 @@ def clock_has_started(req, ctx):
 
 # Effects: (request, context, event_data) after the state moved.
 
+
 def count_completion_round(req, ctx, event_data):
     req.completion_rounds += 1
     event_data["completion_round"] = req.completion_rounds
 
 
 def set_assignees(req, ctx, event_data):
-    req.assignees = list(db.session.scalars(
-        select(User).where(User.id.in_(ctx.data["assignees"])).order_by(User.id)
-    ))
+    req.assignees = list(db.session.scalars(select(User).where(User.id.in_(ctx.data["assignees"])).order_by(User.id)))

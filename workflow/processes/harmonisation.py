@@ -9,14 +9,22 @@ conclusion: harmonis | harmonis_with_notes -> correction_submitted -> harmonis |
             | withdrawn (by the applicant, once submitted, any time before a conclusion)
 A file may be returned for completion from the review too: the clock pauses until resubmission.
 """
+
 from sqlalchemy import func, select
 
 from ..engine.definition import N_, Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition
 from ..extensions import db
 from ..models import MAX_ID, Document, Event
 from .common import (
-    APPLICANT, ASSIGNEES, HEAD, STAFF, assignees_are_office_drafters, clock_has_started, count_completion_round,
-    required_documents_uploaded, set_assignees,
+    APPLICANT,
+    ASSIGNEES,
+    HEAD,
+    STAFF,
+    assignees_are_office_drafters,
+    clock_has_started,
+    count_completion_round,
+    required_documents_uploaded,
+    set_assignees,
 )
 
 STATES = (
@@ -39,8 +47,7 @@ BEFORE_CONCLUSION = tuple(s.name for s in STATES if s.phase != Phase.CONCLUSION 
 # A draft is discarded, not withdrawn: `withdrawn` is not private, and an unsubmitted draft is
 # nobody else's business.
 WITHDRAWABLE = tuple(s for s in BEFORE_CONCLUSION if s != "draft")
-CLOCK_STATES = ("submitted", "returned", "verified", "in_analysis", "analysed",
-                "meeting_scheduled", "meeting_held")
+CLOCK_STATES = ("submitted", "returned", "verified", "in_analysis", "analysed", "meeting_scheduled", "meeting_held")
 
 DOCUMENT_KINDS = (
     DocumentKind("surat_permohonan", N_("Surat permohonan"), "applicant"),
@@ -61,27 +68,41 @@ def correction_deadline_in_future(req, ctx):
 
 
 def corrected_draft_uploaded(req, ctx):
-    since = db.session.scalar(select(func.max(Event.created_at)).where(
-        Event.request_id == req.id,
-        Event.trigger.in_(("conclude_with_notes", "reject_correction")),
-    ))
-    uploaded = db.session.scalar(select(func.count()).select_from(Document).where(
-        Document.request_id == req.id, Document.kind == "rancangan_perbaikan",
-        Document.created_at > since,
-    ))
+    since = db.session.scalar(
+        select(func.max(Event.created_at)).where(
+            Event.request_id == req.id,
+            Event.trigger.in_(("conclude_with_notes", "reject_correction")),
+        )
+    )
+    uploaded = db.session.scalar(
+        select(func.count())
+        .select_from(Document)
+        .where(
+            Document.request_id == req.id,
+            Document.kind == "rancangan_perbaikan",
+            Document.created_at > since,
+        )
+    )
     return None if uploaded else "Unggah rancangan hasil perbaikan terlebih dahulu."
 
 
-CONCLUSION_OF = {"conclude_harmonis": "harmonis", "conclude_with_notes": "harmonis_with_notes",
-                 "conclude_not_harmonis": "not_harmonis"}
+CONCLUSION_OF = {
+    "conclude_harmonis": "harmonis",
+    "conclude_with_notes": "harmonis_with_notes",
+    "conclude_not_harmonis": "not_harmonis",
+}
 
 
 def final_minutes_agree(req, ctx):
     """A conclusion needs final minutes (berita acara) that reached the same conclusion."""
     from ..models import Minutes
 
-    minutes = db.session.scalar(select(Minutes).where(Minutes.request_id == req.id, Minutes.status == "final")
-                                .order_by(Minutes.revision.desc()).limit(1))
+    minutes = db.session.scalar(
+        select(Minutes)
+        .where(Minutes.request_id == req.id, Minutes.status == "final")
+        .order_by(Minutes.revision.desc())
+        .limit(1)
+    )
     if minutes is None:
         return "Berita acara rapat belum difinalkan."
     if minutes.conclusion != CONCLUSION_OF[ctx.trigger]:
@@ -94,14 +115,19 @@ def final_minutes_agree(req, ctx):
 
 # Effects: (request, context, event_data) after the state moved.
 
+
 def issue_result_letter(req, ctx, event_data):
     """The result letter is issued (numbered, its content frozen) with the conclusion; its PDF is
     rendered after the commit."""
     from ..models import Minutes
     from ..operations.issued import issue_result_letter as issue
 
-    minutes = db.session.scalar(select(Minutes).where(Minutes.request_id == req.id, Minutes.status == "final")
-                                .order_by(Minutes.revision.desc()).limit(1))
+    minutes = db.session.scalar(
+        select(Minutes)
+        .where(Minutes.request_id == req.id, Minutes.status == "final")
+        .order_by(Minutes.revision.desc())
+        .limit(1)
+    )
     letter = issue(req, minutes, ctx.actor, ctx.now)
     event_data["result_letter"] = {"id": letter.id, "number": letter.number}
 
@@ -110,58 +136,157 @@ def issue_result_letter(req, ctx, event_data):
 MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=MAX_ID, required=False)
 
 TRANSITIONS = (
-    Transition("submit", ("draft",), "submitted", APPLICANT, N_("Ajukan"),
-               guards=(required_documents_uploaded,)),
+    Transition("submit", ("draft",), "submitted", APPLICANT, N_("Ajukan"), guards=(required_documents_uploaded,)),
     Transition("discard", ("draft",), "discarded", APPLICANT, N_("Buang draf")),
-    Transition("return_for_completion", ("submitted", "verified", "in_analysis", "analysed"),
-               "returned", STAFF, N_("Kembalikan untuk dilengkapi"), requires_comment=True,
-               effects=(count_completion_round,), clock=Clock.PAUSE),
-    Transition("resubmit", ("returned",), "submitted", APPLICANT, N_("Ajukan kembali"),
-               guards=(required_documents_uploaded,), clock=Clock.RESUME),
-    Transition("declare_complete", ("submitted",), "verified", STAFF, N_("Nyatakan lengkap"),
-               clock=Clock.START),
-    Transition("assign", ("verified", "in_analysis"), "in_analysis", HEAD, N_("Tugaskan perancang"),
-               inputs=(ASSIGNEES,),
-               guards=(assignees_are_office_drafters,), effects=(set_assignees,)),
-    Transition("complete_analysis", ("in_analysis",), "analysed", STAFF, N_("Selesaikan telaah"),
-               assignees_only=True),
-    Transition("schedule_meeting", ("analysed",), "meeting_scheduled", STAFF, N_("Jadwalkan rapat"),
-               inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID)),
-    Transition("reschedule_meeting", ("meeting_scheduled",), "meeting_scheduled", STAFF,
-               N_("Jadwalkan ulang rapat"), requires_comment=True,
-               inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID)),
-    Transition("cancel_meeting", ("meeting_scheduled",), "analysed", STAFF, N_("Batalkan rapat"),
-               requires_comment=True, inputs=(MEETING_ID,)),
-    Transition("hold_meeting", ("meeting_scheduled",), "meeting_held", STAFF,
-               N_("Catat rapat telah dilaksanakan"), inputs=(MEETING_ID,)),
-    Transition("conclude_harmonis", ("meeting_held",), "harmonis", HEAD, N_("Simpulkan: harmonis"),
-               guards=(final_minutes_agree,), effects=(issue_result_letter,), clock=Clock.STOP),
-    Transition("conclude_with_notes", ("meeting_held",), "harmonis_with_notes", HEAD,
-               N_("Simpulkan: harmonis dengan catatan"), requires_comment=True,
-               inputs=(Input("correction_deadline", "date", N_("Batas waktu perbaikan")),),
-               guards=(correction_deadline_in_future, final_minutes_agree),
-               effects=(issue_result_letter,), clock=Clock.STOP),
-    Transition("conclude_not_harmonis", ("meeting_held",), "not_harmonis", HEAD,
-               N_("Simpulkan: belum harmonis"), requires_comment=True, guards=(final_minutes_agree,),
-               effects=(issue_result_letter,), clock=Clock.STOP),
-    Transition("submit_correction", ("harmonis_with_notes",), "correction_submitted", APPLICANT,
-               N_("Ajukan perbaikan"), guards=(corrected_draft_uploaded,)),
+    Transition(
+        "return_for_completion",
+        ("submitted", "verified", "in_analysis", "analysed"),
+        "returned",
+        STAFF,
+        N_("Kembalikan untuk dilengkapi"),
+        requires_comment=True,
+        effects=(count_completion_round,),
+        clock=Clock.PAUSE,
+    ),
+    Transition(
+        "resubmit",
+        ("returned",),
+        "submitted",
+        APPLICANT,
+        N_("Ajukan kembali"),
+        guards=(required_documents_uploaded,),
+        clock=Clock.RESUME,
+    ),
+    Transition("declare_complete", ("submitted",), "verified", STAFF, N_("Nyatakan lengkap"), clock=Clock.START),
+    Transition(
+        "assign",
+        ("verified", "in_analysis"),
+        "in_analysis",
+        HEAD,
+        N_("Tugaskan perancang"),
+        inputs=(ASSIGNEES,),
+        guards=(assignees_are_office_drafters,),
+        effects=(set_assignees,),
+    ),
+    Transition("complete_analysis", ("in_analysis",), "analysed", STAFF, N_("Selesaikan telaah"), assignees_only=True),
+    Transition(
+        "schedule_meeting",
+        ("analysed",),
+        "meeting_scheduled",
+        STAFF,
+        N_("Jadwalkan rapat"),
+        inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
+    ),
+    Transition(
+        "reschedule_meeting",
+        ("meeting_scheduled",),
+        "meeting_scheduled",
+        STAFF,
+        N_("Jadwalkan ulang rapat"),
+        requires_comment=True,
+        inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
+    ),
+    Transition(
+        "cancel_meeting",
+        ("meeting_scheduled",),
+        "analysed",
+        STAFF,
+        N_("Batalkan rapat"),
+        requires_comment=True,
+        inputs=(MEETING_ID,),
+    ),
+    Transition(
+        "hold_meeting",
+        ("meeting_scheduled",),
+        "meeting_held",
+        STAFF,
+        N_("Catat rapat telah dilaksanakan"),
+        inputs=(MEETING_ID,),
+    ),
+    Transition(
+        "conclude_harmonis",
+        ("meeting_held",),
+        "harmonis",
+        HEAD,
+        N_("Simpulkan: harmonis"),
+        guards=(final_minutes_agree,),
+        effects=(issue_result_letter,),
+        clock=Clock.STOP,
+    ),
+    Transition(
+        "conclude_with_notes",
+        ("meeting_held",),
+        "harmonis_with_notes",
+        HEAD,
+        N_("Simpulkan: harmonis dengan catatan"),
+        requires_comment=True,
+        inputs=(Input("correction_deadline", "date", N_("Batas waktu perbaikan")),),
+        guards=(correction_deadline_in_future, final_minutes_agree),
+        effects=(issue_result_letter,),
+        clock=Clock.STOP,
+    ),
+    Transition(
+        "conclude_not_harmonis",
+        ("meeting_held",),
+        "not_harmonis",
+        HEAD,
+        N_("Simpulkan: belum harmonis"),
+        requires_comment=True,
+        guards=(final_minutes_agree,),
+        effects=(issue_result_letter,),
+        clock=Clock.STOP,
+    ),
+    Transition(
+        "submit_correction",
+        ("harmonis_with_notes",),
+        "correction_submitted",
+        APPLICANT,
+        N_("Ajukan perbaikan"),
+        guards=(corrected_draft_uploaded,),
+    ),
     Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, N_("Terima perbaikan")),
-    Transition("reject_correction", ("correction_submitted",), "harmonis_with_notes", STAFF,
-               N_("Tolak perbaikan"), requires_comment=True),
-    Transition("withdraw", WITHDRAWABLE, "withdrawn", APPLICANT, N_("Tarik permohonan"),
-               requires_comment=True, clock=Clock.STOP),
-    Transition("extend_deadline", CLOCK_STATES, None, HEAD, N_("Perpanjang tenggat"),
-               requires_comment=True, guards=(clock_has_started,), clock=Clock.EXTEND,
-               inputs=(Input("days", "int", N_("Tambahan hari kerja"), minimum=1, maximum=30),)),
+    Transition(
+        "reject_correction",
+        ("correction_submitted",),
+        "harmonis_with_notes",
+        STAFF,
+        N_("Tolak perbaikan"),
+        requires_comment=True,
+    ),
+    Transition(
+        "withdraw",
+        WITHDRAWABLE,
+        "withdrawn",
+        APPLICANT,
+        N_("Tarik permohonan"),
+        requires_comment=True,
+        clock=Clock.STOP,
+    ),
+    Transition(
+        "extend_deadline",
+        CLOCK_STATES,
+        None,
+        HEAD,
+        N_("Perpanjang tenggat"),
+        requires_comment=True,
+        guards=(clock_has_started,),
+        clock=Clock.EXTEND,
+        inputs=(Input("days", "int", N_("Tambahan hari kerja"), minimum=1, maximum=30),),
+    ),
 )
 
 
 def harmonisation_process(name, label, number_code, required_documents) -> Process:
     return Process(
-        name=name, label=label, number_code=number_code, states=STATES,
-        transitions=TRANSITIONS, initial="draft", private_states=("draft", "discarded"),
-        document_kinds=DOCUMENT_KINDS, required_documents=required_documents,
+        name=name,
+        label=label,
+        number_code=number_code,
+        states=STATES,
+        transitions=TRANSITIONS,
+        initial="draft",
+        private_states=("draft", "discarded"),
+        document_kinds=DOCUMENT_KINDS,
+        required_documents=required_documents,
         time_limit=TimeLimit(5),
         applicant_upload_states=("draft", "returned", "harmonis_with_notes"),
         staff_upload_states=("verified", "in_analysis", "analysed", "meeting_scheduled", "meeting_held"),

@@ -11,16 +11,35 @@ review:     examination
 meeting:    mediation_scheduled -> mediation_held
 conclusion: violation_indicated | no_violation | referred_out | deemed_withdrawn | withdrawn
 """
+
 from sqlalchemy import select
 
 from ..engine.definition import (
-    N_, Clock, DayUnit, DocumentKind, Field, Input, Phase, Process, State, TimeLimit, Timer, Transition,
+    N_,
+    Clock,
+    DayUnit,
+    DocumentKind,
+    Field,
+    Input,
+    Phase,
+    Process,
+    State,
+    TimeLimit,
+    Timer,
+    Transition,
 )
 from ..extensions import db
 from ..models import Document
 from .common import (
-    ASSIGNEES, HEAD, PUBLIC, STAFF, SYSTEM, assignees_are_office_drafters, count_completion_round,
-    required_documents_uploaded, set_assignees,
+    ASSIGNEES,
+    HEAD,
+    PUBLIC,
+    STAFF,
+    SYSTEM,
+    assignees_are_office_drafters,
+    count_completion_round,
+    required_documents_uploaded,
+    set_assignees,
 )
 
 OPEN = ("submitted", "incomplete", "examination", "mediation_scheduled", "mediation_held")
@@ -28,14 +47,17 @@ OPEN = ("submitted", "incomplete", "examination", "mediation_scheduled", "mediat
 
 def power_of_attorney_if_represented(req, ctx):
     if (req.details or {}).get("represented"):
-        if not db.session.scalar(select(Document.id).where(
-                Document.request_id == req.id, Document.kind == "power_of_attorney").limit(1)):
+        if not db.session.scalar(
+            select(Document.id).where(Document.request_id == req.id, Document.kind == "power_of_attorney").limit(1)
+        ):
             return "Pengaduan melalui kuasa wajib melampirkan surat kuasa."
     return None
 
 
 PROCESS = Process(
-    name="human_rights_complaint", label=N_("Pengaduan dugaan pelanggaran HAM"), number_code="HAM",
+    name="human_rights_complaint",
+    label=N_("Pengaduan dugaan pelanggaran HAM"),
+    number_code="HAM",
     intake="public",
     summary=N_("Pengaduan masyarakat tentang dugaan pelanggaran hak asasi manusia."),
     states=(
@@ -51,7 +73,8 @@ PROCESS = Process(
         State("deemed_withdrawn", Phase.CONCLUSION, N_("Dianggap dicabut (tidak dilengkapi)"), final=True),
         State("withdrawn", Phase.CONCLUSION, N_("Dicabut oleh pengadu"), final=True),
     ),
-    initial="draft", private_states=("draft",),
+    initial="draft",
+    private_states=("draft",),
     fields=(
         Field("name", N_("Nama pengadu")),
         Field("nik", N_("NIK"), sensitive=True, max_length=16),
@@ -73,37 +96,119 @@ PROCESS = Process(
     applicant_upload_states=("draft", "incomplete"),
     staff_upload_states=("examination", "mediation_scheduled", "mediation_held"),
     transitions=(
-        Transition("submit", ("draft",), "submitted", PUBLIC, N_("Kirim pengaduan"),
-                   guards=(required_documents_uploaded, power_of_attorney_if_represented),
-                   clock=Clock.START, notify=True),
-        Transition("return_for_completion", ("submitted",), "incomplete", STAFF, N_("Minta kelengkapan"),
-                   requires_comment=True, effects=(count_completion_round,), clock=Clock.PAUSE, notify=True),
-        Transition("resubmit", ("incomplete",), "submitted", PUBLIC, N_("Kirim kelengkapan"),
-                   guards=(required_documents_uploaded, power_of_attorney_if_represented),
-                   clock=Clock.RESUME, notify=True),
-        Transition("deem_withdrawn", ("incomplete",), "deemed_withdrawn", SYSTEM,
-                   N_("Dianggap dicabut: tidak dilengkapi dalam 10 hari kerja"),
-                   timer=Timer(10, DayUnit.WORKING), clock=Clock.STOP, notify=True),
-        Transition("declare_complete", ("submitted",), "examination", STAFF, N_("Nyatakan lengkap"),
-                   clock=Clock.RESTART, limit=TimeLimit(5), notify=True),
-        Transition("assign", OPEN, None, HEAD, N_("Tugaskan petugas"), inputs=(ASSIGNEES,),
-                   guards=(assignees_are_office_drafters,), effects=(set_assignees,)),
-        Transition("declare_not_competent", ("examination",), "referred_out", HEAD,
-                   N_("Nyatakan tidak berwenang dan rujuk"), requires_comment=True,
-                   inputs=(Input("referred_to", "text", N_("Instansi yang berwenang")),),
-                   clock=Clock.STOP, notify=True),
-        Transition("schedule_mediation", ("examination",), "mediation_scheduled", STAFF,
-                   N_("Jadwalkan rapat koordinasi/mediasi"),
-                   inputs=(Input("meeting_date", "date", N_("Tanggal rapat")),), clock=Clock.STOP, notify=True),
-        Transition("hold_mediation", ("mediation_scheduled",), "mediation_held", STAFF,
-                   N_("Catat rapat telah dilaksanakan")),
-        Transition("conclude_violation", ("examination", "mediation_held"), "violation_indicated", HEAD,
-                   N_("Simpulkan: ada indikasi pelanggaran"), requires_comment=True, clock=Clock.STOP,
-                   notify=True),
-        Transition("conclude_no_violation", ("examination", "mediation_held"), "no_violation", HEAD,
-                   N_("Simpulkan: tidak ada indikasi pelanggaran"), requires_comment=True,
-                   clock=Clock.STOP, notify=True),
-        Transition("withdraw", ("draft",) + OPEN, "withdrawn", PUBLIC, N_("Cabut pengaduan"),
-                   requires_comment=True, clock=Clock.STOP),
+        Transition(
+            "submit",
+            ("draft",),
+            "submitted",
+            PUBLIC,
+            N_("Kirim pengaduan"),
+            guards=(required_documents_uploaded, power_of_attorney_if_represented),
+            clock=Clock.START,
+            notify=True,
+        ),
+        Transition(
+            "return_for_completion",
+            ("submitted",),
+            "incomplete",
+            STAFF,
+            N_("Minta kelengkapan"),
+            requires_comment=True,
+            effects=(count_completion_round,),
+            clock=Clock.PAUSE,
+            notify=True,
+        ),
+        Transition(
+            "resubmit",
+            ("incomplete",),
+            "submitted",
+            PUBLIC,
+            N_("Kirim kelengkapan"),
+            guards=(required_documents_uploaded, power_of_attorney_if_represented),
+            clock=Clock.RESUME,
+            notify=True,
+        ),
+        Transition(
+            "deem_withdrawn",
+            ("incomplete",),
+            "deemed_withdrawn",
+            SYSTEM,
+            N_("Dianggap dicabut: tidak dilengkapi dalam 10 hari kerja"),
+            timer=Timer(10, DayUnit.WORKING),
+            clock=Clock.STOP,
+            notify=True,
+        ),
+        Transition(
+            "declare_complete",
+            ("submitted",),
+            "examination",
+            STAFF,
+            N_("Nyatakan lengkap"),
+            clock=Clock.RESTART,
+            limit=TimeLimit(5),
+            notify=True,
+        ),
+        Transition(
+            "assign",
+            OPEN,
+            None,
+            HEAD,
+            N_("Tugaskan petugas"),
+            inputs=(ASSIGNEES,),
+            guards=(assignees_are_office_drafters,),
+            effects=(set_assignees,),
+        ),
+        Transition(
+            "declare_not_competent",
+            ("examination",),
+            "referred_out",
+            HEAD,
+            N_("Nyatakan tidak berwenang dan rujuk"),
+            requires_comment=True,
+            inputs=(Input("referred_to", "text", N_("Instansi yang berwenang")),),
+            clock=Clock.STOP,
+            notify=True,
+        ),
+        Transition(
+            "schedule_mediation",
+            ("examination",),
+            "mediation_scheduled",
+            STAFF,
+            N_("Jadwalkan rapat koordinasi/mediasi"),
+            inputs=(Input("meeting_date", "date", N_("Tanggal rapat")),),
+            clock=Clock.STOP,
+            notify=True,
+        ),
+        Transition(
+            "hold_mediation", ("mediation_scheduled",), "mediation_held", STAFF, N_("Catat rapat telah dilaksanakan")
+        ),
+        Transition(
+            "conclude_violation",
+            ("examination", "mediation_held"),
+            "violation_indicated",
+            HEAD,
+            N_("Simpulkan: ada indikasi pelanggaran"),
+            requires_comment=True,
+            clock=Clock.STOP,
+            notify=True,
+        ),
+        Transition(
+            "conclude_no_violation",
+            ("examination", "mediation_held"),
+            "no_violation",
+            HEAD,
+            N_("Simpulkan: tidak ada indikasi pelanggaran"),
+            requires_comment=True,
+            clock=Clock.STOP,
+            notify=True,
+        ),
+        Transition(
+            "withdraw",
+            ("draft",) + OPEN,
+            "withdrawn",
+            PUBLIC,
+            N_("Cabut pengaduan"),
+            requires_comment=True,
+            clock=Clock.STOP,
+        ),
     ),
 )

@@ -9,21 +9,41 @@ review:     document_check
 meeting:    consultation (the assisted-filing session)
 conclusion: filed (awaiting DJKI) -> registered | refused; withdrawn
 """
+
 from ..engine.definition import (
-    N_, Clock, DocumentKind, Field, Input, Phase, Process, State, TimeLimit, Transition,
+    N_,
+    Clock,
+    DocumentKind,
+    Field,
+    Input,
+    Phase,
+    Process,
+    State,
+    TimeLimit,
+    Transition,
 )
 from .common import (
-    ASSIGNEES, HEAD, PUBLIC, STAFF, assignees_are_office_drafters, count_completion_round,
-    required_documents_uploaded, set_assignees,
+    ASSIGNEES,
+    HEAD,
+    PUBLIC,
+    STAFF,
+    assignees_are_office_drafters,
+    count_completion_round,
+    required_documents_uploaded,
+    set_assignees,
 )
 
 OPEN = ("submitted", "incomplete", "document_check", "consultation")
 
 PROCESS = Process(
-    name="ip_facilitation", label=N_("Fasilitasi pendaftaran kekayaan intelektual"), number_code="KI",
+    name="ip_facilitation",
+    label=N_("Fasilitasi pendaftaran kekayaan intelektual"),
+    number_code="KI",
     intake="public",
-    summary=N_("Konsultasi dan pendampingan pendaftaran merek, hak cipta, desain industri, KI komunal, "
-               "dan indikasi geografis ke DJKI."),
+    summary=N_(
+        "Konsultasi dan pendampingan pendaftaran merek, hak cipta, desain industri, KI komunal, "
+        "dan indikasi geografis ke DJKI."
+    ),
     states=(
         State("draft", Phase.INTAKE, N_("Draf")),
         State("submitted", Phase.INTAKE, N_("Diterima, pemeriksaan kelengkapan")),
@@ -35,18 +55,29 @@ PROCESS = Process(
         State("refused", Phase.CONCLUSION, N_("Ditolak DJKI"), final=True),
         State("withdrawn", Phase.CONCLUSION, N_("Ditarik oleh pemohon"), final=True),
     ),
-    initial="draft", private_states=("draft",),
+    initial="draft",
+    private_states=("draft",),
     fields=(
         Field("name", N_("Nama pemohon atau kelompok/komunitas")),
         Field("nik", N_("NIK"), sensitive=True, max_length=16),
         Field("phone", N_("Nomor telepon"), max_length=30),
-        Field("ip_type", N_("Jenis kekayaan intelektual"), kind="choice", choices=(
-            ("merek", N_("Merek")), ("hak_cipta", N_("Hak cipta")), ("desain_industri", N_("Desain industri")),
-            ("ki_komunal", N_("KI komunal")), ("indikasi_geografis", N_("Indikasi geografis")))),
+        Field(
+            "ip_type",
+            N_("Jenis kekayaan intelektual"),
+            kind="choice",
+            choices=(
+                ("merek", N_("Merek")),
+                ("hak_cipta", N_("Hak cipta")),
+                ("desain_industri", N_("Desain industri")),
+                ("ki_komunal", N_("KI komunal")),
+                ("indikasi_geografis", N_("Indikasi geografis")),
+            ),
+        ),
         Field("business", N_("Nama usaha (untuk merek)"), required=False),
         Field("umk", N_("Usaha mikro atau kecil (tarif merek Rp500.000)"), kind="bool", required=False),
-        Field("description", N_("Uraian karya, produk, atau pengetahuan tradisional"), kind="longtext",
-              max_length=10000),
+        Field(
+            "description", N_("Uraian karya, produk, atau pengetahuan tradisional"), kind="longtext", max_length=10000
+        ),
     ),
     document_kinds=(
         DocumentKind("ktp", N_("KTP"), "applicant", images=True),
@@ -58,32 +89,86 @@ PROCESS = Process(
     ),
     required_documents=(("ktp",), ("specimen",)),
     variant_field="ip_type",
-    variant_documents={"ki_komunal": (("community_statement",),),
-                       "indikasi_geografis": (("community_statement",), ("gi_specification",))},
+    variant_documents={
+        "ki_komunal": (("community_statement",),),
+        "indikasi_geografis": (("community_statement",), ("gi_specification",)),
+    },
     time_limit=TimeLimit(5),
     applicant_upload_states=("draft", "incomplete"),
     staff_upload_states=("document_check", "consultation", "filed"),
     transitions=(
-        Transition("submit", ("draft",), "submitted", PUBLIC, N_("Kirim permohonan"),
-                   guards=(required_documents_uploaded,), clock=Clock.START, notify=True),
-        Transition("return_for_completion", ("submitted", "document_check"), "incomplete", STAFF,
-                   N_("Minta kelengkapan"), requires_comment=True, effects=(count_completion_round,),
-                   clock=Clock.PAUSE, notify=True),
-        Transition("resubmit", ("incomplete",), "submitted", PUBLIC, N_("Kirim kelengkapan"),
-                   guards=(required_documents_uploaded,), clock=Clock.RESUME),
+        Transition(
+            "submit",
+            ("draft",),
+            "submitted",
+            PUBLIC,
+            N_("Kirim permohonan"),
+            guards=(required_documents_uploaded,),
+            clock=Clock.START,
+            notify=True,
+        ),
+        Transition(
+            "return_for_completion",
+            ("submitted", "document_check"),
+            "incomplete",
+            STAFF,
+            N_("Minta kelengkapan"),
+            requires_comment=True,
+            effects=(count_completion_round,),
+            clock=Clock.PAUSE,
+            notify=True,
+        ),
+        Transition(
+            "resubmit",
+            ("incomplete",),
+            "submitted",
+            PUBLIC,
+            N_("Kirim kelengkapan"),
+            guards=(required_documents_uploaded,),
+            clock=Clock.RESUME,
+        ),
         Transition("declare_complete", ("submitted",), "document_check", STAFF, N_("Nyatakan lengkap")),
-        Transition("assign", OPEN + ("filed",), None, HEAD, N_("Tugaskan petugas"), inputs=(ASSIGNEES,),
-                   guards=(assignees_are_office_drafters,), effects=(set_assignees,)),
-        Transition("schedule_consultation", ("document_check",), "consultation", STAFF,
-                   N_("Jadwalkan konsultasi"), inputs=(Input("consultation_date", "date", N_("Tanggal konsultasi")),),
-                   clock=Clock.STOP, notify=True),
-        Transition("record_filing", ("consultation",), "filed", STAFF, N_("Catat pengajuan ke DJKI"),
-                   inputs=(Input("djki_number", "text", N_("Nomor permohonan DJKI")),), notify=True),
-        Transition("record_registration", ("filed",), "registered", STAFF, N_("Catat terdaftar"),
-                   notify=True),
-        Transition("record_refusal", ("filed",), "refused", STAFF, N_("Catat ditolak DJKI"),
-                   requires_comment=True, notify=True),
-        Transition("withdraw", ("draft",) + OPEN, "withdrawn", PUBLIC, N_("Tarik permohonan"),
-                   requires_comment=True, clock=Clock.STOP),
+        Transition(
+            "assign",
+            OPEN + ("filed",),
+            None,
+            HEAD,
+            N_("Tugaskan petugas"),
+            inputs=(ASSIGNEES,),
+            guards=(assignees_are_office_drafters,),
+            effects=(set_assignees,),
+        ),
+        Transition(
+            "schedule_consultation",
+            ("document_check",),
+            "consultation",
+            STAFF,
+            N_("Jadwalkan konsultasi"),
+            inputs=(Input("consultation_date", "date", N_("Tanggal konsultasi")),),
+            clock=Clock.STOP,
+            notify=True,
+        ),
+        Transition(
+            "record_filing",
+            ("consultation",),
+            "filed",
+            STAFF,
+            N_("Catat pengajuan ke DJKI"),
+            inputs=(Input("djki_number", "text", N_("Nomor permohonan DJKI")),),
+            notify=True,
+        ),
+        Transition("record_registration", ("filed",), "registered", STAFF, N_("Catat terdaftar"), notify=True),
+        Transition(
+            "record_refusal", ("filed",), "refused", STAFF, N_("Catat ditolak DJKI"), requires_comment=True, notify=True
+        ),
+        Transition(
+            "withdraw",
+            ("draft",) + OPEN,
+            "withdrawn",
+            PUBLIC,
+            N_("Tarik permohonan"),
+            requires_comment=True,
+            clock=Clock.STOP,
+        ),
     ),
 )

@@ -1,11 +1,16 @@
 """Harmonisation of a Ranperda (draft regional regulation)."""
+
 from ..engine.definition import N_
 from .harmonisation import harmonisation_process
 
 PROCESS = harmonisation_process(
-    "ranperda", N_("Pengharmonisasian Rancangan Peraturan Daerah"), "RANPERDA",
+    "ranperda",
+    N_("Pengharmonisasian Rancangan Peraturan Daerah"),
+    "RANPERDA",
     required_documents=(
-        ("naskah_akademik",), ("sk_tim_penyusun",), ("rancangan",),
+        ("naskah_akademik",),
+        ("sk_tim_penyusun",),
+        ("rancangan",),
         # Permenkum 40/2025 Pasal 4: the Propemperda decree, or an izin prakarsa instead
         ("sk_propemperda", "izin_prakarsa"),
     ),

@@ -1,9 +1,12 @@
 """Harmonisation of a Ranperkada (draft Pergub, Perbup or Perwali).
 Assumed: the Ranperda list without the Propemperda item (DOMAIN.md marks it unconfirmed)."""
+
 from ..engine.definition import N_
 from .harmonisation import harmonisation_process
 
 PROCESS = harmonisation_process(
-    "ranperkada", N_("Pengharmonisasian Rancangan Peraturan Kepala Daerah"), "RANPERKADA",
+    "ranperkada",
+    N_("Pengharmonisasian Rancangan Peraturan Kepala Daerah"),
+    "RANPERKADA",
     required_documents=(("naskah_akademik",), ("sk_tim_penyusun",), ("rancangan",)),
 )

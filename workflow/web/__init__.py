@@ -1,4 +1,5 @@
 """The web layer: pages (blueprints beside this file) and the JSON API (api/)."""
+
 from werkzeug.routing import IntegerConverter
 
 from ..models import MAX_ID

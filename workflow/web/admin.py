@@ -1,4 +1,5 @@
 """Administration (admins): users and roles, organisations, holiday overrides, office settings."""
+
 import string
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -17,8 +18,12 @@ from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, setting
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 NUMBER_FIELDS = {"seq", "year", "process", "office"}  # what format_number() passes
-ROLE_LABELS = {"drafter": N_("Perancang pemrakarsa"), "officer": N_("Perancang kanwil"),
-               "head": N_("Pimpinan"), "admin": N_("Admin")}
+ROLE_LABELS = {
+    "drafter": N_("Perancang pemrakarsa"),
+    "officer": N_("Perancang kanwil"),
+    "head": N_("Pimpinan"),
+    "admin": N_("Admin"),
+}
 KIND_LABELS = {"province": N_("Provinsi"), "regency": N_("Kabupaten"), "city": N_("Kota"), "dprd": N_("DPRD")}
 
 
@@ -38,8 +43,9 @@ def paged(stmt):
 
 
 def organisations():
-    return db.session.scalars(select(Organisation).where(
-        Organisation.office_id == current_user.office_id).order_by(Organisation.name)).all()
+    return db.session.scalars(
+        select(Organisation).where(Organisation.office_id == current_user.office_id).order_by(Organisation.name)
+    ).all()
 
 
 @bp.get("/")
@@ -95,8 +101,7 @@ def edit_user(user_id):
 
 @bp.get("/organisasi")
 def organisation_list():
-    return render_template("admin/organisations.html", organisations=organisations(),
-                           kind_labels=KIND_LABELS)
+    return render_template("admin/organisations.html", organisations=organisations(), kind_labels=KIND_LABELS)
 
 
 @bp.route("/organisasi/baru", methods=["GET", "POST"], defaults={"org_id": None})
@@ -129,20 +134,33 @@ def edit_organisation(org_id):
 def overrides():
     form = OverrideForm()
     if form.validate_on_submit():
-        exists = db.session.scalar(select(HolidayOverride).where(
-            HolidayOverride.office_id == current_user.office_id, HolidayOverride.day == form.day.data))
+        exists = db.session.scalar(
+            select(HolidayOverride).where(
+                HolidayOverride.office_id == current_user.office_id, HolidayOverride.day == form.day.data
+            )
+        )
         if exists:
             form.day.errors.append(_("Tanggal ini sudah memiliki pengecualian; hapus dulu yang lama."))
         else:
-            db.session.add(HolidayOverride(office_id=current_user.office_id, day=form.day.data,
-                                           working=form.working.data == "1", reason=form.reason.data.strip()))
+            db.session.add(
+                HolidayOverride(
+                    office_id=current_user.office_id,
+                    day=form.day.data,
+                    working=form.working.data == "1",
+                    reason=form.reason.data.strip(),
+                )
+            )
             db.session.commit()
             flash(_("Pengecualian hari kerja disimpan."), "success")
             return redirect(url_for("admin.overrides"))
-    rows = db.session.scalars(select(HolidayOverride).where(
-        HolidayOverride.office_id == current_user.office_id).order_by(HolidayOverride.day.desc())).all()
-    return render_template("admin/overrides.html", form=form, rows=rows, delete_form=DeleteForm()), \
-        422 if form.errors else 200
+    rows = db.session.scalars(
+        select(HolidayOverride)
+        .where(HolidayOverride.office_id == current_user.office_id)
+        .order_by(HolidayOverride.day.desc())
+    ).all()
+    return render_template(
+        "admin/overrides.html", form=form, rows=rows, delete_form=DeleteForm()
+    ), 422 if form.errors else 200
 
 
 @bp.post("/hari-libur/<id:override_id>/hapus")
@@ -181,12 +199,15 @@ def settings():
                 raise ValueError(sample)
         except (KeyError, IndexError, ValueError, TypeError):
             form.registration_format.errors.append(
-                _("Format tidak valid. Gunakan {seq:04d}, {process}, {office}, dan {year}."))
+                _("Format tidak valid. Gunakan {seq:04d}, {process}, {office}, dan {year}.")
+            )
         if "{seq" not in template:
             form.registration_format.errors.append(_("Format harus memuat {seq}."))
         if not form.errors:
             settings = dict(office.settings or {})
-            settings["letterhead"] = [l.strip() for l in (form.letterhead.data or "").splitlines() if l.strip()]
+            settings["letterhead"] = [
+                line.strip() for line in (form.letterhead.data or "").splitlines() if line.strip()
+            ]
             settings["number_formats"] = {**settings.get("number_formats", {}), "registration": template}
             settings["time_limits"] = {p.name: getattr(form, f"limit_{p.name}").data for p in processes}
             office.name, office.settings = form.name.data.strip(), settings

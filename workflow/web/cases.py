@@ -1,9 +1,18 @@
 """Requests in the browser: the applicants' portal and the staff desk share these pages; what a
 user sees and may do follows from the same access rule and engine as the API."""
+
 import io
 
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,7 +27,15 @@ from ..engine.machine import allowed_triggers
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import (
-    MAX_ID, Document, Event, IssuedDocument, Meeting, Minutes, Organisation, Request, User,
+    MAX_ID,
+    Document,
+    Event,
+    IssuedDocument,
+    Meeting,
+    Minutes,
+    Organisation,
+    Request,
+    User,
     meeting_requests,
 )
 from ..models.time import local_date, utcnow
@@ -33,8 +50,12 @@ from .processmap import process_svg
 
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
 PER_PAGE = 25
-PHASE_LABELS = {Phase.INTAKE: N_("Penerimaan"), Phase.REVIEW: N_("Penelaahan"),
-                Phase.MEETING: N_("Rapat"), Phase.CONCLUSION: N_("Kesimpulan")}
+PHASE_LABELS = {
+    Phase.INTAKE: N_("Penerimaan"),
+    Phase.REVIEW: N_("Penelaahan"),
+    Phase.MEETING: N_("Rapat"),
+    Phase.CONCLUSION: N_("Kesimpulan"),
+}
 
 
 @bp.before_request
@@ -61,11 +82,12 @@ def index():
     staff = current_user.is_staff
     if staff:
         form.organisation_id.choices = [("", _("Semua"))] + [
-            (str(o.id), o.name) for o in db.session.scalars(
-                select(Organisation).where(Organisation.office_id == current_user.office_id)
-                .order_by(Organisation.name))]
-        form.assignee_id.choices = [("", _("Semua"))] + [
-            (str(u.id), u.name) for u in office_drafters()]
+            (str(o.id), o.name)
+            for o in db.session.scalars(
+                select(Organisation).where(Organisation.office_id == current_user.office_id).order_by(Organisation.name)
+            )
+        ]
+        form.assignee_id.choices = [("", _("Semua"))] + [(str(u.id), u.name) for u in office_drafters()]
     page_no = request.args.get("page", 1, type=int) or 1
     args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
     before = request.args.get("before", type=int)
@@ -80,32 +102,46 @@ def index():
     page = paginate(filtered_requests(current_user, day, **args), max(page_no, 1), PER_PAGE)
     calendar = office_calendar(current_user.office_id)
     user = current_user._get_current_object()  # not the proxy: asked once per row
-    rows = [(r, PROCESSES[r.process], working_days_left(r, calendar, day),
-             allowed_triggers(PROCESSES[r.process], r, user)) for r in page.items]
-    return render_template("cases/index.html", form=form, page=page, rows=rows, staff=staff,
-                           filters=filters, filters_without_before={k: v for k, v in filters.items() if k != "before"})
+    rows = [
+        (r, PROCESSES[r.process], working_days_left(r, calendar, day), allowed_triggers(PROCESSES[r.process], r, user))
+        for r in page.items
+    ]
+    return render_template(
+        "cases/index.html",
+        form=form,
+        page=page,
+        rows=rows,
+        staff=staff,
+        filters=filters,
+        filters_without_before={k: v for k, v in filters.items() if k != "before"},
+    )
 
 
 @bp.route("/baru", methods=["GET", "POST"])
 def new():
     if current_user.role in ("officer", "head"):
         # staff register walk-in applicants for the services that take them at the counter
-        return render_template("cases/new_staff.html",
-                               processes=[p for p in PROCESSES.values() if p.intake == "staff"])
+        return render_template("cases/new_staff.html", processes=[p for p in PROCESSES.values() if p.intake == "staff"])
     if current_user.role != "drafter":
         abort(403)
     form = NewRequestForm()
     form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values() if p.intake == "account"]
     if form.validate_on_submit():
-        req = create_request(current_user, process=form.process_type.data, title=form.title.data,
-                             external_ref=form.external_ref.data)
+        req = create_request(
+            current_user, process=form.process_type.data, title=form.title.data, external_ref=form.external_ref.data
+        )
         db.session.commit()
-        flash(_("Permohonan %(number)s dibuat sebagai draf. Unggah dokumen yang diwajibkan, lalu ajukan.",
-                number=req.number), "success")
+        flash(
+            _(
+                "Permohonan %(number)s dibuat sebagai draf. Unggah dokumen yang diwajibkan, lalu ajukan.",
+                number=req.number,
+            ),
+            "success",
+        )
         return redirect(url_for("cases.detail", request_id=req.id))
-    return render_template("cases/new.html", form=form,
-                           processes=[p for p in PROCESSES.values() if p.intake == "account"]), \
-        422 if form.errors else 200
+    return render_template(
+        "cases/new.html", form=form, processes=[p for p in PROCESSES.values() if p.intake == "account"]
+    ), 422 if form.errors else 200
 
 
 @bp.route("/baru/<name>", methods=["GET", "POST"])
@@ -119,11 +155,14 @@ def new_staff(name):
     if request.method == "POST":
         if not validate_csrf_form():
             abort(400)
-        details = {f.name: (bool(request.form.get(f.name)) if f.kind == "bool" else request.form.get(f.name, ""))
-                   for f in process.fields}
+        details = {
+            f.name: (bool(request.form.get(f.name)) if f.kind == "bool" else request.form.get(f.name, ""))
+            for f in process.fields
+        }
         try:
-            req = create_request(current_user, process=name, details=details,
-                                 applicant_email=(request.form.get("email") or None))
+            req = create_request(
+                current_user, process=name, details=details, applicant_email=(request.form.get("email") or None)
+            )
             db.session.commit()
         except HarmoniError as error:
             db.session.rollback()
@@ -131,8 +170,9 @@ def new_staff(name):
         else:
             flash(_("Permohonan %(number)s terdaftar. Unggah dokumennya.", number=req.number), "success")
             return redirect(url_for("cases.detail", request_id=req.id))
-    return render_template("cases/new_fields.html", process=process, form=request.form,
-                           errors=errors), 422 if errors else 200
+    return render_template(
+        "cases/new_fields.html", process=process, form=request.form, errors=errors
+    ), 422 if errors else 200
 
 
 def validate_csrf_form() -> bool:
@@ -146,25 +186,36 @@ def validate_csrf_form() -> bool:
 
 
 def office_drafters():
-    return db.session.scalars(select(User).where(
-        User.office_id == current_user.office_id, User.role.in_(("officer", "head")),
-        User.active.is_(True)).order_by(User.name)).all()
+    return db.session.scalars(
+        select(User)
+        .where(User.office_id == current_user.office_id, User.role.in_(("officer", "head")), User.active.is_(True))
+        .order_by(User.name)
+    ).all()
 
 
 def render_detail(req, *, action_form=None, upload_form=None, status=200):
     process = PROCESSES[req.process]
-    documents = db.session.scalars(select(Document).where(Document.request_id == req.id)
-                                   .options(selectinload(Document.uploaded_by))
-                                   .order_by(Document.kind, Document.version.desc())).all()
-    events = db.session.scalars(select(Event).where(Event.request_id == req.id)
-                                .options(selectinload(Event.actor)).order_by(Event.seq)).all()
+    documents = db.session.scalars(
+        select(Document)
+        .where(Document.request_id == req.id)
+        .options(selectinload(Document.uploaded_by))
+        .order_by(Document.kind, Document.version.desc())
+    ).all()
+    events = db.session.scalars(
+        select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
+    ).all()
     present = {d.kind for d in documents}
-    checklist = [([process.document_kind(k) for k in group], bool(present.intersection(group)))
-                 for group in process.required_documents]
+    checklist = [
+        ([process.document_kind(k) for k in group], bool(present.intersection(group)))
+        for group in process.required_documents
+    ]
     side = "applicant" if current_user.role == "drafter" else "staff"
     states = process.applicant_upload_states if side == "applicant" else process.staff_upload_states
-    upload_kinds = [k for k in process.document_kinds if k.uploader == side] \
-        if req.state in states and current_user.role != "admin" else []
+    upload_kinds = (
+        [k for k in process.document_kinds if k.uploader == side]
+        if req.state in states and current_user.role != "admin"
+        else []
+    )
     if upload_form is None:
         upload_form = UploadForm()
     upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
@@ -174,25 +225,45 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
     calendar = office_calendar(req.office_id)
-    meetings = db.session.scalars(select(Meeting).join(meeting_requests).where(
-        meeting_requests.c.request_id == req.id).order_by(Meeting.starts_at)).all()
-    minutes = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id)
-                                 .order_by(Minutes.revision)).all()
-    issued = db.session.scalars(select(IssuedDocument).where(IssuedDocument.request_id == req.id)
-                                .order_by(IssuedDocument.id)).all()
+    meetings = db.session.scalars(
+        select(Meeting)
+        .join(meeting_requests)
+        .where(meeting_requests.c.request_id == req.id)
+        .order_by(Meeting.starts_at)
+    ).all()
+    minutes = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id).order_by(Minutes.revision)).all()
+    issued = db.session.scalars(
+        select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+    ).all()
     final = next((m for m in reversed(minutes) if m.status == "final"), None)
     # the conclusion must state the final minutes' correction deadline: offer it
-    prefill = {"correction_deadline": final.correction_deadline.isoformat()
-               if final and final.correction_deadline else ""}
+    prefill = {
+        "correction_deadline": final.correction_deadline.isoformat() if final and final.correction_deadline else ""
+    }
     return render_template(
-        "cases/detail.html", details=details_for(current_user, req, "page"), meetings=meetings,
-        prefill=prefill, minutes=minutes, issued=issued, req=req, process=process, state=process.state(req.state),
-        documents=documents, events=events, checklist=checklist, upload_form=upload_form,
-        upload_kinds=upload_kinds, actions=actions, action_form=action_form or ActionForm(),
+        "cases/detail.html",
+        details=details_for(current_user, req, "page"),
+        meetings=meetings,
+        prefill=prefill,
+        minutes=minutes,
+        issued=issued,
+        req=req,
+        process=process,
+        state=process.state(req.state),
+        documents=documents,
+        events=events,
+        checklist=checklist,
+        upload_form=upload_form,
+        upload_kinds=upload_kinds,
+        actions=actions,
+        action_form=action_form or ActionForm(),
         failed_trigger=action_form.trigger.data if action_form else None,
-        drafters=drafters, days_left=working_days_left(req, calendar, day),
-        phase_labels=PHASE_LABELS, process_map=process_svg(process, current=req.state),
-        kinds={k.name: _(k.label) for k in process.document_kinds}, closed_by=closed_by,
+        drafters=drafters,
+        days_left=working_days_left(req, calendar, day),
+        phase_labels=PHASE_LABELS,
+        process_map=process_svg(process, current=req.state),
+        kinds={k.name: _(k.label) for k in process.document_kinds},
+        closed_by=closed_by,
     ), status
 
 
@@ -215,13 +286,17 @@ def act(request_id):
         value = field.data if field is not None else None
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
     try:
-        fire(req, form.trigger.data, current_user, version=form.version.data,
-             comment=form.comment.data, data=data)
+        fire(req, form.trigger.data, current_user, version=form.version.data, comment=form.comment.data, data=data)
         db.session.commit()
     except StaleVersion:
         db.session.rollback()
-        flash(_("Permohonan ini baru saja diubah oleh orang lain. Berikut keadaannya sekarang; "
-                "periksa lalu ulangi tindakan Anda bila masih perlu."), "warning")
+        flash(
+            _(
+                "Permohonan ini baru saja diubah oleh orang lain. Berikut keadaannya sekarang; "
+                "periksa lalu ulangi tindakan Anda bila masih perlu."
+            ),
+            "warning",
+        )
         return redirect(url_for("cases.detail", request_id=request_id))
     except HarmoniError as error:
         db.session.rollback()
@@ -230,7 +305,7 @@ def act(request_id):
         if error.status in (403, 404):
             raise
         return render_detail(req, action_form=form, status=error.status)
-    flash(_("Tindakan \"%(label)s\" berhasil.", label=_(transition.label)), "success")
+    flash(_('Tindakan "%(label)s" berhasil.', label=_(transition.label)), "success")
     return redirect(url_for("cases.detail", request_id=request_id))
 
 
@@ -254,9 +329,15 @@ def upload(request_id):
         return render_detail(req, upload_form=form, status=422)
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     try:
-        doc = upload_document(req, current_user, kind=form.kind.data, filename=form.file.data.filename,
-                              content=form.file.data.stream.read(limit + 1),
-                              store=DocumentStore(current_app.config["DOCUMENT_STORE"]), max_bytes=limit)
+        doc = upload_document(
+            req,
+            current_user,
+            kind=form.kind.data,
+            filename=form.file.data.filename,
+            content=form.file.data.stream.read(limit + 1),
+            store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+            max_bytes=limit,
+        )
         db.session.commit()
     except HarmoniError as error:
         db.session.rollback()
@@ -264,8 +345,7 @@ def upload(request_id):
             raise
         form.file.errors = list(form.file.errors) + engine_messages(error)
         return render_detail(load_request(request_id), upload_form=form, status=error.status)
-    flash(_("Dokumen \"%(name)s\" diunggah (versi %(version)s).", name=doc.filename, version=doc.version),
-          "success")
+    flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
     return redirect(url_for("cases.detail", request_id=request_id) + "#dokumen")
 
 
@@ -277,5 +357,4 @@ def download(request_id, document_id):
         raise NotFound(_("Dokumen tidak ditemukan."))
     check_document_read(current_user, req, doc)
     content = DocumentStore(current_app.config["DOCUMENT_STORE"]).get(doc.sha256)
-    return send_file(io.BytesIO(content), mimetype=doc.media_type, as_attachment=True,
-                     download_name=doc.filename)
+    return send_file(io.BytesIO(content), mimetype=doc.media_type, as_attachment=True, download_name=doc.filename)

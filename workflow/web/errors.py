@@ -1,5 +1,6 @@
 """Error handling for the whole app: JSON under /api/, pages elsewhere. Every error rolls the
 session back first, so a failed request leaves nothing half-written."""
+
 from flask import abort, flash, redirect, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -60,8 +61,14 @@ def refuse_nul_characters():
     fields named."""
     if "\x00" in request.path:
         abort(404)  # no page or object has such a name
-    fields = sorted({key for values in (request.args, request.form) for key, vs in values.lists()
-                     if "\x00" in key or any("\x00" in v for v in vs)})
+    fields = sorted(
+        {
+            key
+            for values in (request.args, request.form)
+            for key, vs in values.lists()
+            if "\x00" in key or any("\x00" in v for v in vs)
+        }
+    )
     if fields:
         message = _("Isian memuat karakter yang tidak sah (NUL).")
         raise InvalidInput(message, details={field.replace("\x00", "") or "_": [message] for field in fields})

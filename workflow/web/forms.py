@@ -1,12 +1,21 @@
 """Web forms (Flask-WTF: every form carries a CSRF token). Labels and messages are Indonesian
 source strings, translated to English by the catalogue."""
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
-    SelectMultipleField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
@@ -41,6 +50,8 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _WTFormsIndonesian()
+
+
 # WTForms has no Indonesian catalogue: its built-in messages that can reach a page are given here.
 BETWEEN = _l("Harus antara %(min)s dan %(max)s.")
 
@@ -60,19 +71,27 @@ class LoginForm(Form):
 
 class PasswordForm(Form):
     current = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired(REQUIRED)])
-    new = PasswordField(_l("Kata sandi baru"), validators=[
-        DataRequired(REQUIRED), Length(min=10, message=_l("Paling sedikit 10 karakter."))])
-    confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
-        DataRequired(REQUIRED), EqualTo("new", message=_l("Kedua kata sandi tidak sama."))])
+    new = PasswordField(
+        _l("Kata sandi baru"),
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Paling sedikit 10 karakter."))],
+    )
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(REQUIRED), EqualTo("new", message=_l("Kedua kata sandi tidak sama."))],
+    )
 
 
 class NewRequestForm(Form):
     # not "process": that would hide Form.process()
     process_type = SelectField(_l("Jenis permohonan"), validators=[DataRequired(REQUIRED)])
-    title = TextAreaField(_l("Judul rancangan"), validators=[
-        DataRequired(REQUIRED), Length(max=1000, message=_l("Paling banyak 1000 karakter."))])
-    external_ref = StringField(_l("Nomor registrasi E-Harmonisasi"), validators=[
-        Optional(), Length(max=120, message=_l("Paling banyak 120 karakter."))])
+    title = TextAreaField(
+        _l("Judul rancangan"),
+        validators=[DataRequired(REQUIRED), Length(max=1000, message=_l("Paling banyak 1000 karakter."))],
+    )
+    external_ref = StringField(
+        _l("Nomor registrasi E-Harmonisasi"),
+        validators=[Optional(), Length(max=120, message=_l("Paling banyak 120 karakter."))],
+    )
 
 
 class UploadForm(Form):
@@ -112,8 +131,10 @@ class UserForm(Form):
     position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Peran"), validators=[DataRequired(REQUIRED)])
     organisation_id = SelectField(_l("Organisasi pemrakarsa (khusus perancang pemrakarsa)"), coerce=int)
-    password = PasswordField(_l("Kata sandi (kosongkan bila tidak diubah)"), validators=[
-        Optional(), Length(min=10, message=_l("Paling sedikit 10 karakter."))])
+    password = PasswordField(
+        _l("Kata sandi (kosongkan bila tidak diubah)"),
+        validators=[Optional(), Length(min=10, message=_l("Paling sedikit 10 karakter."))],
+    )
     active = BooleanField(_l("Aktif"), default=True)
 
 
@@ -125,9 +146,13 @@ class OrganisationForm(Form):
 
 class OverrideForm(Form):
     day = DateField(_l("Tanggal"), validators=[DataRequired(REQUIRED)])
-    working = SelectField(_l("Jenis"), choices=[
-        SelectChoice("0", _l("Kantor tutup (hari libur tambahan)")),
-        SelectChoice("1", _l("Kantor bekerja (hari libur dibatalkan)"))])
+    working = SelectField(
+        _l("Jenis"),
+        choices=[
+            SelectChoice("0", _l("Kantor tutup (hari libur tambahan)")),
+            SelectChoice("1", _l("Kantor bekerja (hari libur dibatalkan)")),
+        ],
+    )
     reason = StringField(_l("Alasan"), validators=[DataRequired(REQUIRED), Length(max=255)])
 
 
@@ -148,6 +173,11 @@ def settings_form(processes, **kwargs) -> SettingsForm:
         pass
 
     for process in processes:
-        setattr(Form, f"limit_{process.name}", IntegerField(
-            process.label, validators=[DataRequired(REQUIRED), NumberRange(min=1, max=60, message=BETWEEN)]))
+        setattr(
+            Form,
+            f"limit_{process.name}",
+            IntegerField(
+                process.label, validators=[DataRequired(REQUIRED), NumberRange(min=1, max=60, message=BETWEEN)]
+            ),
+        )
     return Form(**kwargs)

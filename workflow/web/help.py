@@ -1,4 +1,5 @@
 """Help: the process maps, drawn from the definitions the engine runs."""
+
 from flask import Blueprint, Response, abort, render_template
 
 from ..processes import PROCESSES

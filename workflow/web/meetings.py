@@ -1,5 +1,6 @@
 """Meetings and minutes in the browser: the month calendar, the meeting page, the minutes editor
 and the official documents. Every change goes through operations/meetings.py and minutes.py."""
+
 import io
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -22,8 +23,7 @@ from .cases import engine_messages, load_request
 
 bp = Blueprint("meetings", __name__)
 SIDES = {"office": N_("Kanwil"), "applicant": N_("Pemrakarsa"), "dprd": N_("DPRD")}
-ASPECTS = {"prosedural": N_("Prosedural"), "substansi": N_("Substansi"),
-           "teknik_penyusunan": N_("Teknik penyusunan")}
+ASPECTS = {"prosedural": N_("Prosedural"), "substansi": N_("Substansi"), "teknik_penyusunan": N_("Teknik penyusunan")}
 
 
 @bp.before_request
@@ -58,37 +58,66 @@ def calendar():
     start, end = (ops.to_utc(datetime.combine(d, datetime.min.time()), tz) for d in (first, nxt))
     stmt = select(Meeting).where(Meeting.starts_at >= start, Meeting.starts_at < end).order_by(Meeting.starts_at)
     if current_user.role == "drafter":
-        stmt = stmt.where(Meeting.id.in_(select(meeting_requests.c.meeting_id).join(
-            Request, and_(Request.id == meeting_requests.c.request_id,
-                          Request.organisation_id == current_user.organisation_id))))
+        stmt = stmt.where(
+            Meeting.id.in_(
+                select(meeting_requests.c.meeting_id).join(
+                    Request,
+                    and_(
+                        Request.id == meeting_requests.c.request_id,
+                        Request.organisation_id == current_user.organisation_id,
+                    ),
+                )
+            )
+        )
     else:
         stmt = stmt.where(Meeting.office_id == current_user.office_id)
     meetings = db.session.scalars(stmt).all()
-    return render_template("meetings/calendar.html", meetings=[(m, local(m.starts_at, tz)) for m in meetings],
-                           first=first, prev=prev, nxt=nxt)
+    return render_template(
+        "meetings/calendar.html",
+        meetings=[(m, local(m.starts_at, tz)) for m in meetings],
+        first=first,
+        prev=prev,
+        nxt=nxt,
+    )
 
 
 def ready_requests():
-    return db.session.scalars(select(Request).where(
-        Request.office_id == current_user.office_id, Request.state == "analysed").order_by(Request.id)).all()
+    return db.session.scalars(
+        select(Request)
+        .where(Request.office_id == current_user.office_id, Request.state == "analysed")
+        .order_by(Request.id)
+    ).all()
 
 
 def heads():
-    return db.session.scalars(select(User).where(
-        User.office_id == current_user.office_id, User.role == "head", User.active.is_(True))).all()
+    return db.session.scalars(
+        select(User).where(User.office_id == current_user.office_id, User.role == "head", User.active.is_(True))
+    ).all()
 
 
 def parse_participants(text: str) -> list[dict]:
     """One invitee a line: Nama; Jabatan; Instansi; pihak (kanwil/pemrakarsa/dprd); email (optional)."""
-    sides = {"kanwil": "office", "office": "office", "pemrakarsa": "applicant", "applicant": "applicant",
-             "dprd": "dprd"}
+    sides = {
+        "kanwil": "office",
+        "office": "office",
+        "pemrakarsa": "applicant",
+        "applicant": "applicant",
+        "dprd": "dprd",
+    }
     rows = []
     for line in (text or "").splitlines():
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split(";")] + ["", "", "", "", ""]
-        rows.append({"name": parts[0], "position": parts[1], "institution": parts[2],
-                     "side": sides.get(parts[3].lower(), parts[3]), "email": parts[4] or None})
+        rows.append(
+            {
+                "name": parts[0],
+                "position": parts[1],
+                "institution": parts[2],
+                "side": sides.get(parts[3].lower(), parts[3]),
+                "email": parts[4] or None,
+            }
+        )
     return rows
 
 
@@ -107,11 +136,16 @@ def new_meeting():
         if not errors:
             try:
                 meeting = ops.schedule_meeting(
-                    current_user, request_ids=[int(i) for i in form.getlist("request_ids") if i.isdecimal()],
-                    title=form.get("title", ""), starts_at_local=starts,
-                    duration_minutes=duration, place=form.get("place"),
-                    online_link=form.get("online_link"), chair_id=form.get("chair_id", 0, type=int),
-                    participants=parse_participants(form.get("participants")))
+                    current_user,
+                    request_ids=[int(i) for i in form.getlist("request_ids") if i.isdecimal()],
+                    title=form.get("title", ""),
+                    starts_at_local=starts,
+                    duration_minutes=duration,
+                    place=form.get("place"),
+                    online_link=form.get("online_link"),
+                    chair_id=form.get("chair_id", 0, type=int),
+                    participants=parse_participants(form.get("participants")),
+                )
                 db.session.commit()
                 flash(_("Rapat dijadwalkan."), "success")
                 return redirect(url_for("meetings.show", meeting_id=meeting.id))
@@ -121,21 +155,37 @@ def new_meeting():
                     raise
                 errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
     requests_ = ready_requests()
-    default = "\n".join(f"{u.name}; {u.position or 'Perancang'}; {u.office.name}; kanwil"
-                        for u in heads()) if request.method == "GET" else form.get("participants", "")
-    return render_template("meetings/new.html", requests=requests_, heads=heads(), form=form,
-                           preselected=request.args.getlist("request_ids"),
-                           errors=errors, participants_default=default), 422 if errors else 200
+    default = (
+        "\n".join(f"{u.name}; {u.position or 'Perancang'}; {u.office.name}; kanwil" for u in heads())
+        if request.method == "GET"
+        else form.get("participants", "")
+    )
+    return render_template(
+        "meetings/new.html",
+        requests=requests_,
+        heads=heads(),
+        form=form,
+        preselected=request.args.getlist("request_ids"),
+        errors=errors,
+        participants_default=default,
+    ), 422 if errors else 200
 
 
 @bp.get("/rapat/<id:meeting_id>")
 def show(meeting_id):
     meeting = ops.visible_meeting(meeting_id, current_user)
-    minutes = {m.request_id: m for m in db.session.scalars(select(Minutes).where(
-        Minutes.meeting_id == meeting.id).order_by(Minutes.revision))}
-    return render_template("meetings/show.html", meeting=meeting, sides=SIDES, minutes=minutes,
-                           starts=local(meeting.starts_at, meeting.office.timezone),
-                           staff=current_user.role in ("officer", "head"))
+    minutes = {
+        m.request_id: m
+        for m in db.session.scalars(select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.revision))
+    }
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        sides=SIDES,
+        minutes=minutes,
+        starts=local(meeting.starts_at, meeting.office.timezone),
+        staff=current_user.role in ("officer", "head"),
+    )
 
 
 def meeting_action(meeting_id, action):
@@ -172,6 +222,7 @@ def attendance(meeting_id):
         else:
             ops.record_attendance(meeting, current_user, version=version, attended=attended)
             flash(_("Kehadiran disimpan."), "success")
+
     return meeting_action(meeting_id, act)
 
 
@@ -179,10 +230,17 @@ def attendance(meeting_id):
 def reschedule(meeting_id):
     def act(meeting, form, version):
         starts = datetime.strptime(f"{form.get('date')} {form.get('time')}", "%Y-%m-%d %H:%M")
-        ops.reschedule_meeting(meeting, current_user, version=version, starts_at_local=starts,
-                               place=form.get("place"), online_link=form.get("online_link"),
-                               reason=form.get("reason", ""))
+        ops.reschedule_meeting(
+            meeting,
+            current_user,
+            version=version,
+            starts_at_local=starts,
+            place=form.get("place"),
+            online_link=form.get("online_link"),
+            reason=form.get("reason", ""),
+        )
         flash(_("Rapat dijadwalkan ulang."), "success")
+
     return meeting_action(meeting_id, act)
 
 
@@ -191,14 +249,19 @@ def cancel(meeting_id):
     def act(meeting, form, version):
         ops.cancel_meeting(meeting, current_user, version=version, reason=form.get("reason", ""))
         flash(_("Rapat dibatalkan."), "success")
+
     return meeting_action(meeting_id, act)
 
 
 @bp.get("/rapat/<id:meeting_id>/undangan.ics")
 def invitation(meeting_id):
     meeting = ops.visible_meeting(meeting_id, current_user)
-    return send_file(io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
-                     mimetype="text/calendar", as_attachment=True, download_name=f"rapat-{meeting.id}.ics")
+    return send_file(
+        io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
+        mimetype="text/calendar",
+        as_attachment=True,
+        download_name=f"rapat-{meeting.id}.ics",
+    )
 
 
 @bp.post("/rapat/<id:meeting_id>/berita-acara/<id:request_id>")
@@ -223,12 +286,21 @@ def load_minutes(minutes_id, *, for_update=False) -> Minutes:
 
 
 def render_minutes(minutes, *, errors=None, values=None, status=200):
-    revisions = db.session.scalars(select(Minutes).where(Minutes.request_id == minutes.request_id)
-                                   .order_by(Minutes.revision)).all()
-    return render_template("meetings/minutes.html", minutes=minutes, errors=errors or {}, values=values,
-                           aspects=ASPECTS, conclusions=CONCLUSION_LABELS, sides=SIDES, revisions=revisions,
-                           editable=minutes.status == "draft" and current_user.role in ("officer", "head"),
-                           staff=current_user.role in ("officer", "head")), status
+    revisions = db.session.scalars(
+        select(Minutes).where(Minutes.request_id == minutes.request_id).order_by(Minutes.revision)
+    ).all()
+    return render_template(
+        "meetings/minutes.html",
+        minutes=minutes,
+        errors=errors or {},
+        values=values,
+        aspects=ASPECTS,
+        conclusions=CONCLUSION_LABELS,
+        sides=SIDES,
+        revisions=revisions,
+        editable=minutes.status == "draft" and current_user.role in ("officer", "head"),
+        staff=current_user.role in ("officer", "head"),
+    ), status
 
 
 @bp.get("/berita-acara/<id:minutes_id>")
@@ -237,23 +309,34 @@ def minutes(minutes_id):
 
 
 def minutes_form_values(form) -> tuple[dict, list]:
-    fields = {name: form.get(name) or None for name in (
-        "conclusion", "notes", "correction_deadline", "application_letter_number",
-        "application_letter_date", "legal_basis")}
+    fields = {
+        name: form.get(name) or None
+        for name in (
+            "conclusion",
+            "notes",
+            "correction_deadline",
+            "application_letter_number",
+            "application_letter_date",
+            "legal_basis",
+        )
+    }
     sides = {"kanwil": "office", "pemrakarsa": "applicant", "dprd": "dprd"}
     signatories = []
     for line in (form.get("signatories") or "").splitlines():
         if line.strip():
             parts = [p.strip() for p in line.split(";")] + ["", "", ""]
-            signatories.append({"name": parts[0], "position": parts[1],
-                                "side": sides.get(parts[2].lower(), parts[2].lower())})
+            signatories.append(
+                {"name": parts[0], "position": parts[1], "side": sides.get(parts[2].lower(), parts[2].lower())}
+            )
     fields["signatories"] = signatories
     findings = []
-    for aspect, article, finding, change in zip(form.getlist("aspect"), form.getlist("article"),
-                                                form.getlist("finding"), form.getlist("agreed_change")):
+    for aspect, article, finding, change in zip(
+        form.getlist("aspect"), form.getlist("article"), form.getlist("finding"), form.getlist("agreed_change")
+    ):
         if finding.strip():  # an empty row is no finding: that is how a row is removed
-            findings.append({"aspect": aspect, "article": article or None, "finding": finding,
-                             "agreed_change": change or None})
+            findings.append(
+                {"aspect": aspect, "article": article or None, "finding": finding, "agreed_change": change or None}
+            )
     return fields, findings
 
 
@@ -263,8 +346,9 @@ def save(minutes_id):
     minutes = load_minutes(minutes_id, for_update=True)
     fields, findings = minutes_form_values(request.form)
     try:
-        save_minutes(minutes, current_user, version=request.form.get("version", 0, type=int),
-                     fields=fields, findings=findings)
+        save_minutes(
+            minutes, current_user, version=request.form.get("version", 0, type=int), fields=fields, findings=findings
+        )
         db.session.commit()
     except StaleVersion:
         db.session.rollback()
@@ -280,8 +364,13 @@ def save(minutes_id):
 
 
 def stale_minutes(minutes_id):
-    flash(_("Berita acara ini baru saja disimpan oleh orang lain. Berikut isinya sekarang; "
-            "masukkan kembali perubahan Anda."), "warning")
+    flash(
+        _(
+            "Berita acara ini baru saja disimpan oleh orang lain. Berikut isinya sekarang; "
+            "masukkan kembali perubahan Anda."
+        ),
+        "warning",
+    )
     return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
 
 
@@ -314,8 +403,10 @@ def finalise(minutes_id):
             flash(message, "danger")
         return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
     render_pending(minutes.request_id)
-    flash(_("Berita acara difinalkan dan diterbitkan dengan nomor %(number)s.",
-            number=minutes.issued_document.number), "success")
+    flash(
+        _("Berita acara difinalkan dan diterbitkan dengan nomor %(number)s.", number=minutes.issued_document.number),
+        "success",
+    )
     return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
 
 
@@ -332,8 +423,7 @@ def revise(minutes_id):
             raise
         flash(error.message, "danger")
         return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
-    flash(_("Revisi dibuat sebagai draf. Setelah difinalkan, revisi ini menggantikan berita acara sebelumnya."),
-          "info")
+    flash(_("Revisi dibuat sebagai draf. Setelah difinalkan, revisi ini menggantikan berita acara sebelumnya."), "info")
     return redirect(url_for("meetings.minutes", minutes_id=revision.id))
 
 
@@ -342,5 +432,9 @@ def issued_pdf(issued_id):
     issued = visible_issued(issued_id, current_user)
     content = render_issued(issued)
     db.session.commit()
-    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{issued.kind}-{issued.code}.pdf")
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{issued.kind}-{issued.code}.pdf",
+    )

@@ -1,5 +1,6 @@
 """The process map: an SVG drawn from the same definition the engine runs, one column per phase,
 with the current state highlighted. Built by hand (no graphviz binary needed on the server)."""
+
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -8,8 +9,12 @@ from ..engine.definition import N_, Phase, Process
 from ..i18n import gettext as _
 
 BOX_W, BOX_H, COL_W, ROW_H, MARGIN = 190, 48, 260, 78, 20
-PHASE_TITLES = {Phase.INTAKE: N_("Penerimaan"), Phase.REVIEW: N_("Penelaahan"),
-                Phase.MEETING: N_("Rapat"), Phase.CONCLUSION: N_("Kesimpulan")}
+PHASE_TITLES = {
+    Phase.INTAKE: N_("Penerimaan"),
+    Phase.REVIEW: N_("Penelaahan"),
+    Phase.MEETING: N_("Rapat"),
+    Phase.CONCLUSION: N_("Kesimpulan"),
+}
 
 
 @lru_cache(maxsize=64)
@@ -33,19 +38,27 @@ def process_svg(process: Process, current: str | None = None) -> Markup:
         f'role="img" aria-label="{escape(_(process.label))}">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6c757d"/>'
-        '</marker></defs>',
+        "</marker></defs>",
     ]
     for i, phase in enumerate(Phase):
-        parts.append(f'<text x="{MARGIN + i * COL_W}" y="{MARGIN + 10}" font-weight="bold" '
-                     f'font-size="14">{escape(_(PHASE_TITLES[phase]))}</text>')
+        parts.append(
+            f'<text x="{MARGIN + i * COL_W}" y="{MARGIN + 10}" font-weight="bold" '
+            f'font-size="14">{escape(_(PHASE_TITLES[phase]))}</text>'
+        )
     notes = []
     for t in process.transitions:
         if t.dest is None:
             continue  # internal transitions (e.g. extending a deadline) move nothing
         if len(t.sources) > 3:
             # an exit open from almost everywhere (withdrawal) reads better as a sentence
-            notes.append(_("%(action)s: dari %(count)s status → %(state)s", action=_(t.label),
-                           count=len(t.sources), state=_(process.state(t.dest).label)))
+            notes.append(
+                _(
+                    "%(action)s: dari %(count)s status → %(state)s",
+                    action=_(t.label),
+                    count=len(t.sources),
+                    state=_(process.state(t.dest).label),
+                )
+            )
             continue
         for source in t.sources:
             if source != t.dest:
@@ -58,13 +71,15 @@ def process_svg(process: Process, current: str | None = None) -> Markup:
         dashed = ' stroke-dasharray="4 2"' if state.final else ""
         parts.append(
             f'<g class="state{" current" if here else ""}" data-state="{state.name}">'
-            f'<title>{escape(_(state.label))}</title>'
+            f"<title>{escape(_(state.label))}</title>"
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{3 if here else 1.5}"{dashed}/>'
-            f'{_label(_(state.label), x + BOX_W / 2, y + BOX_H / 2, text)}</g>')
+            f"{_label(_(state.label), x + BOX_W / 2, y + BOX_H / 2, text)}</g>"
+        )
     for i, note in enumerate(notes):
-        parts.append(f'<text x="{MARGIN}" y="{height - MARGIN + 14 * i}" font-size="12" '
-                     f'fill="#495057">{escape(note)}</text>')
+        parts.append(
+            f'<text x="{MARGIN}" y="{height - MARGIN + 14 * i}" font-size="12" fill="#495057">{escape(note)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -82,8 +97,10 @@ def _edge(source, target, label) -> str:
         ex = x2 if forward else x2 + BOX_W
         sy, ey = y1 + BOX_H / 2 + (6 if forward else -6), y2 + BOX_H / 2 + (6 if forward else -6)
         mx, my = (sx + ex) / 2, (sy + ey) / 2 + (-18 if forward else 18)
-    return (f'<path d="M{sx},{sy} Q{mx},{my} {ex},{ey}" fill="none" stroke="#868e96" stroke-width="1.2" '
-            f'marker-end="url(#arrow)"><title>{escape(label)}</title></path>')
+    return (
+        f'<path d="M{sx},{sy} Q{mx},{my} {ex},{ey}" fill="none" stroke="#868e96" stroke-width="1.2" '
+        f'marker-end="url(#arrow)"><title>{escape(label)}</title></path>'
+    )
 
 
 def _label(text: str, cx: float, cy: float, colour: str) -> str:

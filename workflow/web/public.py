@@ -1,4 +1,5 @@
 """Public pages. Until the staff and applicant pages exist, the front page points to the API."""
+
 from flask import Blueprint, render_template
 
 from ..processes import PROCESSES

@@ -1,5 +1,6 @@
 """The public side: a form per public service (no account), and the tracking page, where a code
 and PIN show the phase, the step, the due date and what to do next, and nothing else."""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from ..actors import PublicActor
@@ -38,18 +39,29 @@ def intake(name):
     if request.method == "POST":
         if form.get(HONEYPOT):
             abort(400)  # a bot: refuse quietly, store nothing
-        details = {f.name: (bool(form.get(f.name)) if f.kind == "bool" else form.get(f.name, ""))
-                   for f in process.fields}
+        details = {
+            f.name: (bool(form.get(f.name)) if f.kind == "bool" else form.get(f.name, "")) for f in process.fields
+        }
         limit = current_app.config["MAX_UPLOAD_BYTES"]
-        uploads = [(k.name, f.filename, f.stream.read(limit + 1))
-                   for k in process.document_kinds if k.uploader == "applicant"
-                   for f in request.files.getlist(k.name) if f and f.filename]
+        uploads = [
+            (k.name, f.filename, f.stream.read(limit + 1))
+            for k in process.document_kinds
+            if k.uploader == "applicant"
+            for f in request.files.getlist(k.name)
+            if f and f.filename
+        ]
         language = form.get("language") if form.get("language") in ("id", "en") else "id"
         try:
             req, code, pin = submit_public_request(
-                name, details=details, email=(form.get("email") or "").strip() or None, language=language,
-                uploads=uploads, store=DocumentStore(current_app.config["DOCUMENT_STORE"]), max_bytes=limit,
-                office_code=current_app.config.get("PUBLIC_OFFICE"))
+                name,
+                details=details,
+                email=(form.get("email") or "").strip() or None,
+                language=language,
+                uploads=uploads,
+                store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+                max_bytes=limit,
+                office_code=current_app.config.get("PUBLIC_OFFICE"),
+            )
             db.session.commit()
         except HarmoniError as error:
             db.session.rollback()
@@ -60,10 +72,10 @@ def intake(name):
                 if error.status in (413, 415):
                     errors = {"_": [error.message]}
         else:
-            return render_template("services/submitted.html", process=process, number=req.number,
-                                   code=code, pin=pin)
-    return render_template("services/intake.html", process=process, form=form, errors=errors,
-                           honeypot=HONEYPOT), 422 if errors else 200
+            return render_template("services/submitted.html", process=process, number=req.number, code=code, pin=pin)
+    return render_template(
+        "services/intake.html", process=process, form=form, errors=errors, honeypot=HONEYPOT
+    ), 422 if errors else 200
 
 
 def tracked_request():
@@ -89,10 +101,14 @@ def track():
     state = process.state(req.state)
     closed_by = closing_timer_passed(process, req, local_date(utcnow(), req.office.timezone))
     actions = [t for t in process.transitions_from(req.state) if "public" in t.roles] if not closed_by else []
-    kinds = [k for k in process.document_kinds if k.uploader == "applicant"] \
-        if req.state in process.applicant_upload_states and not closed_by else []
-    return render_template("services/status.html", req=req, process=process, state=state,
-                           actions=actions, kinds=kinds, closed_by=closed_by)
+    kinds = (
+        [k for k in process.document_kinds if k.uploader == "applicant"]
+        if req.state in process.applicant_upload_states and not closed_by
+        else []
+    )
+    return render_template(
+        "services/status.html", req=req, process=process, state=state, actions=actions, kinds=kinds, closed_by=closed_by
+    )
 
 
 @bp.post("/track/keluar")
@@ -117,9 +133,15 @@ def track_act():
             limit = current_app.config["MAX_UPLOAD_BYTES"]
             for kind, upload in request.files.items(multi=True):
                 if upload and upload.filename:
-                    upload_document(req, applicant, kind=kind, filename=upload.filename,
-                                    content=upload.stream.read(limit + 1),
-                                    store=DocumentStore(current_app.config["DOCUMENT_STORE"]), max_bytes=limit)
+                    upload_document(
+                        req,
+                        applicant,
+                        kind=kind,
+                        filename=upload.filename,
+                        content=upload.stream.read(limit + 1),
+                        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+                        max_bytes=limit,
+                    )
         trigger = request.form.get("trigger")
         if trigger:
             fire(req, trigger, applicant, version=req.version, comment=request.form.get("comment"))
@@ -135,4 +157,3 @@ def track_act():
         for message in engine_messages(error):
             flash(message, "danger")
     return redirect(url_for("services.track"))
-

@@ -1,4 +1,5 @@
 """Template filters and globals: dates in Indonesian and the office's time zone."""
+
 from datetime import date, datetime
 
 from flask import has_request_context, request

@@ -1,5 +1,6 @@
 """Public verification of issued documents: anyone holding the code (printed and QR-coded on the
 document) sees what it is and who issued it, and can check that a PDF is the issued one."""
+
 import hashlib
 
 from flask import Blueprint, current_app, render_template, request
@@ -10,7 +11,10 @@ from ..i18n import gettext as _
 from ..models import IssuedDocument
 
 bp = Blueprint("verify", __name__, url_prefix="/verifikasi")
-KIND_LABELS = {"berita_acara": "Berita Acara Pengharmonisasian", "result_letter": "Surat Penyampaian Hasil Pengharmonisasian"}
+KIND_LABELS = {
+    "berita_acara": "Berita Acara Pengharmonisasian",
+    "result_letter": "Surat Penyampaian Hasil Pengharmonisasian",
+}
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
@@ -31,5 +35,11 @@ def show(code):
             else:
                 result = ("mismatch", _("Tidak cocok: berkas ini BUKAN dokumen yang diterbitkan dengan kode ini."))
     superseded_by = db.session.get(IssuedDocument, issued.superseded_by_id) if issued.superseded_by_id else None
-    return render_template("verify/show.html", issued=issued, code=code, result=result,
-                           kind_label=KIND_LABELS[issued.kind], superseded_by=superseded_by), status
+    return render_template(
+        "verify/show.html",
+        issued=issued,
+        code=code,
+        result=result,
+        kind_label=KIND_LABELS[issued.kind],
+        superseded_by=superseded_by,
+    ), status

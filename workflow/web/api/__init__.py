@@ -1,4 +1,5 @@
 """The JSON API under /api/v1, documented by flask-smorest at /api/v1/openapi.json."""
+
 from flask_smorest import Api
 
 from .. import MAX_ID, IdConverter
@@ -12,10 +13,12 @@ class HarmoniApi(Api):
         pass  # the app's handlers (web/errors.py) answer JSON under /api/ and pages elsewhere
 
 
-api = HarmoniApi(spec_kwargs={
-    "info": {"description": "Harmoni: harmonisasi rancangan peraturan daerah dan layanan hukum."},
-    "security": [{"bearerAuth": []}],
-})
+api = HarmoniApi(
+    spec_kwargs={
+        "info": {"description": "Harmoni: harmonisasi rancangan peraturan daerah dan layanan hukum."},
+        "security": [{"bearerAuth": []}],
+    }
+)
 
 
 def init_api(app) -> None:

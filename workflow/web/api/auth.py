@@ -1,5 +1,6 @@
 """Bearer-token authentication for the API. No cookie ever authenticates an API call, so the
 API needs no CSRF protection."""
+
 from flask import current_app, g, request
 from werkzeug.exceptions import Unauthorized
 

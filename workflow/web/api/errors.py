@@ -1,4 +1,5 @@
 """The API's one error shape: {"error": {"code": ..., "message": ..., "details": ...}}."""
+
 import marshmallow as ma
 from flask import jsonify
 from werkzeug.exceptions import HTTPException

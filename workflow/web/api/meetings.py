@@ -1,4 +1,5 @@
 """Meetings, attendance, minutes (berita acara) and issued documents (PDFs)."""
+
 import io
 from datetime import date
 
@@ -17,8 +18,17 @@ from ...operations.minutes import finalise_minutes, revise_minutes, save_minutes
 from .auth import protect
 from .requests import load_request
 from .schemas import (
-    IssuedOut, MeetingAttendance, MeetingCancel, MeetingCreate, MeetingOut, MeetingReschedule, MinutesOut,
-    MinutesSave, MinutesStart, MonthQuery, VersionIn,
+    IssuedOut,
+    MeetingAttendance,
+    MeetingCancel,
+    MeetingCreate,
+    MeetingOut,
+    MeetingReschedule,
+    MinutesOut,
+    MinutesSave,
+    MinutesStart,
+    MonthQuery,
+    VersionIn,
 )
 from .serialize import issued_json, meeting_json, minutes_json
 
@@ -42,9 +52,17 @@ class Meetings(MethodView):
         """Meetings the caller can see, by start time; `month=YYYY-MM` limits to one month (UTC)."""
         stmt = select(Meeting).order_by(Meeting.starts_at)
         if g.user.role == "drafter":
-            stmt = stmt.where(Meeting.id.in_(select(meeting_requests.c.meeting_id).join(
-                Request, and_(Request.id == meeting_requests.c.request_id,
-                              Request.organisation_id == g.user.organisation_id))))
+            stmt = stmt.where(
+                Meeting.id.in_(
+                    select(meeting_requests.c.meeting_id).join(
+                        Request,
+                        and_(
+                            Request.id == meeting_requests.c.request_id,
+                            Request.organisation_id == g.user.organisation_id,
+                        ),
+                    )
+                )
+            )
         else:
             stmt = stmt.where(Meeting.office_id == g.user.office_id)
         if args.get("month"):
@@ -59,9 +77,16 @@ class Meetings(MethodView):
     def post(self, args):
         """Schedule a meeting for one or more requests (each fires `schedule_meeting`)."""
         meeting = ops.schedule_meeting(
-            g.user, request_ids=args["request_ids"], title=args["title"], starts_at_local=args["starts_at"],
-            duration_minutes=args["duration_minutes"], place=args["place"], online_link=args["online_link"],
-            chair_id=args["chair_id"], participants=args["participants"])
+            g.user,
+            request_ids=args["request_ids"],
+            title=args["title"],
+            starts_at_local=args["starts_at"],
+            duration_minutes=args["duration_minutes"],
+            place=args["place"],
+            online_link=args["online_link"],
+            chair_id=args["chair_id"],
+            participants=args["participants"],
+        )
         db.session.commit()
         return respond(meeting)
 
@@ -80,8 +105,15 @@ class RescheduleView(MethodView):
     def post(self, args, meeting_id):
         """Move the meeting (with a reason); each covered request records `reschedule_meeting`."""
         meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
-        ops.reschedule_meeting(meeting, g.user, version=args["version"], starts_at_local=args["starts_at"],
-                               place=args["place"], online_link=args["online_link"], reason=args["reason"])
+        ops.reschedule_meeting(
+            meeting,
+            g.user,
+            version=args["version"],
+            starts_at_local=args["starts_at"],
+            place=args["place"],
+            online_link=args["online_link"],
+            reason=args["reason"],
+        )
         db.session.commit()
         return respond(meeting)
 
@@ -105,8 +137,12 @@ class AttendanceView(MethodView):
     def post(self, args, meeting_id):
         """Record who attended (during or after the meeting)."""
         meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
-        ops.record_attendance(meeting, g.user, version=args["version"],
-                              attended={a["participant_id"]: a["attended"] for a in args["attendance"]})
+        ops.record_attendance(
+            meeting,
+            g.user,
+            version=args["version"],
+            attended={a["participant_id"]: a["attended"] for a in args["attendance"]},
+        )
         db.session.commit()
         return respond(meeting)
 
@@ -118,8 +154,12 @@ class MeetingHeld(MethodView):
     def post(self, args, meeting_id):
         """Record the meeting as held (and attendance); each covered request fires `hold_meeting`."""
         meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
-        ops.hold_meeting(meeting, g.user, version=args["version"],
-                         attended={a["participant_id"]: a["attended"] for a in args["attendance"]})
+        ops.hold_meeting(
+            meeting,
+            g.user,
+            version=args["version"],
+            attended={a["participant_id"]: a["attended"] for a in args["attendance"]},
+        )
         db.session.commit()
         return respond(meeting)
 
@@ -130,9 +170,12 @@ class MeetingInvitation(MethodView):
     def get(self, meeting_id):
         """The iCalendar invitation (updates when rescheduled, cancels when cancelled)."""
         meeting = ops.visible_meeting(meeting_id, g.user)
-        return send_file(io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
-                         mimetype="text/calendar", as_attachment=True,
-                         download_name=f"rapat-{meeting.id}.ics")
+        return send_file(
+            io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
+            mimetype="text/calendar",
+            as_attachment=True,
+            download_name=f"rapat-{meeting.id}.ics",
+        )
 
 
 @blp.route("/requests/<id:request_id>/minutes")
@@ -141,8 +184,7 @@ class RequestMinutes(MethodView):
     def get(self, request_id):
         """Every revision of the request's minutes, newest first."""
         req = load_request(request_id)
-        rows = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id)
-                                  .order_by(Minutes.revision.desc()))
+        rows = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id).order_by(Minutes.revision.desc()))
         return [minutes_json(m) for m in rows]
 
     @blp.arguments(MinutesStart)
@@ -205,8 +247,9 @@ class RequestIssued(MethodView):
     def get(self, request_id):
         """Documents issued for the request (berita acara revisions, result letter)."""
         req = load_request(request_id)
-        rows = db.session.scalars(select(IssuedDocument).where(IssuedDocument.request_id == req.id)
-                                  .order_by(IssuedDocument.id))
+        rows = db.session.scalars(
+            select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+        )
         return [issued_json(d) for d in rows]
 
 
@@ -218,5 +261,9 @@ class IssuedPdf(MethodView):
         issued = visible_issued(issued_id, g.user)
         content = render_issued(issued)
         db.session.commit()
-        return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{issued.kind}-{issued.code}.pdf")
+        return send_file(
+            io.BytesIO(content),
+            mimetype="application/pdf",
+            as_attachment=True,
+            download_name=f"{issued.kind}-{issued.code}.pdf",
+        )

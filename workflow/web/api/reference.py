@@ -1,4 +1,5 @@
 """Processes and the working-day calendar."""
+
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint

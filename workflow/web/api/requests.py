@@ -1,4 +1,5 @@
 """Requests, their documents, transitions and events."""
+
 import io
 
 from flask import current_app, g, send_file
@@ -16,17 +17,24 @@ from ...extensions import db
 from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
+from ...operations.issued import render_pending
 from ...operations.personal_data import check_document_read, details_for
 from ...operations.requests import create_request, upload_document
-from ...operations.issued import render_pending
 from ...operations.transitions import fire
 from ...queries import filtered_requests, paginate
 from .auth import protect
 from .schemas import (
-    DocumentOut, DocumentUpload, EventOut, RequestCreate, RequestOut, RequestPage,
-    RequestQuery, TransitionIn,
+    DocumentOut,
+    DocumentUpload,
+    EventOut,
+    RequestCreate,
+    RequestOut,
+    RequestPage,
+    RequestQuery,
+    TransitionIn,
 )
 from .serialize import details_json, document_json, event_json, request_json
+
 
 class MultipartParser(FlaskParser):
     """A multipart body carries form fields and files together; OpenAPI 3 documents them as one
@@ -63,23 +71,40 @@ class Requests(MethodView):
         user = g.user
         today = local_date(utcnow(), user.office.timezone)
         stmt = filtered_requests(
-            user, today, process=args.get("process"), state=args.get("state"),
-            phase=args.get("phase"), organisation_id=args.get("organisation_id"),
-            assignee_id=user.id if args["assigned_to_me"] else None, overdue=args["overdue"],
-            q=args.get("q"), before=args.get("before"))
+            user,
+            today,
+            process=args.get("process"),
+            state=args.get("state"),
+            phase=args.get("phase"),
+            organisation_id=args.get("organisation_id"),
+            assignee_id=user.id if args["assigned_to_me"] else None,
+            overdue=args["overdue"],
+            q=args.get("q"),
+            before=args.get("before"),
+        )
         page = paginate(stmt, args["page"], args["per_page"])
         calendar = office_calendar(user.office_id)
-        return {"items": [request_json(r, user, calendar, today) for r in page.items],
-                "page": page.page, "per_page": page.per_page, "total": page.total,
-                "total_capped": page.capped, "pages": page.pages}
+        return {
+            "items": [request_json(r, user, calendar, today) for r in page.items],
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "total_capped": page.capped,
+            "pages": page.pages,
+        }
 
     @blp.arguments(RequestCreate)
     @blp.response(201, RequestOut)
     def post(self, args):
         """Open a request: a drafter for their organisation (harmonisation), an officer for a
         walk-in applicant (processes with staff intake, with `details`). Numbered at once."""
-        req = create_request(g.user, process=args["process"], title=args.get("title"),
-                             external_ref=args.get("external_ref"), details=args.get("details"))
+        req = create_request(
+            g.user,
+            process=args["process"],
+            title=args.get("title"),
+            external_ref=args.get("external_ref"),
+            details=args.get("details"),
+        )
         db.session.commit()
         return respond(req)
 
@@ -105,8 +130,7 @@ class Transitions(MethodView):
         """Fire a trigger. 409 if `version` is stale or the trigger is not available in this
         state; 403 if the caller may not fire it; 422 with reasons if inputs or guards fail."""
         req = load_request(request_id, for_update=True)
-        fire(req, args["trigger"], g.user, version=args["version"], comment=args["comment"],
-             data=args["data"])
+        fire(req, args["trigger"], g.user, version=args["version"], comment=args["comment"], data=args["data"])
         db.session.commit()
         render_pending(req.id)  # a conclusion issues the result letter: its PDF, after the commit
         return respond(req)
@@ -118,8 +142,9 @@ class Events(MethodView):
     def get(self, request_id):
         """The audit trail, oldest first."""
         req = load_request(request_id)
-        events = db.session.scalars(select(Event).where(Event.request_id == req.id)
-                                    .options(selectinload(Event.actor)).order_by(Event.seq))
+        events = db.session.scalars(
+            select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
+        )
         return [event_json(e) for e in events]
 
 
@@ -129,9 +154,12 @@ class Documents(MethodView):
     def get(self, request_id):
         """Every version of every document, by kind, newest version first."""
         req = load_request(request_id)
-        docs = db.session.scalars(select(Document).where(Document.request_id == req.id)
-                                  .options(selectinload(Document.uploaded_by))
-                                  .order_by(Document.kind, Document.version.desc())).all()
+        docs = db.session.scalars(
+            select(Document)
+            .where(Document.request_id == req.id)
+            .options(selectinload(Document.uploaded_by))
+            .order_by(Document.kind, Document.version.desc())
+        ).all()
         latest = {}
         for d in docs:
             latest.setdefault(d.kind, d.id)
@@ -146,8 +174,9 @@ class Documents(MethodView):
         upload = form["file"]
         limit = current_app.config["MAX_UPLOAD_BYTES"]
         content = upload.stream.read(limit + 1)
-        doc = upload_document(req, g.user, kind=form["kind"], filename=upload.filename,
-                              content=content, store=store(), max_bytes=limit)
+        doc = upload_document(
+            req, g.user, kind=form["kind"], filename=upload.filename, content=content, store=store(), max_bytes=limit
+        )
         db.session.commit()
         return document_json(doc, latest=True)
 
@@ -162,5 +191,6 @@ class DocumentContent(MethodView):
         if doc is None or doc.request_id != req.id:
             raise NotFound("Dokumen tidak ditemukan.")
         check_document_read(g.user, req, doc)
-        return send_file(io.BytesIO(store().get(doc.sha256)), mimetype=doc.media_type,
-                         as_attachment=True, download_name=doc.filename)
+        return send_file(
+            io.BytesIO(store().get(doc.sha256)), mimetype=doc.media_type, as_attachment=True, download_name=doc.filename
+        )

@@ -1,4 +1,5 @@
 """Marshmallow schemas: they validate input and generate the OpenAPI document."""
+
 from datetime import date
 
 import marshmallow as ma
@@ -10,15 +11,20 @@ from .. import MAX_ID
 
 # Field errors in the users' language. marshmallow keeps its messages in class attributes;
 # setting them once here covers every schema of the API.
-ma.fields.Field.default_error_messages.update({
-    "required": "Wajib diisi.", "null": "Tidak boleh kosong.",
-    "validator_failed": "Nilai tidak valid.",
-})
-for _field, _message in ((ma.fields.String, "Harus berupa teks."),
-                         (ma.fields.Integer, "Harus berupa bilangan bulat."),
-                         (ma.fields.Boolean, "Harus berupa true atau false."),
-                         (ma.fields.Date, "Harus berupa tanggal (YYYY-MM-DD)."),
-                         (ma.fields.Dict, "Harus berupa objek.")):
+ma.fields.Field.default_error_messages.update(
+    {
+        "required": "Wajib diisi.",
+        "null": "Tidak boleh kosong.",
+        "validator_failed": "Nilai tidak valid.",
+    }
+)
+for _field, _message in (
+    (ma.fields.String, "Harus berupa teks."),
+    (ma.fields.Integer, "Harus berupa bilangan bulat."),
+    (ma.fields.Boolean, "Harus berupa true atau false."),
+    (ma.fields.Date, "Harus berupa tanggal (YYYY-MM-DD)."),
+    (ma.fields.Dict, "Harus berupa objek."),
+):
     _field.default_error_messages = {**_field.default_error_messages, "invalid": _message}
 ma.validate.Range.message_min = "Harus {min_op} {{min}}."
 ma.validate.Range.message_max = "Harus {max_op} {{max}}."
@@ -55,8 +61,10 @@ class RequestQuery(PageQuery):
     assigned_to_me = ma.fields.Boolean(load_default=False)
     overdue = ma.fields.Boolean(load_default=False)
     q = Text(metadata={"description": "Part of the registration number or title"})
-    before = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID), metadata={
-        "description": "Only requests older than this id (the last one of a list whose total is capped)"})
+    before = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "Only requests older than this id (the last one of a list whose total is capped)"},
+    )
 
 
 class RequestCreate(ma.Schema):
@@ -64,8 +72,8 @@ class RequestCreate(ma.Schema):
     title = Text(validate=ma.validate.Length(min=1, max=1000))
     details = ma.fields.Dict(metadata={"description": "The process's intake fields (GET /processes)"})
     external_ref = Text(
-        validate=ma.validate.Length(max=120),
-        metadata={"description": "E-Harmonisasi registration number"})
+        validate=ma.validate.Length(max=120), metadata={"description": "E-Harmonisasi registration number"}
+    )
 
 
 class Ref(ma.Schema):
@@ -101,9 +109,12 @@ class RequestPage(ma.Schema):
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
-    total_capped = ma.fields.Boolean(metadata={
-        "description": "true: more requests match than `total` (counted up to 1,000): narrow the filters, or go on with "
-        "`before` = the id of the last request of the last page"})
+    total_capped = ma.fields.Boolean(
+        metadata={
+            "description": "true: more requests match than `total` (counted up to 1,000): narrow the filters, or go on with "
+            "`before` = the id of the last request of the last page"
+        }
+    )
     pages = ma.fields.Integer()
 
 
@@ -189,6 +200,7 @@ class ProcessOut(ma.Schema):
 
 # --- meetings, minutes, issued documents -------------------------------------------------------
 
+
 class ParticipantIn(ma.Schema):
     name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
     position = Text(required=True, validate=ma.validate.Length(min=1, max=200))
@@ -198,16 +210,20 @@ class ParticipantIn(ma.Schema):
 
 
 class MeetingCreate(ma.Schema):
-    request_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID)),
-                                 required=True, validate=ma.validate.Length(min=1, max=50))
+    request_ids = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=50),
+    )
     title = Text(required=True, validate=ma.validate.Length(min=1, max=300))
     starts_at = ma.fields.NaiveDateTime(required=True, metadata={"description": "Office local time"})
     duration_minutes = ma.fields.Integer(load_default=180, validate=ma.validate.Range(min=15, max=720))
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
     online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
     chair_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_ID))
-    participants = ma.fields.List(ma.fields.Nested(ParticipantIn), load_default=list,
-                                  validate=ma.validate.Length(max=200))
+    participants = ma.fields.List(
+        ma.fields.Nested(ParticipantIn), load_default=list, validate=ma.validate.Length(max=200)
+    )
 
 
 class MeetingReschedule(ma.Schema):

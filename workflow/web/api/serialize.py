@@ -1,4 +1,5 @@
 """Rows to JSON-ready dicts (the schemas in schemas.py describe them)."""
+
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
@@ -19,14 +20,24 @@ def request_json(req, user, calendar, today) -> dict:
     process = PROCESSES[req.process]
     state = process.state(req.state)
     return {
-        "id": req.id, "number": req.number, "process": req.process, "state": req.state,
-        "state_label": state.label, "phase": state.phase.value, "version": req.version,
-        "title": req.title, "organisation": ref(req.organisation), "external_ref": req.external_ref,
-        "completion_rounds": req.completion_rounds, "assignees": [ref(u) for u in req.assignees],
-        "due_date": req.due_date, "clock_paused": req.clock_paused,
+        "id": req.id,
+        "number": req.number,
+        "process": req.process,
+        "state": req.state,
+        "state_label": state.label,
+        "phase": state.phase.value,
+        "version": req.version,
+        "title": req.title,
+        "organisation": ref(req.organisation),
+        "external_ref": req.external_ref,
+        "completion_rounds": req.completion_rounds,
+        "assignees": [ref(u) for u in req.assignees],
+        "due_date": req.due_date,
+        "clock_paused": req.clock_paused,
         "working_days_left": working_days_left(req, calendar, today),
         "allowed_triggers": allowed_triggers(process, req, user),
-        "created_at": iso(req.created_at), "updated_at": iso(req.updated_at),
+        "created_at": iso(req.created_at),
+        "updated_at": iso(req.updated_at),
         "tracking_code": req.tracking_code,
     }
 
@@ -37,43 +48,74 @@ def details_json(rows) -> dict:
 
 def document_json(doc, latest: bool) -> dict:
     return {
-        "id": doc.id, "kind": doc.kind, "version": doc.version, "latest": latest,
-        "filename": doc.filename, "media_type": doc.media_type, "size": doc.size,
-        "sha256": doc.sha256, "uploaded_by": ref(doc.uploaded_by), "created_at": iso(doc.created_at),
+        "id": doc.id,
+        "kind": doc.kind,
+        "version": doc.version,
+        "latest": latest,
+        "filename": doc.filename,
+        "media_type": doc.media_type,
+        "size": doc.size,
+        "sha256": doc.sha256,
+        "uploaded_by": ref(doc.uploaded_by),
+        "created_at": iso(doc.created_at),
     }
 
 
 def event_json(ev) -> dict:
     return {
-        "seq": ev.seq, "trigger": ev.trigger, "from_state": ev.from_state, "to_state": ev.to_state,
-        "actor": ref(ev.actor), "comment": ev.comment, "data": ev.data,
-        "created_at": iso(ev.created_at), "hash": ev.hash,
+        "seq": ev.seq,
+        "trigger": ev.trigger,
+        "from_state": ev.from_state,
+        "to_state": ev.to_state,
+        "actor": ref(ev.actor),
+        "comment": ev.comment,
+        "data": ev.data,
+        "created_at": iso(ev.created_at),
+        "hash": ev.hash,
     }
 
 
 def process_json(p) -> dict:
     return {
-        "name": p.name, "label": p.label, "initial": p.initial,
-        "states": [{"name": s.name, "label": s.label, "phase": s.phase.value, "final": s.final}
-                   for s in p.states],
-        "transitions": [{
-            "trigger": t.trigger, "label": t.label, "sources": list(t.sources),
-            "destination": t.dest, "roles": list(t.roles),
-            "requires_comment": t.requires_comment, "assignees_only": t.assignees_only,
-            "inputs": [{"name": i.name, "kind": i.kind, "label": i.label} for i in t.inputs],
-            "clock": t.clock.value if t.clock else None,
-            "time_limit": ({"days": t.limit.days, "unit": t.limit.unit.value} if t.limit else None),
-            "timer": ({"days": t.timer.days, "unit": t.timer.unit.value, "basis": t.timer.basis}
-                      if t.timer else None),
-        } for t in p.transitions],
-        "document_kinds": [{"name": k.name, "label": k.label, "uploader": k.uploader, "images": k.images}
-                           for k in p.document_kinds],
+        "name": p.name,
+        "label": p.label,
+        "initial": p.initial,
+        "states": [{"name": s.name, "label": s.label, "phase": s.phase.value, "final": s.final} for s in p.states],
+        "transitions": [
+            {
+                "trigger": t.trigger,
+                "label": t.label,
+                "sources": list(t.sources),
+                "destination": t.dest,
+                "roles": list(t.roles),
+                "requires_comment": t.requires_comment,
+                "assignees_only": t.assignees_only,
+                "inputs": [{"name": i.name, "kind": i.kind, "label": i.label} for i in t.inputs],
+                "clock": t.clock.value if t.clock else None,
+                "time_limit": ({"days": t.limit.days, "unit": t.limit.unit.value} if t.limit else None),
+                "timer": (
+                    {"days": t.timer.days, "unit": t.timer.unit.value, "basis": t.timer.basis} if t.timer else None
+                ),
+            }
+            for t in p.transitions
+        ],
+        "document_kinds": [
+            {"name": k.name, "label": k.label, "uploader": k.uploader, "images": k.images} for k in p.document_kinds
+        ],
         "required_documents": [list(g) for g in p.required_documents],
-        "time_limit": ({"days": p.time_limit.days, "unit": p.time_limit.unit.value}
-                       if p.time_limit else None),
+        "time_limit": ({"days": p.time_limit.days, "unit": p.time_limit.unit.value} if p.time_limit else None),
         "intake": p.intake,
-        "fields": [{"name": f.name, "label": f.label, "kind": f.kind, "required": f.required,
-                    "sensitive": f.sensitive, "choices": [c for c, _ in f.choices]} for f in p.fields],
+        "fields": [
+            {
+                "name": f.name,
+                "label": f.label,
+                "kind": f.kind,
+                "required": f.required,
+                "sensitive": f.sensitive,
+                "choices": [c for c, _ in f.choices],
+            }
+            for f in p.fields
+        ],
         "variant_field": p.variant_field,
         "variant_documents": {k: [list(g) for g in v] for k, v in p.variant_documents.items()},
     }
@@ -82,33 +124,66 @@ def process_json(p) -> dict:
 def meeting_json(m, timezone) -> dict:
     local = m.starts_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
     return {
-        "id": m.id, "title": m.title, "status": m.status, "status_reason": m.status_reason,
-        "version": m.version, "starts_at": iso(m.starts_at),
+        "id": m.id,
+        "title": m.title,
+        "status": m.status,
+        "status_reason": m.status_reason,
+        "version": m.version,
+        "starts_at": iso(m.starts_at),
         "starts_at_local": local.isoformat(timespec="minutes"),
-        "duration_minutes": m.duration_minutes, "place": m.place, "online_link": m.online_link,
+        "duration_minutes": m.duration_minutes,
+        "place": m.place,
+        "online_link": m.online_link,
         "chair": ref(m.chair),
         "requests": [{"id": r.id, "number": r.number, "title": r.title, "state": r.state} for r in m.requests],
-        "participants": [{"id": p.id, "name": p.name, "position": p.position, "institution": p.institution,
-                          "side": p.side, "attended": p.attended} for p in m.participants],
+        "participants": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "position": p.position,
+                "institution": p.institution,
+                "side": p.side,
+                "attended": p.attended,
+            }
+            for p in m.participants
+        ],
     }
 
 
 def issued_json(d) -> dict | None:
     if d is None:
         return None
-    return {"id": d.id, "kind": d.kind, "number": d.number, "code": d.code, "title": d.title,
-            "issued_at": iso(d.issued_at), "sha256": d.sha256, "superseded_by_id": d.superseded_by_id}
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "number": d.number,
+        "code": d.code,
+        "title": d.title,
+        "issued_at": iso(d.issued_at),
+        "sha256": d.sha256,
+        "superseded_by_id": d.superseded_by_id,
+    }
 
 
 def minutes_json(m) -> dict:
     return {
-        "id": m.id, "request_id": m.request_id, "meeting_id": m.meeting_id, "revision": m.revision,
-        "status": m.status, "version": m.version, "conclusion": m.conclusion, "notes": m.notes,
+        "id": m.id,
+        "request_id": m.request_id,
+        "meeting_id": m.meeting_id,
+        "revision": m.revision,
+        "status": m.status,
+        "version": m.version,
+        "conclusion": m.conclusion,
+        "notes": m.notes,
         "correction_deadline": m.correction_deadline,
         "application_letter_number": m.application_letter_number,
-        "application_letter_date": m.application_letter_date, "legal_basis": m.legal_basis,
+        "application_letter_date": m.application_letter_date,
+        "legal_basis": m.legal_basis,
         "signatories": m.signatories,
-        "findings": [{"aspect": f.aspect, "article": f.article, "finding": f.finding,
-                      "agreed_change": f.agreed_change} for f in m.findings],
-        "issued_document": issued_json(m.issued_document), "history": len(m.history),
+        "findings": [
+            {"aspect": f.aspect, "article": f.article, "finding": f.finding, "agreed_change": f.agreed_change}
+            for f in m.findings
+        ],
+        "issued_document": issued_json(m.issued_document),
+        "history": len(m.history),
     }
