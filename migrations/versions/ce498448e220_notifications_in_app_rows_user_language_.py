@@ -1,7 +1,7 @@
 """notifications: in-app rows, user language and e-mail opt-out, outbox attachment
 
 Revision ID: ce498448e220
-Revises: 8e2f4b6a1c3d
+Revises: a7c4e1d9b302
 Create Date: 2026-11-29 02:53:37.397118
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ce498448e220'
-down_revision = '8e2f4b6a1c3d'
+down_revision = 'a7c4e1d9b302'
 branch_labels = None
 depends_on = None
 
