@@ -18,6 +18,7 @@ from ..models import Meeting, Minutes, Request, User, meeting_requests
 from ..operations import meetings as ops
 from ..operations.issued import CONCLUSION_LABELS, render_issued
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from ..operations.notifications import calendar_host
 from .cases import load_request
 from .unit_of_work import unit_of_work
 
@@ -248,7 +249,7 @@ def cancel(meeting_id):
 def invitation(meeting_id):
     meeting = ops.visible_meeting(meeting_id, current_user)
     return send_file(
-        io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
+        io.BytesIO(meeting_invitation(meeting, calendar_host())),
         mimetype="text/calendar",
         as_attachment=True,
         download_name=f"rapat-{meeting.id}.ics",
