@@ -120,10 +120,10 @@ def fire(
         event = append_event(
             request, actor, trigger, from_state, request.state, comment=comment, data=event_data, now=now
         )
-        if transition.notify:
-            from .notifications import queue_transition_mail
+        if transition.all_notices:
+            from .notifications import notify_transition
 
-            queue_transition_mail(request, transition, comment)
+            notify_transition(request, transition, actor, comment, event_data)
     db.session.flush()
     return event
 
