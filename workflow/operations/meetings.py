@@ -13,6 +13,7 @@ from ..links import check_web_link
 from ..models import MAX_ID, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_date, utcnow
+from .notifications import queue_meeting_invitations
 from .transitions import fire
 
 STAFF = ("officer", "head")
@@ -126,6 +127,7 @@ def schedule_meeting(
             now=now,
             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
         )
+    queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -205,7 +207,8 @@ def reschedule_meeting(
                 now=now,
                 data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
             )
-    db.session.flush()
+    db.session.flush()  # the meeting's new version is the invitation's SEQUENCE
+    queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -219,6 +222,7 @@ def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Me
         if req.state == "meeting_scheduled":
             fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
+    queue_meeting_invitations(meeting)  # METHOD:CANCEL
     return meeting
 
 

@@ -9,9 +9,7 @@ from ..engine.calendar import applicant_deadline
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
 from ..links import web_link
-
-# Indonesia's own names for its three time zones (CLDR gives only "+0800" and the like)
-ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+from ..models.time import ZONES
 
 
 def register(app) -> None:
