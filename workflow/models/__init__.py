@@ -12,7 +12,7 @@ from .notification import NOTIFICATION_KINDS, Notification
 from .organisation import Office, Organisation
 from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
-from .user import ROLES, STAFF_ROLES, ApiToken, User
+from .user import ROLES, ApiToken, User
 
 __all__ = [
     "AccessLog",
@@ -34,7 +34,6 @@ __all__ = [
     "Participant",
     "Request",
     "ROLES",
-    "STAFF_ROLES",
     "User",
     "meeting_requests",
     "request_assignees",

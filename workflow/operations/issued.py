@@ -11,20 +11,16 @@ from ..documents.numbering import format_number, next_value
 from ..documents.pdf import renderer
 from ..documents.store import document_store
 from ..documents.words import date_in_words, long_date
-from ..engine.definition import N_
 from ..extensions import db
 from ..links import web_link
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date
+from ..vocabulary import Aspect, Conclusion, Side
 from .after_commit import defer
 
-CONCLUSION_LABELS = {
-    "harmonis": N_("Harmonis"),
-    "harmonis_with_notes": N_("Harmonis dengan catatan"),
-    "not_harmonis": N_("Belum harmonis"),
-}
-ASPECT_LABELS = (("prosedural", "Prosedural"), ("substansi", "Substansi"), ("teknik_penyusunan", "Teknik Penyusunan"))
-SIDE_LABELS = {"office": "Kantor Wilayah Kementerian Hukum", "applicant": "Pemrakarsa", "dprd": "DPRD"}
+# the berita acara's words (Indonesian, as official documents are), from the one vocabulary
+ASPECT_LABELS = tuple((a.value, a.heading) for a in Aspect)
+SIDE_LABELS = {s.value: s.formal for s in Side}
 ADDRESSEE = {"province": ("Gubernur", "Provinsi "), "regency": ("Bupati", "Kabupaten "), "city": ("Wali Kota", "Kota ")}
 
 
@@ -175,7 +171,7 @@ def _conclusion(minutes) -> dict:
     deadline = minutes.correction_deadline
     return {
         "code": minutes.conclusion,
-        "label": CONCLUSION_LABELS.get(minutes.conclusion, ""),
+        "label": Conclusion(minutes.conclusion).label if minutes.conclusion else "",
         "notes": minutes.notes,
         "correction_deadline": long_date(deadline) if deadline else None,
     }

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from ..engine.definition import N_, Clock, DocumentKind, Input, Notify, Phase, Process, State, TimeLimit, Transition
 from ..extensions import db
 from ..models import MAX_ID, Document, Event
+from ..vocabulary import Conclusion, MinutesStatus
 from .common import (
     APPLICANT,
     ASSIGNEES,
@@ -87,9 +88,9 @@ def corrected_draft_uploaded(req, ctx):
 
 
 CONCLUSION_OF = {
-    "conclude_harmonis": "harmonis",
-    "conclude_with_notes": "harmonis_with_notes",
-    "conclude_not_harmonis": "not_harmonis",
+    "conclude_harmonis": Conclusion.HARMONIS,
+    "conclude_with_notes": Conclusion.HARMONIS_WITH_NOTES,
+    "conclude_not_harmonis": Conclusion.NOT_HARMONIS,
 }
 
 
@@ -99,7 +100,7 @@ def final_minutes_agree(req, ctx):
 
     minutes = db.session.scalar(
         select(Minutes)
-        .where(Minutes.request_id == req.id, Minutes.status == "final")
+        .where(Minutes.request_id == req.id, Minutes.status == MinutesStatus.FINAL)
         .order_by(Minutes.revision.desc())
         .limit(1)
     )
@@ -124,7 +125,7 @@ def issue_result_letter(req, ctx, event_data):
 
     minutes = db.session.scalar(
         select(Minutes)
-        .where(Minutes.request_id == req.id, Minutes.status == "final")
+        .where(Minutes.request_id == req.id, Minutes.status == MinutesStatus.FINAL)
         .order_by(Minutes.revision.desc())
         .limit(1)
     )

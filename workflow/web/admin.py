@@ -9,21 +9,16 @@ from sqlalchemy import select
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import ROLES, HolidayOverride, Office, Organisation, User
+from ..models import HolidayOverride, Office, Organisation, User
 from ..models.organisation import ORGANISATION_KINDS
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
+from ..vocabulary import ACCOUNT_ROLES
 from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, settings_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 NUMBER_FIELDS = {"seq", "year", "process", "office"}  # what format_number() passes
-ROLE_LABELS = {
-    "drafter": N_("Perancang pemrakarsa"),
-    "officer": N_("Perancang kanwil"),
-    "head": N_("Pimpinan"),
-    "admin": N_("Admin"),
-}
 KIND_LABELS = {"province": N_("Provinsi"), "regency": N_("Kabupaten"), "city": N_("Kota"), "dprd": N_("DPRD")}
 
 
@@ -56,7 +51,7 @@ def index():
 @bp.get("/pengguna")
 def users():
     page = paged(select(User).where(User.office_id == current_user.office_id).order_by(User.email))
-    return render_template("admin/users.html", page=page, role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", page=page)
 
 
 @bp.route("/pengguna/baru", methods=["GET", "POST"], defaults={"user_id": None})
@@ -68,7 +63,7 @@ def edit_user(user_id):
         if user is None or user.office_id != current_user.office_id:
             abort(404)
     form = UserForm(obj=user)
-    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES]  # N_-marked: translated here
+    form.role.choices = [(r.value, _(r.label)) for r in ACCOUNT_ROLES]  # N_-marked: translated here
     form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations()]
     if request.method == "GET" and user is not None:
         form.organisation_id.data = user.organisation_id or 0
