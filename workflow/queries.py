@@ -78,9 +78,18 @@ def filtered_requests(
             else false()
         )
     if overdue:
-        stmt = stmt.where(
+        office_late = and_(
             Request.due_date < today, Request.clock_paused_on.is_(None), Request.clock_stopped_on.is_(None)
         )
+        # where the applicant's own deadline counts (a correction), that one is late instead
+        applicant_late = [
+            (Request.process == p.name)
+            & Request.state.in_(p.applicant_deadline_states)
+            & (Request.applicant_due_on < today)
+            for p in PROCESSES.values()
+            if p.applicant_deadline_states
+        ]
+        stmt = stmt.where(or_(office_late, *applicant_late))
     if q and q.strip():
         pattern = f"%{q.strip().lower()[:200]}%"  # numbers and titles are shorter; SQLite refuses huge patterns
         stmt = stmt.where(or_(func.lower(Request.number).like(pattern), func.lower(Request.title).like(pattern)))

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
-from ..engine.calendar import applicant_deadline
+from ..engine.calendar import applicant_deadline, current_deadline
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
 from ..models.time import ZONES
@@ -38,6 +38,7 @@ def register(app) -> None:
         return format_datetime(value, "d MMM y HH.mm") + (f" {zone}" if zone else "")
 
     app.add_template_global(applicant_deadline)
+    app.add_template_global(current_deadline)
 
     @app.context_processor
     def globals_():
