@@ -31,7 +31,7 @@ class Journey:
         self.page.get_by_label("Kata sandi").fill(PASSWORD)
         self.shot(f"masuk-{email.split('@')[0]}")
         self.page.get_by_role("button", name="Masuk", exact=True).click()
-        self.page.wait_for_url(re.compile(r"/permohonan/$"))
+        self.page.wait_for_url(re.compile(r"/(permohonan|dasbor)/$"))  # the head lands on the dashboard
         self.shot(f"daftar-{email.split('@')[0]}")
 
     def open_request(self, number):

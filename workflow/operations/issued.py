@@ -13,6 +13,7 @@ from ..documents.store import DocumentStore
 from ..documents.words import date_in_words, long_date
 from ..engine.definition import N_
 from ..extensions import db
+from ..links import web_link
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date
 
@@ -99,7 +100,7 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
         "meeting": {
             "date_words": date_in_words(meeting_day),
             "date_long": long_date(meeting_day),
-            "place": meeting.place or (f"rapat daring ({meeting.online_link})" if meeting.online_link else "—"),
+            "place": meeting.place or (f"rapat daring ({link})" if (link := web_link(meeting.online_link)) else "—"),
             "chair": f"{meeting.chair.position or 'Kepala Kantor Wilayah'} ({meeting.chair.name})",
         },
         "basis": _basis(minutes),

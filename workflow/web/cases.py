@@ -5,6 +5,7 @@ import io
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -16,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_request
 from ..documents.store import DocumentStore
@@ -45,6 +46,7 @@ from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
 from ..queries import filtered_requests, paginate
+from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
 
@@ -72,8 +74,9 @@ def load_request(request_id: int, *, for_update=False) -> Request:
     return visible_request(request_id, current_user, for_update=for_update)
 
 
-@bp.get("/")
-def index():
+def queue_filter():
+    """The work queue's filter form and the arguments of filtered_requests() it gives (the page
+    and its exports show the same rows)."""
     form = FilterForm(request.args)
     form.process_type.choices = [("", _("Semua"))] + [(p.name, _(p.label)) for p in PROCESSES.values()]
     form.phase.choices = [("", _("Semua"))] + [(p.value, _(PHASE_LABELS[p])) for p in Phase]
@@ -88,7 +91,6 @@ def index():
             )
         ]
         form.assignee_id.choices = [("", _("Semua"))] + [(str(u.id), u.name) for u in office_drafters()]
-    page_no = request.args.get("page", 1, type=int) or 1
     args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
     before = request.args.get("before", type=int)
     args["before"] = before if before and 0 < before <= MAX_ID else None  # older than this id
@@ -97,6 +99,19 @@ def index():
         args["organisation_id"] = request.args.get("organisation_id", type=int)
         args["assignee_id"] = current_user.id if form.mine.data else request.args.get("assignee_id", type=int)
         args["overdue"] = form.overdue.data
+        args["waiting"] = form.waiting.data
+        if form.due_soon.data:
+            args["due_soon_until"] = office_calendar(current_user.office_id).add_working_days(
+                today(), DUE_SOON_WORKING_DAYS
+            )
+    return form, args
+
+
+@bp.get("/")
+def index():
+    form, args = queue_filter()
+    staff = current_user.is_staff
+    page_no = request.args.get("page", 1, type=int) or 1
     filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
     page = paginate(filtered_requests(current_user, day, **args), max(page_no, 1), PER_PAGE)
@@ -360,3 +375,60 @@ def download(request_id, document_id):
     check_document_read(current_user, req, doc)
     content = DocumentStore(current_app.config["DOCUMENT_STORE"]).get(doc.sha256)
     return send_file(io.BytesIO(content), mimetype=doc.media_type, as_attachment=True, download_name=doc.filename)
+
+
+EXPORT_LIMIT = 10_000  # rows in one export (newest first); a wider selection is narrowed by the filter
+
+
+@bp.get("/ekspor.<fmt>")
+def export_queue(fmt):
+    """What the current filter shows, as XLSX or CSV (every matching row, up to EXPORT_LIMIT)."""
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    from ..stats import export
+    from .reports import MIMETYPES, letterhead
+
+    _form, args = queue_filter()
+    day = today()
+    calendar = office_calendar(current_user.office_id)
+    stmt = filtered_requests(current_user, day, **args).options(
+        joinedload(Request.organisation), selectinload(Request.assignees)
+    )
+    rows = []
+    for r in db.session.scalars(stmt.order_by(Request.id.desc()).limit(EXPORT_LIMIT)):
+        process = PROCESSES[r.process]
+        rows.append(
+            [
+                r.number,
+                r.title,
+                _(process.label),
+                r.organisation.name if r.organisation else _("Pemohon perorangan"),
+                _(process.state(r.state).label),
+                r.received_on,
+                r.due_date,
+                working_days_left(r, calendar, day),
+                ", ".join(u.name for u in r.assignees),
+            ]
+        )
+    headers = [
+        _("Nomor"),
+        _("Judul"),
+        _("Jenis"),
+        _("Pemrakarsa"),
+        _("Status"),
+        _("Diterima"),
+        _("Tenggat"),
+        _("Sisa hari kerja"),
+        _("Perancang"),
+    ]
+    sheet = export.Sheet(_("Daftar kerja"), headers, rows, {5: "dd/mm/yyyy", 6: "dd/mm/yyyy"})
+    subtitle = _("Per %(day)s", day=day.isoformat())
+    if fmt == "xlsx":
+        body = export.xlsx([sheet], letterhead(current_user.office), subtitle)
+    else:
+        body = "\ufeff" + export.csv_text([sheet], subtitle)
+    return Response(
+        body,
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="daftar-kerja-{day.isoformat()}.{fmt}"'},
+    )
