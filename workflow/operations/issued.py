@@ -9,13 +9,14 @@ from sqlalchemy import select
 
 from ..documents.numbering import format_number, next_value
 from ..documents.pdf import renderer
-from ..documents.store import DocumentStore
+from ..documents.store import document_store
 from ..documents.words import date_in_words, long_date
 from ..engine.definition import N_
 from ..extensions import db
 from ..links import web_link
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date
+from .after_commit import defer
 
 CONCLUSION_LABELS = {
     "harmonis": N_("Harmonis"),
@@ -194,6 +195,7 @@ def _issue(req, kind, number, code, title, payload, actor, now) -> IssuedDocumen
     )
     db.session.add(issued)
     db.session.flush()
+    defer(render_pending, req.id)  # the PDF once the numbers are committed, not inside the transaction
     return issued
 
 
@@ -202,7 +204,7 @@ TEMPLATES = {"berita_acara": "berita_acara", "result_letter": "result_letter"}
 
 def render_issued(issued: IssuedDocument) -> bytes:
     """The PDF of `issued`: rendered and stored the first time, read from the store afterwards."""
-    store = DocumentStore(current_app.config["DOCUMENT_STORE"])
+    store = document_store()
     if issued.sha256:
         return store.get(issued.sha256)
     content = renderer().render(TEMPLATES[issued.kind], issued.payload, identifier=issued.code)
@@ -211,11 +213,9 @@ def render_issued(issued: IssuedDocument) -> bytes:
 
 
 def render_pending(request_id: int) -> None:
-    """Render what was issued for a request but not rendered yet (call after the commit)."""
+    """Render what was issued for a request but not rendered yet (after the commit: see `_issue`)."""
     pending = db.session.scalars(
         select(IssuedDocument).where(IssuedDocument.request_id == request_id, IssuedDocument.sha256.is_(None))
     ).all()
     for issued in pending:
         render_issued(issued)
-    if pending:
-        db.session.commit()
