@@ -9,9 +9,7 @@ from ..engine.calendar import applicant_deadline, working_days_left
 from ..engine.definition import UNIT_LABELS, DayUnit
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
-
-# Indonesia's own names for its three time zones (CLDR gives only "+0800" and the like)
-ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+from ..models.time import ZONES
 
 
 def register(app) -> None:
