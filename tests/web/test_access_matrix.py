@@ -110,6 +110,9 @@ MATRIX = [
     ("GET", "/laporan/harmonisasi.pdf?period=2026", None, LOGIN, 200, 200, 200, 200, 200),
     ("GET", "/laporan/harmonisasi.doc?period=2026", None, LOGIN, 404, 404, 404, 404, 404),
     ("GET", "/permohonan/?overdue=y&due_soon=y&waiting=y", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/permohonan/ekspor.xlsx?overdue=y", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/permohonan/ekspor.csv?q={other_title}", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/permohonan/ekspor.pdf", None, LOGIN, 404, 404, 404, 404, 404),
     ("POST", "/akun/kata-sandi", "wrong_password", LOGIN, 422, 422, 422, 422, 422),
 ]
 

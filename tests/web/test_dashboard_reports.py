@@ -186,3 +186,23 @@ def test_dashboard_and_report_queries_do_not_grow_with_rows(app, signed_in, api)
         found.setdefault("api", []).append(len(seen))
     assert all(a == b for a, b in found.values()), found
     assert found["/dasbor/"][0] <= 12 and found["/laporan/?period=2026"][0] <= 12, found
+
+
+def test_the_queue_exports_what_its_filter_shows(data, signed_in):
+    browser = signed_in("head")
+    queue = browser.text("/permohonan/?waiting=y")
+    assert 'href="/permohonan/ekspor.xlsx?waiting=y"' in queue
+    r = browser.get("/permohonan/ekspor.xlsx?waiting=y")
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('.xlsx"')
+    ws = load_workbook(io.BytesIO(r.data)).active
+    numbers = [row[0] for row in ws.iter_rows(values_only=True) if row[0] and "/RANPERDA/" in str(row[0])]
+    assert numbers == ["E/RANPERDA/NTT/2026", "C/RANPERDA/NTT/2026"]
+    lines = list(
+        csv.reader(io.StringIO(browser.get("/permohonan/ekspor.csv?overdue=y").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    assert lines[0][0] == "Nomor" and [line[0] for line in lines[1:]] == ["A/RANPERDA/NTT/2026"]
+    assert lines[1][7] == "-3"  # three working days past its due date (20 -> 25 November)
+    assert browser.get("/permohonan/ekspor.pdf").status_code == 404
+    # a drafter's export holds their organisation's files only
+    mine = signed_in("drafter").get("/permohonan/ekspor.csv").get_data(as_text=True)
+    assert "A/RANPERDA" in mine and "C/RANPERDA" not in mine and "G/RANPERDA" in mine  # their own draft too

@@ -9,6 +9,7 @@ from ..engine.calendar import applicant_deadline, working_days_left
 from ..engine.definition import UNIT_LABELS, DayUnit
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
+from ..links import web_link
 from ..models.time import ZONES
 
 
@@ -48,6 +49,8 @@ def register(app) -> None:
         """The unit of the days left on a clock: a clock in months counts down in calendar days."""
         return satuan(DayUnit.CALENDAR if unit == DayUnit.MONTH else unit)
 
+    # a stored link shown only when it is a web address (links.py), as a link or as text
+    app.add_template_filter(web_link, "web_link")
     app.add_template_global(applicant_deadline)
     app.add_template_global(working_days_left, "days_left_on")
 
