@@ -132,11 +132,12 @@ class Transition:
 @dataclass(frozen=True)
 class Timer:
     """Fire the transition by the system once time runs out: `days` after the request entered
-    the transition's source state, or (basis "due_date") `days` after the SLA due date."""
+    the transition's source state, (basis "due_date") `days` after the SLA due date, or (basis
+    "applicant_due") `days` after the applicant's own deadline (e.g. for a correction)."""
 
     days: int
     unit: DayUnit = DayUnit.WORKING
-    basis: str = "entered"  # or "due_date"
+    basis: str = "entered"  # or "due_date", "applicant_due"
     # The office may set the days (the service catalogue, like a time limit): unconfirmed rules.
     configurable: bool = False
     maximum: int | None = None
@@ -218,6 +219,9 @@ class Process:
     counter_intake: bool = False
     # A bool field by which the applicant asks that their identity fields stay confidential.
     confidential_field: str | None = None
+    # States in which the applicant's own deadline (requests.applicant_due_on, e.g. to correct a
+    # draft) is the one that counts, shown and filtered where the office's due date is otherwise.
+    applicant_deadline_states: tuple[str, ...] = ()
     _by_state: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):

@@ -131,6 +131,7 @@ def index():
         staff=staff,
         filters=filters,
         filters_without_before={k: v for k, v in filters.items() if k != "before"},
+        day=day,
     )
 
 
@@ -280,6 +281,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,
         deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
+        day=day,
     ), status
 
 

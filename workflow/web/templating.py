@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
-from ..engine.calendar import applicant_deadline, working_days_left
+from ..engine.calendar import applicant_deadline, current_deadline, working_days_left
 from ..engine.definition import UNIT_LABELS, DayUnit
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
@@ -53,6 +53,7 @@ def register(app) -> None:
     app.add_template_filter(web_link, "web_link")
     app.add_template_global(applicant_deadline)
     app.add_template_global(working_days_left, "days_left_on")
+    app.add_template_global(current_deadline)
 
     @app.context_processor
     def globals_():
