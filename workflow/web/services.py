@@ -9,6 +9,7 @@ from ..catalogue import deadline_status
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.errors import StaleVersion
+from ..engine.machine import is_exit
 from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..models import Event, Request
@@ -112,7 +113,8 @@ def track():
         req=req,
         process=process,
         state=state,
-        actions=actions,
+        actions=[t for t in actions if not is_exit(process, t)],
+        exits=[t for t in actions if is_exit(process, t)],
         kinds=kinds,
         closed_by=closed_by,
         days_left=working_days_left(req, calendar, local_date(utcnow(), req.office.timezone)),

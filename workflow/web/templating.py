@@ -7,6 +7,7 @@ from flask_babel import format_datetime, get_locale, get_timezone
 
 from ..engine.calendar import applicant_deadline, current_deadline, working_days_left
 from ..engine.definition import UNIT_LABELS, DayUnit
+from ..engine.machine import is_exit
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
 from ..links import web_link
@@ -54,6 +55,7 @@ def register(app) -> None:
     app.add_template_global(applicant_deadline)
     app.add_template_global(working_days_left, "days_left_on")
     app.add_template_global(current_deadline)
+    app.add_template_global(is_exit)
 
     @app.context_processor
     def globals_():
