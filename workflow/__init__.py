@@ -5,6 +5,7 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import joinedload
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
 from .extensions import (
@@ -31,6 +32,10 @@ def create_app(config_object="config.Config", **overrides) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "harmoni.db")
     if not app.config.get("DOCUMENT_STORE"):
         app.config["DOCUMENT_STORE"] = os.path.join(app.instance_path, "documents")
+    if app.config.get("TRUSTED_PROXIES"):
+        # the client's address (rate limits, sessions) and scheme as the trusted proxies saw them
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     register_extensions(app)
     register_blueprints(app)

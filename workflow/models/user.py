@@ -82,11 +82,12 @@ class ApiToken(db.Model):
         return token
 
     @classmethod
-    def user_for(cls, token: str) -> User | None:
-        user = db.session.scalar(
-            select(User)
-            .join(cls, cls.user_id == User.id)
+    def valid(cls, token: str) -> "ApiToken | None":
+        """The token row for the clear text `token` when it may be used (its user active), else None."""
+        row = db.session.scalar(
+            select(cls)
             .where(cls.token_hash == cls.digest(token))
-            .options(joinedload(User.office))  # every call needs the office's day and time zone
+            # every call needs the user and the office's day and time zone
+            .options(joinedload(cls.user).joinedload(User.office))
         )
-        return user if user is not None and user.active else None
+        return row if row is not None and row.user.active else None
