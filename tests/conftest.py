@@ -32,6 +32,7 @@ MUTABLE_TABLES = [
     "events",
     "documents",
     "outbox",
+    "notifications",
     "access_log",
     "minutes_snapshots",
     "minutes_findings",

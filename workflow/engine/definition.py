@@ -81,6 +81,21 @@ Effect = Callable[..., None]
 
 
 @dataclass(frozen=True)
+class Notify:
+    """Who hears of a transition, and under which kind (each user may turn e-mail off per kind).
+
+    audience: "applicant" (a public applicant's e-mail, or the applicant organisation's drafters),
+    "officers" (the office's officers: intake), "assignees" (the drafters assigned to the file),
+    "heads" (the office's heads)."""
+
+    audience: str
+    kind: str = "status"
+
+
+AUDIENCES = ("applicant", "officers", "assignees", "heads")
+
+
+@dataclass(frozen=True)
 class Transition:
     trigger: str
     sources: tuple[str, ...]
@@ -96,17 +111,23 @@ class Transition:
     # Officers may fire it only on requests they are assigned to (heads always may).
     assignees_only: bool = False
     timer: Timer | None = None  # fired by `workflow tick` as the system (roles ("system",))
-    notify: bool = False  # concerns the applicant: queue an e-mail with the transition
+    notify: bool = False  # concerns the applicant: tell them (Notify("applicant"))
+    notices: tuple[Notify, ...] = ()  # who else hears of it (staff), or the applicant under another kind
+
+    @property
+    def all_notices(self) -> tuple[Notify, ...]:
+        return ((Notify("applicant"),) if self.notify else ()) + self.notices
 
 
 @dataclass(frozen=True)
 class Timer:
     """Fire the transition by the system once time runs out: `days` after the request entered
-    the transition's source state, or (basis "due_date") `days` after the SLA due date."""
+    the transition's source state, (basis "due_date") `days` after the SLA due date, or (basis
+    "applicant_due") `days` after the applicant's own deadline (e.g. for a correction)."""
 
     days: int
     unit: DayUnit = DayUnit.WORKING
-    basis: str = "entered"  # or "due_date"
+    basis: str = "entered"  # or "due_date", "applicant_due"
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,9 @@ class Process:
     # States in which the applicant holds the file and may upload documents.
     applicant_upload_states: tuple[str, ...] = ()
     staff_upload_states: tuple[str, ...] = ()
+    # States in which the applicant's own deadline (requests.applicant_due_on, e.g. to correct a
+    # draft) is the one that counts, shown and filtered where the office's due date is otherwise.
+    applicant_deadline_states: tuple[str, ...] = ()
     _by_state: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -174,6 +198,8 @@ class Process:
         for t in self.transitions:
             assert (t.timer is not None) == (t.roles == ("system",)), f"{t.trigger}: timers fire as the system"
         assert self.intake in ("account", "public", "staff")
+        for t in self.transitions:
+            assert all(n.audience in AUDIENCES for n in t.all_notices), f"{t.trigger}: unknown audience"
         by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}
         object.__setattr__(self, "_by_state", by_state)
         # name -> state and trigger -> transition: fire() and every page row look these up

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, select, text
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,6 +34,11 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # The language chosen with the switch in the top bar, kept for what is written to the user
+    # outside their session (notifications, e-mail).
+    language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
+    # Notification kinds this user wants no e-mail for (the in-app list keeps them).
+    email_opt_out: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     office: Mapped[Office] = relationship()

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from ..access import can_view
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
+from ..links import check_web_link
 from ..models import MAX_ID, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_date, utcnow
+from .notifications import queue_meeting_invitations
 from .transitions import fire
 
 STAFF = ("officer", "head")
@@ -43,7 +45,13 @@ def to_utc(local: datetime, timezone: str) -> datetime:
 
 
 def _check_details(errors: dict, *, starts_at_local: datetime, **texts) -> None:
-    """The columns' lengths, and a date a meeting can have (the UTC conversion of year 1 overflows)."""
+    """The columns' lengths, a date a meeting can have (the UTC conversion of year 1 overflows), and
+    an online link that is a web address (links.py: the one rule for every link field)."""
+    if texts.get("online_link"):
+        try:
+            check_web_link(texts["online_link"])
+        except ValueError as error:
+            errors["online_link"] = [str(error)]
     for name, value in texts.items():
         limit = Meeting.__table__.c[name].type.length
         if value and len(value) > limit:
@@ -119,6 +127,7 @@ def schedule_meeting(
             now=now,
             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
         )
+    queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -198,7 +207,8 @@ def reschedule_meeting(
                 now=now,
                 data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
             )
-    db.session.flush()
+    db.session.flush()  # the meeting's new version is the invitation's SEQUENCE
+    queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -212,6 +222,7 @@ def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Me
         if req.state == "meeting_scheduled":
             fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
+    queue_meeting_invitations(meeting)  # METHOD:CANCEL
     return meeting
 
 

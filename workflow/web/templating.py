@@ -5,12 +5,11 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
-from ..engine.calendar import applicant_deadline
+from ..engine.calendar import applicant_deadline, current_deadline
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
-
-# Indonesia's own names for its three time zones (CLDR gives only "+0800" and the like)
-ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+from ..links import web_link
+from ..models.time import ZONES
 
 
 def register(app) -> None:
@@ -39,7 +38,10 @@ def register(app) -> None:
         zone = ZONES.get(str(get_timezone()), "")
         return format_datetime(value, "d MMM y HH.mm") + (f" {zone}" if zone else "")
 
+    # a stored link shown only when it is a web address (links.py), as a link or as text
+    app.add_template_filter(web_link, "web_link")
     app.add_template_global(applicant_deadline)
+    app.add_template_global(current_deadline)
 
     @app.context_processor
     def globals_():
