@@ -1,7 +1,7 @@
 """stats_snapshots: the dashboard's and the reports' figures, kept for STATS_CACHE_SECONDS
 
 Revision ID: b5d2f8a1c7e4
-Revises: ce498448e220
+Revises: 2b1fd217f61a
 Create Date: 2026-11-29 03:40:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'b5d2f8a1c7e4'
-down_revision = 'ce498448e220'
+down_revision = '2b1fd217f61a'
 branch_labels = None
 depends_on = None
 

@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_request
-from ..documents.store import DocumentStore
+from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.definition import N_, Phase
-from ..engine.errors import HarmoniError, NotFound, StaleVersion
+from ..engine.errors import NotFound
 from ..engine.machine import allowed_triggers
 from ..extensions import db
 from ..i18n import gettext as _
@@ -49,6 +49,7 @@ from ..queries import filtered_requests, paginate
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
 PER_PAGE = 25
@@ -129,6 +130,7 @@ def index():
         staff=staff,
         filters=filters,
         filters_without_before={k: v for k, v in filters.items() if k != "before"},
+        day=day,
     )
 
 
@@ -142,10 +144,10 @@ def new():
     form = NewRequestForm()
     form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values() if p.intake == "account"]
     if form.validate_on_submit():
-        req = create_request(
-            current_user, process=form.process_type.data, title=form.title.data, external_ref=form.external_ref.data
-        )
-        db.session.commit()
+        with unit_of_work():
+            req = create_request(
+                current_user, process=form.process_type.data, title=form.title.data, external_ref=form.external_ref.data
+            )
         flash(
             _(
                 "Permohonan %(number)s dibuat sebagai draf. Unggah dokumen yang diwajibkan, lalu ajukan.",
@@ -174,14 +176,12 @@ def new_staff(name):
             f.name: (bool(request.form.get(f.name)) if f.kind == "bool" else request.form.get(f.name, ""))
             for f in process.fields
         }
-        try:
+        with unit_of_work(catch=True) as work:
             req = create_request(
                 current_user, process=name, details=details, applicant_email=(request.form.get("email") or None)
             )
-            db.session.commit()
-        except HarmoniError as error:
-            db.session.rollback()
-            errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
+        if work.failed:
+            errors = work.field_errors
         else:
             flash(_("Permohonan %(number)s terdaftar. Unggah dokumennya.", number=req.number), "success")
             return redirect(url_for("cases.detail", request_id=req.id))
@@ -279,6 +279,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,
+        day=day,
     ), status
 
 
@@ -300,11 +301,9 @@ def act(request_id):
         field = getattr(form, spec.name, None)  # meeting_id comes only from the meeting pages
         value = field.data if field is not None else None
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
-    try:
+    with unit_of_work(catch=True) as work:
         fire(req, form.trigger.data, current_user, version=form.version.data, comment=form.comment.data, data=data)
-        db.session.commit()
-    except StaleVersion:
-        db.session.rollback()
+    if work.stale:
         flash(
             _(
                 "Permohonan ini baru saja diubah oleh orang lain. Berikut keadaannya sekarang; "
@@ -313,25 +312,11 @@ def act(request_id):
             "warning",
         )
         return redirect(url_for("cases.detail", request_id=request_id))
-    except HarmoniError as error:
-        db.session.rollback()
-        req = load_request(request_id)
-        form.errors_from_engine = engine_messages(error)
-        if error.status in (403, 404):
-            raise
-        return render_detail(req, action_form=form, status=error.status)
+    if work.failed:
+        form.errors_from_engine = work.messages
+        return render_detail(load_request(request_id), action_form=form, status=work.status)
     flash(_('Tindakan "%(label)s" berhasil.', label=_(transition.label)), "success")
     return redirect(url_for("cases.detail", request_id=request_id))
-
-
-def engine_messages(error: HarmoniError) -> list[str]:
-    """The error's message and every reason in it, as lines to show next to the form."""
-    details = error.details
-    if isinstance(details, list):
-        return [str(d) for d in details]
-    if isinstance(details, dict):
-        return [f"{m}" for msgs in details.values() for m in (msgs if isinstance(msgs, list) else [msgs])]
-    return [error.message]
 
 
 @bp.post("/<id:request_id>/dokumen")
@@ -343,23 +328,19 @@ def upload(request_id):
     if not form.validate_on_submit():
         return render_detail(req, upload_form=form, status=422)
     limit = current_app.config["MAX_UPLOAD_BYTES"]
-    try:
+    with unit_of_work(catch=True) as work:
         doc = upload_document(
             req,
             current_user,
             kind=form.kind.data,
             filename=form.file.data.filename,
             content=form.file.data.stream.read(limit + 1),
-            store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+            store=document_store(),
             max_bytes=limit,
         )
-        db.session.commit()
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        form.file.errors = list(form.file.errors) + engine_messages(error)
-        return render_detail(load_request(request_id), upload_form=form, status=error.status)
+    if work.failed:
+        form.file.errors = list(form.file.errors) + work.messages
+        return render_detail(load_request(request_id), upload_form=form, status=work.status)
     flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
     return redirect(url_for("cases.detail", request_id=request_id) + "#dokumen")
 
@@ -371,7 +352,7 @@ def download(request_id, document_id):
     if doc is None or doc.request_id != req.id:
         raise NotFound(_("Dokumen tidak ditemukan."))
     check_document_read(current_user, req, doc)
-    content = DocumentStore(current_app.config["DOCUMENT_STORE"]).get(doc.sha256)
+    content = document_store().get(doc.sha256)
     return send_file(io.BytesIO(content), mimetype=doc.media_type, as_attachment=True, download_name=doc.filename)
 
 
