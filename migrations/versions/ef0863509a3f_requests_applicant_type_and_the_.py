@@ -1,7 +1,7 @@
 """requests: applicant type and the application letter (number, date)
 
 Revision ID: ef0863509a3f
-Revises: 2b1fd217f61a
+Revises: b5d2f8a1c7e4
 Create Date: 2026-11-29 03:55:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'ef0863509a3f'
-down_revision = '2b1fd217f61a'
+down_revision = 'b5d2f8a1c7e4'
 branch_labels = None
 depends_on = None
 
