@@ -12,6 +12,7 @@ from .notification import NOTIFICATION_KINDS, Notification
 from .organisation import Office, Organisation
 from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
+from .stats import StatsSnapshot
 from .user import ROLES, ApiToken, User
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Participant",
     "Request",
     "ROLES",
+    "StatsSnapshot",
     "User",
     "meeting_requests",
     "request_assignees",

@@ -10,6 +10,13 @@ from ..models import Document, User
 # the public (the request's tracking code and PIN); the office's staff; its heads; timers
 from ..vocabulary import APPLICANT, HEAD, PUBLIC, STAFF, SYSTEM  # noqa: F401 (re-exported to processes)
 
+# Who applies (DOMAIN.md section 3): the Kepala Daerah through the Sekda, or the DPRD through the
+# Sekwan. Documents and letters address the official accordingly.
+APPLICANT_TYPES = {
+    "kepala_daerah": N_("Kepala Daerah (melalui Sekretaris Daerah)"),
+    "dprd": N_("DPRD (melalui Sekretaris DPRD)"),
+}
+
 ASSIGNEES = Input("assignees", "user_ids", N_("Perancang yang ditugaskan"))
 
 
@@ -17,10 +24,12 @@ ASSIGNEES = Input("assignees", "user_ids", N_("Perancang yang ditugaskan"))
 
 
 def required_documents_uploaded(req, ctx):
+    from ..catalogue import required_documents  # the catalogue reads the registry: import late
+
     present = set(db.session.scalars(select(Document.kind).where(Document.request_id == req.id).distinct()))
     missing = [
         " atau ".join(ctx.process.document_kind(k).label for k in group)
-        for group in ctx.process.required_documents_for(req.details)
+        for group in required_documents(req.office, ctx.process, req.details)
         if not present.intersection(group)
     ]
     return ("Dokumen wajib belum diunggah: " + "; ".join(missing) + ".") if missing else None

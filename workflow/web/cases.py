@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_request
+from ..catalogue import deadline_status
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.errors import NotFound
@@ -44,6 +45,7 @@ from ..operations.personal_data import check_document_read, details_for
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
+from ..processes.common import APPLICANT_TYPES
 from ..queries import filtered_requests, paginate
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from ..vocabulary import STAFF, MinutesStatus, Phase
@@ -124,6 +126,7 @@ def index():
         staff=staff,
         filters=filters,
         filters_without_before={k: v for k, v in filters.items() if k != "before"},
+        day=day,
     )
 
 
@@ -136,11 +139,31 @@ def new():
         abort(403)
     form = NewRequestForm()
     form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values() if p.intake == "account"]
+    form.applicant_type.choices = [(k, _(label)) for k, label in APPLICANT_TYPES.items()]
+    if request.method == "GET":
+        organisation = current_user.organisation
+        form.applicant_type.data = "dprd" if organisation and organisation.kind == "dprd" else "kepala_daerah"
     if form.validate_on_submit():
-        with unit_of_work():
+        with unit_of_work(catch=True) as work:
             req = create_request(
-                current_user, process=form.process_type.data, title=form.title.data, external_ref=form.external_ref.data
+                current_user,
+                process=form.process_type.data,
+                title=form.title.data,
+                external_ref=form.external_ref.data,
+                applicant_type=form.applicant_type.data,
+                application_letter_number=form.application_letter_number.data,
+                application_letter_date=form.application_letter_date.data,
             )
+        if work.failed:
+            for name, messages in work.field_errors.items():
+                target = getattr(form, name, None)
+                if target is not None and hasattr(target, "errors"):
+                    target.errors = list(target.errors) + list(messages)
+                else:
+                    flash(" ".join(messages), "danger")
+            return render_template(
+                "cases/new.html", form=form, processes=[p for p in PROCESSES.values() if p.intake == "account"]
+            ), 422
         flash(
             _(
                 "Permohonan %(number)s dibuat sebagai draf. Unggah dokumen yang diwajibkan, lalu ajukan.",
@@ -271,6 +294,9 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,
+        deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
+        day=day,
+        applicant_types=APPLICANT_TYPES,
     ), status
 
 
@@ -290,7 +316,12 @@ def act(request_id):
     data = {}
     for spec in transition.inputs if transition else ():
         field = getattr(form, spec.name, None)  # meeting_id comes only from the meeting pages
-        value = field.data if field is not None else None
+        if field is not None:
+            value = field.data
+        else:  # the other inputs as typed: fire() checks them and names what is wrong
+            value = request.form.get(spec.name)
+            if spec.kind == "int" and value is not None and value.strip().isdecimal() and len(value.strip()) < 12:
+                value = int(value.strip())
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
     with unit_of_work(catch=True) as work:
         fire(req, form.trigger.data, current_user, version=form.version.data, comment=form.comment.data, data=data)
