@@ -39,6 +39,7 @@ MUTABLE_TABLES = [
     "requests",
     "counters",
     "holiday_overrides",
+    "auth_throttles",
 ]
 
 
