@@ -13,6 +13,7 @@ from .organisation import Office, Organisation
 from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
 from .security import THROTTLE_SCOPES, AuthThrottle, UserSession
+from .stats import StatsSnapshot
 from .user import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Request",
     "ROLES",
     "STAFF_ROLES",
+    "StatsSnapshot",
     "User",
     "meeting_requests",
     "request_assignees",
