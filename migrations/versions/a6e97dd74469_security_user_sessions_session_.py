@@ -1,7 +1,7 @@
 """security: user sessions, session generation, auth throttles, token expiry
 
 Revision ID: a6e97dd74469
-Revises: b5d2f8a1c7e4
+Revises: ef0863509a3f
 Create Date: 2026-11-29 03:37:30.636587
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a6e97dd74469'
-down_revision = 'b5d2f8a1c7e4'
+down_revision = 'ef0863509a3f'
 branch_labels = None
 depends_on = None
 
