@@ -1,7 +1,7 @@
 """public forms: the one-time form token on requests (a double click files once)
 
 Revision ID: f15a0c0de001
-Revises: ef0863509a3f
+Revises: a6e97dd74469
 Create Date: 2026-11-29 03:45:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f15a0c0de001'
-down_revision = 'ef0863509a3f'
+down_revision = 'a6e97dd74469'
 branch_labels = None
 depends_on = None
 

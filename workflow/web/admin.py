@@ -10,8 +10,10 @@ from ..catalogue import extra_required_documents, is_enabled, limits, optional_d
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import ROLES, HolidayOverride, Office, Organisation, User
+from ..models import ROLES, AuthThrottle, HolidayOverride, Office, Organisation, Request, User
 from ..models.organisation import ORGANISATION_KINDS
+from ..models.time import utcnow
+from ..operations import accounts, throttle
 from ..operations.catalogue import configure_service
 from ..passwords import password_problem
 from ..processes import PROCESSES
@@ -104,9 +106,15 @@ def edit_user(user_id):
             user.email, user.name, user.role = email, form.name.data.strip(), form.role.data
             user.position = (form.position.data or "").strip() or None
             user.organisation_id = form.organisation_id.data if form.role.data == "drafter" else None
-            user.active = form.active.data
-            if form.password.data:
-                user.set_password(form.password.data)
+            if user.id is None:
+                user.active = form.active.data
+                if form.password.data:
+                    user.set_password(form.password.data)
+            else:
+                # deactivation and a new password end the user's sessions (and a password its tokens)
+                accounts.set_active(user, form.active.data)
+                if form.password.data:
+                    accounts.change_password(user, form.password.data)
             db.session.commit()
             flash(_("Pengguna %(email)s disimpan.", email=email), "success")
             return redirect(url_for("admin.users"))
@@ -266,3 +274,44 @@ def edit_service(name):
     return render_template(
         "admin/service_form.html", form=form, process=process, rows=rows, field_name=catalogue_field
     ), 422 if form.errors else 200
+
+
+@bp.get("/keamanan")
+def security():
+    """Locked sign-in addresses and tracking codes, and the counts of recent failures, with a
+    button to lift each (operations/throttle.py). Addresses of another office's accounts and codes
+    of another office's requests are not shown."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(AuthThrottle, User, Request)
+        .outerjoin(User, (AuthThrottle.scope == "sign_in") & (User.email == AuthThrottle.key))
+        .outerjoin(Request, (AuthThrottle.scope == "track") & (Request.tracking_code == AuthThrottle.key))
+        .where(AuthThrottle.last_failure_at >= now - throttle.FORGET_AFTER)
+        .order_by(AuthThrottle.locked_until.desc().nulls_last(), AuthThrottle.last_failure_at.desc())
+        .limit(500)
+    ).all()
+    mine = [
+        (row, account, req)
+        for row, account, req in rows
+        if (account is None or account.office_id == current_user.office_id)
+        and (req is None or req.office_id == current_user.office_id)
+    ]
+    return render_template(
+        "admin/security.html",
+        sign_in=[r for r in mine if r[0].scope == "sign_in"],
+        track=[r for r in mine if r[0].scope == "track"],
+        now=now,
+        form=DeleteForm(),
+        free=throttle.SIGN_IN_FREE,
+        track_failures=throttle.TRACK_FAILURES,
+    )
+
+
+@bp.post("/keamanan/<id:throttle_id>/buka")
+def unlock(throttle_id):
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    if throttle.unlock(throttle_id):
+        db.session.commit()
+        flash(_("Kunci dibuka."), "success")
+    return redirect(url_for("admin.security"))
