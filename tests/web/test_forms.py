@@ -231,37 +231,33 @@ def password_hash(app, alias):
         return user(alias).password_hash
 
 
-def test_password_change(app, web):
-    alias, new = "officer2", "kata-sandi-baru-456"
+def test_password_change(app, web, temp_user):
+    # a user of its own: a password change revokes the account's API tokens (issue 10)
+    alias, new = temp_user(), "kata-sandi-baru-456"
     web.login(alias)
     original = password_hash(app, alias)
-    try:
-        for data, message in [
-            ({"current": "bukan-sandinya", "new": new, "confirm": new}, "Kata sandi saat ini salah."),
-            ({"current": PASSWORD, "new": new, "confirm": new + "x"}, "Kedua kata sandi tidak sama."),
-            ({"current": PASSWORD, "new": "pendek", "confirm": "pendek"}, "Paling sedikit 10 karakter."),
-            ({"current": "", "new": "", "confirm": ""}, "Wajib diisi."),
-        ]:
-            r = web.post("/akun/kata-sandi", data)
-            assert r.status_code == 422, data
-            assert message in r.get_data(as_text=True)
-            assert password_hash(app, alias) == original
+    for data, message in [
+        ({"current": "bukan-sandinya", "new": new, "confirm": new}, "Kata sandi saat ini salah."),
+        ({"current": PASSWORD, "new": new, "confirm": new + "x"}, "Kedua kata sandi tidak sama."),
+        ({"current": PASSWORD, "new": "pendek", "confirm": "pendek"}, "Paling sedikit 10 karakter."),
+        ({"current": "", "new": "", "confirm": ""}, "Wajib diisi."),
+    ]:
+        r = web.post("/akun/kata-sandi", data)
+        assert r.status_code == 422, data
+        assert message in r.get_data(as_text=True)
+        assert password_hash(app, alias) == original
 
-        r = web.post("/akun/kata-sandi", {"current": PASSWORD, "new": new, "confirm": new})
-        assert r.status_code == 302 and r.headers["Location"] == "/permohonan/"
-        assert "Kata sandi telah diubah." in web.text("/permohonan/")
+    r = web.post("/akun/kata-sandi", {"current": PASSWORD, "new": new, "confirm": new})
+    assert r.status_code == 302 and r.headers["Location"] == "/permohonan/"
+    assert "Kata sandi telah diubah." in web.text("/permohonan/")
 
-        other = web.new()
-        refused = other.client.post(
-            "/masuk", data={"csrf_token": other.csrf("/masuk"), "email": ALIASES[alias], "password": PASSWORD}
-        )
-        assert refused.status_code == 422
-        other.login(alias, password=new)
-        assert other.get("/permohonan/").status_code == 200
-    finally:
-        with app.app_context():
-            user(alias).set_password(PASSWORD)
-            db.session.commit()
+    other = web.new()
+    refused = other.client.post(
+        "/masuk", data={"csrf_token": other.csrf("/masuk"), "email": alias, "password": PASSWORD}
+    )
+    assert refused.status_code == 422
+    other.login(alias, password=new)
+    assert other.get("/permohonan/").status_code == 200
 
 
 # --- new request -------------------------------------------------------------------------------

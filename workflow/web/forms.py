@@ -173,6 +173,13 @@ class DeleteForm(Form):
     """An empty form: just the CSRF token, for buttons that delete."""
 
 
+class TokenForm(Form):
+    label = StringField(
+        _l("Keterangan token (misalnya nama aplikasi)"),
+        validators=[Optional(), Length(max=100, message=_l("Paling banyak 100 karakter."))],
+    )
+
+
 class SettingsForm(Form):
     name = StringField(_l("Nama kantor"), validators=[DataRequired(REQUIRED), Length(max=200)])
     letterhead = TextAreaField(_l("Kop surat (satu baris per baris)"), validators=[Optional()])
