@@ -57,6 +57,7 @@ from .unit_of_work import unit_of_work
 
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
 PER_PAGE = 25
+MAX_FILES_AT_ONCE = 10
 
 
 @bp.before_request
@@ -268,12 +269,16 @@ def office_drafters():
 
 def render_detail(req, *, action_form=None, upload_form=None, status=200):
     process = PROCESSES[req.process]
-    documents = db.session.scalars(
-        select(Document)
-        .where(Document.request_id == req.id)
-        .options(selectinload(Document.uploaded_by))
-        .order_by(Document.kind, Document.version.desc())
-    ).all()
+    order = {k.name: i for i, k in enumerate(process.document_kinds)}  # the checklist's order
+    documents = sorted(
+        db.session.scalars(
+            select(Document)
+            .where(Document.request_id == req.id)
+            .options(selectinload(Document.uploaded_by))
+            .order_by(Document.kind, Document.version.desc())
+        ).all(),
+        key=lambda d: (order.get(d.kind, len(order)), -d.version),
+    )
     events = db.session.scalars(
         select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
     ).all()
@@ -292,6 +297,10 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     if upload_form is None:
         upload_form = UploadForm()
     upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
+    if not upload_form.kind.data:  # the next document the checklist still misses
+        missing = [k for group, done in checklist if not done for k in group]
+        offered = {k.name for k in upload_kinds}
+        upload_form.kind.data = next((k.name for k in missing if k.name in offered), None)
     day = today()
     closed_by = closing_timer_passed(process, req, day)
     triggers = allowed_triggers(process, req, current_user) if not closed_by else []
@@ -339,7 +348,17 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
         day=day,
         applicant_types=APPLICANT_TYPES,
+        returned_by=returned_by(process, req, events),
     ), status
+
+
+def returned_by(process, req, events):
+    """The event that gave the file back to the applicant (returned for completion, or "harmonis
+    dengan catatan"), while it is still with them: its reasons, who, and when. None otherwise."""
+    if req.state not in process.applicant_upload_states or req.state in process.private_states:
+        return None
+    entered = next((e for e in reversed(events) if e.to_state == req.state and e.from_state != req.state), None)
+    return entered if entered is not None and entered.actor_id is not None else None
 
 
 @bp.get("/<id:request_id>")
@@ -392,20 +411,28 @@ def upload(request_id):
     if not form.validate_on_submit():
         return render_detail(req, upload_form=form, status=422)
     limit = current_app.config["MAX_UPLOAD_BYTES"]
-    with unit_of_work(catch=True) as work:
-        doc = upload_document(
-            req,
-            current_user,
-            kind=form.kind.data,
-            filename=form.file.data.filename,
-            content=form.file.data.stream.read(limit + 1),
-            store=document_store(),
-            max_bytes=limit,
-        )
+    files = [f for f in form.file.data if f and f.filename]
+    if len(files) > MAX_FILES_AT_ONCE:
+        form.file.errors = [_("Paling banyak %(n)s berkas sekaligus.", n=MAX_FILES_AT_ONCE)]
+        return render_detail(req, upload_form=form, status=422)
+    with unit_of_work(catch=True) as work:  # all of them or none
+        docs = [
+            upload_document(
+                req,
+                current_user,
+                kind=form.kind.data,
+                filename=f.filename,
+                content=f.stream.read(limit + 1),
+                store=document_store(),
+                max_bytes=limit,
+            )
+            for f in files
+        ]
     if work.failed:
         form.file.errors = list(form.file.errors) + work.messages
         return render_detail(load_request(request_id), upload_form=form, status=work.status)
-    flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
+    for doc in docs:
+        flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
     return redirect(url_for("cases.detail", request_id=request_id) + "#dokumen")
 
 
