@@ -38,7 +38,7 @@ def login():
         elif not user.active:
             form.email.errors.append(_("Akun ini tidak aktif. Hubungi admin."))
         else:
-            lang = session.get("lang")
+            lang = session.get("lang") or user.language
             session.clear()  # a fresh session on sign-in: nothing from before survives (fixation)
             if lang:
                 session["lang"] = lang
@@ -75,4 +75,7 @@ def change_password():
 def set_language(lang):
     if lang in LANGUAGES:
         session["lang"] = lang
+        if current_user.is_authenticated and current_user.language != lang:
+            current_user.language = lang  # notifications are written in it, outside the session
+            db.session.commit()
     return redirect(safe_next(request.form.get("next")))

@@ -3,7 +3,7 @@
 import io
 from datetime import date
 
-from flask import g, request, send_file
+from flask import g, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import and_, select
@@ -15,6 +15,7 @@ from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_request
 from ...operations import meetings as ops
 from ...operations.issued import render_issued, render_pending
 from ...operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from ...operations.notifications import calendar_host
 from .auth import protect
 from .requests import load_request
 from .schemas import (
@@ -171,7 +172,7 @@ class MeetingInvitation(MethodView):
         """The iCalendar invitation (updates when rescheduled, cancels when cancelled)."""
         meeting = ops.visible_meeting(meeting_id, g.user)
         return send_file(
-            io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
+            io.BytesIO(meeting_invitation(meeting, calendar_host())),
             mimetype="text/calendar",
             as_attachment=True,
             download_name=f"rapat-{meeting.id}.ics",
