@@ -21,6 +21,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("HARMONI_MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("HARMONI_MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("HARMONI_MAIL_SENDER", "Harmoni <noreply@harmoni.test>")
+    # 1: deliver queued mail right after the commit that queued it (an office without cron)
+    OUTBOX_SEND_AFTER_COMMIT = os.environ.get("HARMONI_OUTBOX_SEND_AFTER_COMMIT", "0") == "1"
     # The office that receives requests from the public (its code, e.g. "NTT"); the only one if unset.
     PUBLIC_OFFICE = os.environ.get("HARMONI_PUBLIC_OFFICE")
     MAX_UPLOAD_BYTES = int(os.environ.get("HARMONI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

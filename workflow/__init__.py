@@ -103,16 +103,29 @@ def _configure_sqlite(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import IdConverter, admin, auth, cases, help, meetings, notifications, public, services, verify
+    from .web import (
+        IdConverter,
+        admin,
+        auth,
+        cases,
+        dashboard,
+        help,
+        meetings,
+        notifications,
+        public,
+        reports,
+        services,
+        verify,
+    )
     from .web.api import init_api
 
     app.url_map.converters["id"] = IdConverter
 
-    for module in (public, auth, cases, meetings, notifications, services, admin, help, verify):
+    for module in (public, auth, cases, dashboard, reports, meetings, notifications, services, admin, help, verify):
         app.register_blueprint(module.bp)
     init_api(app)
     # the API authenticates with bearer tokens, never cookies: CSRF cannot reach it
-    for name in ("api-reference", "api-requests", "api-meetings", "api-docs"):
+    for name in ("api-reference", "api-requests", "api-meetings", "api-stats", "api-docs"):
         csrf.exempt(app.blueprints[name])
 
 

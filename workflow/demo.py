@@ -152,14 +152,12 @@ def seed(password: str) -> None:
 
 
 def _demo_requests(users) -> None:
-    from flask import current_app
-
-    from .documents.store import DocumentStore
+    from .documents.store import document_store
     from .operations.requests import create_request, upload_document
     from .operations.transitions import fire
     from .processes import PROCESSES
 
-    store = DocumentStore(current_app.config["DOCUMENT_STORE"])
+    store = document_store()
     for email, process, title, ref, steps in REQUESTS:
         request = create_request(users[email], process=process, title=title, external_ref=ref)
         for group in PROCESSES[process].required_documents if steps else ():

@@ -31,7 +31,10 @@ class Journey:
         self.page.get_by_label("Kata sandi").fill(PASSWORD)
         self.shot(f"masuk-{email.split('@')[0]}")
         self.page.get_by_role("button", name="Masuk", exact=True).click()
-        self.page.wait_for_url(re.compile(r"/permohonan/$"))
+        self.page.wait_for_url(re.compile(r"/(permohonan|dasbor)/$"))
+        if self.page.url.endswith("/dasbor/"):  # the head lands on the dashboard: on to the work queue
+            self.page.get_by_role("link", name="Daftar kerja").click()
+            self.page.wait_for_url(re.compile(r"/permohonan/$"))
         self.shot(f"daftar-{email.split('@')[0]}")
 
     def open_request(self, number):

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import segno
-from flask import current_app, render_template
+from flask import render_template
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -40,9 +40,9 @@ def logo_uri(payload: dict) -> str | None:
     sha256 = (payload.get("office") or {}).get("logo")
     if not sha256:
         return None
-    from .store import DocumentStore
+    from .store import document_store
 
-    content = DocumentStore(current_app.config["DOCUMENT_STORE"]).get(sha256)
+    content = document_store().get(sha256)
     mime = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
     return f"data:{mime};base64,{base64.b64encode(content).decode()}"
 

@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from ..documents.numbering import format_number, next_value
 from ..documents.pdf import renderer
-from ..documents.store import DocumentStore
+from ..documents.store import document_store
 from ..documents.words import date_in_words, in_words, long_date
 from ..engine.definition import N_
 from ..extensions import db
+from ..links import web_link
 from ..models import IssuedDocument, Meeting, Minutes, Request, User
 from ..models.time import local_date
+from .after_commit import defer
 
 CONCLUSION_LABELS = {
     "harmonis": N_("Harmonis"),
@@ -165,7 +167,7 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
             "date_words": date_in_words(meeting_day),
             "date_long": long_date(meeting_day),
             "time": local_time(meeting.starts_at, office.timezone),
-            "place": meeting.place or (f"rapat daring ({meeting.online_link})" if meeting.online_link else "—"),
+            "place": meeting.place or (f"rapat daring ({link})" if (link := web_link(meeting.online_link)) else "—"),
             "chair": chair,
         },
         "basis": _basis(minutes),
@@ -274,6 +276,7 @@ def _issue(req, kind, number, code, title, payload, actor, now) -> IssuedDocumen
     )
     db.session.add(issued)
     db.session.flush()
+    defer(render_pending, req.id)  # the PDF once the numbers are committed, not inside the transaction
     return issued
 
 
@@ -282,7 +285,7 @@ TEMPLATES = {"berita_acara": "berita_acara", "result_letter": "result_letter"}
 
 def render_issued(issued: IssuedDocument) -> bytes:
     """The PDF of `issued`: rendered and stored the first time, read from the store afterwards."""
-    store = DocumentStore(current_app.config["DOCUMENT_STORE"])
+    store = document_store()
     if issued.sha256:
         return store.get(issued.sha256)
     content = renderer().render(TEMPLATES[issued.kind], issued.payload, identifier=issued.code)
@@ -291,11 +294,9 @@ def render_issued(issued: IssuedDocument) -> bytes:
 
 
 def render_pending(request_id: int) -> None:
-    """Render what was issued for a request but not rendered yet (call after the commit)."""
+    """Render what was issued for a request but not rendered yet (after the commit: see `_issue`)."""
     pending = db.session.scalars(
         select(IssuedDocument).where(IssuedDocument.request_id == request_id, IssuedDocument.sha256.is_(None))
     ).all()
     for issued in pending:
         render_issued(issued)
-    if pending:
-        db.session.commit()

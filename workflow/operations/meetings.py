@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..access import can_view
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
+from ..links import check_web_link
 from ..models import MAX_ID, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_date, utcnow
@@ -44,7 +45,13 @@ def to_utc(local: datetime, timezone: str) -> datetime:
 
 
 def _check_details(errors: dict, *, starts_at_local: datetime, **texts) -> None:
-    """The columns' lengths, and a date a meeting can have (the UTC conversion of year 1 overflows)."""
+    """The columns' lengths, a date a meeting can have (the UTC conversion of year 1 overflows), and
+    an online link that is a web address (links.py: the one rule for every link field)."""
+    if texts.get("online_link"):
+        try:
+            check_web_link(texts["online_link"])
+        except ValueError as error:
+            errors["online_link"] = [str(error)]
     for name, value in texts.items():
         limit = Meeting.__table__.c[name].type.length
         if value and len(value) > limit:

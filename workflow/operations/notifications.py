@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import IssuedDocument, Meeting, Notification, OutboxMessage, Request, User
 from ..models.time import local_clock, local_date, utcnow
 from ..processes import PROCESSES
+from .after_commit import defer
 
 LEASE = timedelta(minutes=5)  # a claimed message is left alone this long
 MAX_BACKOFF = timedelta(hours=6)
@@ -57,7 +58,15 @@ def queue_transition_mail(request, transition, comment: str | None) -> OutboxMes
         )
     message = OutboxMessage(request_id=request.id, recipient=email, subject=subject, body=body)
     db.session.add(message)
+    defer(wake_outbox)
     return message
+
+
+def wake_outbox() -> None:
+    """After a commit that queued mail: deliver at once when HARMONI_OUTBOX_SEND_AFTER_COMMIT is
+    set (a small office without cron); otherwise `notifications send` delivers it on its next run."""
+    if current_app.config.get("OUTBOX_SEND_AFTER_COMMIT"):
+        send_pending()
 
 
 def path_for(endpoint: str, **values) -> str:
@@ -211,6 +220,7 @@ def notify_user(
     db.session.add(row)
     if kind not in (user.email_opt_out or ()):
         db.session.add(OutboxMessage(request_id=request.id, recipient=user.email, subject=subject[:300], body=body))
+        defer(wake_outbox)
     return row
 
 
@@ -247,6 +257,8 @@ def queue_meeting_invitations(meeting: Meeting) -> int:
             )
         )
         count += 1
+    if count:
+        defer(wake_outbox)
     return count
 
 
@@ -332,7 +344,7 @@ def send_pending(now=None, batch: int = 50) -> tuple[int, int]:
             message.attempts += 1
             message.sent_at, message.claimed_until, message.last_error = utcnow(), None, None
             sent += 1
-        db.session.commit()
+        db.session.commit()  # commits itself: each message's outcome stands, whatever the next one does
     return sent, failed
 
 
@@ -352,7 +364,7 @@ def _claim(now, batch) -> list[int]:
     rows = db.session.scalars(stmt).all()
     for row in rows:
         row.claimed_until = now + LEASE
-    db.session.commit()
+    db.session.commit()  # commits itself: other senders must see the claim before the slow SMTP calls
     return [row.id for row in rows]
 
 

@@ -62,4 +62,4 @@ def log_read(request, user, fields: list[str], purpose: str) -> None:
         # a change is under way and holds the write lock, and on PostgreSQL the request's row
         # lock, which another connection's foreign-key check on access_log would wait on forever
         db.session.add(AccessLog(**entry))
-        db.session.commit()
+        db.session.commit()  # commits itself: the log of a read stands even when the page then fails

@@ -16,11 +16,17 @@ from ..engine.calendar import WorkingCalendar
 from ..engine.definition import Phase
 from ..extensions import db
 from ..models import Organisation, Request, User, request_assignees
+from ..models.time import local_date, utcnow
 from ..processes import PROCESSES
 from . import sql
 
 DUE_SOON_WORKING_DAYS = 2
 TREND_MONTHS = 12
+
+
+def office_today(user) -> date:
+    """The user's office's local day (one place, so tests can fix it)."""
+    return local_date(utcnow(), user.office.timezone)
 
 
 def scope(user):

@@ -2,11 +2,11 @@
 
 import string
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..documents.store import DocumentStore
+from ..documents.store import document_store
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
@@ -259,7 +259,7 @@ def settings():
             settings["copies_regency_city"] = _lines(form.copies_regency_city.data)
             settings["time_limits"] = {p.name: getattr(form, f"limit_{p.name}").data for p in processes}
             if logo is not None:  # stored like every other file: under its SHA-256
-                settings["logo_sha256"] = DocumentStore(current_app.config["DOCUMENT_STORE"]).put(logo)
+                settings["logo_sha256"] = document_store().put(logo)
             elif form.remove_logo.data:
                 settings["logo_sha256"] = None
             office.name, office.settings = form.name.data.strip(), settings

@@ -4,8 +4,8 @@ and PIN show the phase, the step, the due date and what to do next, and nothing 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from ..actors import PublicActor
-from ..documents.store import DocumentStore
-from ..engine.errors import HarmoniError, StaleVersion
+from ..documents.store import document_store
+from ..engine.errors import StaleVersion
 from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..models import Request
@@ -14,7 +14,7 @@ from ..operations.public import find_tracked, submit_public_request
 from ..operations.requests import upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
-from .cases import engine_messages
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("services", __name__)
 HONEYPOT = "website"  # a field people never see and bots fill in
@@ -51,26 +51,21 @@ def intake(name):
             if f and f.filename
         ]
         language = form.get("language") if form.get("language") in ("id", "en") else "id"
-        try:
+        with unit_of_work(catch=True) as work:
             req, code, pin = submit_public_request(
                 name,
                 details=details,
                 email=(form.get("email") or "").strip() or None,
                 language=language,
                 uploads=uploads,
-                store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+                store=document_store(),
                 max_bytes=limit,
                 office_code=current_app.config.get("PUBLIC_OFFICE"),
             )
-            db.session.commit()
-        except HarmoniError as error:
-            db.session.rollback()
-            if isinstance(error.details, dict):
-                errors = error.details
-            else:
-                errors = {"_": engine_messages(error)}
-                if error.status in (413, 415):
-                    errors = {"_": [error.message]}
+        if work.failed:
+            errors = work.field_errors
+            if work.status in (413, 415) and not isinstance(work.error.details, dict):
+                errors = {"_": [work.error.message]}
         else:
             return render_template("services/submitted.html", process=process, number=req.number, code=code, pin=pin)
     return render_template(
@@ -123,7 +118,8 @@ def track_act():
     if req is None:
         return redirect(url_for("services.track"))
     applicant = PublicActor(request_id=req.id)
-    try:
+    # a refusal is told on the status page: the applicant has no other page to go to
+    with unit_of_work(catch=True, shown_as_pages=(404,)) as work:
         # the page's version, checked before the uploads: each upload is an event of its own
         # and moves the version on, so fire() gets the version the uploads left
         version = request.form.get("version", "")
@@ -139,21 +135,16 @@ def track_act():
                         kind=kind,
                         filename=upload.filename,
                         content=upload.stream.read(limit + 1),
-                        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+                        store=document_store(),
                         max_bytes=limit,
                     )
         trigger = request.form.get("trigger")
         if trigger:
             fire(req, trigger, applicant, version=req.version, comment=request.form.get("comment"))
-        db.session.commit()
-        flash(_("Terima kasih. Permohonan Anda telah diperbarui."), "success")
-    except StaleVersion:
-        db.session.rollback()
+    if work.stale:
         flash(_("Permohonan Anda baru saja diperbarui. Periksa keadaannya sekarang."), "warning")
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        for message in engine_messages(error):
-            flash(message, "danger")
+    elif work.failed:
+        work.flash()
+    else:
+        flash(_("Terima kasih. Permohonan Anda telah diperbarui."), "success")
     return redirect(url_for("services.track"))

@@ -8,6 +8,7 @@ from flask_babel import format_datetime, get_locale, get_timezone
 from ..engine.calendar import applicant_deadline
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
+from ..links import web_link
 from ..models.time import ZONES
 
 
@@ -37,6 +38,8 @@ def register(app) -> None:
         zone = ZONES.get(str(get_timezone()), "")
         return format_datetime(value, "d MMM y HH.mm") + (f" {zone}" if zone else "")
 
+    # a stored link shown only when it is a web address (links.py), as a link or as text
+    app.add_template_filter(web_link, "web_link")
     app.add_template_global(applicant_deadline)
 
     @app.context_processor

@@ -7,6 +7,7 @@ from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
 
 from ...engine.definition import Phase
+from ...links import check_web_link
 from .. import MAX_ID
 
 # Field errors in the users' language. marshmallow keeps its messages in class attributes;
@@ -46,6 +47,20 @@ class Text(ma.fields.String):
         if "\x00" in value:
             raise ma.ValidationError("Mengandung karakter yang tidak diizinkan.")
         return value
+
+
+class WebLink(ma.fields.String):
+    """An http(s) address, by the same rule as the pages' forms (workflow/links.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"format": "uri", "pattern": "^https?://"}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return check_web_link(value)
+        except ValueError as error:
+            raise ma.ValidationError(str(error)) from None
 
 
 class PageQuery(ma.Schema):
@@ -219,7 +234,7 @@ class MeetingCreate(ma.Schema):
     starts_at = ma.fields.NaiveDateTime(required=True, metadata={"description": "Office local time"})
     duration_minutes = ma.fields.Integer(load_default=180, validate=ma.validate.Range(min=15, max=720))
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
-    online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
+    online_link = WebLink(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
     chair_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_ID))
     participants = ma.fields.List(
         ma.fields.Nested(ParticipantIn), load_default=list, validate=ma.validate.Length(max=200)
@@ -230,7 +245,7 @@ class MeetingReschedule(ma.Schema):
     version = ma.fields.Integer(required=True)
     starts_at = ma.fields.NaiveDateTime(required=True)
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
-    online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
+    online_link = WebLink(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
     reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 

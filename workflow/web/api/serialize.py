@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from ...engine.calendar import working_days_left
 from ...engine.machine import allowed_triggers
+from ...links import web_link
 from ...processes import PROCESSES
 
 
@@ -133,7 +134,7 @@ def meeting_json(m, timezone) -> dict:
         "starts_at_local": local.isoformat(timespec="minutes"),
         "duration_minutes": m.duration_minutes,
         "place": m.place,
-        "online_link": m.online_link,
+        "online_link": web_link(m.online_link),  # a link stored before links.py's rule: none
         "chair": ref(m.chair),
         "requests": [{"id": r.id, "number": r.number, "title": r.title, "state": r.state} for r in m.requests],
         "participants": [
