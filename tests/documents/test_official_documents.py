@@ -170,7 +170,7 @@ def test_result_letter_follows_tata_naskah_dinas(api):
         f"bahwa terhadap {SIKKA_TITLE} telah dilakukan pengharmonisasian, pembulatan, dan pemantapan konsepsi" in text
     )
     assert "dengan kesimpulan harmonis dengan catatan." in text
-    assert "Lampiran : 1 (satu) berkas" in text
+    assert "Lampiran" not in text.split("Yth.")[0]  # with notes: the final draft comes with the final letter
     assert LETTER_CLOSING in text
     # the signature: the head's title, name and NIP, with the verification block on that page
     signed = page_with(pages, LETTER_CLOSING)
@@ -183,6 +183,13 @@ def test_result_letter_follows_tata_naskah_dinas(api):
     for i, page_text in enumerate(pages):
         assert len(page_text.replace(doc["number"], "")) > 200, (i, page_text)
     assert "Tembusan: 1. Direktur Jenderal Peraturan Perundang-undangan Kementerian Hukum 2. Kepala Biro Hukum" in text
+
+
+def test_a_harmonis_letter_counts_its_attachment(api):
+    _, pages, _ = issue(api, conclusion="harmonis")["result_letter"]
+    text = " ".join(pages)
+    assert "Lampiran : 1 (satu) berkas" in text
+    assert "Bersama ini kami lampirkan rancangan akhir hasil pengharmonisasian." in text
 
 
 def test_a_letter_without_attachment_has_no_lampiran_and_dprd_is_spelled_out(api):

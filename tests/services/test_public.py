@@ -246,6 +246,10 @@ def test_success_shows_the_code_and_pin_once_and_keeps_only_the_pins_hash(app):
     status = client.get("/track").get_data(as_text=True)
     assert 'data-testid="step">Diterima, pemeriksaan kelengkapan<' in status
     assert not alone.search(status)
+    # withdrawing is a way out, not what the applicant has to do: kept apart, below the answer
+    todo = status.split("Yang perlu Anda lakukan", 1)[1]
+    assert "Tidak ada. Permohonan Anda sedang ditangani petugas." in todo
+    assert todo.index("Tidak ada.") < todo.index('data-testid="exit"') < todo.index("Tarik permohonan")
 
 
 # --- Tracking ------------------------------------------------------------------------------------

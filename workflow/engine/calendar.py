@@ -160,11 +160,23 @@ def applicant_deadline(req, process) -> date | None:
     """The date that matters to the applicant: while the file is back with them, their own last
     day (a pending timer, e.g. before a complaint is deemed withdrawn); otherwise the office's due
     date while its clock runs. A paused or stopped office clock means nothing to them."""
+    if req.applicant_due_on is not None and req.state in process.applicant_deadline_states:
+        return req.applicant_due_on
     if req.timer_trigger and req.state in process.applicant_upload_states:
         return req.timer_due_on
     if req.due_date and not req.clock_paused_on and not req.clock_stopped_on:
         return req.due_date
     return None
+
+
+def current_deadline(req, process) -> tuple[date | None, str | None]:
+    """The deadline that counts now and whose it is: ("applicant") the applicant's own deadline
+    in the states where it runs (a correction), else ("office") the office's due date."""
+    if req.applicant_due_on is not None and req.state in process.applicant_deadline_states:
+        return req.applicant_due_on, "applicant"
+    if req.due_date is not None:
+        return req.due_date, "office"
+    return None, None
 
 
 def working_days_left(req, cal: WorkingCalendar, today: date) -> int | None:

@@ -122,11 +122,12 @@ class Transition:
 @dataclass(frozen=True)
 class Timer:
     """Fire the transition by the system once time runs out: `days` after the request entered
-    the transition's source state, or (basis "due_date") `days` after the SLA due date."""
+    the transition's source state, (basis "due_date") `days` after the SLA due date, or (basis
+    "applicant_due") `days` after the applicant's own deadline (e.g. for a correction)."""
 
     days: int
     unit: DayUnit = DayUnit.WORKING
-    basis: str = "entered"  # or "due_date"
+    basis: str = "entered"  # or "due_date", "applicant_due"
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,9 @@ class Process:
     # States in which the applicant holds the file and may upload documents.
     applicant_upload_states: tuple[str, ...] = ()
     staff_upload_states: tuple[str, ...] = ()
+    # States in which the applicant's own deadline (requests.applicant_due_on, e.g. to correct a
+    # draft) is the one that counts, shown and filtered where the office's due date is otherwise.
+    applicant_deadline_states: tuple[str, ...] = ()
     _by_state: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):

@@ -27,6 +27,10 @@ class Office(db.Model):
             # Tata Naskah Dinas: serial, classification (klasifikasi arsip) code, office, year
             "berita_acara": "BA-{seq:03d}/{classification}/{office}/{year}",
             "result_letter": "{seq:03d}/{classification}/{office}/{year}",
+            "hasil_akhir": "{seq:03d}/HA/{classification}/{office}/{year}",
+            # the office's other letters, each its own gapless series
+            "undangan_rapat": "UND-{seq:03d}/{classification}/{office}/{year}",
+            "pengembalian_berkas": "{seq:03d}/PB/{classification}/{office}/{year}",
         },
         # the archive classification of harmonisation documents (unconfirmed: an office setting)
         "classification": "PP.04.02",

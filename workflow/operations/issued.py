@@ -198,7 +198,8 @@ def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime, *,
     code, number = new_code(), _number(office, "result_letter", now)
     signer = signer or (actor if actor.role == "head" else office_head(office))
     head_title = office.setting("head_title")
-    attachments = [] if minutes.conclusion == "not_harmonis" else ["Rancangan akhir hasil pengharmonisasian"]
+    # with notes, the final draft comes later, with the final letter (hasil akhir)
+    attachments = ["Rancangan akhir hasil pengharmonisasian"] if minutes.conclusion == "harmonis" else []
     copies = list(office.setting("copies") or [])
     if req.organisation.kind in ("regency", "city"):
         copies += office.setting("copies_regency_city") or []
@@ -225,6 +226,60 @@ def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime, *,
         "verify": _verify(code),
     }
     return _issue(req, "result_letter", number, code, payload["doc_title"], payload, actor, now)
+
+
+def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocument:
+    """The final result (surat penyampaian hasil akhir) once the head accepts a correction: the
+    draft is harmonis, the corrected draft named as attached. A minimal letter: the layout is the
+    letter templates' business (templates/pdf/hasil_akhir.html)."""
+    from ..models import Document
+
+    office = req.office
+    minutes = db.session.scalar(
+        select(Minutes)
+        .where(Minutes.request_id == req.id, Minutes.status == "final")
+        .order_by(Minutes.revision.desc())
+        .limit(1)
+    )
+    first = db.session.scalar(
+        select(IssuedDocument)
+        .where(IssuedDocument.request_id == req.id, IssuedDocument.kind == "result_letter")
+        .order_by(IssuedDocument.id.desc())
+        .limit(1)
+    )
+    corrected = db.session.scalar(
+        select(Document)
+        .where(Document.request_id == req.id, Document.kind == "rancangan_perbaikan")
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+    code, number = new_code(), _number(office, "hasil_akhir", now)
+    head = actor if actor.role == "head" else None
+    payload = {
+        "office": _office(office),
+        "number": number,
+        "doc_title": "SURAT PENYAMPAIAN HASIL AKHIR PENGHARMONISASIAN " + draft_title(req),
+        "request": _request(req),
+        "basis": _basis(minutes) if minutes else {},
+        "minutes_number": minutes.issued_document.number if minutes and minutes.issued_document else None,
+        "result_number": first.number if first else None,
+        "conclusion": {"code": "harmonis", "label": CONCLUSION_LABELS["harmonis"]},
+        # the corrected, initialled draft the head accepted: named, so the letter says what is attached
+        "attachment": {
+            "label": "Rancangan hasil perbaikan yang telah diparaf",
+            "filename": corrected.filename if corrected else None,
+            "sha256": corrected.sha256 if corrected else None,
+        },
+        "addressee": addressee(req.organisation),
+        "issued_date_long": long_date(local_date(now, office.timezone)),
+        "signer": {
+            "name": head.name if head else "",
+            "position": (head.position if head else None) or "Kepala Kantor Wilayah",
+        },
+        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
+        "verify": _verify(code),
+    }
+    return _issue(req, "hasil_akhir", number, code, payload["doc_title"], payload, actor, now)
 
 
 def _request(req) -> dict:
@@ -280,7 +335,7 @@ def _issue(req, kind, number, code, title, payload, actor, now) -> IssuedDocumen
     return issued
 
 
-TEMPLATES = {"berita_acara": "berita_acara", "result_letter": "result_letter"}
+TEMPLATES = {"berita_acara": "berita_acara", "result_letter": "result_letter", "hasil_akhir": "hasil_akhir"}
 
 
 def render_issued(issued: IssuedDocument) -> bytes:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
 
 from ..documents.ics import meeting_invitation
+from ..engine.calendar import current_deadline
 from ..engine.definition import N_, Notify, Transition
 from ..extensions import db
 from ..models import IssuedDocument, Meeting, Notification, OutboxMessage, Request, User
@@ -161,8 +162,12 @@ HEADLINES = {
 }
 
 
-MEETING_HEADLINES = {
-    # what happened to the meeting: the state after a cancellation ("analysed") would not say it
+TRIGGER_HEADLINES = {
+    # what happened, where the state alone would not say it (a cancelled meeting is "analysed")
+    "correction_overdue": N_("Batas waktu perbaikan %(number)s terlewati"),
+    "extend_correction_deadline": N_("Batas waktu perbaikan %(number)s diperpanjang"),
+    "accept_correction": N_("Perbaikan %(number)s diterima: hasil akhir diterbitkan"),
+    "reject_correction": N_("Perbaikan %(number)s dikembalikan"),
     "schedule_meeting": N_("Rapat dijadwalkan untuk %(number)s"),
     "reschedule_meeting": N_("Jadwal rapat %(number)s diubah"),
     "cancel_meeting": N_("Rapat %(number)s dibatalkan"),
@@ -186,10 +191,10 @@ def notify_user(
     if kind == "meeting" and details and details.get("meeting") is not None:
         link = path_for("meetings.show", meeting_id=details["meeting"].id)
     with force_locale(user.language or "id"):
-        if kind in HEADLINES:
+        if trigger in TRIGGER_HEADLINES:
+            subject = _(TRIGGER_HEADLINES[trigger], number=request.number)
+        elif kind in HEADLINES:
             subject = _(HEADLINES[kind], number=request.number)
-        elif trigger in MEETING_HEADLINES:
-            subject = _(MEETING_HEADLINES[trigger], number=request.number)
         else:
             subject = _("Permohonan %(number)s: %(state)s", number=request.number, state=_(state.label))
         body = render_template(
@@ -204,6 +209,7 @@ def notify_user(
             meeting=(details or {}).get("meeting"),
             documents=[d for d in (details or {}).get("documents", ()) if d is not None],
             meeting_when=meeting_when((details or {}).get("meeting")),
+            deadline=current_deadline(request, process),
             link=absolute(link),
             absolute=absolute,
             path_for=path_for,

@@ -100,7 +100,7 @@ def fire(
     if reasons:
         raise GuardFailed(details=reasons)
 
-    from_state = request.state
+    from_state, applicant_due_before = request.state, request.applicant_due_on
     with db.session.no_autoflush:  # guards and effects see the state as it was until the end
         if transition.dest is not None:
             move(MACHINES[process.name], request, trigger)
@@ -110,7 +110,12 @@ def fire(
         shift = _apply_clock(transition, request, ctx)
         if shift is not None:
             event_data["clock"] = shift.as_data()
-        if request.state != from_state or shift is not None or trigger == request.timer_trigger:
+        if (
+            request.state != from_state
+            or shift is not None
+            or trigger == request.timer_trigger
+            or request.applicant_due_on != applicant_due_before
+        ):
             _arm_timer(request, ctx)
         if request.state != from_state:
             record_milestones(request, process, from_state, ctx.today, ctx.calendar)
@@ -180,6 +185,10 @@ def _arm_timer(request, ctx: Context) -> None:
             continue  # a timer that just fired does not re-arm itself
         if t.timer.basis == "entered":
             due = ctx.calendar.add_days(ctx.today, t.timer.days, t.timer.unit.value)
+        elif t.timer.basis == "applicant_due":
+            if request.applicant_due_on is None:
+                continue
+            due = ctx.calendar.add_days(request.applicant_due_on, t.timer.days, t.timer.unit.value)
         elif request.due_date and not request.clock_paused_on and not request.clock_stopped_on:
             due = ctx.calendar.add_days(request.due_date, t.timer.days, t.timer.unit.value)
         else:

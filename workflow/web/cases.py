@@ -130,6 +130,7 @@ def index():
         staff=staff,
         filters=filters,
         filters_without_before={k: v for k, v in filters.items() if k != "before"},
+        day=day,
     )
 
 
@@ -278,6 +279,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,
+        day=day,
     ), status
 
 

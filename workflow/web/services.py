@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from ..actors import PublicActor
 from ..documents.store import document_store
 from ..engine.errors import StaleVersion
+from ..engine.machine import is_exit
 from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..models import Request
@@ -102,7 +103,14 @@ def track():
         else []
     )
     return render_template(
-        "services/status.html", req=req, process=process, state=state, actions=actions, kinds=kinds, closed_by=closed_by
+        "services/status.html",
+        req=req,
+        process=process,
+        state=state,
+        actions=[t for t in actions if not is_exit(process, t)],
+        exits=[t for t in actions if is_exit(process, t)],
+        kinds=kinds,
+        closed_by=closed_by,
     )
 
 

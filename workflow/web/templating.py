@@ -5,7 +5,8 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
-from ..engine.calendar import applicant_deadline
+from ..engine.calendar import applicant_deadline, current_deadline
+from ..engine.machine import is_exit
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
 from ..links import web_link
@@ -41,6 +42,8 @@ def register(app) -> None:
     # a stored link shown only when it is a web address (links.py), as a link or as text
     app.add_template_filter(web_link, "web_link")
     app.add_template_global(applicant_deadline)
+    app.add_template_global(current_deadline)
+    app.add_template_global(is_exit)
 
     @app.context_processor
     def globals_():

@@ -110,6 +110,14 @@ class RequestOut(ma.Schema):
     completion_rounds = ma.fields.Integer()
     assignees = ma.fields.List(ma.fields.Nested(Ref))
     due_date = ma.fields.Date(allow_none=True)
+    due_date_kind = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "enum": ["office", "applicant"],
+            "description": "Whose deadline due_date is: the office's (harmonisation clock) or the "
+            "applicant's own (e.g. the correction deadline after 'harmonis dengan catatan').",
+        },
+    )
     clock_paused = ma.fields.Boolean()
     working_days_left = ma.fields.Integer(allow_none=True)
     allowed_triggers = ma.fields.List(ma.fields.String())

@@ -3,7 +3,7 @@
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from ...engine.calendar import working_days_left
+from ...engine.calendar import current_deadline, working_days_left
 from ...engine.machine import allowed_triggers
 from ...links import web_link
 from ...processes import PROCESSES
@@ -20,6 +20,7 @@ def ref(row):
 def request_json(req, user, calendar, today) -> dict:
     process = PROCESSES[req.process]
     state = process.state(req.state)
+    deadline, deadline_kind = current_deadline(req, process)
     return {
         "id": req.id,
         "number": req.number,
@@ -33,7 +34,8 @@ def request_json(req, user, calendar, today) -> dict:
         "external_ref": req.external_ref,
         "completion_rounds": req.completion_rounds,
         "assignees": [ref(u) for u in req.assignees],
-        "due_date": req.due_date,
+        "due_date": deadline,
+        "due_date_kind": deadline_kind,
         "clock_paused": req.clock_paused,
         "working_days_left": working_days_left(req, calendar, today),
         "allowed_triggers": allowed_triggers(process, req, user),
