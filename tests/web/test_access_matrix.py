@@ -113,6 +113,10 @@ MATRIX = [
     ("GET", "/permohonan/ekspor.xlsx?overdue=y", None, LOGIN, 200, 200, 200, 200, 200),
     ("GET", "/permohonan/ekspor.csv?q={other_title}", None, LOGIN, 200, 200, 200, 200, 200),
     ("GET", "/permohonan/ekspor.pdf", None, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/laporan/dokumen", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/dokumen.xlsx?kind=result_letter&period=2026", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/dokumen.csv?q={other_title}", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/dokumen?period=x", None, LOGIN, 422, 422, 422, 422, 422),
     ("POST", "/akun/kata-sandi", "wrong_password", LOGIN, 422, 422, 422, 422, 422),
 ]
 

@@ -46,7 +46,8 @@ def create_request(
     :raise InvalidInput: a missing title or an invalid intake field, naming each
     """
     definition = get_process(process)
-    if actor.role not in INTAKE_ROLES[definition.intake]:
+    counter = definition.counter_intake and actor.role in INTAKE_ROLES["staff"]  # an oral application
+    if actor.role not in INTAKE_ROLES[definition.intake] and not counter:
         raise NotPermitted("Anda tidak dapat membuat permohonan jenis ini.")
     details = validate_details(definition, details or {})
     title = (title or "").strip() or (f"{definition.label}: {details['name']}" if details.get("name") else "")
@@ -133,6 +134,14 @@ def _field_value(field, value):
         if str(value).lower() in ("0", "false", "n", "tidak", "off", "no"):
             return False
         raise ValueError("Pilih ya atau tidak.")
+    if field.kind == "int":
+        text = str(value).strip() if not isinstance(value, bool) else ""
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise ValueError("Harus berupa bilangan bulat.")
+        number = int(text)
+        if field.minimum is not None and number < field.minimum or field.maximum is not None and number > field.maximum:
+            raise ValueError(f"Harus antara {field.minimum} dan {field.maximum}.")
+        return number
     if not isinstance(value, str) or "\x00" in value:
         raise ValueError("Harus berupa teks.")
     if len(value) > field.max_length:
@@ -167,7 +176,9 @@ def upload_document(
             details={"kind": [f"Pilih salah satu: {', '.join(k.name for k in process.document_kinds)}."]},
         )
     side = "applicant" if actor.role in ("drafter", "public") else "staff"
-    if definition.uploader != side or actor.role == "admin":
+    # at the counter, the officer writing down an oral application hands in the applicant's papers
+    counter = side == "staff" and request.state == process.initial and request.created_by_id == actor.id
+    if (definition.uploader != side and not counter) or actor.role == "admin":
         raise NotPermitted("Anda tidak berwenang mengunggah jenis dokumen ini.")
     states = process.applicant_upload_states if side == "applicant" else process.staff_upload_states
     if request.state not in states:

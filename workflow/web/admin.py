@@ -249,9 +249,13 @@ def settings():
         if not form.errors:
             settings = dict(office.settings or {})
             settings["letterhead"] = _lines(form.letterhead.data)
-            # an emptied format falls back to the default
+            # an emptied format falls back to the default; the other series keep theirs
             settings["number_formats"] = {
-                **{k: v for k, v in settings.get("number_formats", {}).items() if k == "registration"},
+                **{
+                    k: v
+                    for k, v in settings.get("number_formats", {}).items()
+                    if k not in ("berita_acara", "result_letter")
+                },
                 **formats,
             }
             settings["classification"] = (form.classification.data or "").strip() or Office.DEFAULT_SETTINGS[

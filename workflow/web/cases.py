@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_request
+from ..catalogue import deadline_status
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.definition import N_, Phase
@@ -279,6 +280,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,
+        deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
         day=day,
     ), status
 
@@ -299,7 +301,12 @@ def act(request_id):
     data = {}
     for spec in transition.inputs if transition else ():
         field = getattr(form, spec.name, None)  # meeting_id comes only from the meeting pages
-        value = field.data if field is not None else None
+        if field is not None:
+            value = field.data
+        else:  # the other inputs as typed: fire() checks them and names what is wrong
+            value = request.form.get(spec.name)
+            if spec.kind == "int" and value is not None and value.strip().isdecimal() and len(value.strip()) < 12:
+                value = int(value.strip())
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
     with unit_of_work(catch=True) as work:
         fire(req, form.trigger.data, current_user, version=form.version.data, comment=form.comment.data, data=data)

@@ -2,15 +2,19 @@
 and PIN show the phase, the step, the due date and what to do next, and nothing else."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import select
 
 from ..actors import PublicActor
+from ..catalogue import deadline_status
 from ..documents.store import document_store
+from ..engine.calendar import working_days_left
 from ..engine.errors import StaleVersion
 from ..engine.machine import is_exit
 from ..extensions import db, limiter
 from ..i18n import gettext as _
-from ..models import Request
+from ..models import Event, Request
 from ..models.time import local_date, utcnow
+from ..operations.calendar import office_calendar
 from ..operations.public import find_tracked, submit_public_request
 from ..operations.requests import upload_document
 from ..operations.transitions import closing_timer_passed, fire
@@ -102,6 +106,8 @@ def track():
         if req.state in process.applicant_upload_states and not closed_by
         else []
     )
+    calendar = office_calendar(req.office_id)
+    events = db.session.scalars(select(Event).where(Event.request_id == req.id).order_by(Event.seq)).all()
     return render_template(
         "services/status.html",
         req=req,
@@ -111,6 +117,8 @@ def track():
         exits=[t for t in actions if is_exit(process, t)],
         kinds=kinds,
         closed_by=closed_by,
+        days_left=working_days_left(req, calendar, local_date(utcnow(), req.office.timezone)),
+        deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
     )
 
 
