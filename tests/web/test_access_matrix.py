@@ -134,7 +134,12 @@ DONE_TO = {
 }
 
 FORMS = {
-    "new": lambda w: {"process_type": "ranperda", "title": "Ranperda Baru dari Matriks"},
+    "new": lambda w: {
+        "process_type": "ranperda",
+        "title": "Ranperda Baru dari Matriks",
+        "application_letter_number": "180/1/HK/2026",
+        "application_letter_date": "2026-10-01",
+    },
     "declare_complete": lambda w: {
         "trigger": "declare_complete",
         "version": str(w["own_version"]) if "own" in w.made else "1",

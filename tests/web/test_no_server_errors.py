@@ -281,7 +281,14 @@ def new_case(env):
     return Target(
         env.signed_in("drafter"),
         "/permohonan/baru",
-        {"process_type": "ranperda", "title": "Rancangan Peraturan Daerah tentang Uji", "external_ref": ""},
+        {
+            "process_type": "ranperda",
+            "title": "Rancangan Peraturan Daerah tentang Uji",
+            "external_ref": "",
+            "applicant_type": "kepala_daerah",
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
     )
 
 
@@ -670,7 +677,18 @@ FORMS = {
         query=True,
     ),
     "new_case": Form(
-        "POST", "/permohonan/baru", "drafter", {"process_type": (), "title": (), "external_ref": ()}, new_case
+        "POST",
+        "/permohonan/baru",
+        "drafter",
+        {
+            "process_type": (),
+            "title": (),
+            "external_ref": (),
+            "applicant_type": (),
+            "application_letter_number": (),
+            "application_letter_date": DATE,
+        },
+        new_case,
     ),
     "new_walk_in": Form(
         "POST",

@@ -222,6 +222,9 @@ class Process:
     # States in which the applicant's own deadline (requests.applicant_due_on, e.g. to correct a
     # draft) is the one that counts, shown and filtered where the office's due date is otherwise.
     applicant_deadline_states: tuple[str, ...] = ()
+    # Who may apply, for processes opened by an organisation (processes/common.APPLICANT_TYPES):
+    # a Ranperda from the Kepala Daerah or the DPRD, a Ranperkada from the Kepala Daerah only.
+    applicant_types: tuple[str, ...] = ()
     _by_state: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):

@@ -39,9 +39,8 @@ def addressee(organisation, applicant_type: str | None = None) -> str:
 
 
 def applicant_type(req) -> str | None:
-    """ "dprd" or "kepala_daerah" when the request says so (h12's applicant type), else None."""
-    value = getattr(req, "applicant_type", None)
-    return value if isinstance(value, str) else None
+    """ "dprd" or "kepala_daerah" as the applicant said at submission (None on older requests)."""
+    return req.applicant_type
 
 
 def application_letter_signer(req) -> str:
@@ -270,7 +269,7 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
             "filename": corrected.filename if corrected else None,
             "sha256": corrected.sha256 if corrected else None,
         },
-        "addressee": addressee(req.organisation),
+        "addressee": addressee(req.organisation, applicant_type(req)),
         "issued_date_long": long_date(local_date(now, office.timezone)),
         "signer": {
             "name": head.name if head else "",
@@ -296,10 +295,10 @@ def _basis(minutes) -> dict:
     """The application letter: its signer, number and date (from the minutes, else as the applicant
     gave them when submitting), and the legal basis."""
     req = minutes.request
-    letter_date = minutes.application_letter_date or getattr(req, "application_letter_date", None)
+    letter_date = minutes.application_letter_date or req.application_letter_date
     return {
         "signer": application_letter_signer(req),
-        "letter_number": minutes.application_letter_number or getattr(req, "application_letter_number", None),
+        "letter_number": minutes.application_letter_number or req.application_letter_number,
         "letter_date": long_date(letter_date) if isinstance(letter_date, date) else None,
         "legal_basis": minutes.legal_basis or req.office.setting("legal_basis"),
     }

@@ -12,6 +12,13 @@ STAFF = ("officer", "head")
 HEAD = ("head",)
 SYSTEM = ("system",)  # timers, fired by `workflow tick`
 
+# Who applies (DOMAIN.md section 3): the Kepala Daerah through the Sekda, or the DPRD through the
+# Sekwan. Documents and letters address the official accordingly.
+APPLICANT_TYPES = {
+    "kepala_daerah": N_("Kepala Daerah (melalui Sekretaris Daerah)"),
+    "dprd": N_("DPRD (melalui Sekretaris DPRD)"),
+}
+
 ASSIGNEES = Input("assignees", "user_ids", N_("Perancang yang ditugaskan"))
 
 

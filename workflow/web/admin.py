@@ -10,8 +10,10 @@ from ..documents.store import document_store
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import ROLES, HolidayOverride, Office, Organisation, User
+from ..models import ROLES, AuthThrottle, HolidayOverride, Office, Organisation, Request, User
 from ..models.organisation import ORGANISATION_KINDS
+from ..models.time import utcnow
+from ..operations import accounts, throttle
 from ..passwords import password_problem
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
@@ -96,9 +98,15 @@ def edit_user(user_id):
             user.position = (form.position.data or "").strip() or None
             user.nip = (form.nip.data or "").strip() or None
             user.organisation_id = form.organisation_id.data if form.role.data == "drafter" else None
-            user.active = form.active.data
-            if form.password.data:
-                user.set_password(form.password.data)
+            if user.id is None:
+                user.active = form.active.data
+                if form.password.data:
+                    user.set_password(form.password.data)
+            else:
+                # deactivation and a new password end the user's sessions (and a password its tokens)
+                accounts.set_active(user, form.active.data)
+                if form.password.data:
+                    accounts.change_password(user, form.password.data)
             db.session.commit()
             flash(_("Pengguna %(email)s disimpan.", email=email), "success")
             return redirect(url_for("admin.users"))
@@ -276,3 +284,44 @@ def settings():
     return render_template(
         "admin/settings.html", form=form, processes=processes, logo=office.setting("logo_sha256")
     ), 422 if form.errors else 200
+
+
+@bp.get("/keamanan")
+def security():
+    """Locked sign-in addresses and tracking codes, and the counts of recent failures, with a
+    button to lift each (operations/throttle.py). Addresses of another office's accounts and codes
+    of another office's requests are not shown."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(AuthThrottle, User, Request)
+        .outerjoin(User, (AuthThrottle.scope == "sign_in") & (User.email == AuthThrottle.key))
+        .outerjoin(Request, (AuthThrottle.scope == "track") & (Request.tracking_code == AuthThrottle.key))
+        .where(AuthThrottle.last_failure_at >= now - throttle.FORGET_AFTER)
+        .order_by(AuthThrottle.locked_until.desc().nulls_last(), AuthThrottle.last_failure_at.desc())
+        .limit(500)
+    ).all()
+    mine = [
+        (row, account, req)
+        for row, account, req in rows
+        if (account is None or account.office_id == current_user.office_id)
+        and (req is None or req.office_id == current_user.office_id)
+    ]
+    return render_template(
+        "admin/security.html",
+        sign_in=[r for r in mine if r[0].scope == "sign_in"],
+        track=[r for r in mine if r[0].scope == "track"],
+        now=now,
+        form=DeleteForm(),
+        free=throttle.SIGN_IN_FREE,
+        track_failures=throttle.TRACK_FAILURES,
+    )
+
+
+@bp.post("/keamanan/<id:throttle_id>/buka")
+def unlock(throttle_id):
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    if throttle.unlock(throttle_id):
+        db.session.commit()
+        flash(_("Kunci dibuka."), "success")
+    return redirect(url_for("admin.security"))

@@ -46,6 +46,7 @@ from ..operations.personal_data import check_document_read, details_for
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
+from ..processes.common import APPLICANT_TYPES
 from ..queries import filtered_requests, paginate
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
@@ -144,11 +145,31 @@ def new():
         abort(403)
     form = NewRequestForm()
     form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values() if p.intake == "account"]
+    form.applicant_type.choices = [(k, _(label)) for k, label in APPLICANT_TYPES.items()]
+    if request.method == "GET":
+        organisation = current_user.organisation
+        form.applicant_type.data = "dprd" if organisation and organisation.kind == "dprd" else "kepala_daerah"
     if form.validate_on_submit():
-        with unit_of_work():
+        with unit_of_work(catch=True) as work:
             req = create_request(
-                current_user, process=form.process_type.data, title=form.title.data, external_ref=form.external_ref.data
+                current_user,
+                process=form.process_type.data,
+                title=form.title.data,
+                external_ref=form.external_ref.data,
+                applicant_type=form.applicant_type.data,
+                application_letter_number=form.application_letter_number.data,
+                application_letter_date=form.application_letter_date.data,
             )
+        if work.failed:
+            for name, messages in work.field_errors.items():
+                target = getattr(form, name, None)
+                if target is not None and hasattr(target, "errors"):
+                    target.errors = list(target.errors) + list(messages)
+                else:
+                    flash(" ".join(messages), "danger")
+            return render_template(
+                "cases/new.html", form=form, processes=[p for p in PROCESSES.values() if p.intake == "account"]
+            ), 422
         flash(
             _(
                 "Permohonan %(number)s dibuat sebagai draf. Unggah dokumen yang diwajibkan, lalu ajukan.",
@@ -282,6 +303,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         closed_by=closed_by,
         deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
         day=day,
+        applicant_types=APPLICANT_TYPES,
     ), status
 
 

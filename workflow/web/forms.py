@@ -92,6 +92,12 @@ class NewRequestForm(Form):
         _l("Nomor registrasi E-Harmonisasi"),
         validators=[Optional(), Length(max=120, message=_l("Paling banyak 120 karakter."))],
     )
+    applicant_type = SelectField(_l("Pemrakarsa"), validators=[Optional()])  # else the organisation's own
+    application_letter_number = StringField(
+        _l("Nomor surat permohonan"),
+        validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Paling banyak 120 karakter."))],
+    )
+    application_letter_date = DateField(_l("Tanggal surat permohonan"), validators=[DataRequired(REQUIRED)])
 
 
 class UploadForm(Form):
@@ -165,6 +171,13 @@ class OverrideForm(Form):
 
 class DeleteForm(Form):
     """An empty form: just the CSRF token, for buttons that delete."""
+
+
+class TokenForm(Form):
+    label = StringField(
+        _l("Keterangan token (misalnya nama aplikasi)"),
+        validators=[Optional(), Length(max=100, message=_l("Paling banyak 100 karakter."))],
+    )
 
 
 class SettingsForm(Form):

@@ -1,6 +1,8 @@
 """The public side: a form per public service (no account), and the tracking page, where a code
 and PIN show the phase, the step, the due date and what to do next, and nothing else."""
 
+import math
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
@@ -14,6 +16,7 @@ from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..models import Event, Request
 from ..models.time import local_date, utcnow
+from ..operations import throttle
 from ..operations.calendar import office_calendar
 from ..operations.public import find_tracked, submit_public_request
 from ..operations.requests import upload_document
@@ -87,11 +90,24 @@ def tracked_request():
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])  # codes cannot be guessed by trying
 def track():
     if request.method == "POST":
-        found = find_tracked(request.form.get("code", ""), request.form.get("pin", ""))
+        code = request.form.get("code", "")
+        # a code with too many wrong PINs is locked, whoever tries and whatever PIN (known codes and
+        # unknown ones alike: the lock tells nothing either)
+        until = throttle.locked_until(throttle.TRACK, code) if code.strip() else None
+        if until is not None:
+            session.pop("track", None)
+            minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+            return render_template("services/track.html", failed=False, locked_minutes=minutes), 429
+        found = find_tracked(code, request.form.get("pin", ""))
         if found is None:
             # the same answer for a wrong PIN and an unknown code: nothing to learn from it
             session.pop("track", None)
+            if code.strip():
+                throttle.record_failure(throttle.TRACK, code)
+                db.session.commit()
             return render_template("services/track.html", failed=True), 200
+        throttle.clear(throttle.TRACK, code)
+        db.session.commit()
         session["track"] = found.id
         return redirect(url_for("services.track"))
     req = tracked_request()
