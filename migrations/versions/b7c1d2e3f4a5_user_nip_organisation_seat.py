@@ -1,7 +1,7 @@
 """users.nip (NIP under a signature) and organisations.seat (the "di ..." line of a letter)
 
 Revision ID: b7c1d2e3f4a5
-Revises: a6e97dd74469
+Revises: f15a0c0de001
 Create Date: 2026-11-29 03:10:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'b7c1d2e3f4a5'
-down_revision = 'a6e97dd74469'
+down_revision = 'f15a0c0de001'
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..catalogue import extra_required_documents, is_enabled, limits, optional_document_kinds
 from ..documents.store import document_store
 from ..engine.definition import N_
 from ..extensions import db
@@ -14,10 +15,20 @@ from ..models import ROLES, AuthThrottle, HolidayOverride, Office, Organisation,
 from ..models.organisation import ORGANISATION_KINDS
 from ..models.time import utcnow
 from ..operations import accounts, throttle
+from ..operations.catalogue import configure_service
 from ..passwords import password_problem
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
-from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, settings_form
+from .forms import (
+    DeleteForm,
+    OrganisationForm,
+    OverrideForm,
+    SettingsForm,
+    UserForm,
+    catalogue_field,
+    catalogue_form,
+)
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -233,8 +244,7 @@ def _logo(form):
 @bp.route("/pengaturan", methods=["GET", "POST"])
 def settings():
     office = db.session.get(Office, current_user.office_id)
-    processes = list(PROCESSES.values())
-    form = settings_form(processes)
+    form = SettingsForm()
     if request.method == "GET":
         form.name.data = office.name
         form.letterhead.data = "\n".join(office.setting("letterhead") or [])
@@ -245,8 +255,6 @@ def settings():
         form.head_title.data = office.setting("head_title")
         form.copies.data = "\n".join(office.setting("copies") or [])
         form.copies_regency_city.data = "\n".join(office.setting("copies_regency_city") or [])
-        for p in processes:
-            getattr(form, f"limit_{p.name}").data = office.setting("time_limits", p.name) or p.time_limit.days
     if form.validate_on_submit():
         formats = {
             series: _check_number_format(getattr(form, f"{series}_format"))
@@ -272,7 +280,6 @@ def settings():
             settings["head_title"] = (form.head_title.data or "").strip() or Office.DEFAULT_SETTINGS["head_title"]
             settings["copies"] = _lines(form.copies.data)
             settings["copies_regency_city"] = _lines(form.copies_regency_city.data)
-            settings["time_limits"] = {p.name: getattr(form, f"limit_{p.name}").data for p in processes}
             if logo is not None:  # stored like every other file: under its SHA-256
                 settings["logo_sha256"] = document_store().put(logo)
             elif form.remove_logo.data:
@@ -281,8 +288,49 @@ def settings():
             db.session.commit()
             flash(_("Pengaturan kantor disimpan."), "success")
             return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, logo=office.setting("logo_sha256")), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/layanan")
+def catalogue():
+    office = db.session.get(Office, current_user.office_id)
+    rows = [
+        (p, is_enabled(office, p), limits(office, p), extra_required_documents(office, p)) for p in PROCESSES.values()
+    ]
+    return render_template("admin/catalogue.html", rows=rows)
+
+
+@bp.route("/layanan/<name>", methods=["GET", "POST"])
+def edit_service(name):
+    process = PROCESSES.get(name)
+    if process is None:
+        abort(404)
+    office = db.session.get(Office, current_user.office_id)
+    rows = limits(office, process)
+    kinds = optional_document_kinds(process)
+    form = catalogue_form(rows, [(k.name, _(k.label)) for k in kinds])
+    if request.method == "GET":
+        form.enabled.data = is_enabled(office, process)
+        for limit in rows:
+            form[catalogue_field(limit.key)].data = limit.configured
+        form.documents.data = [g[0] for g in extra_required_documents(office, process)]
+    if form.validate_on_submit():
+        with unit_of_work(catch=True) as work:
+            configure_service(
+                office,
+                process,
+                enabled=form.enabled.data,
+                days={limit.key: form[catalogue_field(limit.key)].data for limit in rows},
+                documents=form.documents.data or [],
+            )
+        if not work.failed:
+            flash(_("Layanan %(label)s disimpan.", label=_(process.label)), "success")
+            return redirect(url_for("admin.catalogue"))
+        form.documents.errors = list(form.documents.errors) + work.messages
     return render_template(
-        "admin/settings.html", form=form, processes=processes, logo=office.setting("logo_sha256")
+        "admin/service_form.html", form=form, process=process, rows=rows, field_name=catalogue_field
     ), 422 if form.errors else 200
 
 
