@@ -49,7 +49,8 @@ from workflow.demo import OFFICE  # noqa: E402
 from workflow.documents.pdf import TEMPLATES, renderer  # noqa: E402
 from workflow.documents.words import date_in_words, long_date  # noqa: E402
 from workflow.models import Office  # noqa: E402
-from workflow.operations.issued import ASPECT_LABELS, CONCLUSION_LABELS, SIDE_LABELS  # noqa: E402
+from workflow.operations.issued import ASPECT_LABELS, SIDE_LABELS  # noqa: E402
+from workflow.vocabulary import Conclusion  # noqa: E402
 
 STYLESHEET = str(TEMPLATES / "print.css")
 IDENTIFIER = "BENCH12345"
@@ -114,8 +115,8 @@ def berita_acara(findings: int, attendees: int = 27) -> dict:
         "findings": by_aspect,
         "conclusion": {
             "code": "harmonis_with_notes",
-            "label": CONCLUSION_LABELS["harmonis_with_notes"],
-            "phrase": CONCLUSION_LABELS["harmonis_with_notes"].lower(),
+            "label": Conclusion.HARMONIS_WITH_NOTES.label,
+            "phrase": Conclusion.HARMONIS_WITH_NOTES.label.lower(),
             "notes": "Pemrakarsa memperbaiki rancangan sesuai hasil pembahasan.",
             "correction_deadline": long_date(date(2026, 12, 2)),
         },

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..vocabulary import ACCOUNT_ROLES, OFFICE_ROLES, STAFF
 from .organisation import Office, Organisation
 from .time import utcnow
 
-ROLES = ("drafter", "officer", "head", "admin")
-STAFF_ROLES = ("officer", "head", "admin")
+ROLES = tuple(r.value for r in ACCOUNT_ROLES)
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +79,13 @@ class User(UserMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        """The office's staff who work on requests (officers and heads; vocabulary.STAFF)."""
+        return self.role in STAFF
+
+    @property
+    def is_office_account(self) -> bool:
+        """An account of the office rather than of an applicant: staff and admins."""
+        return self.role in OFFICE_ROLES
 
     def __repr__(self):
         return f"<User {self.email} {self.role}>"

@@ -12,20 +12,16 @@ from ..documents.numbering import format_number, next_value
 from ..documents.pdf import renderer
 from ..documents.store import document_store
 from ..documents.words import date_in_words, in_words, long_date
-from ..engine.definition import N_
 from ..extensions import db
 from ..links import web_link
 from ..models import IssuedDocument, Meeting, Minutes, Request, User
 from ..models.time import local_date
+from ..vocabulary import Aspect, Conclusion, Side
 from .after_commit import defer
 
-CONCLUSION_LABELS = {
-    "harmonis": N_("Harmonis"),
-    "harmonis_with_notes": N_("Harmonis dengan catatan"),
-    "not_harmonis": N_("Belum harmonis"),
-}
-ASPECT_LABELS = (("prosedural", "Prosedural"), ("substansi", "Substansi"), ("teknik_penyusunan", "Teknik Penyusunan"))
-SIDE_LABELS = {"office": "Kantor Wilayah Kementerian Hukum", "applicant": "Pemrakarsa", "dprd": "DPRD"}
+# the berita acara's words (Indonesian, as official documents are), from the one vocabulary
+ASPECT_LABELS = tuple((a.value, a.heading) for a in Aspect)
+SIDE_LABELS = {s.value: s.formal for s in Side}
 ADDRESSEE = {"province": ("Gubernur", "Provinsi "), "regency": ("Bupati", "Kabupaten "), "city": ("Wali Kota", "Kota ")}
 
 
@@ -262,7 +258,7 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
         "basis": _basis(minutes) if minutes else {},
         "minutes_number": minutes.issued_document.number if minutes and minutes.issued_document else None,
         "result_number": first.number if first else None,
-        "conclusion": {"code": "harmonis", "label": CONCLUSION_LABELS["harmonis"]},
+        "conclusion": {"code": Conclusion.HARMONIS.value, "label": Conclusion.HARMONIS.label},
         # the corrected, initialled draft the head accepted: named, so the letter says what is attached
         "attachment": {
             "label": "Rancangan hasil perbaikan yang telah diparaf",
@@ -308,9 +304,9 @@ def _conclusion(minutes) -> dict:
     deadline = minutes.correction_deadline
     return {
         "code": minutes.conclusion,
-        "label": CONCLUSION_LABELS.get(minutes.conclusion, ""),
+        "label": Conclusion(minutes.conclusion).label if minutes.conclusion else "",
         # inside a sentence: "dinyatakan harmonis dengan catatan"
-        "phrase": CONCLUSION_LABELS.get(minutes.conclusion, "").lower(),
+        "phrase": Conclusion(minutes.conclusion).label.lower() if minutes.conclusion else "",
         "notes": minutes.notes,
         "correction_deadline": long_date(deadline) if deadline else None,
     }

@@ -11,7 +11,7 @@ from ..documents.store import document_store
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import ROLES, AuthThrottle, HolidayOverride, Office, Organisation, Request, User
+from ..models import AuthThrottle, HolidayOverride, Office, Organisation, Request, User
 from ..models.organisation import ORGANISATION_KINDS
 from ..models.time import utcnow
 from ..operations import accounts, throttle
@@ -19,6 +19,7 @@ from ..operations.catalogue import configure_service
 from ..passwords import password_problem
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
+from ..vocabulary import ACCOUNT_ROLES
 from .forms import (
     DeleteForm,
     OrganisationForm,
@@ -72,7 +73,7 @@ def index():
 @bp.get("/pengguna")
 def users():
     page = paged(select(User).where(User.office_id == current_user.office_id).order_by(User.email))
-    return render_template("admin/users.html", page=page, role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", page=page)
 
 
 @bp.route("/pengguna/baru", methods=["GET", "POST"], defaults={"user_id": None})
@@ -84,7 +85,7 @@ def edit_user(user_id):
         if user is None or user.office_id != current_user.office_id:
             abort(404)
     form = UserForm(obj=user)
-    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES]  # N_-marked: translated here
+    form.role.choices = [(r.value, _(r.label)) for r in ACCOUNT_ROLES]  # N_-marked: translated here
     form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations()]
     if request.method == "GET" and user is not None:
         form.organisation_id.data = user.organisation_id or 0

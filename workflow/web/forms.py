@@ -4,7 +4,7 @@ source strings, translated to English by the catalogue."""
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -102,7 +102,12 @@ class NewRequestForm(Form):
 
 class UploadForm(Form):
     kind = SelectField(_l("Jenis dokumen"), validators=[DataRequired(REQUIRED)])
-    file = FileField(_l("Berkas (PDF, DOCX, atau ODT)"), validators=[FileRequired(_l("Pilih berkas."))])
+    # several files at once (e.g. a draft and its annexes): each a new version of the chosen kind
+    file = MultipleFileField(
+        _l("Berkas (PDF, DOCX, atau ODT)"),
+        validators=[FileRequired(_l("Pilih berkas."))],
+        render_kw={"multiple": True},
+    )
 
 
 class ActionForm(Form):
