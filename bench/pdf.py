@@ -90,9 +90,15 @@ def berita_acara(findings: int, attendees: int = 27) -> dict:
             "date_words": date_in_words(day),
             "date_long": long_date(day),
             "place": "Aula Kanwil Kementerian Hukum NTT, Kupang",
-            "chair": "Kepala Kantor Wilayah (Kepala Kantor Wilayah)",
+            "time": "09.30 WITA",
+            "chair": {
+                "name": "Dr. Stefanus Lado Ratu, S.H., M.H.",
+                "position": "Kepala Kantor Wilayah Kementerian Hukum Nusa Tenggara Timur",
+                "nip": "197205141998031002",
+            },
         },
         "basis": {
+            "signer": "Bupati Ngada",
             "letter_number": "180/412/HK/2026",
             "letter_date": long_date(date(2026, 10, 1)),
             "legal_basis": Office.DEFAULT_SETTINGS["legal_basis"],
@@ -110,13 +116,15 @@ def berita_acara(findings: int, attendees: int = 27) -> dict:
         "conclusion": {
             "code": "harmonis_with_notes",
             "label": Conclusion.HARMONIS_WITH_NOTES.label,
+            "phrase": Conclusion.HARMONIS_WITH_NOTES.label.lower(),
             "notes": "Pemrakarsa memperbaiki rancangan sesuai hasil pembahasan.",
             "correction_deadline": long_date(date(2026, 12, 2)),
         },
         "signatories": [
             {
-                "name": "Kepala Kantor Wilayah",
-                "position": "Kepala Kantor Wilayah",
+                "name": "Dr. Stefanus Lado Ratu, S.H., M.H.",
+                "position": "Kepala Kantor Wilayah Kementerian Hukum Nusa Tenggara Timur",
+                "nip": "197205141998031002",
                 "side": "office",
                 "side_label": SIDE_LABELS["office"],
             },

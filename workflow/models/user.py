@@ -36,6 +36,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))  # jabatan, e.g. "Perancang Ahli Muda"
+    nip: Mapped[str | None] = mapped_column(String(32))  # civil-servant number, printed under a signature
     role: Mapped[str] = mapped_column(String(16))
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)

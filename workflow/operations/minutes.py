@@ -54,7 +54,10 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
     if latest_minutes(req.id) is not None:
         raise TransitionUnavailable("Berita acara untuk permohonan ini sudah ada.")
     chair = meeting.chair
-    signatories = [{"name": chair.name, "position": chair.position or "Kepala Kantor Wilayah", "side": "office"}]
+    signatories = [
+        {"name": chair.name, "position": chair.position or req.office.setting("head_title"), "side": "office"}
+        | ({"nip": chair.nip} if chair.nip else {})
+    ]
     signatories += [
         {"name": p.name, "position": p.position, "side": p.side}
         for p in meeting.participants
@@ -282,11 +285,13 @@ def _signatories(value):
         name, position = _text(s.get("name"), 200), _text(s.get("position"), 200)
         if not name or not position:
             raise ValueError("Nama dan jabatan penanda tangan wajib diisi.")
+        nip = _text(s.get("nip"), 32)
         result.append(
             {
                 "name": name,
                 "position": position,
                 "side": _choice(s.get("side"), Side.values(), required=True),
             }
+            | ({"nip": nip} if nip else {})
         )
     return result
