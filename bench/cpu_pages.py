@@ -90,7 +90,8 @@ def main():
             "cpu_ms": {name: common.median(v) for name, v in cpu.items()},
             "runs_ms": cpu,
             "ratios": {
-                f"{name}/{floor}": common.median([f / h for h, f in zip(cpu[name], cpu[floor])]) for name, floor in PAIRS
+                f"{name}/{floor}": common.median([f / h for h, f in zip(cpu[name], cpu[floor])])
+                for name, floor in PAIRS
             },
             "load_average": common.load_average(),
         }

@@ -45,6 +45,7 @@ MUTABLE_TABLES = [
     "requests",
     "counters",
     "holiday_overrides",
+    "auth_throttles",
 ]
 
 

@@ -184,8 +184,8 @@ def test_seed_demo_is_idempotent(app, keep_demo_passwords):
         "hukum.kotakupang@harmoni.test": ("drafter", "Pemerintah Kota Kupang"),
         "hukum.sikka@harmoni.test": ("drafter", "Pemerintah Kabupaten Sikka"),
     }
-    # the harmonisation requests, plus the demo's legal-aid and naturalisation requests
-    assert first["requests"] == len(REQUESTS) + 2 and len(numbers) == len(set(numbers))
+    # the harmonisation requests, plus the demo's legal-aid (form and counter), naturalisation and public-complaint requests
+    assert first["requests"] == len(REQUESTS) + 4 and len(numbers) == len(set(numbers))
     assert first["events"] > first["requests"]  # the demo requests went through transitions
 
     for _ in range(2):
@@ -549,7 +549,7 @@ def test_entry_point_full_cycle_on_a_fresh_sqlite_file(tmp_path):
             assert len(demo) == len(DEMO_EMAILS) and all(u.check_password(password) for u in demo)
             db.session.remove()
             db.engine.dispose()
-    assert seeded[0] == seeded[1] and seeded[0]["requests"] == len(REQUESTS) + 2
+    assert seeded[0] == seeded[1] and seeded[0]["requests"] == len(REQUESTS) + 4
 
     create = flask_cmd(
         url,

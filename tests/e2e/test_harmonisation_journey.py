@@ -83,6 +83,8 @@ def test_ranperda_from_draft_to_conclusion(journey):
     j.page.get_by_label("Jenis permohonan").select_option("ranperda")
     j.page.get_by_label("Judul rancangan").fill("Rancangan Peraturan Daerah Kota Kupang tentang Ruang Terbuka Hijau")
     j.page.get_by_label("Nomor registrasi E-Harmonisasi").fill("EH-2026-KPG-0999")
+    j.page.get_by_label("Nomor surat permohonan").fill("180/412/HK/2026")
+    j.page.get_by_label("Tanggal surat permohonan").fill("2026-10-01")
     j.shot("permohonan-baru")
     j.page.get_by_role("button", name="Simpan sebagai draf").click()
     j.page.wait_for_url(re.compile(r"/permohonan/\d+$"))

@@ -206,3 +206,109 @@ def test_the_queue_exports_what_its_filter_shows(data, signed_in):
     # a drafter's export holds their organisation's files only
     mine = signed_in("drafter").get("/permohonan/ekspor.csv").get_data(as_text=True)
     assert "A/RANPERDA" in mine and "C/RANPERDA" not in mine and "G/RANPERDA" in mine  # their own draft too
+
+
+def issue(request_id, kind, number, code, issued_at):
+    from workflow.extensions import db
+    from workflow.models import IssuedDocument, Request
+
+    from ..helpers import user
+
+    req = db.session.get(Request, request_id)
+    db.session.add(
+        IssuedDocument(
+            office_id=req.office_id,
+            request_id=req.id,
+            kind=kind,
+            number=number,
+            code=code,
+            title=req.title,
+            payload={},
+            issued_at=issued_at,
+            issued_by_id=user("head").id,
+        )
+    )
+    db.session.commit()
+
+
+def test_the_register_of_issued_documents_exports_what_its_filter_shows(data, app, signed_in):
+    from datetime import datetime
+
+    with app.app_context():
+        issue(data["H"], "berita_acara", "BA-001/HARMONISASI/NTT/2026", "KODEH1", datetime(2026, 3, 24, 2))
+        issue(data["H"], "result_letter", "001/HASIL-HARMONISASI/NTT/2026", "KODEH2", datetime(2026, 3, 25, 2))
+        # 31 March 23:00 UTC is 1 April in Kupang (WITA): a document of April
+        issue(data["I"], "result_letter", "002/HASIL-HARMONISASI/NTT/2026", "KODEI2", datetime(2026, 3, 31, 23))
+    head = signed_in("head")
+    page = head.text("/laporan/dokumen")
+    assert page.count("HARMONISASI/NTT/2026") == 3
+    page = head.text("/laporan/dokumen?kind=result_letter&period=2026-03")
+    assert "001/HASIL" in page and "002/HASIL" not in page and "BA-001" not in page
+    r = head.get("/laporan/dokumen.xlsx?kind=result_letter&period=2026-03")
+    rows = [
+        row
+        for row in load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True)
+        if row[0] and "/NTT/" in str(row[0])
+    ]
+    assert [(row[0], row[1], row[2], row[6], row[7]) for row in rows] == [
+        ("001/HASIL-HARMONISASI/NTT/2026", "Surat hasil", "H/RANPERDA/NTT/2026", "KODEH2", "Berlaku")
+    ]
+    april = list(
+        csv.reader(io.StringIO(head.get("/laporan/dokumen.csv?period=2026-04").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    assert [line[0] for line in april[1:]] == ["002/HASIL-HARMONISASI/NTT/2026"] and april[1][5] == "2026-04-01"
+    assert head.get("/laporan/dokumen?period=2026-13").status_code == 422
+    assert head.get("/laporan/dokumen.pdf").status_code == 404
+    # Kota Kupang's drafter: H is theirs, I (Kabupaten Sikka's) is not
+    mine = signed_in("drafter").get("/laporan/dokumen.csv").get_data(as_text=True)
+    assert "KODEH1" in mine and "KODEI2" not in mine
+
+
+def test_figures_are_kept_for_stats_cache_seconds(data, app, signed_in, api):
+    """With the cache on, a snapshot serves every figure until it is older than the setting; the
+    figures read back from it equal those computed."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import delete, select, update
+
+    from workflow.extensions import db
+    from workflow.models import StatsSnapshot
+    from workflow.stats.cache import _claim_refresh
+
+    browser = signed_in("head")
+    fresh_page = browser.text("/laporan/?period=2026")
+    fresh_api = api.as_("head").get("/reports/harmonisation?period=2026").get_json()
+    app.config["STATS_CACHE_SECONDS"] = 60
+    try:
+        assert figure(browser.text("/dasbor/"), 1)[1] == 6
+        cached_page = browser.text("/laporan/?period=2026")  # computed, stored
+        with app.app_context():
+            dataset.make_request("P", "ranperda", "submitted", dataset.KUPANG, received_on=date(2026, 11, 24))
+            db.session.commit()
+        assert figure(browser.text("/dasbor/"), 1)[1] == 6  # the snapshot, not yet the new file
+        # received in 2026: still 10 (the snapshot), not 11 (the organisations' and the types' totals)
+        assert main(browser.text("/laporan/?period=2026")).count('<td class="text-end">10</td>') == 2
+        assert api.as_("head").get("/reports/harmonisation?period=2026").get_json() == fresh_api
+        tables = [
+            re.sub(r"<svg.*?</svg>", "", main(p).split("Angka dihitung")[1], flags=re.S)
+            for p in (cached_page, fresh_page)
+        ]
+        assert tables[0] == tables[1]
+        with app.app_context():  # as if the minute had passed
+            key, at = db.session.execute(
+                select(StatsSnapshot.key, StatsSnapshot.computed_at).where(StatsSnapshot.key.like("overview:%"))
+            ).one()
+            stale = at - timedelta(minutes=2)
+            db.session.execute(update(StatsSnapshot).where(StatsSnapshot.key == key).values(computed_at=stale))
+            db.session.commit()
+            # one request wins the refresh; a second one, reading the same stale row, serves it
+            assert _claim_refresh(key, stale, stale + timedelta(minutes=2)) is True
+            assert _claim_refresh(key, stale, stale + timedelta(minutes=2)) is False
+            db.session.execute(update(StatsSnapshot).where(StatsSnapshot.key == key).values(computed_at=stale))
+            db.session.commit()
+        assert figure(browser.text("/dasbor/"), 1)[1] == 7
+    finally:
+        app.config["STATS_CACHE_SECONDS"] = 0
+        with app.app_context():
+            db.session.execute(delete(StatsSnapshot))
+            db.session.commit()

@@ -13,7 +13,6 @@ from sqlalchemy import delete, func, select
 
 from workflow.extensions import db
 from workflow.models import HolidayOverride, Office, Organisation, User
-from workflow.processes import PROCESSES
 
 from ..conftest import PASSWORD
 from ..helpers import ALIASES, EXE, PDF, docx, force_state, user
@@ -231,37 +230,33 @@ def password_hash(app, alias):
         return user(alias).password_hash
 
 
-def test_password_change(app, web):
-    alias, new = "officer2", "kata-sandi-baru-456"
+def test_password_change(app, web, temp_user):
+    # a user of its own: a password change revokes the account's API tokens (issue 10)
+    alias, new = temp_user(), "kata-sandi-baru-456"
     web.login(alias)
     original = password_hash(app, alias)
-    try:
-        for data, message in [
-            ({"current": "bukan-sandinya", "new": new, "confirm": new}, "Kata sandi saat ini salah."),
-            ({"current": PASSWORD, "new": new, "confirm": new + "x"}, "Kedua kata sandi tidak sama."),
-            ({"current": PASSWORD, "new": "pendek", "confirm": "pendek"}, "Paling sedikit 10 karakter."),
-            ({"current": "", "new": "", "confirm": ""}, "Wajib diisi."),
-        ]:
-            r = web.post("/akun/kata-sandi", data)
-            assert r.status_code == 422, data
-            assert message in r.get_data(as_text=True)
-            assert password_hash(app, alias) == original
+    for data, message in [
+        ({"current": "bukan-sandinya", "new": new, "confirm": new}, "Kata sandi saat ini salah."),
+        ({"current": PASSWORD, "new": new, "confirm": new + "x"}, "Kedua kata sandi tidak sama."),
+        ({"current": PASSWORD, "new": "pendek", "confirm": "pendek"}, "Paling sedikit 10 karakter."),
+        ({"current": "", "new": "", "confirm": ""}, "Wajib diisi."),
+    ]:
+        r = web.post("/akun/kata-sandi", data)
+        assert r.status_code == 422, data
+        assert message in r.get_data(as_text=True)
+        assert password_hash(app, alias) == original
 
-        r = web.post("/akun/kata-sandi", {"current": PASSWORD, "new": new, "confirm": new})
-        assert r.status_code == 302 and r.headers["Location"] == "/permohonan/"
-        assert "Kata sandi telah diubah." in web.text("/permohonan/")
+    r = web.post("/akun/kata-sandi", {"current": PASSWORD, "new": new, "confirm": new})
+    assert r.status_code == 302 and r.headers["Location"] == "/permohonan/"
+    assert "Kata sandi telah diubah." in web.text("/permohonan/")
 
-        other = web.new()
-        refused = other.client.post(
-            "/masuk", data={"csrf_token": other.csrf("/masuk"), "email": ALIASES[alias], "password": PASSWORD}
-        )
-        assert refused.status_code == 422
-        other.login(alias, password=new)
-        assert other.get("/permohonan/").status_code == 200
-    finally:
-        with app.app_context():
-            user(alias).set_password(PASSWORD)
-            db.session.commit()
+    other = web.new()
+    refused = other.client.post(
+        "/masuk", data={"csrf_token": other.csrf("/masuk"), "email": alias, "password": PASSWORD}
+    )
+    assert refused.status_code == 422
+    other.login(alias, password=new)
+    assert other.get("/permohonan/").status_code == 200
 
 
 # --- new request -------------------------------------------------------------------------------
@@ -278,7 +273,16 @@ def test_password_change(app, web):
 def test_new_request_refuses_a_bad_title_and_keeps_what_was_typed(app, signed_in, title, message):
     web = signed_in("drafter")
     before = counts(app)
-    r = web.post("/permohonan/baru", {"process_type": "ranperkada", "title": title, "external_ref": "EH-2026/0042"})
+    r = web.post(
+        "/permohonan/baru",
+        {
+            "process_type": "ranperkada",
+            "title": title,
+            "external_ref": "EH-2026/0042",
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert message in page
@@ -292,7 +296,14 @@ def test_new_request_refuses_a_bad_title_and_keeps_what_was_typed(app, signed_in
 def test_new_request_is_created_as_a_draft(app, signed_in):
     web = signed_in("drafter")
     r = web.post(
-        "/permohonan/baru", {"process_type": "ranperda", "title": "Ranperda tentang Pariwisata", "external_ref": "EH-1"}
+        "/permohonan/baru",
+        {
+            "process_type": "ranperda",
+            "title": "Ranperda tentang Pariwisata",
+            "external_ref": "EH-1",
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
     )
     assert r.status_code == 302 and re.fullmatch(r"/permohonan/\d+", r.headers["Location"])
     page = web.text(r.headers["Location"])
@@ -518,8 +529,7 @@ SETTINGS = {
     "name": "Kanwil Uji",
     "letterhead": "KEMENTERIAN HUKUM",
     "registration_format": "{seq:04d}/{year}",
-    **{f"limit_{name}": "10" for name in PROCESSES},
-}
+}  # the time limits moved to the service catalogue (tests/web/test_catalogue.py)
 
 
 BAD_SETTINGS = [  # (field, value, message on the page or None)
@@ -532,9 +542,6 @@ BAD_SETTINGS = [  # (field, value, message on the page or None)
     ("registration_format", "{seq[0]}/{year}", "Format tidak valid"),  # index
     ("registration_format", "{seq:04d}/{process.__class__}", "Format tidak valid"),
     ("registration_format", "{seq:090d}/{year}", None),  # numbers longer than requests.number (80)
-    ("limit_ranperda", "0", None),
-    ("limit_ranperda", "61", None),
-    ("limit_ranperda", "sepuluh", None),
 ]
 
 
@@ -578,7 +585,6 @@ def test_settings_are_saved(app, signed_in):
         assert name == "Kanwil Uji"
         assert settings["number_formats"]["registration"] == "{seq:05d}/{process}/{year}"
         assert settings["letterhead"] == ["KEMENTERIAN HUKUM", "KANWIL NTT"]
-        assert settings["time_limits"] == {name: 10 for name in PROCESSES}
         assert "Pengaturan kantor disimpan." in web.text("/admin/pengaturan")
     finally:
         restore_office(app, before)
@@ -633,7 +639,14 @@ PAYLOAD = '<script>alert("harmoni")</script><img src=x onerror=alert(1)>'
 def test_html_in_what_users_type_is_escaped(app, api, signed_in):
     web = signed_in("drafter")
     r = web.post(
-        "/permohonan/baru", {"process_type": "ranperda", "title": "Ranperda " + PAYLOAD, "external_ref": PAYLOAD[:100]}
+        "/permohonan/baru",
+        {
+            "process_type": "ranperda",
+            "title": "Ranperda " + PAYLOAD,
+            "external_ref": PAYLOAD[:100],
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
     )
     assert r.status_code == 302
     request_id = int(r.headers["Location"].rsplit("/", 1)[1])

@@ -15,6 +15,7 @@ the run.
 
 import io
 import itertools
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ from workflow.extensions import db
 from workflow.models import Minutes, Office, Organisation, User
 from workflow.operations import meetings as meeting_ops
 from workflow.operations.requests import create_request
-from workflow.processes import PROCESSES
 
 from ..conftest import PASSWORD
 from ..helpers import ALIASES, PDF, draft_minutes, final_minutes, force_state, user
@@ -281,7 +281,14 @@ def new_case(env):
     return Target(
         env.signed_in("drafter"),
         "/permohonan/baru",
-        {"process_type": "ranperda", "title": "Rancangan Peraturan Daerah tentang Uji", "external_ref": ""},
+        {
+            "process_type": "ranperda",
+            "title": "Rancangan Peraturan Daerah tentang Uji",
+            "external_ref": "",
+            "applicant_type": "kepala_daerah",
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
     )
 
 
@@ -494,6 +501,22 @@ def admin_override(env):
     )
 
 
+def admin_catalogue(env):
+    before = office_state(env.app)
+    return Target(
+        env.signed_in("admin"),
+        "/admin/layanan/public_complaint",
+        {
+            "enabled": "y",
+            "limit_time_limit": "60",
+            "limit_timer__deem_withdrawn": "30",
+            "limit_deadline__written_reply": "14",
+            "documents": "evidence",
+        },
+        cleanup=lambda: restore_office(env.app, before),
+    )
+
+
 def admin_settings(env):
     before = office_state(env.app)
     return Target(
@@ -503,7 +526,6 @@ def admin_settings(env):
             "name": "Kanwil Uji",
             "letterhead": "KEMENTERIAN HUKUM",
             "registration_format": "{seq:04d}/{process}/{office}/{year}",
-            **{f"limit_{p}": "10" for p in PROCESSES},
         },
         cleanup=lambda: restore_office(env.app, before),
     )
@@ -522,10 +544,80 @@ def public_intake(env):
             "case_type": "perdata",
             "email": "",
             "language": "id",
+            "consent": "1",
+            "form_token": secrets.token_hex(16),
             "ktp": (io.BytesIO(PDF), "ktp.pdf"),
             "sktm": (io.BytesIO(PDF), "sktm.pdf"),
         },
         multipart=True,
+    )
+
+
+def public_intake_ip(env):
+    return Target(
+        env.anonymous(),
+        "/layanan/ip_facilitation",
+        {
+            "name": "Kelompok Tenun Uji",
+            "nik": "5371010101010002",
+            "phone": "081234567891",
+            "ip_type": "merek",
+            "business": "Tenun Uji",
+            "classes": "2",
+            "description": "Merek kain tenun.",
+            "email": "",
+            "language": "id",
+            "consent": "1",
+            "form_token": secrets.token_hex(16),
+            "ktp": (io.BytesIO(PDF), "ktp.pdf"),
+            "specimen": (io.BytesIO(PDF), "specimen.pdf"),
+        },
+        multipart=True,
+    )
+
+
+def public_intake_complaint(env):
+    return Target(
+        env.anonymous(),
+        "/layanan/public_complaint",
+        {
+            "name": "Pelapor Uji",
+            "phone": "0812",
+            "confidential": "1",
+            "reported_person": "Petugas",
+            "place": "Loket",
+            "time": "Senin",
+            "chronology": "Kronologi.",
+            "email": "",
+            "language": "id",
+            "consent": "1",
+            "form_token": secrets.token_hex(16),
+        },
+        multipart=True,
+    )
+
+
+def act_record_payment(env):
+    with env.ctx():
+        req = create_request(
+            user("officer"),
+            process="naturalisation",
+            details={"name": "Warga Uji", "nationality": "Timor-Leste", "passport": "P-1", "address": "Kupang"},
+        )
+        db.session.commit()
+        request_id, version = req.id, req.version
+        force_state(request_id, "examination")
+    return Target(
+        env.signed_in("officer"),
+        f"/permohonan/{request_id}/aksi",
+        {
+            "trigger": "record_payment",
+            "version": str(version),
+            "amount": "350000",
+            "receipt_number": "PNBP-1",
+            "payment_date": f"{NEXT_YEAR}-01-10",
+        },
+        from_page=f"/permohonan/{request_id}",
     )
 
 
@@ -606,7 +698,18 @@ FORMS = {
         query=True,
     ),
     "new_case": Form(
-        "POST", "/permohonan/baru", "drafter", {"process_type": (), "title": (), "external_ref": ()}, new_case
+        "POST",
+        "/permohonan/baru",
+        "drafter",
+        {
+            "process_type": (),
+            "title": (),
+            "external_ref": (),
+            "applicant_type": (),
+            "application_letter_number": (),
+            "application_letter_date": DATE,
+        },
+        new_case,
     ),
     "new_walk_in": Form(
         "POST",
@@ -727,16 +830,46 @@ FORMS = {
         "POST",
         "/admin/pengaturan",
         "admin",
-        {"name": (), "letterhead": (), "registration_format": tuple(FORMAT_VALUES), "limit_ranperda": NUMBER},
+        {"name": (), "letterhead": (), "registration_format": tuple(FORMAT_VALUES)},
         admin_settings,
+    ),
+    "admin_catalogue": Form(
+        "POST",
+        "/admin/layanan/public_complaint",
+        "admin",
+        {
+            "enabled": (),
+            "limit_time_limit": NUMBER,
+            "limit_timer__deem_withdrawn": NUMBER,
+            "limit_deadline__written_reply": NUMBER,
+            "documents": (),
+        },
+        admin_catalogue,
     ),
     "public_intake": Form(
         "POST",
         "/layanan/legal_aid",
         "anonymous",
         {f: () for f in ("name", "nik", "address", "phone", "problem", "case_type", "email", "language")}
-        | {"ktp": FILE},
+        | {"ktp": FILE, "consent": (), "form_token": ()},
         public_intake,
+    ),
+    "public_intake_ip": Form(
+        "POST",
+        "/layanan/ip_facilitation",
+        "anonymous",
+        {"ip_type": (), "classes": NUMBER, "umk": ()},
+        public_intake_ip,
+    ),
+    "public_intake_complaint": Form(
+        "POST", "/layanan/public_complaint", "anonymous", {"confidential": (), "phone": ()}, public_intake_complaint
+    ),
+    "act_record_payment": Form(
+        "POST",
+        "/permohonan/<id>/aksi",
+        "officer",
+        {"amount": NUMBER, "receipt_number": (), "payment_date": DATE},
+        act_record_payment,
     ),
     "track": Form("POST", "/track", "anonymous", {"code": (), "pin": ()}, track),
     "track_act": Form(
@@ -833,7 +966,9 @@ def test_malformed_input_is_never_a_server_error(app, api, signed_in, password_u
 # field of it, so they reach as deep into the view as a valid form would.
 ACCEPTED = {
     "login": 422,  # a wrong password: the malformed values are not tried as a sign-in
-    "public_intake": 200,
+    "public_intake": 302,  # Post/Redirect/Get: to the confirmation
+    "public_intake_ip": 302,
+    "public_intake_complaint": 302,
     "track": 200,
     "verify_upload": 200,
 }

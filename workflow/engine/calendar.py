@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from dateutil.relativedelta import relativedelta
 
 
 @lru_cache(maxsize=64)
@@ -71,11 +72,15 @@ class WorkingCalendar:
         return count
 
     def add_days(self, start: date, days: int, unit: str = "working") -> date:
-        """`days` working days (see add_working_days) or calendar days ("hari") after `start`."""
+        """`days` working days (see add_working_days), calendar days ("hari") or months ("bulan":
+        the same day of the month, or the month's last day) after `start`."""
+        if unit == "month":
+            return start + relativedelta(months=days)
         return self.add_working_days(start, days) if unit == "working" else start + timedelta(days=days)
 
     def days_between(self, start: date, end: date, unit: str = "working") -> int:
-        """Days d with start < d <= end, working or calendar (0 when end <= start)."""
+        """Days d with start < d <= end, working or calendar (0 when end <= start); a clock
+        counted in months shows the calendar days left."""
         if unit == "working":
             return self.working_days_between(start, end)
         return max((end - start).days, 0)

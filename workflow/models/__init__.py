@@ -12,10 +12,15 @@ from .notification import NOTIFICATION_KINDS, Notification
 from .organisation import Office, Organisation
 from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
+from .security import THROTTLE_SCOPES, AuthThrottle, UserSession
+from .stats import StatsSnapshot
 from .user import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
     "AccessLog",
+    "AuthThrottle",
+    "THROTTLE_SCOPES",
+    "UserSession",
     "OutboxMessage",
     "ApiToken",
     "Counter",
@@ -35,6 +40,7 @@ __all__ = [
     "Request",
     "ROLES",
     "STAFF_ROLES",
+    "StatsSnapshot",
     "User",
     "meeting_requests",
     "request_assignees",

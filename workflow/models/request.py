@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -28,6 +28,7 @@ class Request(db.Model):
         # the dashboard and the reports group by these within an office and a period
         Index("ix_requests_office_received", "office_id", "received_on"),
         Index("ix_requests_office_concluded", "office_id", "concluded_on"),
+        CheckConstraint("applicant_type IS NULL OR applicant_type IN ('kepala_daerah', 'dprd')", name="applicant_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +48,11 @@ class Request(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     external_ref: Mapped[str | None] = mapped_column(String(120))  # E-Harmonisasi registration number
+    # Who applies (processes/common.APPLICANT_TYPES), and their application letter (surat
+    # permohonan): the berita acara and the letters cite its number and date.
+    applicant_type: Mapped[str | None] = mapped_column(String(16))
+    application_letter_number: Mapped[str | None] = mapped_column(String(120))
+    application_letter_date: Mapped[date | None] = mapped_column()
     completion_rounds: Mapped[int] = mapped_column(default=0)  # times returned for completion
 
     # The SLA clock (see engine/calendar.py): dates are the office's local days.
@@ -68,6 +74,8 @@ class Request(db.Model):
     # requests from the public, how they follow it: a tracking code and a PIN (only its hash).
     details: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     tracking_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The public form's one-time token: a double click (the same form posted twice) files once.
+    intake_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     applicant_email: Mapped[str | None] = mapped_column(String(254))
     applicant_language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")

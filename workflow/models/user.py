@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask_login import UserMixin
@@ -46,10 +46,17 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
     # Notification kinds this user wants no e-mail for (the in-app list keeps them).
     email_opt_out: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # Part of every session's id (Flask-Login's alternative id): bumping it ends every session at
+    # once (sign out everywhere, a password change, deactivation), even a copied cookie.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     office: Mapped[Office] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: the account and its session generation."""
+        return f"{self.id}:{self.session_generation}"
 
     def set_password(self, password: str) -> None:
         # werkzeug's default is scrypt with a random salt.
@@ -78,14 +85,18 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token. Only its SHA-256 is stored, so a leaked database leaks no token."""
+    """A bearer token. Only its SHA-256 is stored, so a leaked database leaks no token. It expires
+    (HARMONI_API_TOKEN_DAYS) and is revoked by deleting its row."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship()
 
@@ -94,18 +105,28 @@ class ApiToken(db.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User) -> str:
-        """Create a token for `user`; return the only copy of its clear text."""
+    def issue(cls, user: User, *, days: int = 90, label: str = "") -> str:
+        """Create a token for `user`, valid for `days`; return the only copy of its clear text."""
         token = secrets.token_urlsafe(32)
-        db.session.add(cls(user=user, token_hash=cls.digest(token)))
+        now = utcnow()
+        db.session.add(
+            cls(
+                user=user,
+                token_hash=cls.digest(token),
+                label=label,
+                created_at=now,
+                expires_at=now + timedelta(days=days),
+            )
+        )
         return token
 
     @classmethod
     def valid(cls, token: str) -> "ApiToken | None":
-        """The token row for the clear text `token` when it may be used (its user active), else None."""
+        """The token row for the clear text `token` when it may be used (not expired, its user
+        active), else None."""
         row = db.session.scalar(
             select(cls)
-            .where(cls.token_hash == cls.digest(token))
+            .where(cls.token_hash == cls.digest(token), cls.expires_at > utcnow())
             # every call needs the user and the office's day and time zone
             .options(joinedload(cls.user).joinedload(User.office))
         )

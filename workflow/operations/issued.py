@@ -217,9 +217,11 @@ def _request(req) -> dict:
 
 
 def _basis(minutes) -> dict:
-    letter_date = minutes.application_letter_date
+    # the application letter as captured with the request (older minutes carry their own)
+    req = minutes.request
+    letter_date = minutes.application_letter_date or req.application_letter_date
     return {
-        "letter_number": minutes.application_letter_number,
+        "letter_number": minutes.application_letter_number or req.application_letter_number,
         "letter_date": long_date(letter_date) if isinstance(letter_date, date) else None,
         "legal_basis": minutes.legal_basis or minutes.request.office.setting("legal_basis"),
     }

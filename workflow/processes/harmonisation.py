@@ -392,7 +392,7 @@ TRANSITIONS = (
 )
 
 
-def harmonisation_process(name, label, number_code, required_documents) -> Process:
+def harmonisation_process(name, label, number_code, required_documents, applicant_types) -> Process:
     return Process(
         name=name,
         label=label,
@@ -406,5 +406,6 @@ def harmonisation_process(name, label, number_code, required_documents) -> Proce
         time_limit=TimeLimit(5),
         applicant_upload_states=("draft", "returned", "harmonis_with_notes"),
         applicant_deadline_states=("harmonis_with_notes",),
+        applicant_types=applicant_types,
         staff_upload_states=("verified", "in_analysis", "analysed", "meeting_scheduled", "meeting_held"),
     )

@@ -6,15 +6,28 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..catalogue import extra_required_documents, is_enabled, limits, optional_document_kinds
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import ROLES, HolidayOverride, Office, Organisation, User
+from ..models import ROLES, AuthThrottle, HolidayOverride, Office, Organisation, Request, User
 from ..models.organisation import ORGANISATION_KINDS
+from ..models.time import utcnow
+from ..operations import accounts, throttle
+from ..operations.catalogue import configure_service
 from ..passwords import password_problem
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
-from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, settings_form
+from .forms import (
+    DeleteForm,
+    OrganisationForm,
+    OverrideForm,
+    SettingsForm,
+    UserForm,
+    catalogue_field,
+    catalogue_form,
+)
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -93,9 +106,15 @@ def edit_user(user_id):
             user.email, user.name, user.role = email, form.name.data.strip(), form.role.data
             user.position = (form.position.data or "").strip() or None
             user.organisation_id = form.organisation_id.data if form.role.data == "drafter" else None
-            user.active = form.active.data
-            if form.password.data:
-                user.set_password(form.password.data)
+            if user.id is None:
+                user.active = form.active.data
+                if form.password.data:
+                    user.set_password(form.password.data)
+            else:
+                # deactivation and a new password end the user's sessions (and a password its tokens)
+                accounts.set_active(user, form.active.data)
+                if form.password.data:
+                    accounts.change_password(user, form.password.data)
             db.session.commit()
             flash(_("Pengguna %(email)s disimpan.", email=email), "success")
             return redirect(url_for("admin.users"))
@@ -182,14 +201,11 @@ def delete_override(override_id):
 @bp.route("/pengaturan", methods=["GET", "POST"])
 def settings():
     office = db.session.get(Office, current_user.office_id)
-    processes = list(PROCESSES.values())
-    form = settings_form(processes)
+    form = SettingsForm()
     if request.method == "GET":
         form.name.data = office.name
         form.letterhead.data = "\n".join(office.setting("letterhead") or [])
         form.registration_format.data = office.setting("number_formats", "registration")
-        for p in processes:
-            getattr(form, f"limit_{p.name}").data = office.setting("time_limits", p.name) or p.time_limit.days
     if form.validate_on_submit():
         template = form.registration_format.data.strip()
         try:
@@ -212,9 +228,90 @@ def settings():
                 line.strip() for line in (form.letterhead.data or "").splitlines() if line.strip()
             ]
             settings["number_formats"] = {**settings.get("number_formats", {}), "registration": template}
-            settings["time_limits"] = {p.name: getattr(form, f"limit_{p.name}").data for p in processes}
             office.name, office.settings = form.name.data.strip(), settings
             db.session.commit()
             flash(_("Pengaturan kantor disimpan."), "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, processes=processes), 422 if form.errors else 200
+    return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/layanan")
+def catalogue():
+    office = db.session.get(Office, current_user.office_id)
+    rows = [
+        (p, is_enabled(office, p), limits(office, p), extra_required_documents(office, p)) for p in PROCESSES.values()
+    ]
+    return render_template("admin/catalogue.html", rows=rows)
+
+
+@bp.route("/layanan/<name>", methods=["GET", "POST"])
+def edit_service(name):
+    process = PROCESSES.get(name)
+    if process is None:
+        abort(404)
+    office = db.session.get(Office, current_user.office_id)
+    rows = limits(office, process)
+    kinds = optional_document_kinds(process)
+    form = catalogue_form(rows, [(k.name, _(k.label)) for k in kinds])
+    if request.method == "GET":
+        form.enabled.data = is_enabled(office, process)
+        for limit in rows:
+            form[catalogue_field(limit.key)].data = limit.configured
+        form.documents.data = [g[0] for g in extra_required_documents(office, process)]
+    if form.validate_on_submit():
+        with unit_of_work(catch=True) as work:
+            configure_service(
+                office,
+                process,
+                enabled=form.enabled.data,
+                days={limit.key: form[catalogue_field(limit.key)].data for limit in rows},
+                documents=form.documents.data or [],
+            )
+        if not work.failed:
+            flash(_("Layanan %(label)s disimpan.", label=_(process.label)), "success")
+            return redirect(url_for("admin.catalogue"))
+        form.documents.errors = list(form.documents.errors) + work.messages
+    return render_template(
+        "admin/service_form.html", form=form, process=process, rows=rows, field_name=catalogue_field
+    ), 422 if form.errors else 200
+
+
+@bp.get("/keamanan")
+def security():
+    """Locked sign-in addresses and tracking codes, and the counts of recent failures, with a
+    button to lift each (operations/throttle.py). Addresses of another office's accounts and codes
+    of another office's requests are not shown."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(AuthThrottle, User, Request)
+        .outerjoin(User, (AuthThrottle.scope == "sign_in") & (User.email == AuthThrottle.key))
+        .outerjoin(Request, (AuthThrottle.scope == "track") & (Request.tracking_code == AuthThrottle.key))
+        .where(AuthThrottle.last_failure_at >= now - throttle.FORGET_AFTER)
+        .order_by(AuthThrottle.locked_until.desc().nulls_last(), AuthThrottle.last_failure_at.desc())
+        .limit(500)
+    ).all()
+    mine = [
+        (row, account, req)
+        for row, account, req in rows
+        if (account is None or account.office_id == current_user.office_id)
+        and (req is None or req.office_id == current_user.office_id)
+    ]
+    return render_template(
+        "admin/security.html",
+        sign_in=[r for r in mine if r[0].scope == "sign_in"],
+        track=[r for r in mine if r[0].scope == "track"],
+        now=now,
+        form=DeleteForm(),
+        free=throttle.SIGN_IN_FREE,
+        track_failures=throttle.TRACK_FAILURES,
+    )
+
+
+@bp.post("/keamanan/<id:throttle_id>/buka")
+def unlock(throttle_id):
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    if throttle.unlock(throttle_id):
+        db.session.commit()
+        flash(_("Kunci dibuka."), "success")
+    return redirect(url_for("admin.security"))

@@ -92,6 +92,12 @@ class NewRequestForm(Form):
         _l("Nomor registrasi E-Harmonisasi"),
         validators=[Optional(), Length(max=120, message=_l("Paling banyak 120 karakter."))],
     )
+    applicant_type = SelectField(_l("Pemrakarsa"), validators=[Optional()])  # else the organisation's own
+    application_letter_number = StringField(
+        _l("Nomor surat permohonan"),
+        validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Paling banyak 120 karakter."))],
+    )
+    application_letter_date = DateField(_l("Tanggal surat permohonan"), validators=[DataRequired(REQUIRED)])
 
 
 class UploadForm(Form):
@@ -162,24 +168,44 @@ class DeleteForm(Form):
     """An empty form: just the CSRF token, for buttons that delete."""
 
 
+class TokenForm(Form):
+    label = StringField(
+        _l("Keterangan token (misalnya nama aplikasi)"),
+        validators=[Optional(), Length(max=100, message=_l("Paling banyak 100 karakter."))],
+    )
+
+
 class SettingsForm(Form):
     name = StringField(_l("Nama kantor"), validators=[DataRequired(REQUIRED), Length(max=200)])
     letterhead = TextAreaField(_l("Kop surat (satu baris per baris)"), validators=[Optional()])
     registration_format = StringField(_l("Format nomor registrasi"), validators=[DataRequired(REQUIRED)])
 
 
-def settings_form(processes, **kwargs) -> SettingsForm:
-    """The settings form with one time-limit field per process."""
+class CatalogueForm(Form):
+    enabled = BooleanField(_l("Layanan aktif di kantor ini"))
+    documents = SelectMultipleField(_l("Dokumen tambahan yang diwajibkan kantor"), validate_choice=True)
 
-    class Form(SettingsForm):
+
+def catalogue_form(limits, document_choices, **kwargs) -> CatalogueForm:
+    """The catalogue form of one process: its switch, one field per editable limit (empty: the
+    definition's default), and the optional documents the office may require."""
+
+    class Form(CatalogueForm):
         pass
 
-    for process in processes:
+    for limit in limits:
         setattr(
             Form,
-            f"limit_{process.name}",
+            catalogue_field(limit.key),
             IntegerField(
-                process.label, validators=[DataRequired(REQUIRED), NumberRange(min=1, max=60, message=BETWEEN)]
+                _l(limit.label),  # N_-marked in the definition
+                validators=[Optional(), NumberRange(min=1, max=limit.maximum, message=BETWEEN)],
             ),
         )
-    return Form(**kwargs)
+    form = Form(**kwargs)
+    form.documents.choices = document_choices
+    return form
+
+
+def catalogue_field(key: str) -> str:
+    return "limit_" + key.replace(":", "__")

@@ -101,6 +101,9 @@ class Requests(MethodView):
                 title=args.get("title"),
                 external_ref=args.get("external_ref"),
                 details=args.get("details"),
+                applicant_type=args.get("applicant_type"),
+                application_letter_number=args.get("application_letter_number"),
+                application_letter_date=args.get("application_letter_date"),
             )
         return respond(req)
 

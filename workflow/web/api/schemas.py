@@ -89,6 +89,17 @@ class RequestCreate(ma.Schema):
     external_ref = Text(
         validate=ma.validate.Length(max=120), metadata={"description": "E-Harmonisasi registration number"}
     )
+    applicant_type = Text(
+        metadata={
+            "enum": ["kepala_daerah", "dprd"],
+            "description": "Who applies (harmonisation): the Kepala Daerah through the Sekda, or the DPRD through "
+            "the Sekwan (a Ranperkada only the Kepala Daerah); by default the organisation's own",
+        }
+    )
+    application_letter_number = Text(
+        validate=ma.validate.Length(max=120), metadata={"description": "Number of the application letter"}
+    )
+    application_letter_date = Text(metadata={"description": "Date of the application letter (YYYY-MM-DD)"})
 
 
 class Ref(ma.Schema):
@@ -109,6 +120,9 @@ class RequestOut(ma.Schema):
     external_ref = ma.fields.String(allow_none=True)
     completion_rounds = ma.fields.Integer()
     assignees = ma.fields.List(ma.fields.Nested(Ref))
+    applicant_type = ma.fields.String(allow_none=True)
+    application_letter_number = ma.fields.String(allow_none=True)
+    application_letter_date = ma.fields.Date(allow_none=True)
     due_date = ma.fields.Date(allow_none=True)
     due_date_kind = ma.fields.String(
         allow_none=True,
@@ -209,6 +223,9 @@ class HolidayOut(ma.Schema):
 class ProcessOut(ma.Schema):
     name = ma.fields.String()
     label = ma.fields.String()
+    enabled = ma.fields.Boolean(metadata={"description": "The caller's office runs it (its service catalogue)"})
+    counter_intake = ma.fields.Boolean()
+    deadlines = ma.fields.List(ma.fields.Dict())
     initial = ma.fields.String()
     states = ma.fields.List(ma.fields.Dict())
     transitions = ma.fields.List(ma.fields.Dict())
