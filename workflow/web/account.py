@@ -29,7 +29,7 @@ def page(token_form=None, new_token=None, status=200):
                 tokens=accounts.tokens_of(current_user),
                 now=utcnow(),
                 form=DeleteForm(),
-                token_form=token_form or TokenForm(),
+                token_form=token_form or TokenForm(formdata=None),  # empty again after a token is made
                 new_token=new_token,
                 token_days=current_app.config["API_TOKEN_DAYS"],
             ),
