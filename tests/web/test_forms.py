@@ -13,7 +13,6 @@ from sqlalchemy import delete, func, select
 
 from workflow.extensions import db
 from workflow.models import HolidayOverride, Office, Organisation, User
-from workflow.processes import PROCESSES
 
 from ..conftest import PASSWORD
 from ..helpers import ALIASES, EXE, PDF, docx, force_state, user
@@ -530,8 +529,7 @@ SETTINGS = {
     "name": "Kanwil Uji",
     "letterhead": "KEMENTERIAN HUKUM",
     "registration_format": "{seq:04d}/{year}",
-    **{f"limit_{name}": "10" for name in PROCESSES},
-}
+}  # the time limits moved to the service catalogue (tests/web/test_catalogue.py)
 
 
 BAD_SETTINGS = [  # (field, value, message on the page or None)
@@ -544,9 +542,6 @@ BAD_SETTINGS = [  # (field, value, message on the page or None)
     ("registration_format", "{seq[0]}/{year}", "Format tidak valid"),  # index
     ("registration_format", "{seq:04d}/{process.__class__}", "Format tidak valid"),
     ("registration_format", "{seq:090d}/{year}", None),  # numbers longer than requests.number (80)
-    ("limit_ranperda", "0", None),
-    ("limit_ranperda", "61", None),
-    ("limit_ranperda", "sepuluh", None),
 ]
 
 
@@ -590,7 +585,6 @@ def test_settings_are_saved(app, signed_in):
         assert name == "Kanwil Uji"
         assert settings["number_formats"]["registration"] == "{seq:05d}/{process}/{year}"
         assert settings["letterhead"] == ["KEMENTERIAN HUKUM", "KANWIL NTT"]
-        assert settings["time_limits"] == {name: 10 for name in PROCESSES}
         assert "Pengaturan kantor disimpan." in web.text("/admin/pengaturan")
     finally:
         restore_office(app, before)

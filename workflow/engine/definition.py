@@ -209,6 +209,9 @@ class Process:
     variant_field: str | None = None
     variant_documents: dict = field(default_factory=dict)
     summary: str = ""  # one paragraph for the public form and the help page
+    # What happens next and by when, for the confirmation page and the receipt: Indonesian with
+    # the office's limits as placeholders (%(time_limit)s, %(timer_<trigger>)s, %(deadline_<name>)s).
+    promise: str = ""
     # States in which the applicant holds the file and may upload documents.
     applicant_upload_states: tuple[str, ...] = ()
     staff_upload_states: tuple[str, ...] = ()
@@ -217,6 +220,8 @@ class Process:
     # A public process whose applicant may also apply orally at the counter: an officer records
     # the application (the request is theirs until registered) with the applicant's documents.
     counter_intake: bool = False
+    # Staff documents handed in with an oral application at the counter (e.g. the statement).
+    counter_documents: tuple[str, ...] = ()
     # A bool field by which the applicant asks that their identity fields stay confidential.
     confidential_field: str | None = None
     # States in which the applicant's own deadline (requests.applicant_due_on, e.g. to correct a

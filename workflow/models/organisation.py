@@ -36,7 +36,10 @@ class Office(db.Model):
             "Undang-Undang Nomor 13 Tahun 2022, dan Peraturan Menteri Hukum Nomor 40 "
             "Tahun 2025."
         ),
-        "time_limits": {},  # process name -> working days; the process default otherwise
+        "time_limits": {},  # process name -> days; the process default otherwise
+        # how long personal data from the public forms is kept, as told in the privacy notice
+        # (unconfirmed: the office's records retention schedule decides)
+        "privacy_retention": "5 (lima) tahun setelah permohonan selesai, sesuai jadwal retensi arsip kantor",
     }
 
     def setting(self, *path):

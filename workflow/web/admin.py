@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..catalogue import extra_required_documents, is_enabled, limits, optional_document_kinds
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
@@ -13,10 +14,20 @@ from ..models import ROLES, AuthThrottle, HolidayOverride, Office, Organisation,
 from ..models.organisation import ORGANISATION_KINDS
 from ..models.time import utcnow
 from ..operations import accounts, throttle
+from ..operations.catalogue import configure_service
 from ..passwords import password_problem
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
-from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, settings_form
+from .forms import (
+    DeleteForm,
+    OrganisationForm,
+    OverrideForm,
+    SettingsForm,
+    UserForm,
+    catalogue_field,
+    catalogue_form,
+)
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -190,14 +201,11 @@ def delete_override(override_id):
 @bp.route("/pengaturan", methods=["GET", "POST"])
 def settings():
     office = db.session.get(Office, current_user.office_id)
-    processes = list(PROCESSES.values())
-    form = settings_form(processes)
+    form = SettingsForm()
     if request.method == "GET":
         form.name.data = office.name
         form.letterhead.data = "\n".join(office.setting("letterhead") or [])
         form.registration_format.data = office.setting("number_formats", "registration")
-        for p in processes:
-            getattr(form, f"limit_{p.name}").data = office.setting("time_limits", p.name) or p.time_limit.days
     if form.validate_on_submit():
         template = form.registration_format.data.strip()
         try:
@@ -220,12 +228,52 @@ def settings():
                 line.strip() for line in (form.letterhead.data or "").splitlines() if line.strip()
             ]
             settings["number_formats"] = {**settings.get("number_formats", {}), "registration": template}
-            settings["time_limits"] = {p.name: getattr(form, f"limit_{p.name}").data for p in processes}
             office.name, office.settings = form.name.data.strip(), settings
             db.session.commit()
             flash(_("Pengaturan kantor disimpan."), "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, processes=processes), 422 if form.errors else 200
+    return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/layanan")
+def catalogue():
+    office = db.session.get(Office, current_user.office_id)
+    rows = [
+        (p, is_enabled(office, p), limits(office, p), extra_required_documents(office, p)) for p in PROCESSES.values()
+    ]
+    return render_template("admin/catalogue.html", rows=rows)
+
+
+@bp.route("/layanan/<name>", methods=["GET", "POST"])
+def edit_service(name):
+    process = PROCESSES.get(name)
+    if process is None:
+        abort(404)
+    office = db.session.get(Office, current_user.office_id)
+    rows = limits(office, process)
+    kinds = optional_document_kinds(process)
+    form = catalogue_form(rows, [(k.name, _(k.label)) for k in kinds])
+    if request.method == "GET":
+        form.enabled.data = is_enabled(office, process)
+        for limit in rows:
+            form[catalogue_field(limit.key)].data = limit.configured
+        form.documents.data = [g[0] for g in extra_required_documents(office, process)]
+    if form.validate_on_submit():
+        with unit_of_work(catch=True) as work:
+            configure_service(
+                office,
+                process,
+                enabled=form.enabled.data,
+                days={limit.key: form[catalogue_field(limit.key)].data for limit in rows},
+                documents=form.documents.data or [],
+            )
+        if not work.failed:
+            flash(_("Layanan %(label)s disimpan.", label=_(process.label)), "success")
+            return redirect(url_for("admin.catalogue"))
+        form.documents.errors = list(form.documents.errors) + work.messages
+    return render_template(
+        "admin/service_form.html", form=form, process=process, rows=rows, field_name=catalogue_field
+    ), 422 if form.errors else 200
 
 
 @bp.get("/keamanan")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_request
-from ..catalogue import deadline_status
+from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.definition import N_, Phase
@@ -43,6 +43,7 @@ from ..models import (
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
 from ..operations.personal_data import check_document_read, details_for
+from ..operations.public import register_oral_application
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
@@ -51,6 +52,7 @@ from ..queries import filtered_requests, paginate
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
+from .receipts import remember_receipt
 from .unit_of_work import unit_of_work
 
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
@@ -140,11 +142,11 @@ def index():
 def new():
     if current_user.role in ("officer", "head"):
         # staff register walk-in applicants for the services that take them at the counter
-        return render_template("cases/new_staff.html", processes=[p for p in PROCESSES.values() if p.intake == "staff"])
+        return render_template("cases/new_staff.html", processes=counter_processes())
     if current_user.role != "drafter":
         abort(403)
     form = NewRequestForm()
-    form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values() if p.intake == "account"]
+    form.process_type.choices = [(p.name, _(p.label)) for p in enabled_processes(current_user.office, "account")]
     form.applicant_type.choices = [(k, _(label)) for k, label in APPLICANT_TYPES.items()]
     if request.method == "GET":
         organisation = current_user.organisation
@@ -168,7 +170,7 @@ def new():
                 else:
                     flash(" ".join(messages), "danger")
             return render_template(
-                "cases/new.html", form=form, processes=[p for p in PROCESSES.values() if p.intake == "account"]
+                "cases/new.html", form=form, processes=enabled_processes(current_user.office, "account")
             ), 422
         flash(
             _(
@@ -179,14 +181,14 @@ def new():
         )
         return redirect(url_for("cases.detail", request_id=req.id))
     return render_template(
-        "cases/new.html", form=form, processes=[p for p in PROCESSES.values() if p.intake == "account"]
+        "cases/new.html", form=form, processes=enabled_processes(current_user.office, "account")
     ), 422 if form.errors else 200
 
 
 @bp.route("/baru/<name>", methods=["GET", "POST"])
 def new_staff(name):
     process = PROCESSES.get(name)
-    if process is None or process.intake != "staff":
+    if process is None or process not in counter_processes():
         abort(404)
     if current_user.role not in ("officer", "head"):
         abort(403)
@@ -198,6 +200,8 @@ def new_staff(name):
             f.name: (bool(request.form.get(f.name)) if f.kind == "bool" else request.form.get(f.name, ""))
             for f in process.fields
         }
+        if process.counter_intake:  # an oral application, written down here with its papers
+            return register_oral(process, details)
         with unit_of_work(catch=True) as work:
             req = create_request(
                 current_user, process=name, details=details, applicant_email=(request.form.get("email") or None)
@@ -210,6 +214,44 @@ def new_staff(name):
     return render_template(
         "cases/new_fields.html", process=process, form=request.form, errors=errors
     ), 422 if errors else 200
+
+
+def register_oral(process, details):
+    """An oral application registered at the counter; the applicant gets a code and PIN, shown
+    on the confirmation page (Post/Redirect/Get) for the officer to hand over."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    uploads = [
+        (k.name, f.filename, f.stream.read(limit + 1))
+        for k in process.document_kinds
+        if k.uploader == "applicant" or k.name in process.counter_documents
+        for f in request.files.getlist(k.name)
+        if f and f.filename
+    ]
+    with unit_of_work(catch=True) as work:
+        req, code, pin = register_oral_application(
+            current_user,
+            process.name,
+            details=details,
+            email=(request.form.get("email") or "").strip() or None,
+            uploads=uploads,
+            store=document_store(),
+            max_bytes=limit,
+        )
+    if work.failed:
+        errors = work.field_errors
+        return render_template("cases/new_fields.html", process=process, form=request.form, errors=errors), work.status
+    remember_receipt(req, code, pin)
+    return redirect(url_for("services.submitted"))
+
+
+def counter_processes():
+    """What staff register at the counter in this office: the staff-intake services, and the
+    public ones that take an oral application, unless switched off in the catalogue."""
+    return [
+        p
+        for p in PROCESSES.values()
+        if (p.intake == "staff" or p.counter_intake) and is_enabled(current_user.office, p)
+    ]
 
 
 def validate_csrf_form() -> bool:

@@ -181,18 +181,31 @@ class SettingsForm(Form):
     registration_format = StringField(_l("Format nomor registrasi"), validators=[DataRequired(REQUIRED)])
 
 
-def settings_form(processes, **kwargs) -> SettingsForm:
-    """The settings form with one time-limit field per process."""
+class CatalogueForm(Form):
+    enabled = BooleanField(_l("Layanan aktif di kantor ini"))
+    documents = SelectMultipleField(_l("Dokumen tambahan yang diwajibkan kantor"), validate_choice=True)
 
-    class Form(SettingsForm):
+
+def catalogue_form(limits, document_choices, **kwargs) -> CatalogueForm:
+    """The catalogue form of one process: its switch, one field per editable limit (empty: the
+    definition's default), and the optional documents the office may require."""
+
+    class Form(CatalogueForm):
         pass
 
-    for process in processes:
+    for limit in limits:
         setattr(
             Form,
-            f"limit_{process.name}",
+            catalogue_field(limit.key),
             IntegerField(
-                process.label, validators=[DataRequired(REQUIRED), NumberRange(min=1, max=60, message=BETWEEN)]
+                _l(limit.label),  # N_-marked in the definition
+                validators=[Optional(), NumberRange(min=1, max=limit.maximum, message=BETWEEN)],
             ),
         )
-    return Form(**kwargs)
+    form = Form(**kwargs)
+    form.documents.choices = document_choices
+    return form
+
+
+def catalogue_field(key: str) -> str:
+    return "limit_" + key.replace(":", "__")

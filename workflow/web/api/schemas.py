@@ -223,6 +223,9 @@ class HolidayOut(ma.Schema):
 class ProcessOut(ma.Schema):
     name = ma.fields.String()
     label = ma.fields.String()
+    enabled = ma.fields.Boolean(metadata={"description": "The caller's office runs it (its service catalogue)"})
+    counter_intake = ma.fields.Boolean()
+    deadlines = ma.fields.List(ma.fields.Dict())
     initial = ma.fields.String()
     states = ma.fields.List(ma.fields.Dict())
     transitions = ma.fields.List(ma.fields.Dict())
