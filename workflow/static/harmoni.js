@@ -9,3 +9,19 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// forms marked data-submit-once file once: their buttons are disabled while the form is being sent
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (event.defaultPrevented || !form.hasAttribute("data-submit-once")) {
+    return;
+  }
+  if (form.dataset.sending) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sending = "1";
+  setTimeout(function () {
+    form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+  }, 0);
+});
