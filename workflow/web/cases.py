@@ -23,7 +23,6 @@ from ..access import visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
-from ..engine.definition import N_, Phase
 from ..engine.errors import NotFound
 from ..engine.machine import allowed_triggers
 from ..extensions import db
@@ -50,6 +49,7 @@ from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
 from ..queries import filtered_requests, paginate
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
+from ..vocabulary import STAFF, MinutesStatus, Phase
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
 from .receipts import remember_receipt
@@ -57,12 +57,7 @@ from .unit_of_work import unit_of_work
 
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
 PER_PAGE = 25
-PHASE_LABELS = {
-    Phase.INTAKE: N_("Penerimaan"),
-    Phase.REVIEW: N_("Penelaahan"),
-    Phase.MEETING: N_("Rapat"),
-    Phase.CONCLUSION: N_("Kesimpulan"),
-}
+MAX_FILES_AT_ONCE = 10
 
 
 @bp.before_request
@@ -84,10 +79,10 @@ def queue_filter():
     and its exports show the same rows)."""
     form = FilterForm(request.args)
     form.process_type.choices = [("", _("Semua"))] + [(p.name, _(p.label)) for p in PROCESSES.values()]
-    form.phase.choices = [("", _("Semua"))] + [(p.value, _(PHASE_LABELS[p])) for p in Phase]
+    form.phase.choices = [("", _("Semua"))] + [(p.value, _(p.label)) for p in Phase]
     states = {s.name: _(s.label) for p in PROCESSES.values() for s in p.states}
     form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
-    staff = current_user.is_staff
+    staff = current_user.is_office_account
     if staff:
         form.organisation_id.choices = [("", _("Semua"))] + [
             (str(o.id), o.name)
@@ -115,7 +110,7 @@ def queue_filter():
 @bp.get("/")
 def index():
     form, args = queue_filter()
-    staff = current_user.is_staff
+    staff = current_user.is_office_account
     page_no = request.args.get("page", 1, type=int) or 1
     filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
@@ -140,7 +135,7 @@ def index():
 
 @bp.route("/baru", methods=["GET", "POST"])
 def new():
-    if current_user.role in ("officer", "head"):
+    if current_user.is_staff:
         # staff register walk-in applicants for the services that take them at the counter
         return render_template("cases/new_staff.html", processes=counter_processes())
     if current_user.role != "drafter":
@@ -190,7 +185,7 @@ def new_staff(name):
     process = PROCESSES.get(name)
     if process is None or process not in counter_processes():
         abort(404)
-    if current_user.role not in ("officer", "head"):
+    if not current_user.is_staff:
         abort(403)
     errors = {}
     if request.method == "POST":
@@ -267,19 +262,23 @@ def validate_csrf_form() -> bool:
 def office_drafters():
     return db.session.scalars(
         select(User)
-        .where(User.office_id == current_user.office_id, User.role.in_(("officer", "head")), User.active.is_(True))
+        .where(User.office_id == current_user.office_id, User.role.in_(STAFF), User.active.is_(True))
         .order_by(User.name)
     ).all()
 
 
 def render_detail(req, *, action_form=None, upload_form=None, status=200):
     process = PROCESSES[req.process]
-    documents = db.session.scalars(
-        select(Document)
-        .where(Document.request_id == req.id)
-        .options(selectinload(Document.uploaded_by))
-        .order_by(Document.kind, Document.version.desc())
-    ).all()
+    order = {k.name: i for i, k in enumerate(process.document_kinds)}  # the checklist's order
+    documents = sorted(
+        db.session.scalars(
+            select(Document)
+            .where(Document.request_id == req.id)
+            .options(selectinload(Document.uploaded_by))
+            .order_by(Document.kind, Document.version.desc())
+        ).all(),
+        key=lambda d: (order.get(d.kind, len(order)), -d.version),
+    )
     events = db.session.scalars(
         select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
     ).all()
@@ -298,6 +297,10 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     if upload_form is None:
         upload_form = UploadForm()
     upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
+    if not upload_form.kind.data:  # the next document the checklist still misses
+        missing = [k for group, done in checklist if not done for k in group]
+        offered = {k.name for k in upload_kinds}
+        upload_form.kind.data = next((k.name for k in missing if k.name in offered), None)
     day = today()
     closed_by = closing_timer_passed(process, req, day)
     triggers = allowed_triggers(process, req, current_user) if not closed_by else []
@@ -314,7 +317,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     issued = db.session.scalars(
         select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
     ).all()
-    final = next((m for m in reversed(minutes) if m.status == "final"), None)
+    final = next((m for m in reversed(minutes) if m.status == MinutesStatus.FINAL), None)
     # the conclusion must state the final minutes' correction deadline: offer it
     prefill = {
         "correction_deadline": final.correction_deadline.isoformat() if final and final.correction_deadline else ""
@@ -339,14 +342,23 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         failed_trigger=action_form.trigger.data if action_form else None,
         drafters=drafters,
         days_left=working_days_left(req, calendar, day),
-        phase_labels=PHASE_LABELS,
         process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,
         deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
         day=day,
         applicant_types=APPLICANT_TYPES,
+        returned_by=returned_by(process, req, events),
     ), status
+
+
+def returned_by(process, req, events):
+    """The event that gave the file back to the applicant (returned for completion, or "harmonis
+    dengan catatan"), while it is still with them: its reasons, who, and when. None otherwise."""
+    if req.state not in process.applicant_upload_states or req.state in process.private_states:
+        return None
+    entered = next((e for e in reversed(events) if e.to_state == req.state and e.from_state != req.state), None)
+    return entered if entered is not None and entered.actor_id is not None else None
 
 
 @bp.get("/<id:request_id>")
@@ -399,20 +411,28 @@ def upload(request_id):
     if not form.validate_on_submit():
         return render_detail(req, upload_form=form, status=422)
     limit = current_app.config["MAX_UPLOAD_BYTES"]
-    with unit_of_work(catch=True) as work:
-        doc = upload_document(
-            req,
-            current_user,
-            kind=form.kind.data,
-            filename=form.file.data.filename,
-            content=form.file.data.stream.read(limit + 1),
-            store=document_store(),
-            max_bytes=limit,
-        )
+    files = [f for f in form.file.data if f and f.filename]
+    if len(files) > MAX_FILES_AT_ONCE:
+        form.file.errors = [_("Paling banyak %(n)s berkas sekaligus.", n=MAX_FILES_AT_ONCE)]
+        return render_detail(req, upload_form=form, status=422)
+    with unit_of_work(catch=True) as work:  # all of them or none
+        docs = [
+            upload_document(
+                req,
+                current_user,
+                kind=form.kind.data,
+                filename=f.filename,
+                content=f.stream.read(limit + 1),
+                store=document_store(),
+                max_bytes=limit,
+            )
+            for f in files
+        ]
     if work.failed:
         form.file.errors = list(form.file.errors) + work.messages
         return render_detail(load_request(request_id), upload_form=form, status=work.status)
-    flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
+    for doc in docs:
+        flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
     return redirect(url_for("cases.detail", request_id=request_id) + "#dokumen")
 
 
