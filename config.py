@@ -21,6 +21,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("HARMONI_MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("HARMONI_MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("HARMONI_MAIL_SENDER", "Harmoni <noreply@harmoni.test>")
+    # Logs of operations/ and documents/ on stderr: "text" or "json" (one object a line, production)
+    LOG_FORMAT = os.environ.get("HARMONI_LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("HARMONI_LOG_LEVEL", "INFO")
     # 1: deliver queued mail right after the commit that queued it (an office without cron)
     OUTBOX_SEND_AFTER_COMMIT = os.environ.get("HARMONI_OUTBOX_SEND_AFTER_COMMIT", "0") == "1"
     # The office that receives requests from the public (its code, e.g. "NTT"); the only one if unset.

@@ -19,6 +19,7 @@ from .extensions import (
     read_only_request,
     select_locale,
 )
+from .logs import configure_logging
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
@@ -37,6 +38,7 @@ def create_app(config_object="config.Config", **overrides) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    configure_logging(app)
     register_extensions(app)
     register_security_headers(app)
     register_blueprints(app)

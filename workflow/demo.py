@@ -1,4 +1,4 @@
-"""Demo data (DESIGN.md fixed points): one office, its applicant organisations, six accounts,
+"""Demo data (the fixed points the README lists): one office, its applicant organisations, six accounts,
 and a few requests at different stages. Running it again changes nothing but passwords."""
 
 from sqlalchemy import select

@@ -50,7 +50,7 @@ SYSTEM = (Role.SYSTEM,)
 
 
 class Conclusion(Labelled):
-    """The outcome of a harmonisation (Permenkum 40/2025; DOMAIN.md stage 6)."""
+    """The outcome of a harmonisation (Permenkum 40/2025)."""
 
     HARMONIS = "harmonis", N_("Harmonis")
     HARMONIS_WITH_NOTES = "harmonis_with_notes", N_("Harmonis dengan catatan")

@@ -3,6 +3,7 @@ shared by every document; the same payload always gives the same bytes."""
 
 import base64
 import hashlib
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import segno
 from flask import render_template
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "pdf"
 
@@ -32,7 +35,9 @@ class PdfRenderer:
     def render(self, template: str, payload: dict, *, identifier: str) -> bytes:
         qr = segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)
         html = render_template(f"pdf/{template}.html", p=payload, qr=qr, logo=logo_uri(payload))
-        return self.render_html(html, identifier=identifier)
+        content = self.render_html(html, identifier=identifier)
+        log.info("document %s rendered from pdf/%s.html (%d bytes)", identifier, template, len(content))
+        return content
 
 
 def logo_uri(payload: dict) -> str | None:

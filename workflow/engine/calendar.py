@@ -2,7 +2,7 @@
 
 A working day is Monday to Friday, not an Indonesian national holiday nor a cuti bersama day
 (the `holidays` package, categories public + government), unless an office override says
-otherwise. The clock rule (DOMAIN.md): N working days counted from the working day after the
+otherwise. The clock rule (SE M.HH-01.PP.04.02 Tahun 2022; Permenkum 40/2025): N working days counted from the working day after the
 start; paused while the file is back with the applicant; resumed, with the days that were left,
 counted from the working day after resubmission; extended by a head with a reason.
 """

@@ -120,7 +120,7 @@ Guard = Callable[..., "str | None"]
 def row_guard(guard: Guard) -> Guard:
     """Mark a guard that looks at the request row alone (context may be None): cheap enough to
     decide which actions to offer, so a user is not shown a button that can only fail."""
-    guard.row_only = True
+    setattr(guard, "row_only", True)  # noqa: B010 (a function attribute the type checker cannot see)
     return guard
 
 
@@ -290,7 +290,11 @@ class Process:
     # Who may apply, for processes opened by an organisation (processes/common.APPLICANT_TYPES):
     # a Ranperda from the Kepala Daerah or the DPRD, a Ranperkada from the Kepala Daerah only.
     applicant_types: tuple[str, ...] = ()
+    # lookups built once in __post_init__ (name -> state, trigger -> transition, ...)
     _by_state: dict = field(default=None, init=False, repr=False, compare=False)
+    _states: dict = field(default=None, init=False, repr=False, compare=False)
+    _by_trigger: dict = field(default=None, init=False, repr=False, compare=False)
+    _by_state_role: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         names = [s.name for s in self.states]

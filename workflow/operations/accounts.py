@@ -100,7 +100,7 @@ def end_session(user: User, session_id: int) -> bool:
     return (
         db.session.execute(
             delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id)
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]  # a CursorResult
         > 0
     )
 
@@ -109,7 +109,7 @@ def end_other_sessions(user: User, keep_id: int) -> int:
     """End every session of `user` but this one; returns how many ended."""
     return db.session.execute(
         delete(UserSession).where(UserSession.user_id == user.id, UserSession.id != keep_id)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # a CursorResult
 
 
 def end_all_sessions(user: User) -> None:
@@ -120,12 +120,12 @@ def end_all_sessions(user: User) -> None:
 
 
 def revoke_tokens(user: User) -> int:
-    return db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+    return db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount  # type: ignore[attr-defined]  # a CursorResult
 
 
 def revoke_token(user: User, token_id: int) -> bool:
     """Revoke one of `user`'s tokens; False when it is not theirs or already gone."""
-    return db.session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)).rowcount > 0
+    return db.session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)).rowcount > 0  # type: ignore[attr-defined]  # a CursorResult
 
 
 def change_password(user: User, password: str) -> None:

@@ -30,6 +30,7 @@ def configure_service(office, process: Process, *, enabled: bool, days: dict, do
     settings = dict(office.settings or {})
     disabled = [name for name in settings.get("disabled", []) if name != process.name]
     settings["disabled"] = disabled if enabled else sorted(disabled + [process.name])
+    path: tuple[str, ...]
     for key, value in days.items():
         if key == "time_limit":
             section, path = "time_limits", (process.name,)

@@ -122,11 +122,12 @@ def office_head(office) -> User | None:
 def _with_nips(signatories: list[dict], office) -> list[dict]:
     """The NIP under each office-side signature, from the account of that name when there is one."""
     names = [s["name"] for s in signatories if not s.get("nip")]
-    nips = dict(
-        db.session.execute(
+    nips: dict[str, str] = {
+        name: nip
+        for name, nip in db.session.execute(
             select(User.name, User.nip).where(User.office_id == office.id, User.name.in_(names), User.nip.is_not(None))
-        ).all()
-    )
+        )
+    }
     return [{**s, "nip": s.get("nip") or nips.get(s["name"])} for s in signatories]
 
 

@@ -133,8 +133,8 @@ def schedule_meeting(
     return meeting
 
 
-def _participants(raw: list[dict], errors: dict) -> list[Participant]:
-    rows = []
+def _participants(raw: list[dict], errors: dict) -> list[dict]:
+    rows: list[dict] = []
     if not isinstance(raw, list) or len(raw) > 200:
         errors["participants"] = ["Harus berupa daftar (paling banyak 200)."]
         return rows

@@ -6,6 +6,7 @@ sending so that no message goes out twice.
 Who hears of which transition is declared with the processes (`Transition.notify`, `notices`);
 this module only finds the people of an audience and writes to them in their language."""
 
+import logging
 import smtplib
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -25,6 +26,7 @@ from ..models.time import local_clock, local_date, utcnow
 from ..processes import PROCESSES
 from .after_commit import defer
 
+log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claimed message is left alone this long
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -131,7 +133,7 @@ def notify_transition(request, transition: Transition, actor, comment: str | Non
 
 def _details(request, transition: Transition, event_data: dict) -> dict:
     """What a message says beyond the state: the meeting, the issued documents, the due date."""
-    details = {}
+    details: dict[str, object] = {}
     meeting_id = event_data.get("meeting_id")
     if meeting_id:
         details["meeting"] = db.session.get(Meeting, meeting_id)
@@ -342,6 +344,7 @@ def send_pending(now=None, batch: int = 50) -> tuple[int, int]:
         except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: an unusable header
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.warning("e-mail %s to %s failed (attempt %d): %s", message.id, message.recipient, message.attempts, exc)
             # 1, 2, 4, 8 ... minutes, at most six hours: a server that is down gets time to return
             message.next_attempt_at = now + min(timedelta(minutes=2 ** (message.attempts - 1)), MAX_BACKOFF)
             message.claimed_until = None

@@ -1,5 +1,6 @@
 """Creating requests and adding documents to them."""
 
+import logging
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
@@ -13,6 +14,7 @@ from ..documents.store import DocumentStore
 from ..engine.calendar import WorkingCalendar
 from ..engine.errors import (
     FileTooLarge,
+    HarmoniError,
     InvalidInput,
     NotFound,
     NotPermitted,
@@ -28,6 +30,8 @@ from ..vocabulary import APPLICANT, PUBLIC, STAFF
 from .audit import append_event
 from .milestones import record_milestones
 from .transitions import ISO_DATE
+
+log = logging.getLogger(__name__)
 
 INTAKE_ROLES = {"account": APPLICANT, "staff": STAFF, "public": PUBLIC}  # who opens a request, by intake
 
@@ -108,7 +112,7 @@ def create_request(
     record_milestones(request, definition, None, local_date(now, office.timezone), WorkingCalendar())
     db.session.flush()
     # the event names what was opened, never the personal details (the timeline is widely seen)
-    data = {"number": number, "title": title, "external_ref": request.external_ref}
+    data: dict[str, object] = {"number": number, "title": title, "external_ref": request.external_ref}
     if actor.id is None:
         data["by"] = actor.role
     if consent:  # UU 27/2022: the notice the applicant agreed to, kept in the audit trail
@@ -254,11 +258,16 @@ def upload_document(
     if request.state not in states:
         raise TransitionUnavailable("Dokumen tidak dapat diunggah pada status permohonan saat ini.")
     if len(content) > max_bytes:
+        log.info("upload rejected: request %s kind %s: %d bytes over the limit", request.id, kind, len(content))
         raise FileTooLarge(f"Berkas terlalu besar (maksimum {max_bytes // 1024} KB).")
     filename = clean_filename(filename)
     if not content:
         raise InvalidInput("Berkas kosong.", details={"file": ["Berkas kosong."]})
-    media_type = sniff(content, images=definition.images)
+    try:
+        media_type = sniff(content, images=definition.images)
+    except HarmoniError as error:
+        log.info("upload rejected: request %s kind %s: %s", request.id, kind, error.code)
+        raise
 
     now = now or utcnow()
     sha256 = store.put(content)

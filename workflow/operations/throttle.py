@@ -103,7 +103,7 @@ def clear(policy: Policy, key: str) -> None:
 
 def unlock(throttle_id: int) -> bool:
     """An admin lifts a lock and forgets its failures; False when there was none."""
-    return db.session.execute(delete(AuthThrottle).where(AuthThrottle.id == throttle_id)).rowcount > 0
+    return db.session.execute(delete(AuthThrottle).where(AuthThrottle.id == throttle_id)).rowcount > 0  # type: ignore[attr-defined]  # a CursorResult
 
 
 def forget_old(now: datetime | None = None) -> int:
@@ -114,4 +114,4 @@ def forget_old(now: datetime | None = None) -> int:
             AuthThrottle.last_failure_at < now - FORGET_AFTER,
             AuthThrottle.locked_until.is_(None) | (AuthThrottle.locked_until < now),
         )
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # a CursorResult

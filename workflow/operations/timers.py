@@ -2,9 +2,9 @@
 system. Safe from cron on several servers at once: each request is locked (PostgreSQL: FOR UPDATE
 SKIP LOCKED; SQLite: the write lock) and re-checked under the lock, so each expiry fires once."""
 
+import logging
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..actors import SYSTEM
@@ -13,6 +13,8 @@ from ..extensions import db
 from ..models import Request
 from ..models.time import local_date, utcnow
 from .transitions import fire
+
+log = logging.getLogger(__name__)
 
 
 def tick(now=None) -> list[tuple[int, str]]:
@@ -41,7 +43,8 @@ def tick(now=None) -> list[tuple[int, str]]:
             fire(request, trigger, SYSTEM, version=request.version, now=now)
             db.session.commit()  # commits itself: one transaction per timer, a failure undoes no other
             fired.append((request_id, trigger))
+            log.info("timer %s fired on request %s", trigger, request_id)
         except HarmoniError as error:  # e.g. a guard: log it and go on with the others
             db.session.rollback()
-            current_app.logger.warning("timer %s on request %s not fired: %s", trigger, request_id, error)
+            log.warning("timer %s on request %s not fired: %s", trigger, request_id, error)
     return fired

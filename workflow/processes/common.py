@@ -10,7 +10,7 @@ from ..models import Document, User
 # the public (the request's tracking code and PIN); the office's staff; its heads; timers
 from ..vocabulary import APPLICANT, HEAD, PUBLIC, STAFF, SYSTEM  # noqa: F401 (re-exported to processes)
 
-# Who applies (DOMAIN.md section 3): the Kepala Daerah through the Sekda, or the DPRD through the
+# Who applies (Permenkum 40/2025 Pasal 4): the Kepala Daerah through the Sekda, or the DPRD through the
 # Sekwan. Documents and letters address the official accordingly.
 APPLICANT_TYPES = {
     "kepala_daerah": N_("Kepala Daerah (melalui Sekretaris Daerah)"),

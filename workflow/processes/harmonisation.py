@@ -1,4 +1,5 @@
-"""The harmonisation of regional drafts (DOMAIN.md section 1), shared by Ranperda and Ranperkada.
+"""The harmonisation of regional drafts (UU 12/2011 Pasal 58 and 63 as amended, Permenkum
+40/2025), shared by Ranperda and Ranperkada.
 
 intake:     draft -> submitted <-> returned (returned for completion; rounds counted)
             | discarded (a draft the applicant throws away, never submitted: private like a draft)

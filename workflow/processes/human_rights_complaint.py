@@ -1,10 +1,10 @@
-"""Human-rights complaints (pelayanan komunikasi masyarakat; Permenkumham 23/2022), DOMAIN.md s. 2.
+"""Human-rights complaints (pelayanan komunikasi masyarakat; Permenkumham 23/2022).
 
 Administrative check within 5 days; an incomplete file gives the complainant 10 days to complete
 it, after which it is deemed withdrawn (a timer: `workflow tick`); substantive examination within
 5 days; not competent -> referral to the competent agency; a coordination meeting or mediation; a
 finding (indication of a violation or not) with a recommendation. Both limits are counted here in
-working days (DOMAIN.md leaves the unit unconfirmed; change the TimeLimit/Timer unit if needed).
+working days (the regulation leaves the unit unconfirmed; change the TimeLimit/Timer unit if needed).
 
 intake:     submitted <-> incomplete -> deemed_withdrawn (timer)
 review:     examination

@@ -1,4 +1,4 @@
-"""Facilitation of intellectual property (fasilitasi kekayaan intelektual), DOMAIN.md section 2.
+"""Facilitation of intellectual property (fasilitasi kekayaan intelektual) (UU 28/2014, UU 20/2016).
 
 Consultation and assisted filing; the filing itself is with DJKI, whose application number is
 recorded. What DJKI does with it follows the IP type: copyright and communal IP (KI komunal) are

@@ -1,4 +1,4 @@
-"""Legal aid (bantuan hukum; UU 16/2011, PP 42/2013, Permenkumham 4/2021), DOMAIN.md section 2.
+"""Legal aid (bantuan hukum; UU 16/2011, PP 42/2013, Permenkumham 4/2021).
 
 A poor applicant asks the Kanwil for help, through the public form or orally at the counter (an
 officer writes the application down; the applicant's thumbprinted statement is a document). The

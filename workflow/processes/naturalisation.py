@@ -1,4 +1,4 @@
-"""Naturalisation (general legal administration, AHU; UU 12/2006 Pasal 13-16), DOMAIN.md section 2:
+"""Naturalisation (general legal administration, AHU; UU 12/2006 Pasal 13-16):
 registered at the office for a walk-in applicant, examined by the office's team, the PNBP payment
 recorded (amount, receipt number, date), forwarded to the Directorate General; the decision is a
 Keputusan Presiden; the applicant is summoned to take the oath or pledge of allegiance (sumpah atau

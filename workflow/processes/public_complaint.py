@@ -1,4 +1,4 @@
-"""Public complaints and feedback (UU 25/2009, Perpres 76/2013), DOMAIN.md section 2: receipt,
+"""Public complaints and feedback (UU 25/2009, Perpres 76/2013): receipt,
 verification, investigation, resolution within 60 (calendar) days of a complete file; overdue files
 are escalated by `workflow tick`; a written reply to the complainant within 14 days of receipt, a
 deadline beside the resolution's (unconfirmed: configurable); an incomplete complaint not completed

@@ -1,5 +1,5 @@
 """Harmonisation of a Ranperkada (draft Pergub, Perbup or Perwali).
-Assumed: the Ranperda list without the Propemperda item (DOMAIN.md marks it unconfirmed)."""
+Assumed: the Ranperda list without the Propemperda item (unconfirmed: no regulation found settles it, so it stays configurable)."""
 
 from ..engine.definition import N_
 from .harmonisation import harmonisation_process
