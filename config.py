@@ -26,6 +26,13 @@ class Config:
     MAX_UPLOAD_BYTES = int(os.environ.get("HARMONI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     # The whole HTTP body may carry a little more than the file (form fields, boundaries).
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024
+    # Audit anchoring (see operations/audit_anchor.py): the Ed25519 signing key lives outside the
+    # database (create it with `flask --app wsgi audit keygen PATH`); checkpoints are appended to a
+    # file (default <instance>/audit-checkpoints.jsonl) and/or mailed to an auditor.
+    AUDIT_SIGNING_KEY = os.environ.get("HARMONI_AUDIT_SIGNING_KEY")
+    AUDIT_PUBLIC_KEY = os.environ.get("HARMONI_AUDIT_PUBLIC_KEY")
+    AUDIT_CHECKPOINTS = os.environ.get("HARMONI_AUDIT_CHECKPOINTS")
+    AUDIT_EMAIL = os.environ.get("HARMONI_AUDIT_EMAIL")
     # Flask-Limiter: memory:// counts per process; use e.g. redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("HARMONI_RATELIMIT_STORAGE", "memory://")
     API_RATE_LIMIT = os.environ.get("HARMONI_API_RATE_LIMIT", "300 per minute")

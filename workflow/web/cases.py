@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..access import visible_request
+from ..access import visible_minutes_filter, visible_request
 from ..documents.store import DocumentStore
 from ..engine.calendar import working_days_left
 from ..engine.definition import N_, Phase
@@ -231,7 +231,11 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         .where(meeting_requests.c.request_id == req.id)
         .order_by(Meeting.starts_at)
     ).all()
-    minutes = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id).order_by(Minutes.revision)).all()
+    minutes = db.session.scalars(
+        select(Minutes)
+        .where(Minutes.request_id == req.id, visible_minutes_filter(current_user))
+        .order_by(Minutes.revision)
+    ).all()
     issued = db.session.scalars(
         select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
     ).all()

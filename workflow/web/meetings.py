@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 
-from ..access import visible_issued, visible_minutes
+from ..access import visible_issued, visible_minutes, visible_minutes_filter
 from ..documents.ics import meeting_invitation
 from ..engine.definition import N_
 from ..engine.errors import HarmoniError, StaleVersion
@@ -176,7 +176,11 @@ def show(meeting_id):
     meeting = ops.visible_meeting(meeting_id, current_user)
     minutes = {
         m.request_id: m
-        for m in db.session.scalars(select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.revision))
+        for m in db.session.scalars(
+            select(Minutes)
+            .where(Minutes.meeting_id == meeting.id, visible_minutes_filter(current_user))
+            .order_by(Minutes.revision)
+        )
     }
     return render_template(
         "meetings/show.html",
@@ -287,7 +291,9 @@ def load_minutes(minutes_id, *, for_update=False) -> Minutes:
 
 def render_minutes(minutes, *, errors=None, values=None, status=200):
     revisions = db.session.scalars(
-        select(Minutes).where(Minutes.request_id == minutes.request_id).order_by(Minutes.revision)
+        select(Minutes)
+        .where(Minutes.request_id == minutes.request_id, visible_minutes_filter(current_user))
+        .order_by(Minutes.revision)
     ).all()
     return render_template(
         "meetings/minutes.html",

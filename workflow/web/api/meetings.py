@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import and_, select
 
-from ...access import visible_issued, visible_minutes
+from ...access import visible_issued, visible_minutes, visible_minutes_filter
 from ...documents.ics import meeting_invitation
 from ...extensions import db
 from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_requests
@@ -184,7 +184,11 @@ class RequestMinutes(MethodView):
     def get(self, request_id):
         """Every revision of the request's minutes, newest first."""
         req = load_request(request_id)
-        rows = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id).order_by(Minutes.revision.desc()))
+        rows = db.session.scalars(
+            select(Minutes)
+            .where(Minutes.request_id == req.id, visible_minutes_filter(g.user))
+            .order_by(Minutes.revision.desc())
+        )
         return [minutes_json(m) for m in rows]
 
     @blp.arguments(MinutesStart)
