@@ -24,6 +24,12 @@ class Config:
     # The office that receives requests from the public (its code, e.g. "NTT"); the only one if unset.
     PUBLIC_OFFICE = os.environ.get("HARMONI_PUBLIC_OFFICE")
     MAX_UPLOAD_BYTES = int(os.environ.get("HARMONI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+    # Upload quotas (429 beyond): document versions per request, uploads per account per hour; and
+    # how far a DOCX/ODT may unpack (415 beyond: a "zip bomb").
+    UPLOAD_QUOTA_PER_REQUEST = int(os.environ.get("HARMONI_UPLOAD_QUOTA_PER_REQUEST", 200))
+    UPLOAD_QUOTA_PER_HOUR = int(os.environ.get("HARMONI_UPLOAD_QUOTA_PER_HOUR", 100))
+    MAX_UNPACKED_BYTES = int(os.environ.get("HARMONI_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
+    MAX_COMPRESSION_RATIO = int(os.environ.get("HARMONI_MAX_COMPRESSION_RATIO", 100))
     # The whole HTTP body may carry a little more than the file (form fields, boundaries).
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024
     # Audit anchoring (see operations/audit_anchor.py): the Ed25519 signing key lives outside the

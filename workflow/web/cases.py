@@ -1,8 +1,6 @@
 """Requests in the browser: the applicants' portal and the staff desk share these pages; what a
 user sees and may do follows from the same access rule and engine as the API."""
 
-import io
-
 from flask import (
     Blueprint,
     abort,
@@ -11,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -45,6 +42,7 @@ from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
 from ..queries import filtered_requests, paginate
+from .downloads import attachment
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
 
@@ -361,4 +359,4 @@ def download(request_id, document_id):
         raise NotFound(_("Dokumen tidak ditemukan."))
     check_document_read(current_user, req, doc)
     content = DocumentStore(current_app.config["DOCUMENT_STORE"]).get(doc.sha256)
-    return send_file(io.BytesIO(content), mimetype=doc.media_type, as_attachment=True, download_name=doc.filename)
+    return attachment(content, mimetype=doc.media_type, name=doc.filename)

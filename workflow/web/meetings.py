@@ -1,11 +1,10 @@
 """Meetings and minutes in the browser: the month calendar, the meeting page, the minutes editor
 and the official documents. Every change goes through operations/meetings.py and minutes.py."""
 
-import io
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 
@@ -20,6 +19,7 @@ from ..operations import meetings as ops
 from ..operations.issued import CONCLUSION_LABELS, render_issued, render_pending
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
 from .cases import engine_messages, load_request
+from .downloads import attachment
 
 bp = Blueprint("meetings", __name__)
 SIDES = {"office": N_("Kanwil"), "applicant": N_("Pemrakarsa"), "dprd": N_("DPRD")}
@@ -260,11 +260,10 @@ def cancel(meeting_id):
 @bp.get("/rapat/<id:meeting_id>/undangan.ics")
 def invitation(meeting_id):
     meeting = ops.visible_meeting(meeting_id, current_user)
-    return send_file(
-        io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
+    return attachment(
+        meeting_invitation(meeting, request.host.split(":")[0]),
         mimetype="text/calendar",
-        as_attachment=True,
-        download_name=f"rapat-{meeting.id}.ics",
+        name=f"rapat-{meeting.id}.ics",
     )
 
 
@@ -438,9 +437,4 @@ def issued_pdf(issued_id):
     issued = visible_issued(issued_id, current_user)
     content = render_issued(issued)
     db.session.commit()
-    return send_file(
-        io.BytesIO(content),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{issued.kind}-{issued.code}.pdf",
-    )
+    return attachment(content, mimetype="application/pdf", name=f"{issued.kind}-{issued.code}.pdf")

@@ -1,9 +1,8 @@
 """Meetings, attendance, minutes (berita acara) and issued documents (PDFs)."""
 
-import io
 from datetime import date
 
-from flask import g, request, send_file
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import and_, select
@@ -15,6 +14,7 @@ from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_request
 from ...operations import meetings as ops
 from ...operations.issued import render_issued, render_pending
 from ...operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from ..downloads import attachment
 from .auth import protect
 from .requests import load_request
 from .schemas import (
@@ -170,11 +170,10 @@ class MeetingInvitation(MethodView):
     def get(self, meeting_id):
         """The iCalendar invitation (updates when rescheduled, cancels when cancelled)."""
         meeting = ops.visible_meeting(meeting_id, g.user)
-        return send_file(
-            io.BytesIO(meeting_invitation(meeting, request.host.split(":")[0])),
+        return attachment(
+            meeting_invitation(meeting, request.host.split(":")[0]),
             mimetype="text/calendar",
-            as_attachment=True,
-            download_name=f"rapat-{meeting.id}.ics",
+            name=f"rapat-{meeting.id}.ics",
         )
 
 
@@ -265,9 +264,4 @@ class IssuedPdf(MethodView):
         issued = visible_issued(issued_id, g.user)
         content = render_issued(issued)
         db.session.commit()
-        return send_file(
-            io.BytesIO(content),
-            mimetype="application/pdf",
-            as_attachment=True,
-            download_name=f"{issued.kind}-{issued.code}.pdf",
-        )
+        return attachment(content, mimetype="application/pdf", name=f"{issued.kind}-{issued.code}.pdf")

@@ -1,8 +1,6 @@
 """Requests, their documents, transitions and events."""
 
-import io
-
-from flask import current_app, g, send_file
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -22,6 +20,7 @@ from ...operations.personal_data import check_document_read, details_for
 from ...operations.requests import create_request, upload_document
 from ...operations.transitions import fire
 from ...queries import filtered_requests, paginate
+from ..downloads import attachment
 from .auth import protect
 from .schemas import (
     DocumentOut,
@@ -191,6 +190,4 @@ class DocumentContent(MethodView):
         if doc is None or doc.request_id != req.id:
             raise NotFound("Dokumen tidak ditemukan.")
         check_document_read(g.user, req, doc)
-        return send_file(
-            io.BytesIO(store().get(doc.sha256)), mimetype=doc.media_type, as_attachment=True, download_name=doc.filename
-        )
+        return attachment(store().get(doc.sha256), mimetype=doc.media_type, name=doc.filename)
