@@ -70,10 +70,12 @@ PROCESS = Process(
         ),
     ),
     document_kinds=(
-        DocumentKind("ktp", N_("KTP"), "applicant", images=True),
-        DocumentKind("sktm", N_("Surat keterangan tidak mampu (atau kartu pengganti)"), "applicant", images=True),
-        DocumentKind("case_documents", N_("Dokumen perkara"), "applicant", images=True),
-        DocumentKind("obh_letter", N_("Surat jawaban OBH"), "staff"),
+        DocumentKind("ktp", N_("KTP"), "applicant", images=True, sensitive=True),
+        DocumentKind(
+            "sktm", N_("Surat keterangan tidak mampu (atau kartu pengganti)"), "applicant", images=True, sensitive=True
+        ),
+        DocumentKind("case_documents", N_("Dokumen perkara"), "applicant", images=True, sensitive=True),
+        DocumentKind("obh_letter", N_("Surat jawaban OBH"), "staff", sensitive=True),
     ),
     required_documents=(("ktp",), ("sktm",)),
     time_limit=TimeLimit(1),  # completeness: 1 working day

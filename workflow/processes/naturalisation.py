@@ -61,12 +61,12 @@ PROCESS = Process(
         Field("email", N_("Email pemohon"), kind="email", required=False),
     ),
     document_kinds=(
-        DocumentKind("application", N_("Surat permohonan"), "staff"),
-        DocumentKind("passport_copy", N_("Salinan paspor"), "staff", images=True),
-        DocumentKind("civil_records", N_("Dokumen catatan sipil"), "staff"),
-        DocumentKind("decree", N_("Keputusan Menteri"), "staff"),
-        DocumentKind("oath_minutes", N_("Berita acara sumpah"), "staff"),
-        DocumentKind("surrender_receipt", N_("Tanda terima penyerahan dokumen asing"), "staff"),
+        DocumentKind("application", N_("Surat permohonan"), "staff", sensitive=True),
+        DocumentKind("passport_copy", N_("Salinan paspor"), "staff", images=True, sensitive=True),
+        DocumentKind("civil_records", N_("Dokumen catatan sipil"), "staff", sensitive=True),
+        DocumentKind("decree", N_("Keputusan Menteri"), "staff", sensitive=True),
+        DocumentKind("oath_minutes", N_("Berita acara sumpah"), "staff", sensitive=True),
+        DocumentKind("surrender_receipt", N_("Tanda terima penyerahan dokumen asing"), "staff", sensitive=True),
     ),
     required_documents=(("application",), ("passport_copy",), ("civil_records",)),
     time_limit=TimeLimit(14),  # documents surrendered within 14 working days of the oath

@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
-from ..operations.personal_data import check_document_read, details_for
+from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
@@ -253,6 +253,8 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         process=process,
         state=process.state(req.state),
         documents=documents,
+        hidden_documents=hidden_document_ids(current_user, req),
+        redacted=REDACTED,
         events=events,
         checklist=checklist,
         upload_form=upload_form,

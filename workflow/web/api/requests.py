@@ -16,7 +16,7 @@ from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
 from ...operations.issued import render_pending
-from ...operations.personal_data import check_document_read, details_for
+from ...operations.personal_data import check_document_read, details_for, document_hidden, hidden_document_ids
 from ...operations.requests import create_request, upload_document
 from ...operations.transitions import fire
 from ...queries import filtered_requests, paginate
@@ -144,7 +144,8 @@ class Events(MethodView):
         events = db.session.scalars(
             select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
         )
-        return [event_json(e) for e in events]
+        hidden = hidden_document_ids(g.user, req)
+        return [event_json(e, hidden) for e in events]
 
 
 @blp.route("/requests/<id:request_id>/documents")
@@ -162,7 +163,7 @@ class Documents(MethodView):
         latest = {}
         for d in docs:
             latest.setdefault(d.kind, d.id)
-        return [document_json(d, latest[d.kind] == d.id) for d in docs]
+        return [document_json(d, latest[d.kind] == d.id, document_hidden(g.user, req, d)) for d in docs]
 
     @blp.arguments(DocumentUpload, location="files")
     @blp.response(201, DocumentOut)

@@ -144,11 +144,14 @@ class DocumentOut(ma.Schema):
     kind = ma.fields.String()
     version = ma.fields.Integer()
     latest = ma.fields.Boolean()
-    filename = ma.fields.String()
+    filename = ma.fields.String(metadata={"description": '"[disembunyikan]" when `redacted`'})
+    redacted = ma.fields.Boolean(
+        metadata={"description": "personal data the caller may not read: name hidden, download refused (403)"}
+    )
     media_type = ma.fields.String()
     size = ma.fields.Integer()
     sha256 = ma.fields.String()
-    uploaded_by = ma.fields.Nested(Ref)
+    uploaded_by = ma.fields.Nested(Ref, allow_none=True)
     created_at = ma.fields.String()
 
 

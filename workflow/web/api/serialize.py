@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from ...engine.calendar import working_days_left
 from ...engine.machine import allowed_triggers
+from ...operations.personal_data import REDACTED, redact_event_data
 from ...processes import PROCESSES
 
 
@@ -46,13 +47,15 @@ def details_json(rows) -> dict:
     return {field.name: value for field, value, _redacted in rows}
 
 
-def document_json(doc, latest: bool) -> dict:
+def document_json(doc, latest: bool, hidden: bool = False) -> dict:
+    """`hidden`: a sensitive document the caller may not read, listed with its name redacted."""
     return {
         "id": doc.id,
         "kind": doc.kind,
         "version": doc.version,
         "latest": latest,
-        "filename": doc.filename,
+        "filename": REDACTED if hidden else doc.filename,
+        "redacted": hidden,
         "media_type": doc.media_type,
         "size": doc.size,
         "sha256": doc.sha256,
@@ -61,7 +64,7 @@ def document_json(doc, latest: bool) -> dict:
     }
 
 
-def event_json(ev) -> dict:
+def event_json(ev, hidden_documents: set[int] = frozenset()) -> dict:
     return {
         "seq": ev.seq,
         "trigger": ev.trigger,
@@ -69,7 +72,7 @@ def event_json(ev) -> dict:
         "to_state": ev.to_state,
         "actor": ref(ev.actor),
         "comment": ev.comment,
-        "data": ev.data,
+        "data": redact_event_data(ev.data, hidden_documents),
         "created_at": iso(ev.created_at),
         "hash": ev.hash,
     }
