@@ -43,6 +43,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("HARMONI_RATELIMIT_STORAGE", "memory://")
     API_RATE_LIMIT = os.environ.get("HARMONI_API_RATE_LIMIT", "300 per minute")
     LOGIN_RATE_LIMIT = os.environ.get("HARMONI_LOGIN_RATE_LIMIT", "10 per minute")
+    # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the peer's
+    # address is the client's). Only that many hops are believed, so a client cannot name itself.
+    TRUSTED_PROXIES = int(os.environ.get("HARMONI_TRUSTED_PROXIES", "0"))
     # Session cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only when
     # served over HTTPS (HARMONI_SECURE_COOKIES=0 only for plain-HTTP development).
     SESSION_COOKIE_HTTPONLY = True

@@ -27,6 +27,7 @@ MUTABLE_TABLES = [
     "events",
     "documents",
     "outbox",
+    "notifications",
     "access_log",
     "minutes_snapshots",
     "minutes_findings",

@@ -5,6 +5,7 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import joinedload
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
 from .extensions import (
@@ -31,6 +32,10 @@ def create_app(config_object="config.Config", **overrides) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "harmoni.db")
     if not app.config.get("DOCUMENT_STORE"):
         app.config["DOCUMENT_STORE"] = os.path.join(app.instance_path, "documents")
+    if app.config.get("TRUSTED_PROXIES"):
+        # the client's address (rate limits, sessions) and scheme as the trusted proxies saw them
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     register_extensions(app)
     register_blueprints(app)
@@ -98,16 +103,29 @@ def _configure_sqlite(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import IdConverter, admin, auth, cases, help, meetings, public, services, verify
+    from .web import (
+        IdConverter,
+        admin,
+        auth,
+        cases,
+        dashboard,
+        help,
+        meetings,
+        notifications,
+        public,
+        reports,
+        services,
+        verify,
+    )
     from .web.api import init_api
 
     app.url_map.converters["id"] = IdConverter
 
-    for module in (public, auth, cases, meetings, services, admin, help, verify):
+    for module in (public, auth, cases, dashboard, reports, meetings, notifications, services, admin, help, verify):
         app.register_blueprint(module.bp)
     init_api(app)
     # the API authenticates with bearer tokens, never cookies: CSRF cannot reach it
-    for name in ("api-reference", "api-requests", "api-meetings", "api-docs"):
+    for name in ("api-reference", "api-requests", "api-meetings", "api-stats", "api-docs"):
         csrf.exempt(app.blueprints[name])
 
 

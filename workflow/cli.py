@@ -144,13 +144,17 @@ def checkpoint_file(config) -> str:
 
 @workflow.command("tick")
 def workflow_tick():
-    """Fire the timers that ran out (safe from cron every minute, on several servers at once)."""
+    """Fire the timers that ran out and remind of deadlines (safe from cron every minute, on several
+    servers at once)."""
+    from .operations.notifications import remind_deadlines
     from .operations.timers import tick
 
     fired = tick()
     for request_id, trigger in fired:
         click.echo(f"fired {trigger} on request {request_id}")
     click.echo(f"{len(fired)} timer(s) fired")
+    reminded = remind_deadlines()  # due tomorrow / overdue: once per file and day
+    click.echo(f"{len(reminded)} deadline reminder(s) written")
 
 
 @notifications.command("send")

@@ -1,7 +1,5 @@
 """Extensions, created unbound; create_app() binds them."""
 
-import hashlib
-
 from flask import has_request_context, request, session
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
@@ -53,10 +51,19 @@ babel = Babel()
 
 
 def rate_limit_key() -> str:
-    """API callers are counted per token (many offices share one NAT address); others per address."""
-    auth = request.headers.get("Authorization", "")
-    if auth:
-        return "token:" + hashlib.sha256(auth.encode()).hexdigest()
+    """Who a rate limit counts. An API call with a valid bearer token is counted per token (many
+    offices share one NAT address); everything else per client address. The token counts only on
+    /api/ and only once it is valid: keying by any Authorization header let a caller buy a fresh
+    bucket per request with an invented header, on every route (issue 10).
+
+    The address is the peer's, or, behind HARMONI_TRUSTED_PROXIES proxies, the one the nearest
+    trusted proxy saw (werkzeug's ProxyFix, installed by create_app)."""
+    if request.path.startswith("/api/"):
+        from .web.api.auth import bearer_token  # the API's own lookup, cached for the request
+
+        token = bearer_token()
+        if token is not None:
+            return f"token:{token.id}"
     return "addr:" + (request.remote_addr or "")
 
 

@@ -11,6 +11,7 @@ from .access import visible_requests
 from .extensions import db
 from .models import MAX_ID, Request, request_assignees
 from .processes import PROCESSES
+from .stats import sql as figures
 
 # Rows counted exactly for a list: a COUNT over every visible row, and an OFFSET deep into them,
 # would cost a scan of them all. Beyond it the list says "more than 1,000" and goes on by keyset:
@@ -46,6 +47,8 @@ def filtered_requests(
     organisation_id=None,
     assignee_id=None,
     overdue=False,
+    due_soon_until=None,
+    waiting=False,
     q=None,
     before=None,
 ):
@@ -81,6 +84,10 @@ def filtered_requests(
         stmt = stmt.where(
             Request.due_date < today, Request.clock_paused_on.is_(None), Request.clock_stopped_on.is_(None)
         )
+    if due_soon_until:  # due from today up to that day (the dashboard's "due within 2 working days")
+        stmt = stmt.where(figures.due_soon(today, due_soon_until))
+    if waiting:  # back with the applicant
+        stmt = stmt.where(figures.waiting_on_applicant(), figures.is_open())
     if q and q.strip():
         pattern = f"%{q.strip().lower()[:200]}%"  # numbers and titles are shorter; SQLite refuses huge patterns
         stmt = stmt.where(or_(func.lower(Request.number).like(pattern), func.lower(Request.title).like(pattern)))

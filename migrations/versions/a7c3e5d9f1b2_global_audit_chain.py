@@ -1,7 +1,7 @@
 """audit: the global chain over every event (audit_chain, audit_head), filled in event order
 
 Revision ID: a7c3e5d9f1b2
-Revises: 8e2f4b6a1c3d
+Revises: ce498448e220
 Create Date: 2026-11-29 03:10:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = 'a7c3e5d9f1b2'
-down_revision = '8e2f4b6a1c3d'
+down_revision = 'ce498448e220'
 branch_labels = None
 depends_on = None
 

@@ -771,9 +771,9 @@ def test_workflow_tick_command(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["workflow", "tick"])
     assert first.exit_code == 0, first.output
-    assert first.output.splitlines() == [f"fired deem_withdrawn on request {expired}", "1 timer(s) fired"]
+    assert first.output.splitlines()[:2] == [f"fired deem_withdrawn on request {expired}", "1 timer(s) fired"]
     second = runner.invoke(args=["workflow", "tick"])
-    assert (second.exit_code, second.output.splitlines()) == (0, ["0 timer(s) fired"])
+    assert (second.exit_code, second.output.splitlines()[0]) == (0, "0 timer(s) fired")
     with app.app_context():
         assert (state(expired), state(running)) == ("deemed_withdrawn", "incomplete")
         assert_fired_by_system(expired, "deem_withdrawn")

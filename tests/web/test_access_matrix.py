@@ -32,7 +32,7 @@ from .conftest import (
 
 ROLES = ("anonymous", "drafter", "other_drafter", "officer", "head", "admin")
 LOGIN = "LOGIN"  # 302 to /masuk?next=<this path>
-HOME = "HOME"  # 302 to /permohonan/ (signed-in users have no business on the sign-in page)
+HOME = "HOME"  # 302 to the landing page, /permohonan/ (the head's: /dasbor/); signed-in users have no business on the sign-in page
 DONE = "DONE"  # 302 to the page the form leads to: the action happened
 MISSING = 2**31 - 1  # a valid id that no row has
 HUGE = 99999999999  # beyond any id the database can hold
@@ -100,6 +100,16 @@ MATRIX = [
     ("GET", "/admin/pengaturan", None, LOGIN, 403, 403, 403, 403, 200),
     ("POST", "/admin/pengaturan", "bad_settings", LOGIN, 403, 403, 403, 403, 422),
     ("GET", "/akun/kata-sandi", None, LOGIN, 200, 200, 200, 200, 200),
+    # the dashboard and the reports: each role sees its own scope (tests/web/test_dashboard_reports.py)
+    ("GET", "/dasbor/", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/?period=2026-Q4", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/?period=2026-13", None, LOGIN, 422, 422, 422, 422, 422),
+    ("GET", "/laporan/harmonisasi.xlsx?period=2026", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/harmonisasi.csv?period=2026-11", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/harmonisasi.pdf?period=2026", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/harmonisasi.doc?period=2026", None, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/permohonan/?overdue=y&due_soon=y&waiting=y", None, LOGIN, 200, 200, 200, 200, 200),
     ("POST", "/akun/kata-sandi", "wrong_password", LOGIN, 422, 422, 422, 422, 422),
 ]
 
@@ -315,7 +325,7 @@ def check_cell(browser, world, method, path_template, form, role, expected) -> l
         r = browser.post(
             path, FORMS[form](world), from_page="/", content_type="multipart/form-data" if "file" in form else None
         )
-    body = r.get_data(as_text=True)
+    body = r.get_data().decode("utf-8", "replace")  # downloads (XLSX, PDF) are bytes
     got = r.status_code
     location = r.headers.get("Location", "")
 
@@ -323,8 +333,9 @@ def check_cell(browser, world, method, path_template, form, role, expected) -> l
         if got != 302 or unquote(login_target(r) or "") != unquote(path):
             problems.append(f"expected a redirect to /masuk?next={path}, got {got} {location}")
     elif expected == HOME:
-        if got != 302 or location != "/permohonan/":
-            problems.append(f"expected a redirect to /permohonan/, got {got} {location}")
+        home = "/dasbor/" if role == "head" else "/permohonan/"
+        if got != 302 or location != home:
+            problems.append(f"expected a redirect to {home}, got {got} {location}")
     elif expected == DONE:
         target = world.fill(DONE_TO[path_template])
         if got != 302 or not re.fullmatch(target, location):

@@ -81,6 +81,21 @@ Effect = Callable[..., None]
 
 
 @dataclass(frozen=True)
+class Notify:
+    """Who hears of a transition, and under which kind (each user may turn e-mail off per kind).
+
+    audience: "applicant" (a public applicant's e-mail, or the applicant organisation's drafters),
+    "officers" (the office's officers: intake), "assignees" (the drafters assigned to the file),
+    "heads" (the office's heads)."""
+
+    audience: str
+    kind: str = "status"
+
+
+AUDIENCES = ("applicant", "officers", "assignees", "heads")
+
+
+@dataclass(frozen=True)
 class Transition:
     trigger: str
     sources: tuple[str, ...]
@@ -96,7 +111,12 @@ class Transition:
     # Officers may fire it only on requests they are assigned to (heads always may).
     assignees_only: bool = False
     timer: Timer | None = None  # fired by `workflow tick` as the system (roles ("system",))
-    notify: bool = False  # concerns the applicant: queue an e-mail with the transition
+    notify: bool = False  # concerns the applicant: tell them (Notify("applicant"))
+    notices: tuple[Notify, ...] = ()  # who else hears of it (staff), or the applicant under another kind
+
+    @property
+    def all_notices(self) -> tuple[Notify, ...]:
+        return ((Notify("applicant"),) if self.notify else ()) + self.notices
 
 
 @dataclass(frozen=True)
@@ -177,6 +197,8 @@ class Process:
         for t in self.transitions:
             assert (t.timer is not None) == (t.roles == ("system",)), f"{t.trigger}: timers fire as the system"
         assert self.intake in ("account", "public", "staff")
+        for t in self.transitions:
+            assert all(n.audience in AUDIENCES for n in t.all_notices), f"{t.trigger}: unknown audience"
         by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}
         object.__setattr__(self, "_by_state", by_state)
         # name -> state and trigger -> transition: fire() and every page row look these up

@@ -9,6 +9,7 @@ from .event import Event
 from .issued import IssuedDocument
 from .meeting import Meeting, Participant, meeting_requests
 from .minutes import Finding, Minutes, MinutesSnapshot
+from .notification import NOTIFICATION_KINDS, Notification
 from .organisation import Office, Organisation
 from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
@@ -27,6 +28,8 @@ __all__ = [
     "HolidayOverride",
     "IssuedDocument",
     "Meeting",
+    "NOTIFICATION_KINDS",
+    "Notification",
     "Minutes",
     "MinutesSnapshot",
     "Office",

@@ -18,6 +18,10 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # One text attachment at most (a meeting invitation's .ics): name, MIME type, content.
+    attachment_name: Mapped[str | None] = mapped_column(String(120))
+    attachment_type: Mapped[str | None] = mapped_column(String(120))
+    attachment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     attempts: Mapped[int] = mapped_column(default=0)

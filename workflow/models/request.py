@@ -25,6 +25,9 @@ class Request(db.Model):
         Index("ix_requests_office_state", "office_id", "state"),
         # lists are "this office's requests, newest first": read in index order, no sort
         Index("ix_requests_office_id_id", "office_id", "id"),
+        # the dashboard and the reports group by these within an office and a period
+        Index("ix_requests_office_received", "office_id", "received_on"),
+        Index("ix_requests_office_concluded", "office_id", "concluded_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +68,16 @@ class Request(db.Model):
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     applicant_email: Mapped[str | None] = mapped_column(String(254))
     applicant_language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
+
+    # Milestones for the figures (see operations/milestones.py), set once as the request passes them
+    # so that every report is a GROUP BY over plain columns: the office's local day the request
+    # reached the office (left its private states), the day of its first conclusion and which one
+    # (the conclusion-phase state it entered first), and the working days of the office's own time
+    # from "declared complete" to that conclusion (pauses with the applicant excluded).
+    received_on: Mapped[date | None] = mapped_column()
+    concluded_on: Mapped[date | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    office_days: Mapped[int | None] = mapped_column()
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

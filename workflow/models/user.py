@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, select, text
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,6 +34,11 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # The language chosen with the switch in the top bar, kept for what is written to the user
+    # outside their session (notifications, e-mail).
+    language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
+    # Notification kinds this user wants no e-mail for (the in-app list keeps them).
+    email_opt_out: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     office: Mapped[Office] = relationship()
@@ -82,11 +87,12 @@ class ApiToken(db.Model):
         return token
 
     @classmethod
-    def user_for(cls, token: str) -> User | None:
-        user = db.session.scalar(
-            select(User)
-            .join(cls, cls.user_id == User.id)
+    def valid(cls, token: str) -> "ApiToken | None":
+        """The token row for the clear text `token` when it may be used (its user active), else None."""
+        row = db.session.scalar(
+            select(cls)
             .where(cls.token_hash == cls.digest(token))
-            .options(joinedload(User.office))  # every call needs the office's day and time zone
+            # every call needs the user and the office's day and time zone
+            .options(joinedload(cls.user).joinedload(User.office))
         )
-        return user if user is not None and user.active else None
+        return row if row is not None and row.user.active else None

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import MAX_ID, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_date, utcnow
+from .notifications import queue_meeting_invitations
 from .transitions import fire
 
 STAFF = ("officer", "head")
@@ -119,6 +120,7 @@ def schedule_meeting(
             now=now,
             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
         )
+    queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -198,7 +200,8 @@ def reschedule_meeting(
                 now=now,
                 data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
             )
-    db.session.flush()
+    db.session.flush()  # the meeting's new version is the invitation's SEQUENCE
+    queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -212,6 +215,7 @@ def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Me
         if req.state == "meeting_scheduled":
             fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
+    queue_meeting_invitations(meeting)  # METHOD:CANCEL
     return meeting
 
 

@@ -1,19 +1,26 @@
-"""E-mail to applicants through an outbox: queued in the transaction of the transition it reports
-(so a rolled-back transition sends nothing), delivered afterwards by `notifications send`, retried
-with backoff when SMTP fails, and claimed before sending so that no message goes out twice."""
+"""Notifications: in-app rows for users and e-mail through an outbox, both written in the
+transaction of what they report (so a rolled-back transition tells nobody), e-mail delivered
+afterwards by `notifications send`, retried with backoff when SMTP fails, and claimed before
+sending so that no message goes out twice.
+
+Who hears of which transition is declared with the processes (`Transition.notify`, `notices`);
+this module only finds the people of an audience and writes to them in their language."""
 
 import smtplib
-from datetime import timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import and_, exists, or_, select
 
+from ..documents.ics import meeting_invitation
+from ..engine.definition import N_, Notify, Transition
 from ..extensions import db
-from ..models import OutboxMessage
-from ..models.time import utcnow
+from ..models import IssuedDocument, Meeting, Notification, OutboxMessage, Request, User
+from ..models.time import local_clock, local_date, utcnow
 from ..processes import PROCESSES
 
 LEASE = timedelta(minutes=5)  # a claimed message is left alone this long
@@ -51,6 +58,257 @@ def queue_transition_mail(request, transition, comment: str | None) -> OutboxMes
     message = OutboxMessage(request_id=request.id, recipient=email, subject=subject, body=body)
     db.session.add(message)
     return message
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A path inside Harmoni, built outside any HTTP request too (timers run from cron)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def absolute(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def calendar_host() -> str:
+    """The host in meeting UIDs: the same for the download and every e-mail, so that a calendar
+    recognises an update of the meeting it already holds."""
+    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "harmoni"
+
+
+def audience(request, notice: Notify, actor) -> list[User]:
+    """The users a notice goes to (never the actor: nobody needs news of their own act)."""
+    office_staff = select(User).where(User.office_id == request.office_id, User.active.is_(True))
+    match notice.audience:
+        case "applicant":
+            if request.organisation_id is None:
+                return []
+            users = db.session.scalars(
+                select(User).where(
+                    User.organisation_id == request.organisation_id, User.role == "drafter", User.active.is_(True)
+                )
+            ).all()
+        case "officers":
+            users = db.session.scalars(office_staff.where(User.role == "officer")).all()
+        case "heads":
+            users = db.session.scalars(office_staff.where(User.role == "head")).all()
+        case "assignees":
+            users = [u for u in request.assignees if u.active]
+    return sorted((u for u in users if u.id != getattr(actor, "id", None)), key=lambda u: u.id)
+
+
+def notify_transition(request, transition: Transition, actor, comment: str | None, event_data: dict) -> None:
+    """Everyone the process says should hear of this transition: in-app and (unless they turned it
+    off) by e-mail. An applicant from the public, who has no account, gets the e-mail alone."""
+    process = PROCESSES[request.process]
+    told = set()
+    for notice in transition.all_notices:
+        if notice.audience == "applicant" and process.intake != "account":
+            queue_transition_mail(request, transition, comment)
+            continue
+        for user in audience(request, notice, actor):
+            if user.id in told:
+                continue  # one message per person, under the first notice that names them
+            told.add(user.id)
+            notify_user(
+                user,
+                request,
+                notice.kind,
+                trigger=transition.trigger,
+                comment=comment,
+                details=_details(request, transition, event_data),
+            )
+
+
+def _details(request, transition: Transition, event_data: dict) -> dict:
+    """What a message says beyond the state: the meeting, the issued documents, the due date."""
+    details = {}
+    meeting_id = event_data.get("meeting_id")
+    if meeting_id:
+        details["meeting"] = db.session.get(Meeting, meeting_id)
+    letter = event_data.get("result_letter") or event_data.get("final_letter")
+    if letter:
+        details["documents"] = [
+            db.session.get(IssuedDocument, letter["id"]),
+            *db.session.scalars(
+                select(IssuedDocument)
+                .where(
+                    IssuedDocument.request_id == request.id,
+                    IssuedDocument.kind == "berita_acara",
+                    IssuedDocument.superseded_by_id.is_(None),
+                )
+                .order_by(IssuedDocument.id.desc())
+                .limit(1)
+            ),
+        ]
+    return details
+
+
+HEADLINES = {
+    # the subject of each kind; "status" and "meeting" name the new state instead
+    "new_file": N_("Berkas untuk diperiksa: %(number)s"),
+    "assignment": N_("Anda ditugaskan menelaah %(number)s"),
+    "due_soon": N_("Tenggat besok: %(number)s"),
+    "overdue": N_("Melewati tenggat: %(number)s"),
+}
+
+
+MEETING_HEADLINES = {
+    # what happened to the meeting: the state after a cancellation ("analysed") would not say it
+    "schedule_meeting": N_("Rapat dijadwalkan untuk %(number)s"),
+    "reschedule_meeting": N_("Jadwal rapat %(number)s diubah"),
+    "cancel_meeting": N_("Rapat %(number)s dibatalkan"),
+}
+
+
+def notify_user(
+    user: User,
+    request,
+    kind: str,
+    *,
+    trigger: str | None = None,
+    comment: str | None = None,
+    details: dict | None = None,
+    dedupe_key: str | None = None,
+) -> Notification:
+    """One in-app notification for `user`, and its e-mail unless they turned this kind off."""
+    process = PROCESSES[request.process]
+    state = process.state(request.state)
+    link = path_for("cases.detail", request_id=request.id)
+    if kind == "meeting" and details and details.get("meeting") is not None:
+        link = path_for("meetings.show", meeting_id=details["meeting"].id)
+    with force_locale(user.language or "id"):
+        if kind in HEADLINES:
+            subject = _(HEADLINES[kind], number=request.number)
+        elif trigger in MEETING_HEADLINES:
+            subject = _(MEETING_HEADLINES[trigger], number=request.number)
+        else:
+            subject = _("Permohonan %(number)s: %(state)s", number=request.number, state=_(state.label))
+        body = render_template(
+            "email/notice.txt",
+            user=user,
+            request=request,
+            process=process,
+            state=state,
+            kind=kind,
+            trigger=trigger,
+            comment=comment,
+            meeting=(details or {}).get("meeting"),
+            documents=[d for d in (details or {}).get("documents", ()) if d is not None],
+            meeting_when=meeting_when((details or {}).get("meeting")),
+            link=absolute(link),
+            absolute=absolute,
+            path_for=path_for,
+        )
+    row = Notification(
+        user_id=user.id,
+        request_id=request.id,
+        kind=kind,
+        subject=subject[:300],
+        body=body,
+        link=link,
+        dedupe_key=dedupe_key,
+    )
+    db.session.add(row)
+    if kind not in (user.email_opt_out or ()):
+        db.session.add(OutboxMessage(request_id=request.id, recipient=user.email, subject=subject[:300], body=body))
+    return row
+
+
+def meeting_when(meeting) -> tuple[date, str] | None:
+    return None if meeting is None else local_clock(meeting.starts_at, meeting.office.timezone)
+
+
+def queue_meeting_invitations(meeting: Meeting) -> int:
+    """Each invitee with an e-mail address gets the meeting's .ics: METHOD:REQUEST with a stable
+    UID (its SEQUENCE grows with every change), METHOD:CANCEL once it is cancelled. The caller has
+    flushed the meeting, so its version is the one the calendar must see."""
+    ics = meeting_invitation(meeting, calendar_host()).decode()
+    if meeting.status == "cancelled":
+        subject = f"Pembatalan rapat: {meeting.title}"
+    elif meeting.version > 1:
+        subject = f"Perubahan jadwal rapat: {meeting.title}"
+    else:
+        subject = f"Undangan rapat: {meeting.title}"
+    with force_locale("id"):  # invitees outside Harmoni: the office's language
+        body = render_template("email/invitation.txt", meeting=meeting, when=meeting_when(meeting))
+    count = 0
+    for participant in meeting.participants:
+        if not participant.email:
+            continue
+        db.session.add(
+            OutboxMessage(
+                request_id=meeting.requests[0].id if meeting.requests else None,
+                recipient=participant.email,
+                subject=subject[:300],
+                body=body,
+                attachment_name=f"rapat-{meeting.id}.ics",
+                attachment_type="text/calendar; method=" + ("CANCEL" if meeting.status == "cancelled" else "REQUEST"),
+                attachment=ics,
+            )
+        )
+        count += 1
+    return count
+
+
+def remind_deadlines(now=None) -> list[tuple[int, str]]:
+    """A file due on the next working day, or overdue: its assignees and the office's heads are
+    told once per file, kind and day. Safe from several servers at once: each request is locked
+    and the day's key re-checked under the lock (and a unique key refuses a second row)."""
+    from ..operations.calendar import office_calendar
+
+    now = now or utcnow()
+    horizon = (now + timedelta(days=10)).date()  # the next working day is never further off
+    candidates = db.session.scalars(
+        select(Request.id)
+        .where(
+            Request.due_date.is_not(None),
+            Request.due_date <= horizon,
+            Request.clock_started_on.is_not(None),
+            Request.clock_stopped_on.is_(None),
+            Request.clock_paused_on.is_(None),
+        )
+        .order_by(Request.id)
+    ).all()
+    db.session.rollback()
+    written = []
+    for request_id in candidates:
+        request = db.session.scalar(
+            select(Request)
+            .where(Request.id == request_id)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        if request is None or request.due_date is None or request.clock_stopped_on or request.clock_paused_on:
+            db.session.rollback()
+            continue
+        today = local_date(now, request.office.timezone)
+        kind = _reminder_kind(request, today, office_calendar(request.office_id))
+        key = f"{kind}:{request.id}:{today.isoformat()}" if kind else None
+        if kind is None or db.session.scalar(
+            select(exists().where(and_(Notification.request_id == request.id, Notification.dedupe_key == key)))
+        ):
+            db.session.rollback()
+            continue
+        for user in _assignees_and_heads(request):
+            notify_user(user, request, kind, dedupe_key=key)
+        db.session.commit()
+        written.append((request_id, kind))
+    return written
+
+
+def _reminder_kind(request, today: date, calendar) -> str | None:
+    if request.due_date < today:
+        return "overdue"
+    if request.due_date == calendar.add_days(today, 1, "working"):
+        return "due_soon"
+    return None
+
+
+def _assignees_and_heads(request) -> list[User]:
+    users = {u.id: u for u in request.assignees if u.active}
+    for head in audience(request, Notify("heads"), None):
+        users.setdefault(head.id, head)
+    return [users[i] for i in sorted(users)]
 
 
 def send_pending(now=None, batch: int = 50) -> tuple[int, int]:
@@ -105,6 +363,16 @@ def _deliver(message: OutboxMessage, config) -> None:
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}@{config['MAIL_SENDER'].rsplit('@', 1)[-1].strip('>')}>"
     email.set_content(message.body)
+    if message.attachment is not None:
+        maintype, _slash, rest = (message.attachment_type or "application/octet-stream").partition("/")
+        subtype, *params = [p.strip() for p in rest.split(";")]
+        email.add_attachment(
+            message.attachment.encode(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=message.attachment_name,
+            params=dict(p.split("=", 1) for p in params if "=" in p),
+        )
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()

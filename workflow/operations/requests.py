@@ -11,6 +11,7 @@ from ..access import can_view
 from ..documents.filetypes import check_archive, clean_filename, sniff
 from ..documents.numbering import format_number, next_value
 from ..documents.store import DocumentStore
+from ..engine.calendar import WorkingCalendar
 from ..engine.errors import (
     FileTooLarge,
     InvalidInput,
@@ -25,6 +26,7 @@ from ..models import Document, Organisation, Request
 from ..models.time import local_date, utcnow
 from ..processes import get_process
 from .audit import append_event
+from .milestones import record_milestones
 
 INTAKE_ROLES = {"account": ("drafter",), "staff": ("officer", "head"), "public": ("public",)}
 
@@ -88,6 +90,8 @@ def create_request(
         updated_at=now,
     )
     db.session.add(request)
+    # a request opened by the public or at the counter reaches the office as it is created
+    record_milestones(request, definition, None, local_date(now, office.timezone), WorkingCalendar())
     db.session.flush()
     # the event names what was opened, never the personal details (the timeline is widely seen)
     data = {"number": number, "title": title, "external_ref": request.external_ref}

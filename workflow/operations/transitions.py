@@ -27,6 +27,7 @@ from ..models.time import local_date, utcnow
 from ..processes import MACHINES, get_process
 from .audit import append_event
 from .calendar import office_calendar
+from .milestones import record_milestones
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat alone also takes "20260330"
 
@@ -111,16 +112,18 @@ def fire(
             event_data["clock"] = shift.as_data()
         if request.state != from_state or shift is not None or trigger == request.timer_trigger:
             _arm_timer(request, ctx)
+        if request.state != from_state:
+            record_milestones(request, process, from_state, ctx.today, ctx.calendar)
         if actor.id is None:
             event_data["by"] = actor.role  # the system, or the applicant with code and PIN
         request.updated_at = now
         event = append_event(
             request, actor, trigger, from_state, request.state, comment=comment, data=event_data, now=now
         )
-        if transition.notify:
-            from .notifications import queue_transition_mail
+        if transition.all_notices:
+            from .notifications import notify_transition
 
-            queue_transition_mail(request, transition, comment)
+            notify_transition(request, transition, actor, comment, event_data)
     db.session.flush()
     return event
 

@@ -12,7 +12,7 @@ A file may be returned for completion from the review too: the clock pauses unti
 
 from sqlalchemy import func, select
 
-from ..engine.definition import N_, Clock, DocumentKind, Input, Phase, Process, State, TimeLimit, Transition
+from ..engine.definition import N_, Clock, DocumentKind, Input, Notify, Phase, Process, State, TimeLimit, Transition
 from ..extensions import db
 from ..models import MAX_ID, Document, Event
 from .common import (
@@ -132,11 +132,23 @@ def issue_result_letter(req, ctx, event_data):
     event_data["result_letter"] = {"id": letter.id, "number": letter.number}
 
 
+# Who hears of what (besides `notify=True`: the applicant organisation's drafters, kind "status").
+INTAKE_OFFICERS = Notify("officers", "new_file")  # a new or resubmitted file to check
+MEETING_NEWS = Notify("applicant", "meeting")
+
 # Set when the transition is fired from a meeting (see operations/meetings.py).
 MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=MAX_ID, required=False)
 
 TRANSITIONS = (
-    Transition("submit", ("draft",), "submitted", APPLICANT, N_("Ajukan"), guards=(required_documents_uploaded,)),
+    Transition(
+        "submit",
+        ("draft",),
+        "submitted",
+        APPLICANT,
+        N_("Ajukan"),
+        guards=(required_documents_uploaded,),
+        notices=(INTAKE_OFFICERS,),
+    ),
     Transition("discard", ("draft",), "discarded", APPLICANT, N_("Buang draf")),
     Transition(
         "return_for_completion",
@@ -147,6 +159,7 @@ TRANSITIONS = (
         requires_comment=True,
         effects=(count_completion_round,),
         clock=Clock.PAUSE,
+        notify=True,
     ),
     Transition(
         "resubmit",
@@ -156,8 +169,18 @@ TRANSITIONS = (
         N_("Ajukan kembali"),
         guards=(required_documents_uploaded,),
         clock=Clock.RESUME,
+        notices=(INTAKE_OFFICERS,),
     ),
-    Transition("declare_complete", ("submitted",), "verified", STAFF, N_("Nyatakan lengkap"), clock=Clock.START),
+    Transition(
+        "declare_complete",
+        ("submitted",),
+        "verified",
+        STAFF,
+        N_("Nyatakan lengkap"),
+        clock=Clock.START,
+        notify=True,
+        notices=(Notify("heads", "new_file"),),  # the head assigns next
+    ),
     Transition(
         "assign",
         ("verified", "in_analysis"),
@@ -167,6 +190,7 @@ TRANSITIONS = (
         inputs=(ASSIGNEES,),
         guards=(assignees_are_office_drafters,),
         effects=(set_assignees,),
+        notices=(Notify("assignees", "assignment"),),
     ),
     Transition("complete_analysis", ("in_analysis",), "analysed", STAFF, N_("Selesaikan telaah"), assignees_only=True),
     Transition(
@@ -176,6 +200,7 @@ TRANSITIONS = (
         STAFF,
         N_("Jadwalkan rapat"),
         inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
+        notices=(MEETING_NEWS,),
     ),
     Transition(
         "reschedule_meeting",
@@ -185,6 +210,7 @@ TRANSITIONS = (
         N_("Jadwalkan ulang rapat"),
         requires_comment=True,
         inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
+        notices=(MEETING_NEWS,),
     ),
     Transition(
         "cancel_meeting",
@@ -194,6 +220,7 @@ TRANSITIONS = (
         N_("Batalkan rapat"),
         requires_comment=True,
         inputs=(MEETING_ID,),
+        notices=(MEETING_NEWS,),
     ),
     Transition(
         "hold_meeting",
@@ -212,6 +239,7 @@ TRANSITIONS = (
         guards=(final_minutes_agree,),
         effects=(issue_result_letter,),
         clock=Clock.STOP,
+        notify=True,
     ),
     Transition(
         "conclude_with_notes",
@@ -224,6 +252,7 @@ TRANSITIONS = (
         guards=(correction_deadline_in_future, final_minutes_agree),
         effects=(issue_result_letter,),
         clock=Clock.STOP,
+        notify=True,
     ),
     Transition(
         "conclude_not_harmonis",
@@ -235,6 +264,7 @@ TRANSITIONS = (
         guards=(final_minutes_agree,),
         effects=(issue_result_letter,),
         clock=Clock.STOP,
+        notify=True,
     ),
     Transition(
         "submit_correction",
@@ -243,8 +273,9 @@ TRANSITIONS = (
         APPLICANT,
         N_("Ajukan perbaikan"),
         guards=(corrected_draft_uploaded,),
+        notices=(Notify("heads", "new_file"), Notify("assignees", "new_file")),
     ),
-    Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, N_("Terima perbaikan")),
+    Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, N_("Terima perbaikan"), notify=True),
     Transition(
         "reject_correction",
         ("correction_submitted",),
@@ -252,6 +283,7 @@ TRANSITIONS = (
         STAFF,
         N_("Tolak perbaikan"),
         requires_comment=True,
+        notify=True,
     ),
     Transition(
         "withdraw",

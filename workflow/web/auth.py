@@ -22,6 +22,14 @@ def safe_next(target: str | None) -> str:
         parts = None
     if target and parts and not parts.netloc and not parts.scheme and target.startswith("/"):
         return target
+    return landing_page()
+
+
+def landing_page() -> str:
+    """Where a signed-in user starts: the head of office on the dashboard, everyone else on their
+    work queue (or their organisation's requests)."""
+    if current_user.is_authenticated and current_user.role == "head":
+        return url_for("dashboard.index")
     return url_for("cases.index")
 
 
@@ -29,7 +37,7 @@ def safe_next(target: str | None) -> str:
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("cases.index"))
+        return redirect(landing_page())
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
@@ -38,7 +46,7 @@ def login():
         elif not user.active:
             form.email.errors.append(_("Akun ini tidak aktif. Hubungi admin."))
         else:
-            lang = session.get("lang")
+            lang = session.get("lang") or user.language
             session.clear()  # a fresh session on sign-in: nothing from before survives (fixation)
             if lang:
                 session["lang"] = lang
@@ -75,4 +83,7 @@ def change_password():
 def set_language(lang):
     if lang in LANGUAGES:
         session["lang"] = lang
+        if current_user.is_authenticated and current_user.language != lang:
+            current_user.language = lang  # notifications are written in it, outside the session
+            db.session.commit()
     return redirect(safe_next(request.form.get("next")))

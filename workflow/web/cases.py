@@ -42,6 +42,7 @@ from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
 from ..queries import filtered_requests, paginate
+from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from .downloads import attachment
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
@@ -95,6 +96,11 @@ def index():
         args["organisation_id"] = request.args.get("organisation_id", type=int)
         args["assignee_id"] = current_user.id if form.mine.data else request.args.get("assignee_id", type=int)
         args["overdue"] = form.overdue.data
+        args["waiting"] = form.waiting.data
+        if form.due_soon.data:
+            args["due_soon_until"] = office_calendar(current_user.office_id).add_working_days(
+                today(), DUE_SOON_WORKING_DAYS
+            )
     filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
     page = paginate(filtered_requests(current_user, day, **args), max(page_no, 1), PER_PAGE)

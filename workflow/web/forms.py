@@ -122,6 +122,8 @@ class FilterForm(Form):
     organisation_id = SelectField(_l("Pemrakarsa"), validators=[Optional()])
     assignee_id = SelectField(_l("Perancang"), validators=[Optional()])
     overdue = BooleanField(_l("Lewat tenggat"))
+    due_soon = BooleanField(_l("Tenggat dalam 2 hari kerja"))
+    waiting = BooleanField(_l("Menunggu pemohon"))
     mine = BooleanField(_l("Ditugaskan kepada saya"))
 
 

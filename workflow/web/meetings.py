@@ -18,6 +18,7 @@ from ..models import Meeting, Minutes, Request, User, meeting_requests
 from ..operations import meetings as ops
 from ..operations.issued import CONCLUSION_LABELS, render_issued, render_pending
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from ..operations.notifications import calendar_host
 from .cases import engine_messages, load_request
 from .downloads import attachment
 
@@ -261,7 +262,7 @@ def cancel(meeting_id):
 def invitation(meeting_id):
     meeting = ops.visible_meeting(meeting_id, current_user)
     return attachment(
-        meeting_invitation(meeting, request.host.split(":")[0]),
+        meeting_invitation(meeting, calendar_host()),
         mimetype="text/calendar",
         name=f"rapat-{meeting.id}.ics",
     )

@@ -8,9 +8,7 @@ from flask_babel import format_datetime, get_locale, get_timezone
 from ..engine.calendar import applicant_deadline
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
-
-# Indonesia's own names for its three time zones (CLDR gives only "+0800" and the like)
-ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+from ..models.time import ZONES
 
 
 def register(app) -> None:

@@ -7,6 +7,8 @@ from werkzeug.exceptions import Unauthorized
 from ...extensions import limiter
 from ...models import ApiToken
 
+_UNSET = object()
+
 
 def protect(blueprint) -> None:
     """Bearer authentication and the API rate limit for every view of `blueprint` (once, at import)."""
@@ -14,9 +16,20 @@ def protect(blueprint) -> None:
     blueprint.before_request(authenticate)
 
 
+def bearer_token() -> ApiToken | None:
+    """The valid token of this request's `Authorization: Bearer` header, or None. Looked up once per
+    request: the rate limiter asks first (to count the call per token), authenticate() after."""
+    cached = g.get("_bearer_token", _UNSET)
+    if cached is _UNSET:
+        scheme, _, text = request.headers.get("Authorization", "").partition(" ")
+        text = text.strip()
+        cached = ApiToken.valid(text) if scheme.lower() == "bearer" and text else None
+        g._bearer_token = cached
+    return cached
+
+
 def authenticate() -> None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = ApiToken.user_for(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    if user is None:
+    token = bearer_token()
+    if token is None:
         raise Unauthorized()
-    g.user = user
+    g.user = token.user

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import g, request
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import and_, select
@@ -14,6 +14,7 @@ from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_request
 from ...operations import meetings as ops
 from ...operations.issued import render_issued, render_pending
 from ...operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from ...operations.notifications import calendar_host
 from ..downloads import attachment
 from .auth import protect
 from .requests import load_request
@@ -171,7 +172,7 @@ class MeetingInvitation(MethodView):
         """The iCalendar invitation (updates when rescheduled, cancels when cancelled)."""
         meeting = ops.visible_meeting(meeting_id, g.user)
         return attachment(
-            meeting_invitation(meeting, request.host.split(":")[0]),
+            meeting_invitation(meeting, calendar_host()),
             mimetype="text/calendar",
             name=f"rapat-{meeting.id}.ics",
         )

@@ -1,0 +1,1 @@
+"""Figures for the dashboard and the reports, computed in SQL (GROUP BY over indexed columns)."""

@@ -1,0 +1,110 @@
+"""SQL building blocks shared by the dashboard and the reports: what "open", "overdue" and
+"on time" mean as expressions over `requests`, and percentiles that run on SQLite and PostgreSQL
+alike (window functions; SQLite has no percentile_cont)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, case, false, func, or_, select
+
+from ..models import Organisation, Request
+from ..processes import PROCESSES
+
+WITHDRAWN_OUTCOMES = ("withdrawn", "deemed_withdrawn")
+
+
+def _per_process(pick) -> list:
+    """(process, [state names]) for every process with states that `pick(process, state)` keeps."""
+    found = []
+    for p in PROCESSES.values():
+        names = [s.name for s in p.states if pick(p, s)]
+        if names:
+            found.append((p.name, names))
+    return found
+
+
+def _in_states(pairs):
+    return or_(false(), *(and_(Request.process == name, Request.state.in_(states)) for name, states in pairs))
+
+
+def is_open():
+    """Submitted and not finished: neither private (a draft) nor unlisted nor final."""
+    return _in_states(_per_process(lambda p, s: not s.final and not s.unlisted and s.name not in p.private_states))
+
+
+def waiting_on_applicant():
+    """With the applicant: states in which only the applicant can move the file on."""
+    return _in_states(_per_process(lambda p, s: s.name in p.applicant_upload_states and s.name not in p.private_states))
+
+
+def clock_running():
+    return and_(Request.due_date.is_not(None), Request.clock_paused_on.is_(None), Request.clock_stopped_on.is_(None))
+
+
+def overdue(today: date):
+    return and_(clock_running(), Request.due_date < today)
+
+
+def due_soon(today: date, until: date):
+    """Due today or within the next working days up to `until` (not yet overdue)."""
+    return and_(clock_running(), Request.due_date >= today, Request.due_date <= until)
+
+
+def count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def timed_conclusion():
+    """A conclusion (not a withdrawal) whose office time is known: the base of medians and on-time."""
+    return and_(
+        Request.office_days.is_not(None),
+        Request.outcome.is_not(None),
+        Request.outcome.not_in(WITHDRAWN_OUTCOMES),
+    )
+
+
+def on_time():
+    return and_(timed_conclusion(), Request.clock_stopped_on <= Request.due_date)
+
+
+def between(column, start: date, end: date):
+    return and_(column >= start, column <= end)
+
+
+def month_key(column):
+    """year * 100 + month as an integer: one portable GROUP BY key (EXTRACT works on both)."""
+    return func.extract("year", column) * 100 + func.extract("month", column)
+
+
+def quantiles(where, *keys, join_organisation=False):
+    """SELECT k0, k1 ..., median, p90 of office_days over the timed conclusions matching `where`,
+    one row per group of `keys` (none: one row per office, i.e. one for everything in a scope; a
+    constant would do, but PostgreSQL refuses to GROUP BY a constant). `join_organisation` when a
+    key reads the organisation's columns.
+
+    Median: the mean of the two middle values (the middle one when the count is odd); p90: the
+    nearest rank, the ceil(0.9 n)-th value. Rows are ranked per group by window functions.
+    """
+    keys = keys or (Request.office_id,)
+    base = select(
+        *(k.label(f"k{i}") for i, k in enumerate(keys)),
+        Request.office_days.label("d"),
+        func.row_number().over(partition_by=list(keys), order_by=Request.office_days).label("rn"),
+        func.count().over(partition_by=list(keys)).label("n"),
+    ).where(where, timed_conclusion())
+    if join_organisation:
+        base = base.join(Organisation, Organisation.id == Request.organisation_id)
+    ranked = base.subquery()
+    group = [ranked.c[f"k{i}"] for i in range(len(keys))]
+    rn, n = ranked.c.rn, ranked.c.n
+    middle = or_(rn == (n + 1) // 2, rn == (n + 2) // 2)
+    return select(
+        *group,
+        func.avg(case((middle, ranked.c.d))).label("median"),
+        func.max(case((rn == (n * 9 + 9) // 10, ranked.c.d))).label("p90"),
+    ).group_by(*group)
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
