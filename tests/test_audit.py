@@ -23,6 +23,17 @@ from .helpers import submitted_request
 from .services.test_outbox import SmtpServer
 from .test_cli import cli, events_of, release, tamper, two_requests
 
+# A request and everything that refers to it, as an intruder would remove it (the chain link first).
+DELETE_REQUEST = [
+    "DELETE FROM audit_chain WHERE event_id IN (SELECT id FROM events WHERE request_id = :r)",
+    *(
+        f"DELETE FROM {table.name} WHERE request_id = :r"
+        for table in reversed(db.metadata.sorted_tables)
+        if "request_id" in table.c
+    ),
+    "DELETE FROM requests WHERE id = :r",
+]
+
 
 @pytest.fixture
 def anchored(app, tmp_path):
@@ -140,13 +151,7 @@ def test_a_deleted_request_is_detected(app, api):
     req, other = two_requests(api)
     tamper(
         app,
-        [
-            "DELETE FROM audit_chain WHERE event_id IN (SELECT id FROM events WHERE request_id = :r)",
-            "DELETE FROM events WHERE request_id = :r",
-            "DELETE FROM documents WHERE request_id = :r",
-            "DELETE FROM request_assignees WHERE request_id = :r",
-            "DELETE FROM requests WHERE id = :r",
-        ],
+        DELETE_REQUEST,
         r=req["id"],
     )
     with app.app_context():
@@ -243,12 +248,7 @@ def test_a_deleted_request_with_everything_rebuilt_is_detected_by_the_checkpoint
     checkpoint(app)
     tamper(
         app,
-        [
-            "DELETE FROM audit_chain WHERE event_id IN (SELECT id FROM events WHERE request_id = :r)",
-            "DELETE FROM events WHERE request_id = :r",
-            "DELETE FROM documents WHERE request_id = :r",
-            "DELETE FROM requests WHERE id = :r",
-        ],
+        DELETE_REQUEST,
         r=other["id"],
     )
     rebuild_every_hash(app)
