@@ -253,7 +253,8 @@ class MeetingAttendance(ma.Schema):
 
 
 class MonthQuery(ma.Schema):
-    month = Text(validate=ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Format: YYYY-MM."))
+    # years 1900-2999: beyond, there is no meeting (and year 0000 is no date at all)
+    month = Text(validate=ma.validate.Regexp(r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", error="Format: YYYY-MM (1900-2999)."))
 
 
 class MeetingOut(ma.Schema):
