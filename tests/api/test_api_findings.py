@@ -59,3 +59,81 @@ def test_the_report_formats_are_declared(api):
     }
     r = api.as_("head").get("/reports/harmonisation?period=2026&format=csv")
     assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+# --- the OpenAPI document is exact ---------------------------------------------------------------
+
+
+def schema_of(spec, name):
+    return spec["components"]["schemas"][name]["properties"]
+
+
+def test_openapi_declares_enums_nullable_references_and_ranges(api):
+    from workflow.processes import PROCESSES
+
+    spec = api.as_("officer").get("/openapi.json").get_json()
+    request_out = schema_of(spec, "RequestOut")
+    assert request_out["process"]["enum"] == sorted(PROCESSES)
+    nullable = {"type": "object", "nullable": True}  # apispec's rendering of a nullable reference
+    assert nullable in request_out["organisation"]["anyOf"]
+    document_out = schema_of(spec, "DocumentOut")
+    assert nullable in document_out["uploaded_by"]["anyOf"]
+    assert "passport_copy" in document_out["kind"]["enum"] and "rancangan" in document_out["kind"]["enum"]
+    assert "declare_complete" in schema_of(spec, "TransitionIn")["trigger"]["enum"]
+    assert "ktp" in schema_of(spec, "DocumentUpload")["kind"]["enum"]
+    assert schema_of(spec, "RequestCreate")["process"]["enum"] == sorted(PROCESSES)
+    due = {p["name"]: p for p in spec["paths"]["/api/v1/calendar/due"]["get"]["parameters"]}
+    assert "2099-12-01" in due["start"]["description"]
+    assert (due["days"]["schema"]["minimum"], due["days"]["schema"]["maximum"]) == (0, 366)
+
+
+def test_a_public_request_has_no_organisation_and_validates(api):
+    from workflow.documents.store import DocumentStore
+    from workflow.operations.public import submit_public_request
+
+    from ..helpers import PDF
+
+    with api.app.app_context():
+        req, _code, _pin = submit_public_request(
+            "public_complaint",
+            details={
+                "name": "Yohanes",
+                "reported_person": "Loket",
+                "place": "Kupang",
+                "time": "Senin",
+                "chronology": "Lambat.",
+            },
+            email=None,
+            language="id",
+            uploads=[("evidence", "bukti.pdf", PDF)],
+            store=DocumentStore(api.app.config["DOCUMENT_STORE"]),
+            max_bytes=10**6,
+        )
+        db.session.commit()
+        rid = req.id
+    head = api.as_("head")
+    body = head.ok(head.get(f"/requests/{rid}"))
+    assert body["organisation"] is None
+    docs = head.ok(head.get(f"/requests/{rid}/documents"))
+    assert docs[0]["uploaded_by"] is None
+
+
+def test_405_says_which_methods_are_allowed(api):
+    r = api.as_("officer").client.delete("/api/v1/processes", headers=api.as_("officer")._headers())
+    assert r.status_code == 405
+    assert set(r.headers["Allow"].replace(" ", "").split(",")) >= {"GET"}
+    assert r.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_meeting_time_with_z_is_accepted_as_utc(api):
+    from datetime import timedelta
+
+    from .test_meetings import meeting_day
+
+    officer = api.as_("officer")
+    req = ready(api)
+    day = meeting_day()
+    body = meeting_body(api, [req["id"]], starts_at=f"{(day - timedelta(days=1)).isoformat()}T23:30:00Z")
+    meeting = officer.ok(officer.post("/meetings", json=body), 201)
+    assert meeting["starts_at_local"].startswith(f"{day.isoformat()}T07:30")  # WITA = UTC+8
+    assert meeting["starts_at"] == f"{(day - timedelta(days=1)).isoformat()}T23:30:00Z"

@@ -30,6 +30,7 @@ from .schemas import (
     MinutesStart,
     MonthQuery,
     VersionIn,
+    office_local,
 )
 from .serialize import issued_json, meeting_json, minutes_json
 
@@ -81,7 +82,7 @@ class Meetings(MethodView):
             g.user,
             request_ids=args["request_ids"],
             title=args["title"],
-            starts_at_local=args["starts_at"],
+            starts_at_local=office_local(args["starts_at"], g.user.office.timezone),
             duration_minutes=args["duration_minutes"],
             place=args["place"],
             online_link=args["online_link"],
@@ -110,7 +111,7 @@ class RescheduleView(MethodView):
             meeting,
             g.user,
             version=args["version"],
-            starts_at_local=args["starts_at"],
+            starts_at_local=office_local(args["starts_at"], g.user.office.timezone),
             place=args["place"],
             online_link=args["online_link"],
             reason=args["reason"],

@@ -1,12 +1,14 @@
 """Marshmallow schemas: they validate input and generate the OpenAPI document."""
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
 
 from ...engine.definition import Phase
+from ...processes import PROCESSES
 from .. import MAX_ID
 
 # Field errors in the users' language. marshmallow keeps its messages in class attributes;
@@ -48,13 +50,41 @@ class Text(ma.fields.String):
         return value
 
 
+# The vocabularies the processes define, as enums in the OpenAPI document.
+PROCESS_NAMES = sorted(PROCESSES)
+TRIGGERS = sorted({t.trigger for p in PROCESSES.values() for t in p.transitions})
+DOCUMENT_KINDS = sorted({k.name for p in PROCESSES.values() for k in p.document_kinds})
+
+
+def one_of(choices):
+    return ma.validate.OneOf(choices, error="Pilih salah satu yang tersedia (lihat GET /processes).")
+
+
+class OfficeDateTime(ma.fields.DateTime):
+    """An ISO 8601 date-time: without an offset it is the office's local time; with one (`Z`,
+    `+08:00`) it is converted to the office's local time by the view (see office_local)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not 1900 <= parsed.year <= 2999:
+            raise ma.ValidationError("Tahun di luar jangkauan (1900-2999).")
+        return parsed
+
+
+def office_local(value, timezone: str):
+    """A naive office-local datetime from OfficeDateTime's value."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
 class PageQuery(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=100))
 
 
 class RequestQuery(PageQuery):
-    process = Text()
+    process = Text(validate=one_of(PROCESS_NAMES))
     state = Text()
     phase = Text(validate=ma.validate.OneOf([p.value for p in Phase]))
     organisation_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
@@ -68,7 +98,7 @@ class RequestQuery(PageQuery):
 
 
 class RequestCreate(ma.Schema):
-    process = Text(required=True)
+    process = Text(required=True, validate=one_of(PROCESS_NAMES))
     title = Text(validate=ma.validate.Length(min=1, max=1000))
     details = ma.fields.Dict(metadata={"description": "The process's intake fields (GET /processes)"})
     external_ref = Text(
@@ -84,13 +114,13 @@ class Ref(ma.Schema):
 class RequestOut(ma.Schema):
     id = ma.fields.Integer()
     number = ma.fields.String()
-    process = ma.fields.String()
+    process = ma.fields.String(validate=ma.validate.OneOf(PROCESS_NAMES))
     state = ma.fields.String()
     state_label = ma.fields.String()
     phase = ma.fields.String()
     version = ma.fields.Integer()
     title = ma.fields.String()
-    organisation = ma.fields.Nested(Ref)
+    organisation = ma.fields.Nested(Ref, allow_none=True)  # None: a request from the public
     external_ref = ma.fields.String(allow_none=True)
     completion_rounds = ma.fields.Integer()
     assignees = ma.fields.List(ma.fields.Nested(Ref))
@@ -119,7 +149,7 @@ class RequestPage(ma.Schema):
 
 
 class TransitionIn(ma.Schema):
-    trigger = Text(required=True)
+    trigger = Text(required=True, validate=one_of(TRIGGERS))
     version = ma.fields.Integer(required=True, metadata={"description": "The version you last saw"})
     comment = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
     data = ma.fields.Dict(load_default=dict)
@@ -135,13 +165,13 @@ class FileUpload(Upload):
 
 
 class DocumentUpload(ma.Schema):
-    kind = Text(required=True)
+    kind = Text(required=True, validate=one_of(DOCUMENT_KINDS))
     file = FileUpload(required=True)
 
 
 class DocumentOut(ma.Schema):
     id = ma.fields.Integer()
-    kind = ma.fields.String()
+    kind = ma.fields.String(validate=ma.validate.OneOf(DOCUMENT_KINDS))
     version = ma.fields.Integer()
     latest = ma.fields.Boolean()
     filename = ma.fields.String(metadata={"description": '"[disembunyikan]" when `redacted`'})
@@ -169,7 +199,11 @@ class EventOut(ma.Schema):
 
 class DueQuery(ma.Schema):
     # the holiday calendar is known for these years; far-off dates would overflow anyway
-    start = ma.fields.Date(required=True, validate=ma.validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 1)))
+    start = ma.fields.Date(
+        required=True,
+        validate=ma.validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 1)),
+        metadata={"description": "From 2000-01-01 to 2099-12-01 (the years the holiday calendar knows)"},
+    )
     days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=366))
 
 
@@ -219,7 +253,9 @@ class MeetingCreate(ma.Schema):
         validate=ma.validate.Length(min=1, max=50),
     )
     title = Text(required=True, validate=ma.validate.Length(min=1, max=300))
-    starts_at = ma.fields.NaiveDateTime(required=True, metadata={"description": "Office local time"})
+    starts_at = OfficeDateTime(
+        required=True, metadata={"description": "Office local time; with an offset (Z, +08:00) converted to it"}
+    )
     duration_minutes = ma.fields.Integer(load_default=180, validate=ma.validate.Range(min=15, max=720))
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
     online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
@@ -231,7 +267,9 @@ class MeetingCreate(ma.Schema):
 
 class MeetingReschedule(ma.Schema):
     version = ma.fields.Integer(required=True)
-    starts_at = ma.fields.NaiveDateTime(required=True)
+    starts_at = OfficeDateTime(
+        required=True, metadata={"description": "Office local time; with an offset (Z, +08:00) converted to it"}
+    )
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
     online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
     reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
