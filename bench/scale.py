@@ -114,6 +114,8 @@ def populate(to: int, seed: int = 20261127) -> dict:
             day = base_day + timedelta(days=rng.randrange(0, 300))
             started = state not in ("draft", "submitted", "returned") and rng.random() < 0.9
             org = rng.choice(orgs) if p.intake == "account" else None
+            # the milestones the dashboard and the reports count (operations/milestones.py)
+            concluded = p.state(state).phase.value == "conclusion"
             requests.append(
                 {
                     "id": rid,
@@ -144,6 +146,10 @@ def populate(to: int, seed: int = 20261127) -> dict:
                     "created_at": created,
                     "updated_at": created + timedelta(days=2),
                     "chain_head": f"{rid:032x}{EVENTS_PER_REQUEST:032x}",  # the last event's (placeholder) hash
+                    "received_on": None if state in private else day - timedelta(days=rng.randrange(0, 5)),
+                    "concluded_on": day + timedelta(days=5) if concluded else None,
+                    "outcome": state if concluded else None,
+                    "office_days": rng.randrange(1, 10) if concluded and started else None,
                 }
             )
             triggers = [t.trigger for t in p.transitions] or ["bench"]

@@ -3,6 +3,11 @@
 PostgreSQL comes from HARMONI_TEST_POSTGRES_URL (`.ci/run` starts a server and sets it). Without it
 the PostgreSQL half is skipped with a reason, unless HARMONI_REQUIRE_POSTGRES=1 (as in CI), where
 a missing server fails the run instead of hiding it.
+
+The suite runs in parallel (pytest-xdist, `-n auto` in pyproject.toml). Each worker owns its
+databases and document store, so workers never see each other's rows: its SQLite file and store live
+under the worker's own temporary directory, and its PostgreSQL database is the configured one with
+the worker's name appended (`harmoni_ci_gw0`), created on first use (the role needs CREATEDB).
 """
 
 import os
@@ -10,6 +15,7 @@ import os
 import flask_migrate
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from workflow import create_app
 from workflow.demo import seed
@@ -43,6 +49,69 @@ MUTABLE_TABLES = [
 ]
 
 
+# Sections for the end-of-run summary, {title: {key: value}}, filled by tests (SQL statements per
+# page, where the screenshots are). Under xdist each worker sends its own to the controller, which
+# merges and prints them once.
+SUMMARY: dict[str, dict] = {}
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # an xdist worker
+        session.config.workeroutput["summary"] = SUMMARY
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: only called when the suite runs in parallel
+def pytest_testnodedown(node, error):
+    for title, entries in getattr(node, "workeroutput", {}).get("summary", {}).items():
+        merged = SUMMARY.setdefault(title, {})
+        for key, value in entries.items():
+            if isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            else:
+                merged[key] = value
+
+
+def pytest_terminal_summary(terminalreporter):
+    for title, entries in SUMMARY.items():
+        if entries:
+            terminalreporter.section(title)
+            for key, value in sorted(entries.items()):
+                terminalreporter.write_line(f"{key}: {value}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (`--dist loadgroup`)
+def pytest_collection_modifyitems(items):
+    """Keep on one xdist worker what must not run beside itself: the browser tests share one live
+    server and one Chromium, and the concurrency tests (`slow`) each spawn several processes that
+    should meet at their barrier without a second such crowd competing for the two cores."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("processes"))
+        elif item.path.parent.name == "e2e":
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def worker_postgres_url(url: str, worker: str | None) -> str:
+    """The PostgreSQL database of one xdist worker: `<database>_<worker>`; the database itself
+    when the suite runs in one process."""
+    if not worker or worker == "master":
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+def create_postgres_database(url: str, base_url: str) -> None:
+    """Create the database of `url` unless it exists, connected to `base_url` (which does)."""
+    name = make_url(url).database
+    engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+
+
 def reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -58,8 +127,11 @@ def database_url(request, tmp_path_factory):
         if REQUIRE_PG:
             pytest.fail("HARMONI_REQUIRE_POSTGRES=1 but HARMONI_TEST_POSTGRES_URL is not set")
         pytest.skip("PostgreSQL tests need HARMONI_TEST_POSTGRES_URL (see README)")
-    reset_postgres(PG_URL)
-    return PG_URL
+    url = worker_postgres_url(PG_URL, os.environ.get("PYTEST_XDIST_WORKER"))
+    if url != PG_URL:
+        create_postgres_database(url, PG_URL)
+    reset_postgres(url)
+    return url
 
 
 @pytest.fixture(scope="session")

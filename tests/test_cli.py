@@ -186,8 +186,8 @@ def test_seed_demo_is_idempotent(app, keep_demo_passwords):
         "hukum.kotakupang@harmoni.test": ("drafter", "Pemerintah Kota Kupang"),
         "hukum.sikka@harmoni.test": ("drafter", "Pemerintah Kabupaten Sikka"),
     }
-    # the harmonisation requests, plus the demo's legal-aid and naturalisation requests
-    assert first["requests"] == len(REQUESTS) + 2 and len(numbers) == len(set(numbers))
+    # the harmonisation requests, plus the demo's legal-aid (form and counter), naturalisation and public-complaint requests
+    assert first["requests"] == len(REQUESTS) + 4 and len(numbers) == len(set(numbers))
     assert first["events"] > first["requests"]  # the demo requests went through transitions
 
     for _ in range(2):
@@ -267,7 +267,7 @@ def test_users_create_staff_and_drafter(app, created_emails):
         "--role",
         "officer",
         "--password",
-        "sandi-petugas-1",
+        "kopi-pagi-kupang-7",
     )
     assert result.exit_code == 0, result.output
     assert f"created officer {officer_email}" in result.output
@@ -284,7 +284,7 @@ def test_users_create_staff_and_drafter(app, created_emails):
         "--organisation",
         "Pemerintah Kabupaten Sikka",
         "--password",
-        "sandi-perancang-1",
+        "teh-sore-sikka-8",
     )
     assert result.exit_code == 0, result.output
 
@@ -293,11 +293,11 @@ def test_users_create_staff_and_drafter(app, created_emails):
         drafter = db.session.scalar(select(User).where(User.email == drafter_email))
         assert officer is not None, "e-mail not stored lower-case and stripped"
         assert (officer.role, officer.organisation, officer.office.code) == ("officer", None, "NTT")
-        assert officer.check_password("sandi-petugas-1") and not officer.check_password("salah")
-        assert officer.password_hash != "sandi-petugas-1"
+        assert officer.check_password("kopi-pagi-kupang-7") and not officer.check_password("salah")
+        assert officer.password_hash != "kopi-pagi-kupang-7"
         assert drafter.role == "drafter" and drafter.organisation.name == "Pemerintah Kabupaten Sikka"
         assert drafter.office_id == drafter.organisation.office_id
-        assert drafter.check_password("sandi-perancang-1")
+        assert drafter.check_password("teh-sore-sikka-8")
         db.session.remove()
 
 
@@ -310,7 +310,17 @@ def test_users_create_refusals(app, created_emails):
 
     # a drafter needs an organisation, and an existing one
     no_org = cli(
-        app, "users", "create", "--email", email, "--name", "Perancang", "--role", "drafter", "--password", "sandi-1"
+        app,
+        "users",
+        "create",
+        "--email",
+        email,
+        "--name",
+        "Perancang",
+        "--role",
+        "drafter",
+        "--password",
+        "kunci-lemari-arsip-1",
     )
     assert no_org.exit_code != 0 and "organisation" in no_org.output
     bad_org = cli(
@@ -326,10 +336,12 @@ def test_users_create_refusals(app, created_emails):
         "--organisation",
         "Pemerintah Antah Berantah",
         "--password",
-        "sandi-1",
+        "kunci-lemari-arsip-1",
     )
     assert bad_org.exit_code != 0 and "Antah Berantah" in bad_org.output
-    bad_role = cli(app, "users", "create", "--email", email, "--name", "X", "--role", "root", "--password", "sandi-1")
+    bad_role = cli(
+        app, "users", "create", "--email", email, "--name", "X", "--role", "root", "--password", "kunci-lemari-arsip-1"
+    )
     assert bad_role.exit_code != 0
     bad_office = cli(
         app,
@@ -344,7 +356,7 @@ def test_users_create_refusals(app, created_emails):
         "--office",
         "XXX",
         "--password",
-        "sandi-1",
+        "kunci-lemari-arsip-1",
     )
     assert bad_office.exit_code != 0
     with app.app_context():
@@ -364,13 +376,23 @@ def test_users_create_refusals(app, created_emails):
         "--office",
         "NTT",
         "--password",
-        "sandi-1",
+        "kunci-lemari-arsip-1",
     )
     assert first.exit_code == 0, first.output
     # the same address again, however it is spelt, is refused and changes nothing
     for spelling in (email, email.upper(), f" {email} "):
         dup = cli(
-            app, "users", "create", "--email", spelling, "--name", "Kedua", "--role", "officer", "--password", "sandi-2"
+            app,
+            "users",
+            "create",
+            "--email",
+            spelling,
+            "--name",
+            "Kedua",
+            "--role",
+            "officer",
+            "--password",
+            "kunci-lemari-arsip-2",
         )
         assert dup.exit_code != 0, dup.output
         assert "exists" in dup.output
@@ -385,15 +407,15 @@ def test_users_create_refusals(app, created_emails):
         "--role",
         "officer",
         "--password",
-        "sandi-2",
+        "kunci-lemari-arsip-2",
     )
     assert dup_demo.exit_code != 0
     with app.app_context():
         assert counts()["users"] == users_before + 1
         user = db.session.scalar(select(User).where(User.email == email))
-        assert (user.name, user.role) == ("Pertama", "head") and user.check_password("sandi-1")
+        assert (user.name, user.role) == ("Pertama", "head") and user.check_password("kunci-lemari-arsip-1")
         demo = db.session.scalar(select(User).where(User.email == "perancang1@harmoni.test"))
-        assert demo.name == "Maria Fernandez" and not demo.check_password("sandi-2")
+        assert demo.name == "Maria Fernandez" and not demo.check_password("kunci-lemari-arsip-2")
         db.session.remove()
 
 
@@ -412,7 +434,7 @@ def test_users_token_authenticates_the_api(app, created_emails):
             "--role",
             "officer",
             "--password",
-            "sandi-token",
+            "kopi-pagi-kupang-7",
         ).exit_code
         == 0
     )
@@ -535,7 +557,7 @@ def test_entry_point_full_cycle_on_a_fresh_sqlite_file(tmp_path):
             assert len(demo) == len(DEMO_EMAILS) and all(u.check_password(password) for u in demo)
             db.session.remove()
             db.engine.dispose()
-    assert seeded[0] == seeded[1] and seeded[0]["requests"] == len(REQUESTS) + 2
+    assert seeded[0] == seeded[1] and seeded[0]["requests"] == len(REQUESTS) + 4
 
     create = flask_cmd(
         url,
@@ -549,7 +571,7 @@ def test_entry_point_full_cycle_on_a_fresh_sqlite_file(tmp_path):
         "--role",
         "officer",
         "--password",
-        "sandi-baru",
+        "kopi-pagi-kupang-7",
     )
     assert create.returncode == 0, create.stderr
     again = flask_cmd(
@@ -564,7 +586,7 @@ def test_entry_point_full_cycle_on_a_fresh_sqlite_file(tmp_path):
         "--role",
         "officer",
         "--password",
-        "sandi-baru",
+        "kopi-pagi-kupang-7",
     )
     assert again.returncode != 0 and "exists" in again.stderr
     drafter = flask_cmd(
@@ -579,7 +601,7 @@ def test_entry_point_full_cycle_on_a_fresh_sqlite_file(tmp_path):
         "--role",
         "drafter",
         "--password",
-        "sandi-baru",
+        "kopi-pagi-kupang-7",
     )
     assert drafter.returncode != 0 and "organisation" in drafter.stderr
 
@@ -628,7 +650,7 @@ def test_entry_point_on_the_test_database(app, api, created_emails, keep_demo_pa
         "--office",
         "NTT",
         "--password",
-        "sandi-entry",
+        "kopi-pagi-kupang-7",
     )
     assert create.returncode == 0, create.stderr
     token = flask_cmd(url, store, "users", "token", email)

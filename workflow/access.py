@@ -20,15 +20,44 @@ def can_view(user, request) -> bool:
         return request.organisation_id == user.organisation_id
     if request.office_id != user.office_id:
         return False
-    # staff do not see an applicant's unsubmitted draft
-    return request.state not in PROCESSES[request.process].private_states
+    # staff do not see an applicant's unsubmitted draft, unless they are writing it down for
+    # the applicant at the counter (an oral legal-aid application)
+    return request.state not in PROCESSES[request.process].private_states or (
+        request.created_by_id is not None and request.created_by_id == user.id
+    )
 
 
 def can_read_sensitive(user, request) -> bool:
     """UU 27/2022: sensitive personal data is for heads and the staff assigned to the request."""
     if user.role == "head":
         return request.office_id == user.office_id
-    return user.role == "officer" and any(u.id == user.id for u in request.assignees)
+    return user.role == "officer" and is_assigned(user, request)
+
+
+def is_assigned(user, request) -> bool:
+    return user.id is not None and any(u.id == user.id for u in request.assignees)
+
+
+def can_read_field(user, request, field) -> bool:
+    """Who reads one intake field (UU 27/2022), field by field:
+    - a complainant who asked for confidentiality: their identity fields for the assigned staff
+      alone (not the head, who assigns without knowing who complained);
+    - a field that is not personal data: everyone who sees the request;
+    - sensitive data: heads and assigned staff; and a field the intake officer needs to judge
+      completeness (intake_readable) also for the office's staff while the file is in intake."""
+    process = PROCESSES[request.process]
+    if field.identity and process.confidential_field and (request.details or {}).get(process.confidential_field):
+        return user.role in ("officer", "head") and request.office_id == user.office_id and is_assigned(user, request)
+    if not field.sensitive:
+        return True
+    if can_read_sensitive(user, request):
+        return True
+    return (
+        field.intake_readable
+        and user.role in ("officer", "head")
+        and request.office_id == user.office_id
+        and process.state(request.state).phase == "intake"
+    )
 
 
 # Draft minutes are the office's working copy: the applicant's side sees minutes once they are final
@@ -57,7 +86,9 @@ def visible_requests(user):
         for p in PROCESSES.values()
         if p.private_states
     ]
-    return and_(Request.office_id == user.office_id, not_(or_(false(), *private)))
+    return and_(
+        Request.office_id == user.office_id, or_(not_(or_(false(), *private)), Request.created_by_id == user.id)
+    )
 
 
 def _load(model, row_id, *, for_update):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .extensions import db
 from .models import ROLES, ApiToken, Office, Organisation, User
 from .operations.audit import broken_chains
+from .passwords import password_problem
 
 users = AppGroup("users", help="Manage user accounts.")
 audit = AppGroup("audit", help="Check the audit trail.")
@@ -46,6 +47,9 @@ def create_user(email, name, role, organisation, office_code, password):
         if len(offices) != 1:
             raise click.UsageError("name the office with --office (run seed-demo for a demo office)")
         office = offices[0]
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     user = User(email=email, name=name, role=role, office=office, organisation=org)
     user.set_password(password)
     db.session.add(user)

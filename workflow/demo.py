@@ -129,14 +129,12 @@ def seed(password: str) -> None:
 
 
 def _demo_requests(users) -> None:
-    from flask import current_app
-
-    from .documents.store import DocumentStore
+    from .documents.store import document_store
     from .operations.requests import create_request, upload_document
     from .operations.transitions import fire
     from .processes import PROCESSES
 
-    store = DocumentStore(current_app.config["DOCUMENT_STORE"])
+    store = document_store()
     for email, process, title, ref, steps in REQUESTS:
         request = create_request(users[email], process=process, title=title, external_ref=ref)
         for group in PROCESSES[process].required_documents if steps else ():
@@ -158,8 +156,9 @@ def _demo_requests(users) -> None:
 
 def _demo_services(users, store) -> None:
     """A legal-aid request from the public, and a naturalisation registered at the counter."""
-    from .operations.public import submit_public_request
+    from .operations.public import register_oral_application, submit_public_request
     from .operations.requests import create_request, upload_document
+    from .operations.transitions import fire
 
     submit_public_request(
         "legal_aid",
@@ -192,3 +191,52 @@ def _demo_services(users, store) -> None:
         upload_document(
             request, officer, kind=kind, filename=f"{kind}.pdf", content=DEMO_PDF, store=store, max_bytes=len(DEMO_PDF)
         )
+    # examined and its PNBP paid: ready for the head to forward to Ditjen AHU
+    fire(request, "declare_complete", officer, version=request.version)
+    fire(
+        request,
+        "record_payment",
+        officer,
+        version=request.version,
+        data={
+            "amount": 350000,
+            "receipt_number": "SIMPONI-820260001",
+            "payment_date": request.created_at.date().isoformat(),
+        },
+    )
+    # an oral legal-aid application written down at the counter, with the thumbprinted statement
+    register_oral_application(
+        officer,
+        "legal_aid",
+        details={
+            "name": "Yakobus Bria",
+            "nik": "5371010101700002",
+            "address": "Kelurahan Bakunase, Kota Kupang",
+            "phone": "081234567891",
+            "problem": "Pendampingan perkara pidana ringan (dicatat dari permohonan lisan).",
+            "case_type": "pidana",
+            "aid_type": "litigasi",
+        },
+        email=None,
+        uploads=[(k, f"{k}.pdf", DEMO_PDF) for k in ("ktp", "sktm", "oral_statement")],
+        store=store,
+        max_bytes=len(DEMO_PDF),
+    )
+    # a public complaint whose complainant asked that their identity stay confidential (no evidence)
+    submit_public_request(
+        "public_complaint",
+        details={
+            "name": "Pelapor Rahasia",
+            "phone": "081234567892",
+            "confidential": True,
+            "reported_person": "Petugas loket layanan",
+            "place": "Loket pelayanan Kanwil",
+            "time": "Senin pagi",
+            "chronology": "Permohonan saya ditunda tanpa alasan yang jelas.",
+        },
+        email=None,
+        language="id",
+        uploads=[],
+        store=store,
+        max_bytes=len(DEMO_PDF),
+    )

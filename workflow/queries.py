@@ -80,10 +80,8 @@ def filtered_requests(
             if 0 < assignee_id <= MAX_ID
             else false()
         )
-    if overdue:
-        stmt = stmt.where(
-            Request.due_date < today, Request.clock_paused_on.is_(None), Request.clock_stopped_on.is_(None)
-        )
+    if overdue:  # the office's clock, or the applicant's own deadline (a correction), has passed
+        stmt = stmt.where(figures.overdue(today))
     if due_soon_until:  # due from today up to that day (the dashboard's "due within 2 working days")
         stmt = stmt.where(figures.due_soon(today, due_soon_until))
     if waiting:  # back with the applicant

@@ -89,5 +89,6 @@ def test_harmonis_with_notes_closes_once_correction_accepted(api):
     assert drafter.fire(req["id"], "submit_correction").status_code == 422  # needs a newer upload
     drafter.ok(drafter.upload(req["id"], "rancangan_perbaikan"), 201)
     drafter.ok(drafter.fire(req["id"], "submit_correction"))
-    req = officer.ok(officer.fire(req["id"], "accept_correction"))
+    assert officer.fire(req["id"], "accept_correction").status_code == 403  # the head's decision
+    req = head.ok(head.fire(req["id"], "accept_correction"))
     assert req["state"] == "harmonis"

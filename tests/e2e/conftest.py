@@ -13,6 +13,8 @@ from workflow import create_app
 from workflow.demo import seed
 from workflow.extensions import db
 
+from ..conftest import SUMMARY
+
 CHROMIUM = os.environ.get("HARMONI_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "rahasia-e2e-123"
@@ -65,9 +67,5 @@ def browser():
 @pytest.fixture
 def screenshots():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    SUMMARY.setdefault("browser screenshots", {})["directory"] = str(SCREENSHOTS)
     return SCREENSHOTS
-
-
-def pytest_terminal_summary(terminalreporter):
-    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
-        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")

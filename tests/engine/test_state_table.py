@@ -105,8 +105,15 @@ SPEC = {
     ),
     "conclude_not_harmonis": Rule(("meeting_held",), "not_harmonis", HEAD, comment=True),
     "submit_correction": Rule(("harmonis_with_notes",), "correction_submitted", APPLICANT),
-    "accept_correction": Rule(("correction_submitted",), "harmonis", STAFF),
+    # the head accepts a correction (it issues the final result letter)
+    "accept_correction": Rule(("correction_submitted",), "harmonis", HEAD),
     "reject_correction": Rule(("correction_submitted",), "harmonis_with_notes", STAFF, comment=True),
+    # the correction deadline: the head may move it; when it passes, a timer (the system) tells
+    # the head and the applicant, and nothing concludes by itself
+    "extend_correction_deadline": Rule(
+        ("harmonis_with_notes",), None, HEAD, comment=True, inputs=("correction_deadline",)
+    ),
+    "correction_overdue": Rule(("harmonis_with_notes",), None, ("system",)),
     "withdraw": Rule(BEFORE_CONCLUSION[1:], "withdrawn", APPLICANT, comment=True),  # once submitted
     "extend_deadline": Rule(CLOCK_STATES, None, HEAD, comment=True, inputs=("days",)),
 }

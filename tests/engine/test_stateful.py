@@ -26,6 +26,7 @@ from workflow.models import Event, Request
 from workflow.models.event import verify_chain
 from workflow.models.time import local_date, utcnow
 from workflow.operations.requests import create_request, upload_document
+from workflow.operations.timers import tick
 from workflow.operations.transitions import fire
 
 from ..helpers import PDF, REQUIRED, final_minutes, user
@@ -127,8 +128,27 @@ class HarmonisationWalk(RuleBasedStateMachine):
     @rule(choice=st.data())
     def step(self, choice):
         """Mostly a trigger that fits the current state, else anything, now and then an upload."""
-        mode = choice.draw(st.sampled_from(["fitting"] * 6 + ["anything"] * 2 + ["upload"] * 2), label="mode")
-        {"fitting": self.fire_fitting, "anything": self.fire_anything, "upload": self.upload}[mode](choice)
+        mode = choice.draw(
+            st.sampled_from(["fitting"] * 6 + ["anything"] * 2 + ["upload"] * 2 + ["tick"]), label="mode"
+        )
+        {"fitting": self.fire_fitting, "anything": self.fire_anything, "upload": self.upload, "tick": self.tick}[mode](
+            choice
+        )
+
+    def tick(self, choice):
+        """`workflow tick` two months on: a pending correction deadline has passed, so the system
+        records it (the state stays, one event more); anything else is left alone."""
+        with self.app.app_context():
+            before = snapshot(self.request_id)
+            armed = db.session.get(Request, self.request_id).timer_trigger
+            fired = [f for f in tick(now=utcnow() + timedelta(days=60)) if f[0] == self.request_id]
+            after = snapshot(self.request_id)
+        if armed:
+            assert before[0] == "harmonis_with_notes" and armed == "correction_overdue", (before, armed)
+            assert fired == [(self.request_id, "correction_overdue")]
+            assert after == (before[0], before[1] + 1, before[2] + 1, before[3]), (before, after)
+        else:
+            assert fired == [] and after == before
 
     def fire_anything(self, choice):
         self.attempt(

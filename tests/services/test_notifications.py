@@ -197,9 +197,10 @@ def test_conclusion_and_correction_tell_the_applicant_with_the_documents(app, ap
     head.ok(head.fire(rid, "reject_correction", comment="Pasal 5 belum diperbaiki."))
     with app.app_context():
         got = notices(DRAFTER)
-        assert [n.subject.split(": ", 1)[1] for n in got] == [
-            "Harmonis dengan catatan, menunggu perbaikan",
-            "Harmonis dengan catatan, menunggu perbaikan",
+        number = req["number"]
+        assert [n.subject for n in got] == [
+            f"Permohonan {number}: Harmonis dengan catatan, menunggu perbaikan",
+            f"Perbaikan {number} dikembalikan",
         ]
         concluded = got[0].body
         assert "Dokumen yang diterbitkan:" in concluded

@@ -52,6 +52,9 @@ class Rule(NamedTuple):
     comment: bool = False  # a comment (reason) is required
     inputs: tuple[str, ...] = ()  # required data fields
     timer: tuple | None = None  # (days, unit, basis) for the system's timed transitions
+    # a guard refuses it for the table's request (e.g. a trademark is registered, not recorded):
+    # 422 where it would otherwise succeed; the other case has a test of its own
+    guard_refuses: bool = False
 
 
 class Spec(NamedTuple):
@@ -66,10 +69,12 @@ class Spec(NamedTuple):
     stage_limits: dict  # trigger -> (days, unit) of a RESTART with its own limit
 
 
-# Legal aid: intake submitted <-> incomplete; review eligibility -> referred; meeting represented;
-# conclusion closed | not_eligible | withdrawn. Completeness 1 working day; the OBH answers in
-# writing within 3 working days (a new stage); a refusal sends the file back to eligibility.
-LA_OPEN = ("submitted", "incomplete", "eligibility", "referred", "represented")
+# Legal aid: intake submitted <-> incomplete (from the form, or written down by staff at the
+# counter); review eligibility -> referred (the OBH checks completeness: 1 working day, its
+# deadline) -> obh_review (the OBH answers in writing: 3 working days, its deadline); meeting
+# represented; conclusion closed | closed_non_litigation (no representation) | not_eligible |
+# withdrawn. The office runs no clock of its own at intake.
+LA_OPEN = ("submitted", "incomplete", "eligibility", "referred", "obh_review", "represented")
 LEGAL_AID = Spec(
     intake="public",
     initial="draft",
@@ -79,33 +84,40 @@ LEGAL_AID = Spec(
         "incomplete": "intake",
         "eligibility": "review",
         "referred": "review",
+        "obh_review": "review",
         "represented": "meeting",
         "closed": "conclusion",
+        "closed_non_litigation": "conclusion",
         "not_eligible": "conclusion",
         "withdrawn": "conclusion",
     },
-    final=("closed", "not_eligible", "withdrawn"),
+    final=("closed", "closed_non_litigation", "not_eligible", "withdrawn"),
     private=("draft",),
     rules={
         "submit": Rule(("draft",), "submitted", PUBLIC),
+        "register_oral": Rule(("draft",), "submitted", STAFF),
         "return_for_completion": Rule(("submitted",), "incomplete", STAFF, comment=True),
         "resubmit": Rule(("incomplete",), "submitted", PUBLIC),
         "declare_complete": Rule(("submitted",), "eligibility", STAFF),
         "assign": Rule(LA_OPEN, None, HEAD, inputs=("assignees",)),
         "refer": Rule(("eligibility",), "referred", STAFF, inputs=("obh",)),
-        "record_obh_acceptance": Rule(("referred",), "represented", STAFF),
-        "record_obh_refusal": Rule(("referred",), "eligibility", STAFF, comment=True),
+        "record_obh_complete": Rule(("referred",), "obh_review", STAFF),
+        "record_obh_acceptance": Rule(("obh_review",), "represented", STAFF),
+        "close_non_litigation": Rule(("eligibility", "obh_review"), "closed_non_litigation", STAFF, comment=True),
+        "record_obh_refusal": Rule(("referred", "obh_review"), "eligibility", STAFF, comment=True),
         "declare_not_eligible": Rule(("eligibility",), "not_eligible", HEAD, comment=True),
         "close_case": Rule(("represented",), "closed", STAFF, comment=True),
         "withdraw": Rule(("draft",) + LA_OPEN, "withdrawn", PUBLIC, comment=True),
     },
     time_limit=(1, "working"),
     sensitive=("nik", "address", "problem"),
-    stage_limits={"refer": (3, "working")},
+    stage_limits={"record_obh_complete": (3, "working")},
 )
 
 # IP facilitation: intake submitted <-> incomplete; review document_check; meeting consultation;
-# conclusion filed (awaiting DJKI) -> registered | refused; withdrawn (until filed).
+# conclusion filed (awaiting DJKI) -> registered (pendaftaran: trademark, patent, industrial
+# design, geographical indication) | recorded (pencatatan: copyright, communal IP) | refused;
+# withdrawn (until filed).
 IP_OPEN = ("submitted", "incomplete", "document_check", "consultation")
 IP_FACILITATION = Spec(
     intake="public",
@@ -118,10 +130,11 @@ IP_FACILITATION = Spec(
         "consultation": "meeting",
         "filed": "conclusion",
         "registered": "conclusion",
+        "recorded": "conclusion",
         "refused": "conclusion",
         "withdrawn": "conclusion",
     },
-    final=("registered", "refused", "withdrawn"),
+    final=("registered", "recorded", "refused", "withdrawn"),
     private=("draft",),
     rules={
         "submit": Rule(("draft",), "submitted", PUBLIC),
@@ -132,6 +145,7 @@ IP_FACILITATION = Spec(
         "schedule_consultation": Rule(("document_check",), "consultation", STAFF, inputs=("consultation_date",)),
         "record_filing": Rule(("consultation",), "filed", STAFF, inputs=("djki_number",)),
         "record_registration": Rule(("filed",), "registered", STAFF),
+        "record_recording": Rule(("filed",), "recorded", STAFF, guard_refuses=True),
         "record_refusal": Rule(("filed",), "refused", STAFF, comment=True),
         "withdraw": Rule(("draft",) + IP_OPEN, "withdrawn", PUBLIC, comment=True),
     },
@@ -182,10 +196,12 @@ HUMAN_RIGHTS_COMPLAINT = Spec(
     stage_limits={"declare_complete": (5, "working")},
 )
 
-# Naturalisation (AHU): registered at the counter by staff; examination by the office's team;
-# forwarded to Ditjen AHU (the head); decree and oath date; the oath (before the head); foreign
-# documents surrendered within 14 working days of the oath, else escalated by the system.
-NAT_BEFORE_OATH = ("registered", "incomplete", "examination", "forwarded", "oath_scheduled")
+# Naturalisation (AHU; UU 12/2006): registered at the counter by staff; examination by the office's
+# team; the PNBP payment recorded; forwarded to Ditjen AHU (the head); the Keputusan Presiden and
+# the summons to the oath; the oath or pledge (before the head), or the decree void when the
+# applicant does not appear within 3 months (the system's timer); the immigration documents
+# surrendered within 14 working days of the oath, else escalated by the system.
+NAT_BEFORE_DECREE = ("registered", "incomplete", "examination", "paid", "forwarded")
 NATURALISATION = Spec(
     intake="staff",
     initial="registered",
@@ -193,36 +209,42 @@ NATURALISATION = Spec(
         "registered": "intake",
         "incomplete": "intake",
         "examination": "review",
+        "paid": "review",
         "forwarded": "review",
         "oath_scheduled": "meeting",
         "oath_taken": "meeting",
         "completed": "conclusion",
+        "void": "conclusion",
         "rejected": "conclusion",
         "withdrawn": "conclusion",
     },
-    final=("completed", "rejected", "withdrawn"),
+    final=("completed", "void", "rejected", "withdrawn"),
     private=(),
     rules={
         "return_for_completion": Rule(("registered", "examination"), "incomplete", STAFF, comment=True),
         "record_completion": Rule(("incomplete",), "registered", STAFF),
         "declare_complete": Rule(("registered",), "examination", STAFF),
-        "assign": Rule(NAT_BEFORE_OATH + ("oath_taken",), None, HEAD, inputs=("assignees",)),
-        "forward": Rule(("examination",), "forwarded", HEAD, inputs=("cover_letter",)),
+        "assign": Rule(NAT_BEFORE_DECREE + ("oath_scheduled", "oath_taken"), None, HEAD, inputs=("assignees",)),
+        "record_payment": Rule(("examination",), "paid", STAFF, inputs=("amount", "receipt_number", "payment_date")),
+        "forward": Rule(("paid",), "forwarded", HEAD, inputs=("cover_letter",)),
         "record_decree": Rule(("forwarded",), "oath_scheduled", STAFF, inputs=("decree_number", "oath_date")),
         "record_refusal": Rule(("forwarded",), "rejected", STAFF, comment=True),
+        "reschedule_oath": Rule(("oath_scheduled",), None, STAFF, comment=True, inputs=("oath_date",)),
+        "lapse_decree": Rule(("oath_scheduled",), "void", SYSTEM, timer=(3, "month", "entered")),
         "take_oath": Rule(("oath_scheduled",), "oath_taken", HEAD),
         "escalate_documents": Rule(("oath_taken",), None, SYSTEM, timer=(0, "working", "due_date")),
         "record_surrender": Rule(("oath_taken",), "completed", STAFF),
-        "withdraw": Rule(NAT_BEFORE_OATH, "withdrawn", STAFF, comment=True),
+        "withdraw": Rule(NAT_BEFORE_DECREE + ("oath_scheduled",), "withdrawn", STAFF, comment=True),
     },
     time_limit=(14, "working"),
     sensitive=("passport", "address"),
     stage_limits={},
 )
 
-# Public complaints (Perpres 76/2013): receipt, verification (not valid: the head), investigation
-# within 60 calendar days of a complete file (overdue: escalated by the system), resolution; the
-# complainant may ask to reopen a resolved complaint (a new 60-day stage).
+# Public complaints (Perpres 76/2013): receipt, verification (not valid: the head), a written reply
+# (a deadline beside the clock), investigation within 60 calendar days of a complete file (overdue:
+# escalated by the system), resolution; an incomplete complaint not completed in 30 days is deemed
+# withdrawn (the system); the complainant may ask to reopen a resolved complaint (a new stage).
 PC_OPEN = ("received", "incomplete", "investigation")
 PUBLIC_COMPLAINT = Spec(
     intake="public",
@@ -234,14 +256,17 @@ PUBLIC_COMPLAINT = Spec(
         "investigation": "review",
         "resolved": "conclusion",
         "not_valid": "conclusion",
+        "deemed_withdrawn": "conclusion",
         "withdrawn": "conclusion",
     },
-    final=("not_valid", "withdrawn"),
+    final=("not_valid", "deemed_withdrawn", "withdrawn"),
     private=("draft",),
     rules={
         "submit": Rule(("draft",), "received", PUBLIC),
         "return_for_completion": Rule(("received",), "incomplete", STAFF, comment=True),
         "resubmit": Rule(("incomplete",), "received", PUBLIC),
+        "deem_withdrawn": Rule(("incomplete",), "deemed_withdrawn", SYSTEM, timer=(30, "calendar", "entered")),
+        "send_reply": Rule(PC_OPEN, None, STAFF, comment=True),
         "declare_not_valid": Rule(("received",), "not_valid", HEAD, comment=True),
         "declare_complete": Rule(("received",), "investigation", STAFF),
         "assign": Rule(PC_OPEN + ("resolved",), None, HEAD, inputs=("assignees",)),
@@ -279,6 +304,7 @@ ROLE = {
 NOT_FOUND = (404, "not_found")
 UNAVAILABLE = (409, "transition_unavailable")
 FORBIDDEN = (403, "forbidden")
+GUARD_FAILED = (422, "guard_failed")
 
 
 def visible(spec: Spec, state: str, actor: str) -> bool:
@@ -300,6 +326,8 @@ def expected_outcome(process: str, state: str, trigger: str, actor: str):
         return UNAVAILABLE
     if ROLE[actor] not in rule.roles:
         return FORBIDDEN
+    if rule.guard_refuses:
+        return GUARD_FAILED
     return 200, rule.dest or state
 
 
@@ -389,6 +417,7 @@ DETAILS = {
         "phone": "081234567891",
         "ip_type": "merek",
         "business": "Tenun Uji",
+        "classes": 2,
         "umk": True,
         "description": "Merek kain tenun ikat.",
     },
@@ -440,6 +469,9 @@ def inputs_for(process, trigger, officer_id):
         "cover_letter": "W.21-AH.01-123",
         "decree_number": "M.HH-12.AH.10.01 TAHUN 2026",
         "oath_date": in_a_week,
+        "amount": 350000,
+        "receipt_number": "PNBP-2026-0001",
+        "payment_date": date.today().isoformat(),
     }
     rule = SPECS[process].rules[trigger]
     return (COMMENT if rule.comment else None), {name: values[name] for name in rule.inputs}

@@ -103,12 +103,13 @@ def returned_complaint(returned_on: date) -> int:
     return request_id
 
 
-def sworn_applicant(oath_on: date) -> int:
-    """Naturalisation with the oath taken on `oath_on`: 14 working days for the foreign documents."""
+def decreed_applicant(decree_on: date, registered_on: date = date(2026, 1, 5)) -> int:
+    """Naturalisation with the Keputusan Presiden recorded on `decree_on`: the applicant has 3
+    months to take the oath, else the decree is void."""
     req = create_request(
         user("officer"),
         process="naturalisation",
-        now=at(date(2026, 3, 2)),
+        now=at(registered_on),
         details={
             "name": "Applicant Together",
             "nationality": "Timor-Leste",
@@ -125,15 +126,37 @@ def sworn_applicant(oath_on: date) -> int:
             content=PDF,
             store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
             max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-            now=at(date(2026, 3, 2)),
+            now=at(registered_on),
         )
     db.session.commit()
     head, officer = user("head"), user("officer")
-    act(req.id, "declare_complete", officer, at(date(2026, 3, 3)))
-    act(req.id, "forward", head, at(date(2026, 3, 4)), cover_letter="W.21-AH-1")
-    act(req.id, "record_decree", officer, at(date(2026, 3, 5)), decree_number="M.HH-1", oath_date=oath_on.isoformat())
-    act(req.id, "take_oath", head, at(oath_on))
+    act(req.id, "declare_complete", officer, at(registered_on))
+    act(
+        req.id,
+        "record_payment",
+        officer,
+        at(registered_on),
+        amount=350000,
+        receipt_number="PNBP-1",
+        payment_date=registered_on.isoformat(),
+    )
+    act(req.id, "forward", head, at(registered_on), cover_letter="W.21-AH-1")
+    act(req.id, "record_decree", officer, at(decree_on), decree_number="Keppres-1", oath_date=decree_on.isoformat())
     return req.id
+
+
+def sworn_applicant(oath_on: date) -> int:
+    """Naturalisation with the oath taken on `oath_on`: 14 working days for the immigration documents."""
+    request_id = decreed_applicant(date(2026, 3, 5), registered_on=date(2026, 3, 2))
+    act(request_id, "take_oath", user("head"), at(oath_on))
+    return request_id
+
+
+def returned_public_complaint(returned_on: date) -> int:
+    """A public complaint returned for completion on `returned_on`: deemed withdrawn after 30 days."""
+    request_id = public_request("public_complaint", PC_DETAILS, (), at(date(2026, 3, 2)))
+    act(request_id, "return_for_completion", user("officer"), at(returned_on), comment="Lengkapi kronologi.")
+    return request_id
 
 
 def investigated_complaint(complete_on: date) -> int:
@@ -141,6 +164,9 @@ def investigated_complaint(complete_on: date) -> int:
     request_id = public_request("public_complaint", PC_DETAILS, ("evidence",), at(date(2026, 3, 2)))
     act(request_id, "declare_complete", user("officer"), at(complete_on))
     return request_id
+
+
+TIMERS = ("deem_withdrawn", "escalate_documents", "escalate_overdue", "lapse_decree")
 
 
 def events_of(app, trigger_by_request) -> dict:
@@ -154,16 +180,8 @@ def events_of(app, trigger_by_request) -> dict:
             db.session.execute(select(Request.id, Request.state).where(Request.id.in_(trigger_by_request))).all()
         )
         db.session.remove()
-    fired = Counter(
-        (r.request_id, r.trigger)
-        for r in rows
-        if r.trigger in ("deem_withdrawn", "escalate_documents", "escalate_overdue")
-    )
-    by_system = all(
-        r.actor_id is None and r.data.get("by") == "system"
-        for r in rows
-        if r.trigger in ("deem_withdrawn", "escalate_documents", "escalate_overdue")
-    )
+    fired = Counter((r.request_id, r.trigger) for r in rows if r.trigger in TIMERS)
+    by_system = all(r.actor_id is None and r.data.get("by") == "system" for r in rows if r.trigger in TIMERS)
     return {"fired": fired, "states": states, "by_system": by_system}
 
 
@@ -178,18 +196,17 @@ def test_four_ticks_at_once_fire_each_expiry_once(app):
         for day in (17, 25):  # oath 17 / 25 March: documents due 14 / 15 April
             due[sworn_applicant(date(2026, 3, day))] = "escalate_documents"
         due[investigated_complaint(date(2026, 3, 5))] = "escalate_overdue"  # due Monday 4 May
+        due[returned_public_complaint(date(2026, 4, 1))] = "deem_withdrawn"  # 30 days: due Friday 1 May
+        due[returned_public_complaint(date(2026, 4, 4))] = "deem_withdrawn"  # due Monday 4 May
+        due[decreed_applicant(date(2026, 2, 3))] = "lapse_decree"  # 3 months: due Sunday 3 May
+        due[decreed_applicant(date(2026, 2, 4))] = "lapse_decree"  # due Monday 4 May
         not_due = {
             returned_complaint(date(2026, 4, 21)): "deem_withdrawn",  # due Wednesday 6 May: not yet
             investigated_complaint(date(2026, 3, 6)): "escalate_overdue",  # due Tuesday 5 May: today
+            returned_public_complaint(date(2026, 4, 5)): "deem_withdrawn",  # due Tuesday 5 May: today
+            decreed_applicant(date(2026, 2, 5)): "lapse_decree",  # due Tuesday 5 May: today
         }
-        assert (
-            db.session.scalar(
-                select(func.count())
-                .select_from(Event)
-                .where(Event.trigger.in_(("deem_withdrawn", "escalate_documents", "escalate_overdue")))
-            )
-            == 0
-        )
+        assert db.session.scalar(select(func.count()).select_from(Event).where(Event.trigger.in_(TIMERS))) == 0
 
     outcomes = tick_together(app, now)
 
@@ -199,15 +216,14 @@ def test_four_ticks_at_once_fire_each_expiry_once(app):
     assert seen["fired"] == Counter({(request_id, trigger): 1 for request_id, trigger in due.items()})
     assert seen["by_system"]
     for request_id, trigger in due.items():
-        expected = (
-            "deemed_withdrawn"
-            if trigger == "deem_withdrawn"
-            else "oath_taken"
-            if trigger == "escalate_documents"
-            else "investigation"
-        )
+        expected = {
+            "deem_withdrawn": "deemed_withdrawn",
+            "escalate_documents": "oath_taken",
+            "escalate_overdue": "investigation",
+            "lapse_decree": "void",
+        }[trigger]
         assert seen["states"][request_id] == expected, (request_id, trigger)
-    assert all(seen["states"][i] in ("incomplete", "investigation") for i in not_due)
+    assert all(seen["states"][i] in ("incomplete", "investigation", "oath_scheduled") for i in not_due)
 
     with app.app_context():  # the next run, at the same moment: nothing left to fire
         from workflow.operations.timers import tick

@@ -28,6 +28,7 @@ from workflow.operations.public import submit_public_request
 from workflow.operations.requests import create_request, upload_document
 from workflow.operations.timers import tick
 from workflow.operations.transitions import fire
+from workflow.processes import PROCESSES
 
 from ..helpers import PDF, user
 
@@ -87,7 +88,7 @@ DETAILS = {
 }
 UPLOADS = {
     "legal_aid": ("ktp", "sktm"),
-    "ip_facilitation": ("ktp", "specimen", "community_statement", "gi_specification"),
+    "ip_facilitation": ("ktp", "specimen", "community_statement", "gi_description"),
     "human_rights_complaint": ("ktp", "complaint_letter", "evidence"),
     "public_complaint": ("evidence",),
 }
@@ -210,9 +211,10 @@ def post_public_form(app, process, fields, files, *, address):
 
 
 def test_legal_aid_from_the_public_form_to_a_closed_case(app):
-    """Intake at /layanan/legal_aid; completeness 1 working day (paused while back with the
-    applicant, resumed); eligibility; referral to an OBH with its own 3-working-day stage; the
-    OBH's acceptance; representation; the case closed. Real time: the dates follow today."""
+    """Intake at /layanan/legal_aid (the office runs no clock of its own: PP 42/2013 sets the OBH's
+    deadlines, not the Kanwil's); returned and completed; eligibility; referral to an OBH, whose
+    completeness check has 1 working day and whose written answer 3 more; the OBH's acceptance;
+    representation; the case closed. Real time: the dates follow today."""
     r = post_public_form(
         app,
         "legal_aid",
@@ -233,47 +235,31 @@ def test_legal_aid_from_the_public_form_to_a_closed_case(app):
         )
         cal = office_calendar(req.office_id)
         today = local_date(utcnow(), req.office.timezone)
-        due = cal.add_working_days(today, 1)
-        assert clock(request_id) == {
-            "started": today,
-            "due": due,
-            "paused": None,
-            "remaining": None,
-            "stopped": None,
-            "unit": "working",
-            "days": 1,
-        }
+        assert clock(request_id)["started"] is None and clock(request_id)["due"] is None
         assert mails(request_id) == ["Diterima, pemeriksaan kelengkapan"]
         assert timer(request_id) == (None, None)  # legal aid has no timer
 
         act(request_id, "return_for_completion", "officer", None, comment="Lampirkan SKTM yang berlaku.")
         assert state(request_id) == "incomplete"
-        c = clock(request_id)
-        assert (c["paused"], c["remaining"], c["due"]) == (today, 1, due)  # the due day is still ahead
-        assert timer(request_id) == (None, None)
         upload(request_id, "sktm", "public", None)
         act(request_id, "resubmit", "public", None)
-        c = clock(request_id)
-        assert (state(request_id), c["paused"], c["remaining"], c["due"]) == (
-            "submitted",
-            None,
-            None,
-            cal.add_working_days(today, 1),
-        )
         act(request_id, "declare_complete", "perancang2@harmoni.test", None)
-        assert clock(request_id)["stopped"] == today
+        assert clock(request_id)["started"] is None
         act(request_id, "assign", "head", None, assignees=[user("officer").id])
         event = act(request_id, "refer", "officer", None, obh="LBH Surya NTT")
         c = clock(request_id)
         assert (state(request_id), c["started"], c["due"], c["stopped"], c["days"], c["unit"]) == (
             "referred",
             today,
-            cal.add_working_days(today, 3),
+            cal.add_working_days(today, 1),
             None,
-            3,
+            1,
             "working",
-        )  # a new stage
+        )  # the OBH's completeness check
         assert event.data["obh"] == "LBH Surya NTT"
+        act(request_id, "record_obh_complete", "officer", None)
+        c = clock(request_id)
+        assert (state(request_id), c["due"], c["days"]) == ("obh_review", cal.add_working_days(today, 3), 3)
         act(request_id, "record_obh_acceptance", "officer", None)
         assert (state(request_id), clock(request_id)["stopped"]) == ("represented", today)
         act(request_id, "close_case", "officer", None, comment="Putusan berkekuatan hukum tetap.")
@@ -282,38 +268,32 @@ def test_legal_aid_from_the_public_form_to_a_closed_case(app):
             "Diterima, pemeriksaan kelengkapan",
             "Belum lengkap, menunggu pemohon",
             "Pemeriksaan kelayakan",
-            "Dirujuk ke OBH, menunggu jawaban tertulis",
+            "Dirujuk ke OBH, pemeriksaan kelengkapan oleh OBH",
             "Didampingi OBH",
             "Perkara selesai",
         ]
 
 
 def test_legal_aid_refused_by_the_obh_then_not_eligible(app):
-    """The OBH's 3 working days run from the referral across Nyepi and Idul Fitri; its written
-    refusal sends the file back to eligibility (no e-mail), and the head declares it not eligible."""
+    """The OBH's 1 working day runs from the referral across Nyepi and Idul Fitri (18-24 March),
+    its 3 working days from its completeness finding; its written refusal sends the file back to
+    eligibility (no e-mail), and the head declares it not eligible."""
     with app.app_context():
         request_id = submit("legal_aid", at(D("2026-03-02")))
+        assert clock(request_id)["due"] is None
+        act(request_id, "declare_complete", "officer", at(D("2026-03-03")))
+        act(request_id, "refer", "officer", at(D("2026-03-17")), obh="LBH Uji")
         assert clock(request_id) == {
-            "started": D("2026-03-02"),
-            "due": D("2026-03-03"),
+            "started": D("2026-03-17"),
+            "due": D("2026-03-25"),
             "paused": None,
             "remaining": None,
             "stopped": None,
             "unit": "working",
             "days": 1,
         }
-        act(request_id, "declare_complete", "officer", at(D("2026-03-03")))
-        assert clock(request_id)["stopped"] == D("2026-03-03")
-        act(request_id, "refer", "officer", at(D("2026-03-17")), obh="LBH Uji")
-        assert clock(request_id) == {
-            "started": D("2026-03-17"),
-            "due": D("2026-03-27"),
-            "paused": None,
-            "remaining": None,
-            "stopped": None,
-            "unit": "working",
-            "days": 3,
-        }
+        act(request_id, "record_obh_complete", "officer", at(D("2026-03-25")))
+        assert (clock(request_id)["due"], clock(request_id)["days"]) == (D("2026-03-30"), 3)
         act(
             request_id,
             "record_obh_refusal",
@@ -327,9 +307,71 @@ def test_legal_aid_refused_by_the_obh_then_not_eligible(app):
         assert mails(request_id) == [
             "Diterima, pemeriksaan kelengkapan",
             "Pemeriksaan kelayakan",
-            "Dirujuk ke OBH, menunggu jawaban tertulis",
+            "Dirujuk ke OBH, pemeriksaan kelengkapan oleh OBH",
             "Tidak memenuhi syarat",
         ]
+
+
+def test_legal_aid_non_litigation_closed_without_representation(app):
+    """A consultation or mediation (non-litigation) closes after the OBH's finding, without the
+    represented state."""
+    with app.app_context():
+        details = {**DETAILS["legal_aid"], "aid_type": "nonlitigasi"}
+        request_id = submit("legal_aid", at(D("2026-04-06")), details=details)
+        act(request_id, "declare_complete", "officer", at(D("2026-04-06")))
+        act(request_id, "refer", "officer", at(D("2026-04-07")), obh="LBH Uji")
+        act(request_id, "record_obh_complete", "officer", at(D("2026-04-08")))
+        act(request_id, "close_non_litigation", "officer", at(D("2026-04-10")), comment="Mediasi berhasil.")
+        assert (state(request_id), clock(request_id)["stopped"]) == ("closed_non_litigation", D("2026-04-10"))
+        assert fired_count(request_id, "record_obh_acceptance") == 0
+        assert mails(request_id)[-1] == "Selesai dengan bantuan hukum nonlitigasi (tanpa pendampingan perkara)"
+
+
+def test_legal_aid_oral_application_recorded_at_the_counter(app):
+    """An oral application: the officer writes it down, hands in the applicant's KTP and SKTM and
+    the thumbprinted statement, and registers it; the applicant follows it with a code and PIN.
+    Without the statement it is refused and nothing is kept."""
+    from workflow.operations.public import find_tracked, register_oral_application
+
+    officer = None
+    with app.app_context():
+        officer = user("officer")
+        common = dict(
+            details=DETAILS["legal_aid"],
+            email=EMAIL,
+            store=store(),
+            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+            now=at(D("2026-04-06")),
+        )
+        with pytest.raises(GuardFailed) as refused:
+            register_oral_application(
+                officer, "legal_aid", uploads=[(k, f"{k}.pdf", PDF) for k in ("ktp", "sktm")], **common
+            )
+        db.session.rollback()
+        assert "cap jempol" in " ".join(refused.value.details)
+        assert db.session.scalar(select(func.count()).select_from(Request)) == 0
+        req, code, pin = register_oral_application(
+            officer,
+            "legal_aid",
+            uploads=[(k, f"{k}.pdf", PDF) for k in ("ktp", "sktm", "oral_statement")],
+            **common,
+        )
+        db.session.commit()
+        request_id = req.id
+        assert state(request_id) == "submitted"
+        events = db.session.scalars(select(Event).where(Event.request_id == request_id).order_by(Event.seq)).all()
+        assert [(e.trigger, e.actor_id) for e in events] == [
+            ("create", officer.id),
+            ("upload_document", officer.id),
+            ("upload_document", officer.id),
+            ("upload_document", officer.id),
+            ("register_oral", officer.id),
+        ]
+        assert find_tracked(code.lower().replace("-", ""), pin).id == request_id
+        assert mails(request_id) == ["Diterima, pemeriksaan kelengkapan"]
+        # from here on it is any legal-aid request: the applicant acts with the code and PIN
+        act(request_id, "withdraw", "public", at(D("2026-04-07")), comment="Sudah berdamai.")
+        assert state(request_id) == "withdrawn"
 
 
 def test_legal_aid_withdrawn_without_an_email_address(app):
@@ -337,7 +379,7 @@ def test_legal_aid_withdrawn_without_an_email_address(app):
     with app.app_context():
         request_id = submit("legal_aid", at(D("2026-03-02")), email=None)
         act(request_id, "withdraw", "public", at(D("2026-03-03")), comment="Sudah berdamai.")
-        assert (state(request_id), clock(request_id)["stopped"]) == ("withdrawn", D("2026-03-03"))
+        assert state(request_id) == "withdrawn"
         assert last_event(request_id).data["by"] == "public"
         assert mails(request_id) == []
 
@@ -353,7 +395,7 @@ def test_ip_geographical_indication_to_registration(app):
         with pytest.raises(GuardFailed) as refused:  # the variant's documents are required
             submit("ip_facilitation", at(D("2026-03-09")), uploads=("ktp", "specimen", "community_statement"))
         db.session.rollback()
-        assert "Buku persyaratan indikasi geografis" in " ".join(refused.value.details)
+        assert "Dokumen deskripsi indikasi geografis" in " ".join(refused.value.details)
         assert db.session.scalar(select(func.count()).select_from(Request)) == 0
 
         request_id = submit("ip_facilitation", at(D("2026-03-09")))
@@ -379,6 +421,9 @@ def test_ip_geographical_indication_to_registration(app):
         assert (state(request_id), clock(request_id)["stopped"]) == ("consultation", D("2026-03-27"))
         event = act(request_id, "record_filing", "officer", at(D("2026-04-06")), djki_number="IDG000000123")
         assert (state(request_id), event.data["djki_number"]) == ("filed", "IDG000000123")
+        with pytest.raises(GuardFailed):  # a geographical indication is registered, not recorded
+            act(request_id, "record_recording", "officer", at(D("2026-06-01")))
+        db.session.rollback()
         act(request_id, "record_registration", "officer", at(D("2026-06-01")))
         assert state(request_id) == "registered"
         assert mails(request_id) == [
@@ -386,13 +431,59 @@ def test_ip_geographical_indication_to_registration(app):
             "Belum lengkap, menunggu pemohon",
             "Konsultasi dan pendampingan pengajuan",
             "Diajukan ke DJKI, menunggu keputusan",
-            "Terdaftar",
+            "Terdaftar (pendaftaran)",
         ]
+
+
+@pytest.mark.parametrize("ip_type", ["hak_cipta", "ki_komunal"])
+def test_ip_copyright_and_communal_ip_are_recorded_not_registered(app, ip_type):
+    """Pencatatan: the outcome is "tercatat", and registration is refused for these types."""
+    with app.app_context():
+        details = {**DETAILS["ip_facilitation"], "ip_type": ip_type}
+        request_id = submit("ip_facilitation", at(D("2026-04-06")), details=details)
+        act(request_id, "declare_complete", "officer", at(D("2026-04-06")))
+        act(request_id, "schedule_consultation", "officer", at(D("2026-04-07")), consultation_date="2026-04-08")
+        act(request_id, "record_filing", "officer", at(D("2026-04-08")), djki_number="EC002026000111")
+        with pytest.raises(GuardFailed) as refused:
+            act(request_id, "record_registration", "officer", at(D("2026-04-20")))
+        db.session.rollback()
+        assert "pencatatan" in " ".join(refused.value.details)
+        act(request_id, "record_recording", "officer", at(D("2026-04-20")))
+        assert state(request_id) == "recorded"
+        assert mails(request_id)[-1] == "Tercatat (pencatatan)"
+
+
+def test_ip_patent_needs_its_description_and_a_trademark_its_classes(app):
+    with app.app_context():
+        patent = {**DETAILS["ip_facilitation"], "ip_type": "paten"}
+        with pytest.raises(GuardFailed) as refused:
+            submit("ip_facilitation", at(D("2026-04-06")), details=patent, uploads=("ktp", "specimen"))
+        db.session.rollback()
+        assert "Deskripsi, klaim" in " ".join(refused.value.details)
+        request_id = submit(
+            "ip_facilitation", at(D("2026-04-06")), details=patent, uploads=("ktp", "specimen", "patent_description")
+        )
+        assert state(request_id) == "submitted"
+        trademark = {**DETAILS["ip_facilitation"], "ip_type": "merek", "business": "Tenun Walk"}
+        with pytest.raises(GuardFailed) as refused:
+            submit("ip_facilitation", at(D("2026-04-06")), details=trademark, uploads=("ktp", "specimen"))
+        db.session.rollback()
+        assert "jumlah kelas" in " ".join(refused.value.details)
+        request_id = submit(
+            "ip_facilitation", at(D("2026-04-06")), details={**trademark, "classes": "3"}, uploads=("ktp", "specimen")
+        )
+        assert db.session.get(Request, request_id).details["classes"] == 3
 
 
 def test_ip_trademark_refused_by_djki(app):
     with app.app_context():
-        details = {**DETAILS["ip_facilitation"], "ip_type": "merek", "business": "Tenun Walk", "umk": True}
+        details = {
+            **DETAILS["ip_facilitation"],
+            "ip_type": "merek",
+            "business": "Tenun Walk",
+            "umk": True,
+            "classes": 1,
+        }
         request_id = submit("ip_facilitation", at(D("2026-03-09")), details=details, uploads=("ktp", "specimen"))
         act(request_id, "declare_complete", "officer", at(D("2026-03-10")))
         act(request_id, "schedule_consultation", "officer2", at(D("2026-03-11")), consultation_date="2026-03-13")
@@ -596,8 +687,21 @@ def forwarded(when_registered=D("2026-03-02")) -> int:
     request_id = registered_at_the_counter(at(when_registered))
     upload(request_id, "civil_records", "officer", at(when_registered))
     act(request_id, "declare_complete", "officer", at(D("2026-03-03")))
+    pay(request_id, at(D("2026-03-03")))
     act(request_id, "forward", "head", at(D("2026-03-04")), cover_letter="W.21-AH.10.01-77")
     return request_id
+
+
+def pay(request_id, when):
+    return act(
+        request_id,
+        "record_payment",
+        "officer",
+        when,
+        amount=350000,
+        receipt_number="PNBP-0042",
+        payment_date="2026-03-03",
+    )
 
 
 def test_naturalisation_to_completion_with_escalated_documents(app):
@@ -616,6 +720,14 @@ def test_naturalisation_to_completion_with_escalated_documents(app):
         act(request_id, "record_completion", "officer", at(D("2026-03-05")))
         act(request_id, "declare_complete", "officer", at(D("2026-03-05")))
         act(request_id, "assign", "head", at(D("2026-03-05")), assignees=[user("officer").id, user("officer2").id])
+        with pytest.raises(TransitionUnavailable):  # the PNBP payment is recorded before forwarding
+            act(request_id, "forward", "head", at(D("2026-03-06")), cover_letter="W.21-AH.10.01-78")
+        db.session.rollback()
+        event = pay(request_id, at(D("2026-03-06")))
+        assert (state(request_id), event.data) == (
+            "paid",
+            {"amount": 350000, "receipt_number": "PNBP-0042", "payment_date": "2026-03-03"},
+        )
         act(request_id, "forward", "head", at(D("2026-03-06")), cover_letter="W.21-AH.10.01-78")
         act(
             request_id,
@@ -625,7 +737,8 @@ def test_naturalisation_to_completion_with_escalated_documents(app):
             decree_number="M.HH-01.AH.10.01 TAHUN 2026",
             oath_date="2026-03-17",
         )
-        assert (state(request_id), timer(request_id)) == ("oath_scheduled", (None, None))
+        # summoned to the oath: the decree is void if the applicant does not appear within 3 months
+        assert (state(request_id), timer(request_id)) == ("oath_scheduled", ("lapse_decree", D("2026-06-12")))
         act(request_id, "take_oath", "head", at(D("2026-03-17")))
         assert clock(request_id) == {
             "started": D("2026-03-17"),
@@ -647,11 +760,46 @@ def test_naturalisation_to_completion_with_escalated_documents(app):
         assert (state(request_id), clock(request_id)["stopped"]) == ("completed", D("2026-04-17"))
         assert mails(request_id) == [
             "Belum lengkap, menunggu pemohon",
-            "Diteruskan ke Ditjen AHU, menunggu keputusan",
-            "Pengambilan sumpah dijadwalkan",
-            "Sumpah diambil; menunggu penyerahan dokumen asing",
+            "Diteruskan ke Ditjen AHU, menunggu Keputusan Presiden",
+            "Keputusan Presiden diterima; pemohon dipanggil mengucapkan sumpah",
+            "Sumpah diucapkan; menunggu penyerahan dokumen keimigrasian",
             "Selesai",
         ]
+
+
+def test_naturalisation_decree_void_when_the_applicant_does_not_appear(app):
+    """The decree recorded on 12 March: 3 months to the oath, to 12 June (calendar months); a
+    reschedule for a valid reason keeps that last day; `tick` makes the decree void once, the day
+    after; an oath recorded after the last day is refused even before the tick."""
+    with app.app_context():
+        request_id = forwarded()
+        act(
+            request_id,
+            "record_decree",
+            "officer",
+            at(D("2026-03-12")),
+            decree_number="Keppres 7/2026",
+            oath_date="2026-04-06",
+        )
+        assert timer(request_id) == ("lapse_decree", D("2026-06-12"))
+        act(
+            request_id,
+            "reschedule_oath",
+            "officer",
+            at(D("2026-04-06")),
+            comment="Pemohon sakit.",
+            oath_date="2026-05-04",
+        )
+        assert (state(request_id), timer(request_id)) == ("oath_scheduled", ("lapse_decree", D("2026-06-12")))
+        with pytest.raises(TransitionUnavailable):
+            act(request_id, "take_oath", "head", at(D("2026-06-13"), 9))
+        db.session.rollback()
+        assert tick(now=at(D("2026-06-12"), 23, 59)) == []
+        assert tick(now=at(D("2026-06-13"), 0, 5)) == [(request_id, "lapse_decree")]
+        assert_fired_by_system(request_id, "lapse_decree")
+        assert (state(request_id), timer(request_id)) == ("void", (None, None))
+        assert tick(now=at(D("2026-06-14"))) == []
+        assert mails(request_id)[-1] == "Keputusan Presiden batal: pemohon tidak hadir mengucapkan sumpah"
 
 
 def test_naturalisation_surrender_in_time_is_not_escalated(app):
@@ -672,7 +820,7 @@ def test_naturalisation_rejected(app):
         request_id = forwarded()
         act(request_id, "record_refusal", "officer", at(D("2026-04-01")), comment="Syarat tinggal belum terpenuhi.")
         assert state(request_id) == "rejected"
-        assert mails(request_id) == ["Diteruskan ke Ditjen AHU, menunggu keputusan", "Ditolak"]
+        assert mails(request_id) == ["Diteruskan ke Ditjen AHU, menunggu Keputusan Presiden", "Ditolak"]
 
 
 def test_naturalisation_withdrawn(app):
@@ -777,3 +925,68 @@ def test_workflow_tick_command(app):
     with app.app_context():
         assert (state(expired), state(running)) == ("deemed_withdrawn", "incomplete")
         assert_fired_by_system(expired, "deem_withdrawn")
+
+
+def test_public_complaint_not_completed_in_time_is_deemed_withdrawn(app):
+    """Returned on Tuesday 17 March: 30 calendar days (the holidays of 18-24 March count), to
+    Thursday 16 April; `tick` records it once the day after; a completion after the last day is
+    refused even before the tick."""
+    with app.app_context():
+        request_id = submit("public_complaint", at(D("2026-03-13")), uploads=())
+        act(request_id, "return_for_completion", "officer", at(D("2026-03-17")), comment="Sebutkan waktu kejadian.")
+        assert timer(request_id) == ("deem_withdrawn", D("2026-04-16"))
+        with pytest.raises(TransitionUnavailable):
+            act(request_id, "resubmit", "public", at(D("2026-04-17"), 8))
+        db.session.rollback()
+        assert tick(now=at(D("2026-04-16"), 23, 59)) == []
+        assert tick(now=at(D("2026-04-17"), 0, 1)) == [(request_id, "deem_withdrawn")]
+        assert_fired_by_system(request_id, "deem_withdrawn")
+        assert state(request_id) == "deemed_withdrawn"
+        assert mails(request_id)[-1] == "Dianggap dicabut (tidak dilengkapi)"
+
+
+def test_public_complaint_deemed_withdrawn_after_the_offices_own_days(app):
+    """The 30 days are unconfirmed: an office sets 10 (the catalogue's timers setting)."""
+    with app.app_context():
+        office = db.session.scalar(select(Office))
+        before = office.settings
+        office.settings = {**(office.settings or {}), "timers": {"public_complaint": {"deem_withdrawn": 10}}}
+        db.session.commit()
+        try:
+            request_id = submit("public_complaint", at(D("2026-03-13")), uploads=())
+            act(request_id, "return_for_completion", "officer", at(D("2026-03-17")), comment="Sebutkan waktu.")
+            assert timer(request_id) == ("deem_withdrawn", D("2026-03-27"))
+        finally:  # offices outlive the per-test cleanup
+            db.session.rollback()
+            office = db.session.scalar(select(Office))
+            office.settings = before
+            db.session.commit()
+
+
+def test_public_complaint_written_reply_deadline_beside_the_resolution(app):
+    """A written reply within 14 days of receipt, shown beside the 60-day resolution clock; met
+    by the reply, which leaves the state and the clock alone."""
+    from workflow.catalogue import deadline_status
+
+    with app.app_context():
+        request_id = submit("public_complaint", at(D("2026-03-13")), uploads=())
+        act(request_id, "declare_complete", "officer", at(D("2026-03-16")))
+        req = db.session.get(Request, request_id)
+        events = db.session.scalars(select(Event).where(Event.request_id == request_id).order_by(Event.seq)).all()
+        (reply,) = deadline_status(
+            PROCESSES["public_complaint"], req, events, office_calendar(req.office_id), "Asia/Makassar"
+        )
+        assert (reply.deadline.name, reply.due, reply.met_on, reply.days) == (
+            "written_reply",
+            D("2026-03-27"),
+            None,
+            14,
+        )
+        assert clock(request_id)["due"] == D("2026-05-15")  # 60 days from 16 March
+        act(request_id, "send_reply", "officer", at(D("2026-03-25")), comment="Pengaduan sedang ditangani.")
+        assert (state(request_id), clock(request_id)["due"]) == ("investigation", D("2026-05-15"))
+        events = db.session.scalars(select(Event).where(Event.request_id == request_id).order_by(Event.seq)).all()
+        (reply,) = deadline_status(
+            PROCESSES["public_complaint"], req, events, office_calendar(req.office_id), "Asia/Makassar"
+        )
+        assert (reply.due, reply.met_on) == (D("2026-03-27"), D("2026-03-25"))

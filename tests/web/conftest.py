@@ -13,7 +13,7 @@ from workflow.extensions import db
 from workflow.models import Document, Event, Office, Request
 from workflow.operations.requests import create_request, upload_document
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, SUMMARY
 from ..helpers import ALIASES, PDF, REQUIRED, force_state, user
 
 HOST = "http://localhost"
@@ -196,14 +196,7 @@ def counts(app) -> dict:
 
 
 # SQL statements per list page, filled by test_list_queries.py and reported after the run.
-QUERY_COUNTS: dict[str, dict] = {}
-
-
-def pytest_terminal_summary(terminalreporter):
-    if QUERY_COUNTS:
-        terminalreporter.section("SQL statements per list page (rows 30 -> 600)")
-        for key, value in sorted(QUERY_COUNTS.items()):
-            terminalreporter.write_line(f"{key}: {value}")
+QUERY_COUNTS: dict[str, dict] = SUMMARY.setdefault("SQL statements per list page (rows 30 -> 600)", {})
 
 
 @pytest.fixture(scope="module")

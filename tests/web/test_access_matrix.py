@@ -111,6 +111,13 @@ MATRIX = [
     ("GET", "/laporan/harmonisasi.pdf?period=2026", None, LOGIN, 200, 200, 200, 200, 200),
     ("GET", "/laporan/harmonisasi.doc?period=2026", None, LOGIN, 404, 404, 404, 404, 404),
     ("GET", "/permohonan/?overdue=y&due_soon=y&waiting=y", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/permohonan/ekspor.xlsx?overdue=y", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/permohonan/ekspor.csv?q={other_title}", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/permohonan/ekspor.pdf", None, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/laporan/dokumen", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/dokumen.xlsx?kind=result_letter&period=2026", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/dokumen.csv?q={other_title}", None, LOGIN, 200, 200, 200, 200, 200),
+    ("GET", "/laporan/dokumen?period=x", None, LOGIN, 422, 422, 422, 422, 422),
     ("POST", "/akun/kata-sandi", "wrong_password", LOGIN, 422, 422, 422, 422, 422),
 ]
 
@@ -128,7 +135,12 @@ DONE_TO = {
 }
 
 FORMS = {
-    "new": lambda w: {"process_type": "ranperda", "title": "Ranperda Baru dari Matriks"},
+    "new": lambda w: {
+        "process_type": "ranperda",
+        "title": "Ranperda Baru dari Matriks",
+        "application_letter_number": "180/1/HK/2026",
+        "application_letter_date": "2026-10-01",
+    },
     "declare_complete": lambda w: {
         "trigger": "declare_complete",
         "version": str(w["own_version"]) if "own" in w.made else "1",

@@ -186,3 +186,120 @@ def test_dashboard_and_report_queries_do_not_grow_with_rows(app, signed_in, api)
         found.setdefault("api", []).append(len(seen))
     assert all(a == b for a, b in found.values()), found
     assert found["/dasbor/"][0] <= 12 and found["/laporan/?period=2026"][0] <= 12, found
+
+
+def test_the_queue_exports_what_its_filter_shows(data, signed_in):
+    browser = signed_in("head")
+    queue = browser.text("/permohonan/?waiting=y")
+    assert 'href="/permohonan/ekspor.xlsx?waiting=y"' in queue
+    r = browser.get("/permohonan/ekspor.xlsx?waiting=y")
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('.xlsx"')
+    ws = load_workbook(io.BytesIO(r.data)).active
+    numbers = [row[0] for row in ws.iter_rows(values_only=True) if row[0] and "/RANPERDA/" in str(row[0])]
+    assert numbers == ["E/RANPERDA/NTT/2026", "C/RANPERDA/NTT/2026"]
+    lines = list(
+        csv.reader(io.StringIO(browser.get("/permohonan/ekspor.csv?overdue=y").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    assert lines[0][0] == "Nomor" and [line[0] for line in lines[1:]] == ["A/RANPERDA/NTT/2026"]
+    assert lines[1][7] == "-3"  # three working days past its due date (20 -> 25 November)
+    assert browser.get("/permohonan/ekspor.pdf").status_code == 404
+    # a drafter's export holds their organisation's files only
+    mine = signed_in("drafter").get("/permohonan/ekspor.csv").get_data(as_text=True)
+    assert "A/RANPERDA" in mine and "C/RANPERDA" not in mine and "G/RANPERDA" in mine  # their own draft too
+
+
+def issue(request_id, kind, number, code, issued_at):
+    from workflow.extensions import db
+    from workflow.models import IssuedDocument, Request
+
+    from ..helpers import user
+
+    req = db.session.get(Request, request_id)
+    db.session.add(
+        IssuedDocument(
+            office_id=req.office_id,
+            request_id=req.id,
+            kind=kind,
+            number=number,
+            code=code,
+            title=req.title,
+            payload={},
+            issued_at=issued_at,
+            issued_by_id=user("head").id,
+        )
+    )
+    db.session.commit()
+
+
+def test_the_register_of_issued_documents_exports_what_its_filter_shows(data, app, signed_in):
+    from datetime import datetime
+
+    with app.app_context():
+        issue(data["H"], "berita_acara", "BA-001/HARMONISASI/NTT/2026", "KODEH1", datetime(2026, 3, 24, 2))
+        issue(data["H"], "result_letter", "001/HASIL-HARMONISASI/NTT/2026", "KODEH2", datetime(2026, 3, 25, 2))
+        # 31 March 23:00 UTC is 1 April in Kupang (WITA): a document of April
+        issue(data["I"], "result_letter", "002/HASIL-HARMONISASI/NTT/2026", "KODEI2", datetime(2026, 3, 31, 23))
+    head = signed_in("head")
+    page = head.text("/laporan/dokumen")
+    assert page.count("HARMONISASI/NTT/2026") == 3
+    page = head.text("/laporan/dokumen?kind=result_letter&period=2026-03")
+    assert "001/HASIL" in page and "002/HASIL" not in page and "BA-001" not in page
+    r = head.get("/laporan/dokumen.xlsx?kind=result_letter&period=2026-03")
+    rows = [
+        row
+        for row in load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True)
+        if row[0] and "/NTT/" in str(row[0])
+    ]
+    assert [(row[0], row[1], row[2], row[6], row[7]) for row in rows] == [
+        ("001/HASIL-HARMONISASI/NTT/2026", "Surat hasil", "H/RANPERDA/NTT/2026", "KODEH2", "Berlaku")
+    ]
+    april = list(
+        csv.reader(io.StringIO(head.get("/laporan/dokumen.csv?period=2026-04").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    assert [line[0] for line in april[1:]] == ["002/HASIL-HARMONISASI/NTT/2026"] and april[1][5] == "2026-04-01"
+    assert head.get("/laporan/dokumen?period=2026-13").status_code == 422
+    assert head.get("/laporan/dokumen.pdf").status_code == 404
+    # Kota Kupang's drafter: H is theirs, I (Kabupaten Sikka's) is not
+    mine = signed_in("drafter").get("/laporan/dokumen.csv").get_data(as_text=True)
+    assert "KODEH1" in mine and "KODEI2" not in mine
+
+
+def test_figures_are_kept_for_stats_cache_seconds(data, app, signed_in, api):
+    """With the cache on, a snapshot serves every figure until it is older than the setting; the
+    figures read back from it equal those computed."""
+    from datetime import date
+
+    from sqlalchemy import delete
+
+    from workflow.extensions import db
+    from workflow.models import StatsSnapshot
+
+    browser = signed_in("head")
+    fresh_page = browser.text("/laporan/?period=2026")
+    fresh_api = api.as_("head").get("/reports/harmonisation?period=2026").get_json()
+    app.config["STATS_CACHE_SECONDS"] = 60
+    try:
+        assert figure(browser.text("/dasbor/"), 1)[1] == 6
+        cached_page = browser.text("/laporan/?period=2026")  # computed, stored
+        with app.app_context():
+            dataset.make_request("P", "ranperda", "submitted", dataset.KUPANG, received_on=date(2026, 11, 24))
+            db.session.commit()
+        assert figure(browser.text("/dasbor/"), 1)[1] == 6  # the snapshot, not yet the new file
+        assert (
+            browser.text("/laporan/?period=2026").split("Angka dihitung")[0] == cached_page.split("Angka dihitung")[0]
+        )
+        assert api.as_("head").get("/reports/harmonisation?period=2026").get_json() == fresh_api
+        tables = [
+            re.sub(r"<svg.*?</svg>", "", main(p).split("Angka dihitung")[1], flags=re.S)
+            for p in (cached_page, fresh_page)
+        ]
+        assert tables[0] == tables[1]
+        with app.app_context():
+            db.session.execute(delete(StatsSnapshot))  # as if the minute had passed
+            db.session.commit()
+        assert figure(browser.text("/dasbor/"), 1)[1] == 7
+    finally:
+        app.config["STATS_CACHE_SECONDS"] = 0
+        with app.app_context():
+            db.session.execute(delete(StatsSnapshot))
+            db.session.commit()

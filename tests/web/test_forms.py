@@ -278,7 +278,16 @@ def test_password_change(app, web):
 def test_new_request_refuses_a_bad_title_and_keeps_what_was_typed(app, signed_in, title, message):
     web = signed_in("drafter")
     before = counts(app)
-    r = web.post("/permohonan/baru", {"process_type": "ranperkada", "title": title, "external_ref": "EH-2026/0042"})
+    r = web.post(
+        "/permohonan/baru",
+        {
+            "process_type": "ranperkada",
+            "title": title,
+            "external_ref": "EH-2026/0042",
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert message in page
@@ -292,7 +301,14 @@ def test_new_request_refuses_a_bad_title_and_keeps_what_was_typed(app, signed_in
 def test_new_request_is_created_as_a_draft(app, signed_in):
     web = signed_in("drafter")
     r = web.post(
-        "/permohonan/baru", {"process_type": "ranperda", "title": "Ranperda tentang Pariwisata", "external_ref": "EH-1"}
+        "/permohonan/baru",
+        {
+            "process_type": "ranperda",
+            "title": "Ranperda tentang Pariwisata",
+            "external_ref": "EH-1",
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
     )
     assert r.status_code == 302 and re.fullmatch(r"/permohonan/\d+", r.headers["Location"])
     page = web.text(r.headers["Location"])
@@ -633,7 +649,14 @@ PAYLOAD = '<script>alert("harmoni")</script><img src=x onerror=alert(1)>'
 def test_html_in_what_users_type_is_escaped(app, api, signed_in):
     web = signed_in("drafter")
     r = web.post(
-        "/permohonan/baru", {"process_type": "ranperda", "title": "Ranperda " + PAYLOAD, "external_ref": PAYLOAD[:100]}
+        "/permohonan/baru",
+        {
+            "process_type": "ranperda",
+            "title": "Ranperda " + PAYLOAD,
+            "external_ref": PAYLOAD[:100],
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
     )
     assert r.status_code == 302
     request_id = int(r.headers["Location"].rsplit("/", 1)[1])

@@ -281,7 +281,14 @@ def new_case(env):
     return Target(
         env.signed_in("drafter"),
         "/permohonan/baru",
-        {"process_type": "ranperda", "title": "Rancangan Peraturan Daerah tentang Uji", "external_ref": ""},
+        {
+            "process_type": "ranperda",
+            "title": "Rancangan Peraturan Daerah tentang Uji",
+            "external_ref": "",
+            "applicant_type": "kepala_daerah",
+            "application_letter_number": "180/412/HK/2026",
+            "application_letter_date": "2026-10-01",
+        },
     )
 
 
@@ -529,6 +536,70 @@ def public_intake(env):
     )
 
 
+def public_intake_ip(env):
+    return Target(
+        env.anonymous(),
+        "/layanan/ip_facilitation",
+        {
+            "name": "Kelompok Tenun Uji",
+            "nik": "5371010101010002",
+            "phone": "081234567891",
+            "ip_type": "merek",
+            "business": "Tenun Uji",
+            "classes": "2",
+            "description": "Merek kain tenun.",
+            "email": "",
+            "language": "id",
+            "ktp": (io.BytesIO(PDF), "ktp.pdf"),
+            "specimen": (io.BytesIO(PDF), "specimen.pdf"),
+        },
+        multipart=True,
+    )
+
+
+def public_intake_complaint(env):
+    return Target(
+        env.anonymous(),
+        "/layanan/public_complaint",
+        {
+            "name": "Pelapor Uji",
+            "phone": "0812",
+            "confidential": "1",
+            "reported_person": "Petugas",
+            "place": "Loket",
+            "time": "Senin",
+            "chronology": "Kronologi.",
+            "email": "",
+            "language": "id",
+        },
+        multipart=True,
+    )
+
+
+def act_record_payment(env):
+    with env.ctx():
+        req = create_request(
+            user("officer"),
+            process="naturalisation",
+            details={"name": "Warga Uji", "nationality": "Timor-Leste", "passport": "P-1", "address": "Kupang"},
+        )
+        db.session.commit()
+        request_id, version = req.id, req.version
+        force_state(request_id, "examination")
+    return Target(
+        env.signed_in("officer"),
+        f"/permohonan/{request_id}/aksi",
+        {
+            "trigger": "record_payment",
+            "version": str(version),
+            "amount": "350000",
+            "receipt_number": "PNBP-1",
+            "payment_date": f"{NEXT_YEAR}-01-10",
+        },
+        from_page=f"/permohonan/{request_id}",
+    )
+
+
 def track(env):
     return Target(env.anonymous(), "/track", {"code": "ABCD-EFGH", "pin": "123456"})
 
@@ -606,7 +677,18 @@ FORMS = {
         query=True,
     ),
     "new_case": Form(
-        "POST", "/permohonan/baru", "drafter", {"process_type": (), "title": (), "external_ref": ()}, new_case
+        "POST",
+        "/permohonan/baru",
+        "drafter",
+        {
+            "process_type": (),
+            "title": (),
+            "external_ref": (),
+            "applicant_type": (),
+            "application_letter_number": (),
+            "application_letter_date": DATE,
+        },
+        new_case,
     ),
     "new_walk_in": Form(
         "POST",
@@ -738,6 +820,23 @@ FORMS = {
         | {"ktp": FILE},
         public_intake,
     ),
+    "public_intake_ip": Form(
+        "POST",
+        "/layanan/ip_facilitation",
+        "anonymous",
+        {"ip_type": (), "classes": NUMBER, "umk": ()},
+        public_intake_ip,
+    ),
+    "public_intake_complaint": Form(
+        "POST", "/layanan/public_complaint", "anonymous", {"confidential": (), "phone": ()}, public_intake_complaint
+    ),
+    "act_record_payment": Form(
+        "POST",
+        "/permohonan/<id>/aksi",
+        "officer",
+        {"amount": NUMBER, "receipt_number": (), "payment_date": DATE},
+        act_record_payment,
+    ),
     "track": Form("POST", "/track", "anonymous", {"code": (), "pin": ()}, track),
     "track_act": Form(
         "POST",
@@ -834,6 +933,8 @@ def test_malformed_input_is_never_a_server_error(app, api, signed_in, password_u
 ACCEPTED = {
     "login": 422,  # a wrong password: the malformed values are not tried as a sign-in
     "public_intake": 200,
+    "public_intake_ip": 200,
+    "public_intake_complaint": 200,
     "track": 200,
     "verify_upload": 200,
 }

@@ -5,6 +5,8 @@ from datetime import UTC, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from ..links import web_link
+
 
 def _one_line(text: str) -> str:
     """Control characters (CR, LF ...) cannot stand in a property parameter: dropped."""
@@ -27,9 +29,10 @@ def meeting_invitation(meeting, host: str) -> bytes:
     if meeting.place:
         event.add("location", meeting.place)
     description = ["Rapat pengharmonisasian:"] + [f"- {r.number}: {r.title}" for r in meeting.requests]
-    if meeting.online_link:
-        description.append(f"Tautan rapat daring: {meeting.online_link}")
-        event.add("url", meeting.online_link)
+    link = web_link(meeting.online_link)  # never a javascript: link, even one stored long ago
+    if link:
+        description.append(f"Tautan rapat daring: {link}")
+        event.add("url", link)
     event.add("description", "\n".join(description))
     event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{meeting.chair.email}")

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from flask import current_app
+
 
 class DocumentStore:
     def __init__(self, root: str | os.PathLike):
@@ -34,3 +36,8 @@ class DocumentStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+
+def document_store() -> DocumentStore:
+    """The application's store (HARMONI_DOCUMENT_STORE): the one place that reads the setting."""
+    return DocumentStore(current_app.config["DOCUMENT_STORE"])

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from dateutil.relativedelta import relativedelta
 
 
 @lru_cache(maxsize=64)
@@ -71,11 +72,15 @@ class WorkingCalendar:
         return count
 
     def add_days(self, start: date, days: int, unit: str = "working") -> date:
-        """`days` working days (see add_working_days) or calendar days ("hari") after `start`."""
+        """`days` working days (see add_working_days), calendar days ("hari") or months ("bulan":
+        the same day of the month, or the month's last day) after `start`."""
+        if unit == "month":
+            return start + relativedelta(months=days)
         return self.add_working_days(start, days) if unit == "working" else start + timedelta(days=days)
 
     def days_between(self, start: date, end: date, unit: str = "working") -> int:
-        """Days d with start < d <= end, working or calendar (0 when end <= start)."""
+        """Days d with start < d <= end, working or calendar (0 when end <= start); a clock
+        counted in months shows the calendar days left."""
         if unit == "working":
             return self.working_days_between(start, end)
         return max((end - start).days, 0)
@@ -160,11 +165,23 @@ def applicant_deadline(req, process) -> date | None:
     """The date that matters to the applicant: while the file is back with them, their own last
     day (a pending timer, e.g. before a complaint is deemed withdrawn); otherwise the office's due
     date while its clock runs. A paused or stopped office clock means nothing to them."""
+    if req.applicant_due_on is not None and req.state in process.applicant_deadline_states:
+        return req.applicant_due_on
     if req.timer_trigger and req.state in process.applicant_upload_states:
         return req.timer_due_on
     if req.due_date and not req.clock_paused_on and not req.clock_stopped_on:
         return req.due_date
     return None
+
+
+def current_deadline(req, process) -> tuple[date | None, str | None]:
+    """The deadline that counts now and whose it is: ("applicant") the applicant's own deadline
+    in the states where it runs (a correction), else ("office") the office's due date."""
+    if req.applicant_due_on is not None and req.state in process.applicant_deadline_states:
+        return req.applicant_due_on, "applicant"
+    if req.due_date is not None:
+        return req.due_date, "office"
+    return None, None
 
 
 def working_days_left(req, cal: WorkingCalendar, today: date) -> int | None:

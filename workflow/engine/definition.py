@@ -35,12 +35,19 @@ class Clock(StrEnum):
 class DayUnit(StrEnum):
     WORKING = "working"  # "hari kerja"
     CALENDAR = "calendar"  # "hari"
+    MONTH = "month"  # "bulan": e.g. the naturalisation oath within 3 months of the decree
+
+
+# The unit as a rule states it, for labels ("5 hari kerja", "60 hari", "3 bulan").
+UNIT_LABELS = {DayUnit.WORKING: N_("hari kerja"), DayUnit.CALENDAR: N_("hari"), DayUnit.MONTH: N_("bulan")}
 
 
 @dataclass(frozen=True)
 class TimeLimit:
     days: int
     unit: DayUnit = DayUnit.WORKING
+    # The most an office may set it to (the service catalogue), when the rule allows longer.
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,9 @@ class State:
     final: bool = False
     # Left out of request lists unless asked for by name (a discarded draft is clutter).
     unlisted: bool = False
+    # Whose deadline the running clock is in this state when it is not the office's own, e.g.
+    # the legal-aid organisation's (OBH) answer after referral (PP 42/2013 Pasal 7).
+    deadline_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,11 +132,28 @@ class Transition:
 @dataclass(frozen=True)
 class Timer:
     """Fire the transition by the system once time runs out: `days` after the request entered
-    the transition's source state, or (basis "due_date") `days` after the SLA due date."""
+    the transition's source state, (basis "due_date") `days` after the SLA due date, or (basis
+    "applicant_due") `days` after the applicant's own deadline (e.g. for a correction)."""
 
     days: int
     unit: DayUnit = DayUnit.WORKING
-    basis: str = "entered"  # or "due_date"
+    basis: str = "entered"  # or "due_date", "applicant_due"
+    # The office may set the days (the service catalogue, like a time limit): unconfirmed rules.
+    configurable: bool = False
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline beside the SLA clock, derived from the events: it runs from the first event
+    of `starts` and is met by the first event of `met_by` after it, e.g. a public complaint's
+    written reply within 14 days of receipt, while the resolution clock runs its 60 days."""
+
+    name: str
+    label: str
+    starts: tuple[str, ...]
+    met_by: tuple[str, ...]
+    limit: TimeLimit
 
 
 @dataclass(frozen=True)
@@ -147,11 +174,19 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # "text", "longtext", "email", "date", "choice", "bool"
+    kind: str = "text"  # "text", "longtext", "email", "date", "choice", "bool", "int"
     required: bool = True
     sensitive: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int = 2000
+    # The office's staff may read it while the file is in its intake phase, to judge whether it
+    # is complete (e.g. a human-rights complaint's chronology), besides heads and assignees.
+    intake_readable: bool = False
+    # Part of the applicant's identity: when they ask for confidentiality (the process's
+    # `confidential_field`), only the staff assigned to the request see it, not even the head.
+    identity: bool = False
+    minimum: int | None = None  # for kind "int"
+    maximum: int | None = None
 
 
 @dataclass(frozen=True, eq=False)  # one object per process: identity is equality (and hashable)
@@ -180,6 +215,19 @@ class Process:
     # States in which the applicant holds the file and may upload documents.
     applicant_upload_states: tuple[str, ...] = ()
     staff_upload_states: tuple[str, ...] = ()
+    # Deadlines beside the SLA clock (see Deadline).
+    deadlines: tuple[Deadline, ...] = ()
+    # A public process whose applicant may also apply orally at the counter: an officer records
+    # the application (the request is theirs until registered) with the applicant's documents.
+    counter_intake: bool = False
+    # A bool field by which the applicant asks that their identity fields stay confidential.
+    confidential_field: str | None = None
+    # States in which the applicant's own deadline (requests.applicant_due_on, e.g. to correct a
+    # draft) is the one that counts, shown and filtered where the office's due date is otherwise.
+    applicant_deadline_states: tuple[str, ...] = ()
+    # Who may apply, for processes opened by an organisation (processes/common.APPLICANT_TYPES):
+    # a Ranperda from the Kepala Daerah or the DPRD, a Ranperkada from the Kepala Daerah only.
+    applicant_types: tuple[str, ...] = ()
     _by_state: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -197,6 +245,13 @@ class Process:
         for t in self.transitions:
             assert (t.timer is not None) == (t.roles == ("system",)), f"{t.trigger}: timers fire as the system"
         assert self.intake in ("account", "public", "staff")
+        assert not self.counter_intake or (self.intake == "public" and "register_oral" in triggers), (
+            f"{self.name}: counter intake is for public processes, registered by 'register_oral'"
+        )
+        if self.confidential_field:
+            assert self.intake_field(self.confidential_field).kind == "bool"
+        for d in self.deadlines:
+            assert set(d.starts) | set(d.met_by) <= set(triggers) | {"create"}, f"{self.name}.{d.name}: unknown trigger"
         for t in self.transitions:
             assert all(n.audience in AUDIENCES for n in t.all_notices), f"{t.trigger}: unknown audience"
         by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}

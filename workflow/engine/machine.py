@@ -58,3 +58,9 @@ def allowed_triggers(process: Process, request, actor) -> list[str]:
         if may_fire(actor, request, t)
         and all(g(request, None) is None for g in t.guards if getattr(g, "row_only", False))
     ]
+
+
+def is_exit(process: Process, transition) -> bool:
+    """The applicant's way out (withdraw, discard): available, but never "the next step"."""
+    applicant_only = set(transition.roles) <= {"drafter", "public"}
+    return applicant_only and transition.dest is not None and process.state(transition.dest).final

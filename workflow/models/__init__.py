@@ -13,6 +13,7 @@ from .notification import NOTIFICATION_KINDS, Notification
 from .organisation import Office, Organisation
 from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
+from .stats import StatsSnapshot
 from .user import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Request",
     "ROLES",
     "STAFF_ROLES",
+    "StatsSnapshot",
     "User",
     "meeting_requests",
     "request_assignees",

@@ -12,7 +12,7 @@ from .request import Request
 from .time import utcnow
 from .user import User
 
-ISSUED_KINDS = ("berita_acara", "result_letter")
+ISSUED_KINDS = ("berita_acara", "result_letter", "hasil_akhir")  # hasil_akhir: after an accepted correction
 
 
 class IssuedDocument(db.Model):

@@ -26,6 +26,7 @@ class Office(db.Model):
             "registration": "{seq:04d}/{process}/{office}/{year}",
             "berita_acara": "BA-{seq:03d}/HARMONISASI/{office}/{year}",
             "result_letter": "{seq:03d}/HASIL-HARMONISASI/{office}/{year}",
+            "hasil_akhir": "{seq:03d}/HASIL-AKHIR-HARMONISASI/{office}/{year}",
         },
         "city": "Kupang",
         "letterhead": [],

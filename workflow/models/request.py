@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -28,6 +28,7 @@ class Request(db.Model):
         # the dashboard and the reports group by these within an office and a period
         Index("ix_requests_office_received", "office_id", "received_on"),
         Index("ix_requests_office_concluded", "office_id", "concluded_on"),
+        CheckConstraint("applicant_type IS NULL OR applicant_type IN ('kepala_daerah', 'dprd')", name="applicant_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +48,11 @@ class Request(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     external_ref: Mapped[str | None] = mapped_column(String(120))  # E-Harmonisasi registration number
+    # Who applies (processes/common.APPLICANT_TYPES), and their application letter (surat
+    # permohonan): the berita acara and the letters cite its number and date.
+    applicant_type: Mapped[str | None] = mapped_column(String(16))
+    application_letter_number: Mapped[str | None] = mapped_column(String(120))
+    application_letter_date: Mapped[date | None] = mapped_column()
     completion_rounds: Mapped[int] = mapped_column(default=0)  # times returned for completion
 
     # The SLA clock (see engine/calendar.py): dates are the office's local days.
@@ -57,6 +63,9 @@ class Request(db.Model):
     clock_remaining_days: Mapped[int | None] = mapped_column()  # working days left when paused
     clock_stopped_on: Mapped[date | None] = mapped_column()
     clock_unit: Mapped[str] = mapped_column(String(16), default="working", server_default="working")  # or "calendar"
+    # The applicant's own deadline (e.g. to send a corrected draft), set by the process's effects;
+    # it counts in the process's applicant_deadline_states instead of the office's due date.
+    applicant_due_on: Mapped[date | None] = mapped_column()
     # The one pending timer (see engine/definition.Timer): fired by `workflow tick` after this day.
     timer_trigger: Mapped[str | None] = mapped_column(String(60))
     timer_due_on: Mapped[date | None] = mapped_column(index=True)

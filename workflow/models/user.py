@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import datetime
+from functools import lru_cache
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, select, text
@@ -15,6 +16,12 @@ from .time import utcnow
 
 ROLES = ("drafter", "officer", "head", "admin")
 STAFF_ROLES = ("officer", "head", "admin")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # made like every real hash (werkzeug's default method and cost), once per process
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 class User(UserMixin, db.Model):
@@ -50,6 +57,13 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @staticmethod
+    def check_no_password(password: str) -> bool:
+        """The work of check_password() for an address that has no account, so that a sign-in
+        takes as long whether the account exists or not (160 ms against 9 ms told them apart)."""
+        check_password_hash(_dummy_hash(), password)
+        return False
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

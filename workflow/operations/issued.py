@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from ..documents.numbering import format_number, next_value
 from ..documents.pdf import renderer
-from ..documents.store import DocumentStore
+from ..documents.store import document_store
 from ..documents.words import date_in_words, long_date
 from ..engine.definition import N_
 from ..extensions import db
+from ..links import web_link
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date
+from .after_commit import defer
 
 CONCLUSION_LABELS = {
     "harmonis": N_("Harmonis"),
@@ -99,7 +101,7 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
         "meeting": {
             "date_words": date_in_words(meeting_day),
             "date_long": long_date(meeting_day),
-            "place": meeting.place or (f"rapat daring ({meeting.online_link})" if meeting.online_link else "—"),
+            "place": meeting.place or (f"rapat daring ({link})" if (link := web_link(meeting.online_link)) else "—"),
             "chair": f"{meeting.chair.position or 'Kepala Kantor Wilayah'} ({meeting.chair.name})",
         },
         "basis": _basis(minutes),
@@ -150,6 +152,60 @@ def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime) ->
     return _issue(req, "result_letter", number, code, payload["doc_title"], payload, actor, now)
 
 
+def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocument:
+    """The final result (surat penyampaian hasil akhir) once the head accepts a correction: the
+    draft is harmonis, the corrected draft named as attached. A minimal letter: the layout is the
+    letter templates' business (templates/pdf/hasil_akhir.html)."""
+    from ..models import Document
+
+    office = req.office
+    minutes = db.session.scalar(
+        select(Minutes)
+        .where(Minutes.request_id == req.id, Minutes.status == "final")
+        .order_by(Minutes.revision.desc())
+        .limit(1)
+    )
+    first = db.session.scalar(
+        select(IssuedDocument)
+        .where(IssuedDocument.request_id == req.id, IssuedDocument.kind == "result_letter")
+        .order_by(IssuedDocument.id.desc())
+        .limit(1)
+    )
+    corrected = db.session.scalar(
+        select(Document)
+        .where(Document.request_id == req.id, Document.kind == "rancangan_perbaikan")
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+    code, number = new_code(), _number(office, "hasil_akhir", now)
+    head = actor if actor.role == "head" else None
+    payload = {
+        "office": _office(office),
+        "number": number,
+        "doc_title": "SURAT PENYAMPAIAN HASIL AKHIR PENGHARMONISASIAN " + draft_title(req),
+        "request": _request(req),
+        "basis": _basis(minutes) if minutes else {},
+        "minutes_number": minutes.issued_document.number if minutes and minutes.issued_document else None,
+        "result_number": first.number if first else None,
+        "conclusion": {"code": "harmonis", "label": CONCLUSION_LABELS["harmonis"]},
+        # the corrected, initialled draft the head accepted: named, so the letter says what is attached
+        "attachment": {
+            "label": "Rancangan hasil perbaikan yang telah diparaf",
+            "filename": corrected.filename if corrected else None,
+            "sha256": corrected.sha256 if corrected else None,
+        },
+        "addressee": addressee(req.organisation),
+        "issued_date_long": long_date(local_date(now, office.timezone)),
+        "signer": {
+            "name": head.name if head else "",
+            "position": (head.position if head else None) or "Kepala Kantor Wilayah",
+        },
+        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
+        "verify": _verify(code),
+    }
+    return _issue(req, "hasil_akhir", number, code, payload["doc_title"], payload, actor, now)
+
+
 def _request(req) -> dict:
     return {
         "number": req.number,
@@ -161,9 +217,11 @@ def _request(req) -> dict:
 
 
 def _basis(minutes) -> dict:
-    letter_date = minutes.application_letter_date
+    # the application letter as captured with the request (older minutes carry their own)
+    req = minutes.request
+    letter_date = minutes.application_letter_date or req.application_letter_date
     return {
-        "letter_number": minutes.application_letter_number,
+        "letter_number": minutes.application_letter_number or req.application_letter_number,
         "letter_date": long_date(letter_date) if isinstance(letter_date, date) else None,
         "legal_basis": minutes.legal_basis or minutes.request.office.setting("legal_basis"),
     }
@@ -193,15 +251,16 @@ def _issue(req, kind, number, code, title, payload, actor, now) -> IssuedDocumen
     )
     db.session.add(issued)
     db.session.flush()
+    defer(render_pending, req.id)  # the PDF once the numbers are committed, not inside the transaction
     return issued
 
 
-TEMPLATES = {"berita_acara": "berita_acara", "result_letter": "result_letter"}
+TEMPLATES = {"berita_acara": "berita_acara", "result_letter": "result_letter", "hasil_akhir": "hasil_akhir"}
 
 
 def render_issued(issued: IssuedDocument) -> bytes:
     """The PDF of `issued`: rendered and stored the first time, read from the store afterwards."""
-    store = DocumentStore(current_app.config["DOCUMENT_STORE"])
+    store = document_store()
     if issued.sha256:
         return store.get(issued.sha256)
     content = renderer().render(TEMPLATES[issued.kind], issued.payload, identifier=issued.code)
@@ -210,11 +269,9 @@ def render_issued(issued: IssuedDocument) -> bytes:
 
 
 def render_pending(request_id: int) -> None:
-    """Render what was issued for a request but not rendered yet (call after the commit)."""
+    """Render what was issued for a request but not rendered yet (after the commit: see `_issue`)."""
     pending = db.session.scalars(
         select(IssuedDocument).where(IssuedDocument.request_id == request_id, IssuedDocument.sha256.is_(None))
     ).all()
     for issued in pending:
         render_issued(issued)
-    if pending:
-        db.session.commit()

@@ -8,11 +8,13 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..access import can_view
+from ..documents.words import long_date
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
+from ..links import check_web_link
 from ..models import MAX_ID, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
-from ..models.time import local_date, utcnow
+from ..models.time import local_clock, utcnow
 from .notifications import queue_meeting_invitations
 from .transitions import fire
 
@@ -45,7 +47,13 @@ def to_utc(local: datetime, timezone: str) -> datetime:
 
 
 def _check_details(errors: dict, *, starts_at_local: datetime, **texts) -> None:
-    """The columns' lengths, and a date a meeting can have (the UTC conversion of year 1 overflows)."""
+    """The columns' lengths, a date a meeting can have (the UTC conversion of year 1 overflows), and
+    an online link that is a web address (links.py: the one rule for every link field)."""
+    if texts.get("online_link"):
+        try:
+            check_web_link(texts["online_link"])
+        except ValueError as error:
+            errors["online_link"] = [str(error)]
     for name, value in texts.items():
         limit = Meeting.__table__.c[name].type.length
         if value and len(value) > limit:
@@ -238,8 +246,11 @@ def hold_meeting(meeting, actor, *, version: int, attended: dict[int, bool] | No
     """Record the meeting as held (and the attendance, if given) on every request it covers."""
     _check_staff(actor)
     _check_version(meeting, version)
-    if local_date(meeting.starts_at, meeting.office.timezone) > local_date(now or utcnow(), meeting.office.timezone):
-        raise TransitionUnavailable("Rapat belum dapat dicatat terlaksana sebelum tanggalnya.")
+    if meeting.starts_at > (now or utcnow()):  # not before it starts (the same day is not enough)
+        day, clock = local_clock(meeting.starts_at, meeting.office.timezone)
+        raise TransitionUnavailable(
+            f"Rapat belum dapat dicatat terlaksana sebelum dimulai ({long_date(day)} pukul {clock})."
+        )
     if attended:
         set_attendance(meeting, attended)
     meeting.status, meeting.updated_at = "held", utcnow()

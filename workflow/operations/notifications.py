@@ -17,11 +17,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
 
 from ..documents.ics import meeting_invitation
+from ..engine.calendar import current_deadline
 from ..engine.definition import N_, Notify, Transition
 from ..extensions import db
 from ..models import IssuedDocument, Meeting, Notification, OutboxMessage, Request, User
 from ..models.time import local_clock, local_date, utcnow
 from ..processes import PROCESSES
+from .after_commit import defer
 
 LEASE = timedelta(minutes=5)  # a claimed message is left alone this long
 MAX_BACKOFF = timedelta(hours=6)
@@ -57,7 +59,15 @@ def queue_transition_mail(request, transition, comment: str | None) -> OutboxMes
         )
     message = OutboxMessage(request_id=request.id, recipient=email, subject=subject, body=body)
     db.session.add(message)
+    defer(wake_outbox)
     return message
+
+
+def wake_outbox() -> None:
+    """After a commit that queued mail: deliver at once when HARMONI_OUTBOX_SEND_AFTER_COMMIT is
+    set (a small office without cron); otherwise `notifications send` delivers it on its next run."""
+    if current_app.config.get("OUTBOX_SEND_AFTER_COMMIT"):
+        send_pending()
 
 
 def path_for(endpoint: str, **values) -> str:
@@ -152,8 +162,12 @@ HEADLINES = {
 }
 
 
-MEETING_HEADLINES = {
-    # what happened to the meeting: the state after a cancellation ("analysed") would not say it
+TRIGGER_HEADLINES = {
+    # what happened, where the state alone would not say it (a cancelled meeting is "analysed")
+    "correction_overdue": N_("Batas waktu perbaikan %(number)s terlewati"),
+    "extend_correction_deadline": N_("Batas waktu perbaikan %(number)s diperpanjang"),
+    "accept_correction": N_("Perbaikan %(number)s diterima: hasil akhir diterbitkan"),
+    "reject_correction": N_("Perbaikan %(number)s dikembalikan"),
     "schedule_meeting": N_("Rapat dijadwalkan untuk %(number)s"),
     "reschedule_meeting": N_("Jadwal rapat %(number)s diubah"),
     "cancel_meeting": N_("Rapat %(number)s dibatalkan"),
@@ -177,10 +191,10 @@ def notify_user(
     if kind == "meeting" and details and details.get("meeting") is not None:
         link = path_for("meetings.show", meeting_id=details["meeting"].id)
     with force_locale(user.language or "id"):
-        if kind in HEADLINES:
+        if trigger in TRIGGER_HEADLINES:
+            subject = _(TRIGGER_HEADLINES[trigger], number=request.number)
+        elif kind in HEADLINES:
             subject = _(HEADLINES[kind], number=request.number)
-        elif trigger in MEETING_HEADLINES:
-            subject = _(MEETING_HEADLINES[trigger], number=request.number)
         else:
             subject = _("Permohonan %(number)s: %(state)s", number=request.number, state=_(state.label))
         body = render_template(
@@ -195,6 +209,7 @@ def notify_user(
             meeting=(details or {}).get("meeting"),
             documents=[d for d in (details or {}).get("documents", ()) if d is not None],
             meeting_when=meeting_when((details or {}).get("meeting")),
+            deadline=current_deadline(request, process),
             link=absolute(link),
             absolute=absolute,
             path_for=path_for,
@@ -211,6 +226,7 @@ def notify_user(
     db.session.add(row)
     if kind not in (user.email_opt_out or ()):
         db.session.add(OutboxMessage(request_id=request.id, recipient=user.email, subject=subject[:300], body=body))
+        defer(wake_outbox)
     return row
 
 
@@ -247,6 +263,8 @@ def queue_meeting_invitations(meeting: Meeting) -> int:
             )
         )
         count += 1
+    if count:
+        defer(wake_outbox)
     return count
 
 
@@ -332,7 +350,7 @@ def send_pending(now=None, batch: int = 50) -> tuple[int, int]:
             message.attempts += 1
             message.sent_at, message.claimed_until, message.last_error = utcnow(), None, None
             sent += 1
-        db.session.commit()
+        db.session.commit()  # commits itself: each message's outcome stands, whatever the next one does
     return sent, failed
 
 
@@ -352,7 +370,7 @@ def _claim(now, batch) -> list[int]:
     rows = db.session.scalars(stmt).all()
     for row in rows:
         row.claimed_until = now + LEASE
-    db.session.commit()
+    db.session.commit()  # commits itself: other senders must see the claim before the slow SMTP calls
     return [row.id for row in rows]
 
 

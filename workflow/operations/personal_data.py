@@ -1,9 +1,9 @@
-"""Personal data protection (UU 27/2022): sensitive intake fields are shown only to heads and the
-staff assigned to the request; every read is logged; everyone else gets them redacted."""
+"""Personal data protection (UU 27/2022): who reads which intake field is one rule per field
+(access.can_read_field); every read of personal data is logged; everyone else gets it redacted."""
 
 from sqlalchemy import insert, select
 
-from ..access import can_read_sensitive
+from ..access import can_read_field, can_read_sensitive
 from ..engine.errors import NotPermitted
 from ..extensions import db, read_only_request
 from ..models import AccessLog, Document
@@ -16,16 +16,16 @@ def details_for(user, request, purpose: str) -> list[tuple]:
     """(field, value, redacted) for each intake field the request has; logs a read of the
     sensitive ones when this user may see them."""
     process = PROCESSES[request.process]
-    allowed = can_read_sensitive(user, request)
+    confidential = bool(process.confidential_field and (request.details or {}).get(process.confidential_field))
     rows, read = [], []
     for field in process.fields:
         if field.name not in (request.details or {}):
             continue
         value = request.details[field.name]
-        if field.sensitive and not allowed:
+        if not can_read_field(user, request, field):
             rows.append((field, REDACTED, True))
             continue
-        if field.sensitive:
+        if field.sensitive or (field.identity and confidential):
             read.append(field.name)
         rows.append((field, value, False))
     if read:
@@ -91,4 +91,4 @@ def log_read(request, user, fields: list[str], purpose: str) -> None:
         # a change is under way and holds the write lock, and on PostgreSQL the request's row
         # lock, which another connection's foreign-key check on access_log would wait on forever
         db.session.add(AccessLog(**entry))
-        db.session.commit()
+        db.session.commit()  # commits itself: the log of a read stands even when the page then fails

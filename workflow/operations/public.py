@@ -95,10 +95,66 @@ def submit_public_request(
     return request, code, pin
 
 
+def register_oral_application(
+    officer,
+    process: str,
+    *,
+    details: dict,
+    email: str | None,
+    uploads: list[tuple[str, str, bytes]],
+    store,
+    max_bytes: int,
+    now=None,
+) -> tuple[Request, str, str]:
+    """An oral application written down by an officer at the counter (legal aid, PP 42/2013):
+    opened by the officer, the applicant's papers and the thumbprinted statement uploaded, and
+    registered, all in one transaction. The applicant follows it with a tracking code and PIN,
+    as if they had used the form. Returns the request, its code and its PIN."""
+    definition = get_process(process)
+    if not definition.counter_intake:
+        raise NotPermitted("Layanan ini tidak menerima permohonan lisan.")
+    if email is not None:
+        try:
+            email = validate_email(email, check_deliverability=False, test_environment=True).normalized
+        except EmailNotValidError:
+            raise InvalidInput(details={"email": ["Alamat email tidak valid."]}) from None
+    request = create_request(officer, process=process, details=details, applicant_email=email, now=now)
+    code, pin = new_tracking_code(), f"{secrets.randbelow(10**6):06d}"
+    request.tracking_code, request.pin_hash = code, generate_password_hash(pin)
+    written = []
+    try:
+        for kind, filename, content in uploads:
+            existed = store.path(hashlib.sha256(content).hexdigest()).exists()
+            document = upload_document(
+                request,
+                officer,
+                kind=kind,
+                filename=filename,
+                content=content,
+                store=store,
+                max_bytes=max_bytes,
+                now=now,
+            )
+            if not existed:
+                written.append(document.sha256)
+        fire(request, "register_oral", officer, version=request.version, now=now)
+    except Exception:
+        for sha256 in written:
+            store.discard(sha256)
+        raise
+    return request, code, pin
+
+
+def normalise_code(code: str | None) -> str:
+    """A tracking code as typed: with or without its hyphen (or with spaces), in any case."""
+    raw = "".join(ch for ch in (code or "").upper() if ch.isascii() and ch.isalnum())
+    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else (code or "").strip().upper()
+
+
 def find_tracked(code: str, pin: str) -> Request | None:
     """The request with this code if the PIN matches; None otherwise, alike for a wrong PIN and
     an unknown code (same work, same answer: the page never reveals whether a code exists)."""
-    code = (code or "").strip().upper()
+    code = normalise_code(code)
     request = db.session.scalar(select(Request).where(Request.tracking_code == code)) if code else None
     ok = check_password_hash(request.pin_hash if request else _DUMMY_HASH, (pin or "").strip())
     return request if request is not None and ok else None

@@ -1,7 +1,7 @@
 """Creating requests and adding documents to them."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context
@@ -25,8 +25,10 @@ from ..extensions import db
 from ..models import Document, Organisation, Request
 from ..models.time import local_date, utcnow
 from ..processes import get_process
+from ..processes.common import APPLICANT_TYPES
 from .audit import append_event
 from .milestones import record_milestones
+from .transitions import ISO_DATE
 
 INTAKE_ROLES = {"account": ("drafter",), "staff": ("officer", "head"), "public": ("public",)}
 
@@ -41,6 +43,9 @@ def create_request(
     office=None,
     applicant_email: str | None = None,
     applicant_language: str = "id",
+    applicant_type: str | None = None,
+    application_letter_number: str | None = None,
+    application_letter_date: str | date | None = None,
     now=None,
 ) -> Request:
     """A new request in its process's initial state, numbered (gapless per office, process, year).
@@ -51,7 +56,8 @@ def create_request(
     :raise InvalidInput: a missing title or an invalid intake field, naming each
     """
     definition = get_process(process)
-    if actor.role not in INTAKE_ROLES[definition.intake]:
+    counter = definition.counter_intake and actor.role in INTAKE_ROLES["staff"]  # an oral application
+    if actor.role not in INTAKE_ROLES[definition.intake] and not counter:
         raise NotPermitted("Anda tidak dapat membuat permohonan jenis ini.")
     details = validate_details(definition, details or {})
     title = (title or "").strip() or (f"{definition.label}: {details['name']}" if details.get("name") else "")
@@ -74,7 +80,16 @@ def create_request(
         process=definition.number_code,
         office=office.code,
     )
+    applicant = _applicant(
+        definition,
+        organisation,
+        applicant_type,
+        application_letter_number,
+        application_letter_date,
+        local_date(now, office.timezone),
+    )
     request = Request(
+        **applicant,
         process=definition.name,
         number=number,
         title=title,
@@ -100,6 +115,48 @@ def create_request(
     append_event(request, actor, "create", None, request.state, now=now, data=data)
     db.session.flush()
     return request
+
+
+def _applicant(definition, organisation, applicant_type, letter_number, letter_date, today) -> dict:
+    """Who applies and their application letter, checked; InvalidInput naming every wrong field.
+    Without a type, an organisation's own: a DPRD applies as the DPRD, a government as its head."""
+    if not definition.applicant_types:
+        return {}
+    errors = {}
+    default = "dprd" if organisation is not None and organisation.kind == "dprd" else "kepala_daerah"
+    applicant_type = applicant_type or default
+    if applicant_type not in APPLICANT_TYPES:
+        errors["applicant_type"] = ["Jenis pemrakarsa tidak dikenal: pilih kepala_daerah atau dprd."]
+    elif applicant_type not in definition.applicant_types:
+        errors["applicant_type"] = ["Rancangan ini hanya dapat diajukan oleh Kepala Daerah melalui Sekretaris Daerah."]
+    elif organisation is not None and (organisation.kind == "dprd") != (applicant_type == "dprd"):
+        errors["applicant_type"] = ["Jenis pemrakarsa tidak sesuai dengan organisasi Anda."]
+    number = letter_number.strip() or None if isinstance(letter_number, str) else None
+    if (letter_number is not None and not isinstance(letter_number, str)) or (
+        number is not None and (len(number) > 120 or "\x00" in number)
+    ):
+        errors["application_letter_number"] = ["Nomor surat permohonan berupa teks, paling banyak 120 karakter."]
+    if letter_date is not None and not isinstance(letter_date, str | date):
+        errors["application_letter_date"] = ["Tanggal surat permohonan harus berupa tanggal (YYYY-MM-DD)."]
+        letter_date = None
+    elif isinstance(letter_date, str) and letter_date.strip():
+        try:
+            if not ISO_DATE.fullmatch(letter_date.strip()):
+                raise ValueError
+            letter_date = date.fromisoformat(letter_date.strip())
+        except ValueError:
+            errors["application_letter_date"] = ["Tanggal surat permohonan harus berupa tanggal (YYYY-MM-DD)."]
+    elif not isinstance(letter_date, date):
+        letter_date = None
+    if isinstance(letter_date, date) and letter_date > today:
+        errors["application_letter_date"] = ["Tanggal surat permohonan tidak boleh setelah hari ini."]
+    if errors:
+        raise InvalidInput(details=errors)
+    return {
+        "applicant_type": applicant_type,
+        "application_letter_number": number,
+        "application_letter_date": letter_date,
+    }
 
 
 def validate_details(process, raw: dict) -> dict:
@@ -138,6 +195,14 @@ def _field_value(field, value):
         if str(value).lower() in ("0", "false", "n", "tidak", "off", "no"):
             return False
         raise ValueError("Pilih ya atau tidak.")
+    if field.kind == "int":
+        text = str(value).strip() if not isinstance(value, bool) else ""
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise ValueError("Harus berupa bilangan bulat.")
+        number = int(text)
+        if field.minimum is not None and number < field.minimum or field.maximum is not None and number > field.maximum:
+            raise ValueError(f"Harus antara {field.minimum} dan {field.maximum}.")
+        return number
     if not isinstance(value, str) or "\x00" in value:
         raise ValueError("Harus berupa teks.")
     if len(value) > field.max_length:
@@ -214,7 +279,9 @@ def upload_document(
             details={"kind": [f"Pilih salah satu: {', '.join(k.name for k in process.document_kinds)}."]},
         )
     side = "applicant" if actor.role in ("drafter", "public") else "staff"
-    if definition.uploader != side or actor.role == "admin":
+    # at the counter, the officer writing down an oral application hands in the applicant's papers
+    counter = side == "staff" and request.state == process.initial and request.created_by_id == actor.id
+    if (definition.uploader != side and not counter) or actor.role == "admin":
         raise NotPermitted("Anda tidak berwenang mengunggah jenis dokumen ini.")
     states = process.applicant_upload_states if side == "applicant" else process.staff_upload_states
     if request.state not in states:

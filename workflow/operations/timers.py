@@ -39,7 +39,7 @@ def tick(now=None) -> list[tuple[int, str]]:
         trigger = request.timer_trigger
         try:
             fire(request, trigger, SYSTEM, version=request.version, now=now)
-            db.session.commit()
+            db.session.commit()  # commits itself: one transaction per timer, a failure undoes no other
             fired.append((request_id, trigger))
         except HarmoniError as error:  # e.g. a guard: log it and go on with the others
             db.session.rollback()

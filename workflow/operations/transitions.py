@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..access import can_view
+from ..catalogue import clock_days, timer_days
 from ..documents.words import long_date
 from ..engine import calendar as clock
 from ..engine.calendar import WorkingCalendar
@@ -100,7 +101,7 @@ def fire(
     if reasons:
         raise GuardFailed(details=reasons)
 
-    from_state = request.state
+    from_state, applicant_due_before = request.state, request.applicant_due_on
     with db.session.no_autoflush:  # guards and effects see the state as it was until the end
         if transition.dest is not None:
             move(MACHINES[process.name], request, trigger)
@@ -110,7 +111,12 @@ def fire(
         shift = _apply_clock(transition, request, ctx)
         if shift is not None:
             event_data["clock"] = shift.as_data()
-        if request.state != from_state or shift is not None or trigger == request.timer_trigger:
+        if (
+            request.state != from_state
+            or shift is not None
+            or trigger == request.timer_trigger
+            or request.applicant_due_on != applicant_due_before
+        ):
             _arm_timer(request, ctx)
         if request.state != from_state:
             record_milestones(request, process, from_state, ctx.today, ctx.calendar)
@@ -158,8 +164,8 @@ def _apply_clock(transition: Transition, request, ctx: Context):
             if transition.clock == Clock.START and request.clock_started_on is not None:
                 return None  # declared complete again after a return: the clock already runs
             limit = transition.limit or ctx.process.time_limit
-            days = request.office.setting("time_limits", ctx.process.name) if not transition.limit else None
-            return clock.start_clock(request, ctx.calendar, ctx.today, days or limit.days, limit.unit.value)
+            days = limit.days if transition.limit else clock_days(request.office, ctx.process)
+            return clock.start_clock(request, ctx.calendar, ctx.today, days, limit.unit.value)
         case Clock.PAUSE:
             return clock.pause_clock(request, ctx.calendar, ctx.today)
         case Clock.RESUME:
@@ -178,10 +184,15 @@ def _arm_timer(request, ctx: Context) -> None:
     for t in ctx.process.transitions_from(request.state):
         if t.timer is None or t.trigger == ctx.trigger:
             continue  # a timer that just fired does not re-arm itself
+        days = timer_days(request.office, ctx.process, t)  # the office may set it (catalogue)
         if t.timer.basis == "entered":
-            due = ctx.calendar.add_days(ctx.today, t.timer.days, t.timer.unit.value)
+            due = ctx.calendar.add_days(ctx.today, days, t.timer.unit.value)
+        elif t.timer.basis == "applicant_due":
+            if request.applicant_due_on is None:
+                continue
+            due = ctx.calendar.add_days(request.applicant_due_on, days, t.timer.unit.value)
         elif request.due_date and not request.clock_paused_on and not request.clock_stopped_on:
-            due = ctx.calendar.add_days(request.due_date, t.timer.days, t.timer.unit.value)
+            due = ctx.calendar.add_days(request.due_date, days, t.timer.unit.value)
         else:
             continue
         request.timer_trigger, request.timer_due_on = t.trigger, due

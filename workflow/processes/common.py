@@ -12,6 +12,13 @@ STAFF = ("officer", "head")
 HEAD = ("head",)
 SYSTEM = ("system",)  # timers, fired by `workflow tick`
 
+# Who applies (DOMAIN.md section 3): the Kepala Daerah through the Sekda, or the DPRD through the
+# Sekwan. Documents and letters address the official accordingly.
+APPLICANT_TYPES = {
+    "kepala_daerah": N_("Kepala Daerah (melalui Sekretaris Daerah)"),
+    "dprd": N_("DPRD (melalui Sekretaris DPRD)"),
+}
+
 ASSIGNEES = Input("assignees", "user_ids", N_("Perancang yang ditugaskan"))
 
 
@@ -19,10 +26,12 @@ ASSIGNEES = Input("assignees", "user_ids", N_("Perancang yang ditugaskan"))
 
 
 def required_documents_uploaded(req, ctx):
+    from ..catalogue import required_documents  # the catalogue reads the registry: import late
+
     present = set(db.session.scalars(select(Document.kind).where(Document.request_id == req.id).distinct()))
     missing = [
         " atau ".join(ctx.process.document_kind(k).label for k in group)
-        for group in ctx.process.required_documents_for(req.details)
+        for group in required_documents(req.office, ctx.process, req.details)
         if not present.intersection(group)
     ]
     return ("Dokumen wajib belum diunggah: " + "; ".join(missing) + ".") if missing else None

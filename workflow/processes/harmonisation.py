@@ -6,13 +6,30 @@ review:     verified (declared complete: the clock starts) -> in_analysis (draft
             -> analysed
 meeting:    meeting_scheduled -> meeting_held
 conclusion: harmonis | harmonis_with_notes -> correction_submitted -> harmonis | not_harmonis
+            (the correction has its own deadline: a timer tells the head and the applicant when it
+            passes, and the file counts as overdue; the head may extend it; accepting the correction
+            issues the final result letter)
             | withdrawn (by the applicant, once submitted, any time before a conclusion)
 A file may be returned for completion from the review too: the clock pauses until resubmission.
 """
 
 from sqlalchemy import func, select
 
-from ..engine.definition import N_, Clock, DocumentKind, Input, Notify, Phase, Process, State, TimeLimit, Transition
+from ..documents.words import long_date
+from ..engine.definition import (
+    N_,
+    Clock,
+    DayUnit,
+    DocumentKind,
+    Input,
+    Notify,
+    Phase,
+    Process,
+    State,
+    TimeLimit,
+    Timer,
+    Transition,
+)
 from ..extensions import db
 from ..models import MAX_ID, Document, Event
 from .common import (
@@ -20,6 +37,7 @@ from .common import (
     ASSIGNEES,
     HEAD,
     STAFF,
+    SYSTEM,
     assignees_are_office_drafters,
     clock_has_started,
     count_completion_round,
@@ -62,8 +80,19 @@ DOCUMENT_KINDS = (
 
 
 def correction_deadline_in_future(req, ctx):
-    if ctx.data["correction_deadline"] <= ctx.today:
+    deadline = ctx.data.get("correction_deadline")
+    if deadline is not None and deadline <= ctx.today:
         return "Batas waktu perbaikan harus setelah hari ini."
+    return None
+
+
+def correction_in_time(req, ctx):
+    """A correction after its deadline is refused: the head may extend the deadline first."""
+    if req.applicant_due_on is not None and ctx.today > req.applicant_due_on:
+        return (
+            f"Batas waktu perbaikan berakhir pada {long_date(req.applicant_due_on)}. "
+            "Mintalah kantor wilayah memperpanjang batas waktu perbaikan."
+        )
     return None
 
 
@@ -135,6 +164,27 @@ def issue_result_letter(req, ctx, event_data):
 # Who hears of what (besides `notify=True`: the applicant organisation's drafters, kind "status").
 INTAKE_OFFICERS = Notify("officers", "new_file")  # a new or resubmitted file to check
 MEETING_NEWS = Notify("applicant", "meeting")
+
+
+def set_correction_deadline(req, ctx, event_data):
+    """The applicant's deadline to correct (a timer tells everyone when it passes)."""
+    if ctx.data.get("correction_deadline") is not None:
+        req.applicant_due_on = ctx.data["correction_deadline"]
+
+
+def clear_correction_deadline(req, ctx, event_data):
+    req.applicant_due_on = None
+
+
+def issue_final_letter(req, ctx, event_data):
+    """The final result (hasil akhir) with the accepted corrected draft; its PDF after the commit."""
+    from ..operations.issued import issue_final_result_letter
+
+    letter = issue_final_result_letter(req, ctx.actor, ctx.now)
+    event_data["final_letter"] = {"id": letter.id, "number": letter.number}
+
+
+CORRECTION_DEADLINE = Input("correction_deadline", "date", N_("Batas waktu perbaikan"))
 
 # Set when the transition is fired from a meeting (see operations/meetings.py).
 MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=MAX_ID, required=False)
@@ -248,9 +298,9 @@ TRANSITIONS = (
         HEAD,
         N_("Simpulkan: harmonis dengan catatan"),
         requires_comment=True,
-        inputs=(Input("correction_deadline", "date", N_("Batas waktu perbaikan")),),
+        inputs=(CORRECTION_DEADLINE,),
         guards=(correction_deadline_in_future, final_minutes_agree),
-        effects=(issue_result_letter,),
+        effects=(issue_result_letter, set_correction_deadline),
         clock=Clock.STOP,
         notify=True,
     ),
@@ -272,10 +322,18 @@ TRANSITIONS = (
         "correction_submitted",
         APPLICANT,
         N_("Ajukan perbaikan"),
-        guards=(corrected_draft_uploaded,),
+        guards=(correction_in_time, corrected_draft_uploaded),
         notices=(Notify("heads", "new_file"), Notify("assignees", "new_file")),
     ),
-    Transition("accept_correction", ("correction_submitted",), "harmonis", STAFF, N_("Terima perbaikan"), notify=True),
+    Transition(
+        "accept_correction",
+        ("correction_submitted",),
+        "harmonis",
+        HEAD,  # the head's decision: it issues the final result letter
+        N_("Terima perbaikan"),
+        effects=(issue_final_letter, clear_correction_deadline),
+        notify=True,
+    ),
     Transition(
         "reject_correction",
         ("correction_submitted",),
@@ -283,7 +341,33 @@ TRANSITIONS = (
         STAFF,
         N_("Tolak perbaikan"),
         requires_comment=True,
+        # a new deadline for the next correction, or the one that ran before
+        inputs=(Input("correction_deadline", "date", N_("Batas waktu perbaikan"), required=False),),
+        guards=(correction_deadline_in_future,),
+        effects=(set_correction_deadline,),
         notify=True,
+    ),
+    Transition(
+        "extend_correction_deadline",
+        ("harmonis_with_notes",),
+        None,
+        HEAD,
+        N_("Perpanjang batas waktu perbaikan"),
+        requires_comment=True,
+        inputs=(CORRECTION_DEADLINE,),
+        guards=(correction_deadline_in_future,),
+        effects=(set_correction_deadline,),
+        notify=True,
+    ),
+    Transition(
+        "correction_overdue",
+        ("harmonis_with_notes",),
+        None,  # the office decides what follows: nothing concludes by itself
+        SYSTEM,
+        N_("Batas waktu perbaikan terlewati"),
+        timer=Timer(0, DayUnit.CALENDAR, basis="applicant_due"),
+        notify=True,
+        notices=(Notify("heads", "overdue"),),
     ),
     Transition(
         "withdraw",
@@ -308,7 +392,7 @@ TRANSITIONS = (
 )
 
 
-def harmonisation_process(name, label, number_code, required_documents) -> Process:
+def harmonisation_process(name, label, number_code, required_documents, applicant_types) -> Process:
     return Process(
         name=name,
         label=label,
@@ -321,5 +405,7 @@ def harmonisation_process(name, label, number_code, required_documents) -> Proce
         required_documents=required_documents,
         time_limit=TimeLimit(5),
         applicant_upload_states=("draft", "returned", "harmonis_with_notes"),
+        applicant_deadline_states=("harmonis_with_notes",),
+        applicant_types=applicant_types,
         staff_upload_states=("verified", "in_analysis", "analysed", "meeting_scheduled", "meeting_held"),
     )

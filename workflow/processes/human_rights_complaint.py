@@ -81,7 +81,15 @@ PROCESS = Process(
         Field("address", N_("Alamat"), kind="longtext", sensitive=True),
         Field("phone", N_("Nomor telepon"), max_length=30),
         Field("reported_party", N_("Pihak yang diadukan")),
-        Field("chronology", N_("Kronologi kejadian"), kind="longtext", sensitive=True, max_length=20000),
+        # the intake officer reads it to judge whether the complaint is complete
+        Field(
+            "chronology",
+            N_("Kronologi kejadian"),
+            kind="longtext",
+            sensitive=True,
+            intake_readable=True,
+            max_length=20000,
+        ),
         Field("represented", N_("Diajukan melalui kuasa"), kind="bool", required=False),
     ),
     document_kinds=(
@@ -132,8 +140,8 @@ PROCESS = Process(
             ("incomplete",),
             "deemed_withdrawn",
             SYSTEM,
-            N_("Dianggap dicabut: tidak dilengkapi dalam 10 hari kerja"),
-            timer=Timer(10, DayUnit.WORKING),
+            N_("Dianggap dicabut: tidak dilengkapi dalam batas waktu"),
+            timer=Timer(10, DayUnit.WORKING, configurable=True, maximum=30),
             clock=Clock.STOP,
             notify=True,
         ),

@@ -1,13 +1,16 @@
-"""Facilitation of intellectual-property registration (fasilitasi KI), DOMAIN.md section 2.
+"""Facilitation of intellectual property (fasilitasi kekayaan intelektual), DOMAIN.md section 2.
 
 Consultation and assisted filing; the filing itself is with DJKI, whose application number is
-recorded. Communal IP (KI komunal) and geographical indications (indikasi geografis, e.g. NTT's
-woven cloth) are a variant that needs its own documents.
+recorded. What DJKI does with it follows the IP type: copyright and communal IP (KI komunal) are
+recorded (pencatatan: "tercatat"); trademarks, patents, industrial designs and geographical
+indications are registered (pendaftaran: "terdaftar"). A geographical indication needs its
+dokumen deskripsi (UU 20/2016); the trademark fee is per class, so its number of classes is
+recorded; communal IP needs the community's statement; a patent its description and claims.
 
 intake:     submitted <-> incomplete
 review:     document_check
 meeting:    consultation (the assisted-filing session)
-conclusion: filed (awaiting DJKI) -> registered | refused; withdrawn
+conclusion: filed (awaiting DJKI) -> registered | recorded | refused; withdrawn
 """
 
 from ..engine.definition import (
@@ -21,6 +24,7 @@ from ..engine.definition import (
     State,
     TimeLimit,
     Transition,
+    row_guard,
 )
 from .common import (
     ASSIGNEES,
@@ -34,15 +38,40 @@ from .common import (
 )
 
 OPEN = ("submitted", "incomplete", "document_check", "consultation")
+# pencatatan (recorded) versus pendaftaran (registered), by IP type
+RECORDED_TYPES = ("hak_cipta", "ki_komunal")
+REGISTERED_TYPES = ("merek", "paten", "desain_industri", "indikasi_geografis")
+
+
+@row_guard
+def is_registered_type(req, ctx):
+    if (req.details or {}).get("ip_type") not in REGISTERED_TYPES:
+        return "Hak cipta dan KI komunal dicatat (pencatatan), bukan didaftarkan."
+    return None
+
+
+@row_guard
+def is_recorded_type(req, ctx):
+    if (req.details or {}).get("ip_type") not in RECORDED_TYPES:
+        return "Merek, paten, desain industri, dan indikasi geografis didaftarkan (pendaftaran), bukan dicatat."
+    return None
+
+
+def trademark_classes_given(req, ctx):
+    details = req.details or {}
+    if details.get("ip_type") == "merek" and not details.get("classes"):
+        return "Permohonan merek wajib menyebutkan jumlah kelas barang/jasa (tarif per kelas)."
+    return None
+
 
 PROCESS = Process(
     name="ip_facilitation",
-    label=N_("Fasilitasi pendaftaran kekayaan intelektual"),
+    label=N_("Fasilitasi kekayaan intelektual"),
     number_code="KI",
     intake="public",
     summary=N_(
-        "Konsultasi dan pendampingan pendaftaran merek, hak cipta, desain industri, KI komunal, "
-        "dan indikasi geografis ke DJKI."
+        "Konsultasi dan pendampingan pengajuan ke DJKI: pendaftaran merek, paten, desain industri, dan "
+        "indikasi geografis; pencatatan hak cipta dan KI komunal."
     ),
     states=(
         State("draft", Phase.INTAKE, N_("Draf")),
@@ -51,7 +80,8 @@ PROCESS = Process(
         State("document_check", Phase.REVIEW, N_("Pemeriksaan dokumen")),
         State("consultation", Phase.MEETING, N_("Konsultasi dan pendampingan pengajuan")),
         State("filed", Phase.CONCLUSION, N_("Diajukan ke DJKI, menunggu keputusan")),
-        State("registered", Phase.CONCLUSION, N_("Terdaftar"), final=True),
+        State("registered", Phase.CONCLUSION, N_("Terdaftar (pendaftaran)"), final=True),
+        State("recorded", Phase.CONCLUSION, N_("Tercatat (pencatatan)"), final=True),
         State("refused", Phase.CONCLUSION, N_("Ditolak DJKI"), final=True),
         State("withdrawn", Phase.CONCLUSION, N_("Ditarik oleh pemohon"), final=True),
     ),
@@ -66,14 +96,23 @@ PROCESS = Process(
             N_("Jenis kekayaan intelektual"),
             kind="choice",
             choices=(
-                ("merek", N_("Merek")),
-                ("hak_cipta", N_("Hak cipta")),
-                ("desain_industri", N_("Desain industri")),
-                ("ki_komunal", N_("KI komunal")),
-                ("indikasi_geografis", N_("Indikasi geografis")),
+                ("merek", N_("Merek (pendaftaran)")),
+                ("paten", N_("Paten (pendaftaran)")),
+                ("desain_industri", N_("Desain industri (pendaftaran)")),
+                ("indikasi_geografis", N_("Indikasi geografis (pendaftaran)")),
+                ("hak_cipta", N_("Hak cipta (pencatatan)")),
+                ("ki_komunal", N_("KI komunal (pencatatan)")),
             ),
         ),
         Field("business", N_("Nama usaha (untuk merek)"), required=False),
+        Field(
+            "classes",
+            N_("Jumlah kelas barang/jasa (untuk merek; tarif per kelas)"),
+            kind="int",
+            required=False,
+            minimum=1,
+            maximum=45,
+        ),
         Field("umk", N_("Usaha mikro atau kecil (tarif merek Rp500.000)"), kind="bool", required=False),
         Field(
             "description", N_("Uraian karya, produk, atau pengetahuan tradisional"), kind="longtext", max_length=10000
@@ -84,14 +123,18 @@ PROCESS = Process(
         DocumentKind("specimen", N_("Contoh merek, karya, atau desain"), "applicant", images=True, sensitive=True),
         DocumentKind("umk_certificate", N_("Surat keterangan UMK"), "applicant", images=True, sensitive=True),
         DocumentKind("community_statement", N_("Pernyataan komunitas/masyarakat adat"), "applicant", sensitive=True),
-        DocumentKind("gi_specification", N_("Buku persyaratan indikasi geografis"), "applicant", sensitive=True),
+        DocumentKind("gi_description", N_("Dokumen deskripsi indikasi geografis"), "applicant", sensitive=True),
+        DocumentKind(
+            "patent_description", N_("Deskripsi, klaim, abstrak, dan gambar invensi"), "applicant", sensitive=True
+        ),
         DocumentKind("djki_receipt", N_("Tanda terima permohonan DJKI"), "staff"),
     ),
     required_documents=(("ktp",), ("specimen",)),
     variant_field="ip_type",
     variant_documents={
         "ki_komunal": (("community_statement",),),
-        "indikasi_geografis": (("community_statement",), ("gi_specification",)),
+        "indikasi_geografis": (("community_statement",), ("gi_description",)),
+        "paten": (("patent_description",),),
     },
     time_limit=TimeLimit(5),
     applicant_upload_states=("draft", "incomplete"),
@@ -103,7 +146,7 @@ PROCESS = Process(
             "submitted",
             PUBLIC,
             N_("Kirim permohonan"),
-            guards=(required_documents_uploaded,),
+            guards=(required_documents_uploaded, trademark_classes_given),
             clock=Clock.START,
             notify=True,
         ),
@@ -124,7 +167,7 @@ PROCESS = Process(
             "submitted",
             PUBLIC,
             N_("Kirim kelengkapan"),
-            guards=(required_documents_uploaded,),
+            guards=(required_documents_uploaded, trademark_classes_given),
             clock=Clock.RESUME,
         ),
         Transition("declare_complete", ("submitted",), "document_check", STAFF, N_("Nyatakan lengkap")),
@@ -157,7 +200,24 @@ PROCESS = Process(
             inputs=(Input("djki_number", "text", N_("Nomor permohonan DJKI")),),
             notify=True,
         ),
-        Transition("record_registration", ("filed",), "registered", STAFF, N_("Catat terdaftar"), notify=True),
+        Transition(
+            "record_registration",
+            ("filed",),
+            "registered",
+            STAFF,
+            N_("Catat terdaftar di DJKI (pendaftaran)"),
+            guards=(is_registered_type,),
+            notify=True,
+        ),
+        Transition(
+            "record_recording",
+            ("filed",),
+            "recorded",
+            STAFF,
+            N_("Catat tercatat di DJKI (pencatatan)"),
+            guards=(is_recorded_type,),
+            notify=True,
+        ),
         Transition(
             "record_refusal", ("filed",), "refused", STAFF, N_("Catat ditolak DJKI"), requires_comment=True, notify=True
         ),

@@ -1,15 +1,21 @@
 """Legal aid (bantuan hukum; UU 16/2011, PP 42/2013, Permenkumham 4/2021), DOMAIN.md section 2.
 
-A poor applicant asks the Kanwil for help; the Kanwil checks completeness (1 working day) and
-eligibility, refers the case to an accredited legal-aid organisation (OBH), records the OBH's
-written acceptance or refusal (3 working days; a refusal goes to another OBH), and the case is
-represented until it is final (inkracht).
+A poor applicant asks the Kanwil for help, through the public form or orally at the counter (an
+officer writes the application down; the applicant's thumbprinted statement is a document). The
+Kanwil checks the file and eligibility and refers the case to an accredited legal-aid organisation
+(PBH/OBH). The deadlines after referral are the OBH's, not the office's (PP 42/2013 Pasal 7): it
+checks completeness within 1 working day and answers in writing within 3 working days; a refusal
+sends the file back for another OBH. Litigation is represented until the case is final (inkracht);
+a non-litigation matter (consultation, mediation, legal drafting, counselling) closes without
+representation.
 
 intake:     submitted <-> incomplete
-review:     eligibility -> referred
+review:     eligibility -> referred (OBH: completeness, 1 wd) -> obh_review (OBH: answer, 3 wd)
 meeting:    represented (the OBH's sessions with the applicant and in court)
-conclusion: closed | not_eligible | withdrawn
+conclusion: closed | closed_non_litigation | not_eligible | withdrawn
 """
+
+from sqlalchemy import select
 
 from ..engine.definition import (
     N_,
@@ -23,6 +29,8 @@ from ..engine.definition import (
     TimeLimit,
     Transition,
 )
+from ..extensions import db
+from ..models import Document
 from .common import (
     ASSIGNEES,
     HEAD,
@@ -39,20 +47,40 @@ STATES = (
     State("submitted", Phase.INTAKE, N_("Diterima, pemeriksaan kelengkapan")),
     State("incomplete", Phase.INTAKE, N_("Belum lengkap, menunggu pemohon")),
     State("eligibility", Phase.REVIEW, N_("Pemeriksaan kelayakan")),
-    State("referred", Phase.REVIEW, N_("Dirujuk ke OBH, menunggu jawaban tertulis")),
+    State("referred", Phase.REVIEW, N_("Dirujuk ke OBH, pemeriksaan kelengkapan oleh OBH"), deadline_of=N_("OBH")),
+    State("obh_review", Phase.REVIEW, N_("Lengkap menurut OBH, menunggu jawaban tertulis OBH"), deadline_of=N_("OBH")),
     State("represented", Phase.MEETING, N_("Didampingi OBH")),
     State("closed", Phase.CONCLUSION, N_("Perkara selesai"), final=True),
+    State(
+        "closed_non_litigation",
+        Phase.CONCLUSION,
+        N_("Selesai dengan bantuan hukum nonlitigasi (tanpa pendampingan perkara)"),
+        final=True,
+    ),
     State("not_eligible", Phase.CONCLUSION, N_("Tidak memenuhi syarat"), final=True),
     State("withdrawn", Phase.CONCLUSION, N_("Ditarik oleh pemohon"), final=True),
 )
-OPEN = ("submitted", "incomplete", "eligibility", "referred", "represented")
+OPEN = ("submitted", "incomplete", "eligibility", "referred", "obh_review", "represented")
+
+
+def oral_statement_uploaded(req, ctx):
+    if not db.session.scalar(
+        select(Document.id).where(Document.request_id == req.id, Document.kind == "oral_statement").limit(1)
+    ):
+        return "Permohonan lisan wajib dilampiri pernyataan yang dicap jempol pemohon."
+    return None
+
 
 PROCESS = Process(
     name="legal_aid",
     label=N_("Bantuan hukum"),
     number_code="BANKUM",
     intake="public",
-    summary=N_("Bantuan hukum cuma-cuma bagi warga miskin melalui organisasi bantuan hukum terakreditasi."),
+    counter_intake=True,  # an oral application is written down by staff (PP 42/2013 Pasal 6)
+    summary=N_(
+        "Bantuan hukum cuma-cuma bagi warga miskin melalui organisasi bantuan hukum terakreditasi: litigasi "
+        "(pendampingan perkara) atau nonlitigasi (konsultasi, mediasi, penyusunan dokumen hukum, penyuluhan)."
+    ),
     states=STATES,
     initial="draft",
     private_states=("draft",),
@@ -68,6 +96,16 @@ PROCESS = Process(
             kind="choice",
             choices=(("pidana", N_("Pidana")), ("perdata", N_("Perdata")), ("tun", N_("Tata usaha negara"))),
         ),
+        Field(
+            "aid_type",
+            N_("Bentuk bantuan yang diminta"),
+            kind="choice",
+            required=False,
+            choices=(
+                ("litigasi", N_("Litigasi (pendampingan perkara)")),
+                ("nonlitigasi", N_("Nonlitigasi (konsultasi, mediasi, penyusunan dokumen hukum, penyuluhan)")),
+            ),
+        ),
     ),
     document_kinds=(
         DocumentKind("ktp", N_("KTP"), "applicant", images=True, sensitive=True),
@@ -75,12 +113,21 @@ PROCESS = Process(
             "sktm", N_("Surat keterangan tidak mampu (atau kartu pengganti)"), "applicant", images=True, sensitive=True
         ),
         DocumentKind("case_documents", N_("Dokumen perkara"), "applicant", images=True, sensitive=True),
+        # an oral application: what staff wrote down, with the applicant's thumbprint
+        DocumentKind(
+            "oral_statement",
+            N_("Pernyataan permohonan lisan dengan cap jempol pemohon"),
+            "staff",
+            images=True,
+            sensitive=True,
+        ),
         DocumentKind("obh_letter", N_("Surat jawaban OBH"), "staff", sensitive=True),
     ),
     required_documents=(("ktp",), ("sktm",)),
-    time_limit=TimeLimit(1),  # completeness: 1 working day
+    # the OBH's completeness check after referral: 1 working day (its written answer: 3, below)
+    time_limit=TimeLimit(1, maximum=1),
     applicant_upload_states=("draft", "incomplete"),
-    staff_upload_states=("eligibility", "referred", "represented"),
+    staff_upload_states=("draft", "eligibility", "referred", "obh_review", "represented"),
     transitions=(
         Transition(
             "submit",
@@ -89,7 +136,15 @@ PROCESS = Process(
             PUBLIC,
             N_("Kirim permohonan"),
             guards=(required_documents_uploaded,),
-            clock=Clock.START,
+            notify=True,
+        ),
+        Transition(
+            "register_oral",
+            ("draft",),
+            "submitted",
+            STAFF,
+            N_("Daftarkan permohonan lisan"),
+            guards=(required_documents_uploaded, oral_statement_uploaded),
             notify=True,
         ),
         Transition(
@@ -100,7 +155,6 @@ PROCESS = Process(
             N_("Minta kelengkapan"),
             requires_comment=True,
             effects=(count_completion_round,),
-            clock=Clock.PAUSE,
             notify=True,
         ),
         Transition(
@@ -110,7 +164,6 @@ PROCESS = Process(
             PUBLIC,
             N_("Kirim kelengkapan"),
             guards=(required_documents_uploaded,),
-            clock=Clock.RESUME,
         ),
         Transition(
             "declare_complete",
@@ -118,7 +171,6 @@ PROCESS = Process(
             "eligibility",
             STAFF,
             N_("Nyatakan lengkap"),
-            clock=Clock.STOP,
             notify=True,
         ),
         Transition(
@@ -138,22 +190,40 @@ PROCESS = Process(
             STAFF,
             N_("Rujuk ke OBH"),
             inputs=(Input("obh", "text", N_("Nama OBH")),),
-            clock=Clock.RESTART,
-            limit=TimeLimit(3),
+            clock=Clock.RESTART,  # the OBH's completeness check: the process's limit
             notify=True,
         ),
         Transition(
-            "record_obh_acceptance",
+            "record_obh_complete",
             ("referred",),
+            "obh_review",
+            STAFF,
+            N_("Catat berkas lengkap menurut OBH"),
+            clock=Clock.RESTART,
+            limit=TimeLimit(3),  # the OBH's written answer
+        ),
+        Transition(
+            "record_obh_acceptance",
+            ("obh_review",),
             "represented",
             STAFF,
-            N_("Catat penerimaan tertulis OBH"),
+            N_("Catat penerimaan tertulis OBH (litigasi)"),
+            clock=Clock.STOP,
+            notify=True,
+        ),
+        Transition(
+            "close_non_litigation",
+            ("eligibility", "obh_review"),
+            "closed_non_litigation",
+            STAFF,
+            N_("Catat selesai dengan bantuan nonlitigasi"),
+            requires_comment=True,
             clock=Clock.STOP,
             notify=True,
         ),
         Transition(
             "record_obh_refusal",
-            ("referred",),
+            ("referred", "obh_review"),
             "eligibility",
             STAFF,
             N_("Catat penolakan tertulis OBH"),

@@ -1,10 +1,14 @@
 """Public complaints and feedback (UU 25/2009, Perpres 76/2013), DOMAIN.md section 2: receipt,
 verification, investigation, resolution within 60 (calendar) days of a complete file; overdue files
-are escalated by `workflow tick`; a dissatisfied complainant can ask to reopen.
+are escalated by `workflow tick`; a written reply to the complainant within 14 days of receipt, a
+deadline beside the resolution's (unconfirmed: configurable); an incomplete complaint not completed
+within 30 days is deemed withdrawn (unconfirmed: configurable); the complainant may ask that their
+identity stay confidential (known to the assigned officer only); evidence is optional; a
+dissatisfied complainant can ask to reopen.
 
-intake:     received <-> incomplete; not_valid
+intake:     received <-> incomplete -> deemed_withdrawn (timer); not_valid
 review:     investigation
-conclusion: resolved (the complainant may ask to reopen) | not_valid | withdrawn
+conclusion: resolved (the complainant may ask to reopen) | not_valid | deemed_withdrawn | withdrawn
 (no meeting phase: the service has none)
 """
 
@@ -12,6 +16,7 @@ from ..engine.definition import (
     N_,
     Clock,
     DayUnit,
+    Deadline,
     DocumentKind,
     Field,
     Phase,
@@ -29,7 +34,6 @@ from .common import (
     SYSTEM,
     assignees_are_office_drafters,
     count_completion_round,
-    required_documents_uploaded,
     set_assignees,
 )
 
@@ -48,13 +52,15 @@ PROCESS = Process(
         State("investigation", Phase.REVIEW, N_("Penanganan dan pemeriksaan")),
         State("resolved", Phase.CONCLUSION, N_("Selesai ditangani")),
         State("not_valid", Phase.CONCLUSION, N_("Tidak memenuhi syarat pengaduan"), final=True),
+        State("deemed_withdrawn", Phase.CONCLUSION, N_("Dianggap dicabut (tidak dilengkapi)"), final=True),
         State("withdrawn", Phase.CONCLUSION, N_("Dicabut oleh pelapor"), final=True),
     ),
     initial="draft",
     private_states=("draft",),
     fields=(
-        Field("name", N_("Nama pelapor")),
-        Field("phone", N_("Nomor telepon"), max_length=30, required=False),
+        Field("name", N_("Nama pelapor"), identity=True),
+        Field("phone", N_("Nomor telepon"), max_length=30, required=False, identity=True),
+        Field("confidential", N_("Rahasiakan identitas saya"), kind="bool", required=False),
         Field("reported_person", N_("Pihak atau petugas yang diadukan")),
         Field("place", N_("Tempat kejadian")),
         Field("time", N_("Waktu kejadian")),
@@ -64,8 +70,18 @@ PROCESS = Process(
         DocumentKind("evidence", N_("Bukti pendukung"), "applicant", images=True, sensitive=True),
         DocumentKind("response_letter", N_("Surat jawaban"), "staff", sensitive=True),
     ),
-    required_documents=(("evidence",),),
-    time_limit=TimeLimit(60, DayUnit.CALENDAR),
+    required_documents=(),  # evidence is optional (Perpres 76/2013)
+    confidential_field="confidential",
+    time_limit=TimeLimit(60, DayUnit.CALENDAR, maximum=60),
+    deadlines=(
+        Deadline(
+            "written_reply",
+            N_("Jawaban tertulis kepada pelapor"),
+            starts=("submit",),
+            met_by=("send_reply",),
+            limit=TimeLimit(14, DayUnit.CALENDAR, maximum=60),
+        ),
+    ),
     applicant_upload_states=("draft", "incomplete", "resolved"),
     staff_upload_states=("investigation", "resolved"),
     transitions=(
@@ -75,7 +91,6 @@ PROCESS = Process(
             "received",
             PUBLIC,
             N_("Kirim pengaduan"),
-            guards=(required_documents_uploaded,),
             notify=True,
         ),
         Transition(
@@ -94,7 +109,24 @@ PROCESS = Process(
             "received",
             PUBLIC,
             N_("Kirim kelengkapan"),
-            guards=(required_documents_uploaded,),
+        ),
+        Transition(
+            "deem_withdrawn",
+            ("incomplete",),
+            "deemed_withdrawn",
+            SYSTEM,
+            N_("Dianggap dicabut: tidak dilengkapi dalam batas waktu"),
+            timer=Timer(30, DayUnit.CALENDAR, configurable=True, maximum=90),
+            notify=True,
+        ),
+        Transition(
+            "send_reply",
+            ("received", "incomplete", "investigation"),
+            None,
+            STAFF,
+            N_("Catat jawaban tertulis kepada pelapor"),
+            requires_comment=True,
+            notify=True,
         ),
         Transition(
             "declare_not_valid",
@@ -129,7 +161,7 @@ PROCESS = Process(
             ("investigation",),
             None,
             SYSTEM,
-            N_("Penanganan melewati 60 hari"),
+            N_("Penanganan melewati batas waktu penyelesaian"),
             timer=Timer(0, basis="due_date"),
         ),
         Transition(

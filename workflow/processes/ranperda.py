@@ -14,4 +14,5 @@ PROCESS = harmonisation_process(
         # Permenkum 40/2025 Pasal 4: the Propemperda decree, or an izin prakarsa instead
         ("sk_propemperda", "izin_prakarsa"),
     ),
+    applicant_types=("kepala_daerah", "dprd"),
 )

@@ -9,4 +9,5 @@ PROCESS = harmonisation_process(
     N_("Pengharmonisasian Rancangan Peraturan Kepala Daerah"),
     "RANPERKADA",
     required_documents=(("naskah_akademik",), ("sk_tim_penyusun",), ("rancangan",)),
+    applicant_types=("kepala_daerah",),  # a regulation of the Kepala Daerah: only the executive applies
 )

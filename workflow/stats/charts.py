@@ -63,7 +63,17 @@ def bars(title: str, labels: list[str], series: dict[str, list], *, horizontal=F
 
 def line(title: str, labels: list[str], series: dict[str, list], secondary=(), **options) -> Markup:
     """Lines; the series named in `secondary` on a scale of their own at the right (e.g. percent)."""
-    chart = pygal.Line(title=title, **{**CONFIG, "print_values": False, "dots_size": 4, **options})
+    chart = pygal.Line(
+        title=title,
+        **{
+            **CONFIG,
+            "print_values": False,
+            "dots_size": 4,
+            "include_x_axis": True,
+            "secondary_range": (0, 100),
+            **options,
+        },
+    )
     chart.x_labels = labels
     for name, values in series.items():
         if any(v is not None for v in values):  # pygal cannot scale a series of nothing

@@ -67,6 +67,18 @@ class Overview:
     on_time: int = 0
     timed: int = 0
 
+    def snapshot(self) -> dict:
+        """Everything, as JSON (stats/cache.py keeps it); from_snapshot() reads it back."""
+        data = {k: v for k, v in self.__dict__.items() if k not in ("today", "due_soon_until")}
+        return {**data, "today": self.today.isoformat(), "due_soon_until": self.due_soon_until.isoformat()}
+
+    @classmethod
+    def from_snapshot(cls, data: dict) -> Overview:
+        values = dict(data)
+        values["today"] = date.fromisoformat(values["today"])
+        values["due_soon_until"] = date.fromisoformat(values["due_soon_until"])
+        return cls(**values)
+
     def as_dict(self) -> dict:
         return {
             "today": self.today.isoformat(),
@@ -87,8 +99,16 @@ class Overview:
         }
 
 
+def cached_overview(user, today: date, cal: WorkingCalendar):
+    """(Overview, when computed): the snapshot of the user's scope and day while it is fresh."""
+    from .cache import cached, scope_key
+
+    data, at = cached(f"overview:{scope_key(user)}:{today.isoformat()}", lambda: overview(user, today, cal).snapshot())
+    return Overview.from_snapshot(data), at
+
+
 def overview(user, today: date, cal: WorkingCalendar) -> Overview:
-    """Every figure of the dashboard in six queries."""
+    """Every figure of the dashboard in eight queries, however many requests there are."""
     where = scope(user)
     soon = cal.add_working_days(today, DUE_SOON_WORKING_DAYS)
     result = Overview(today, soon, by_phase={p.value: 0 for p in Phase})

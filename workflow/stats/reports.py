@@ -268,3 +268,42 @@ def harmonisation_report(user, period: Period) -> Report:
         ),
     ]
     return Report(period, user.office.name, tables, overall)
+
+
+_NUMBERS = ("received", "returned", "rounds", "outcomes", "concluded", "withdrawn", "on_time", "timed", "median", "p90")
+
+
+def _row_snapshot(row: Row) -> dict:
+    return {"key": row.key, "label": str(row.label), **{name: getattr(row, name) for name in _NUMBERS}}
+
+
+def _row_from(data: dict, labels: dict) -> Row:
+    # labels from the code (types, services) are shown in the reader's language; names as stored
+    return Row(data["key"], labels.get(data["key"], data["label"]), **{name: data[name] for name in _NUMBERS})
+
+
+def cached_report(user, period: Period):
+    """(Report, when computed): the snapshot of the user's scope and period while it is fresh."""
+    from .cache import cached, scope_key
+
+    def compute():
+        report = harmonisation_report(user, period)
+        return {
+            "office": report.office_name,
+            "overall": _row_snapshot(report.overall),
+            "tables": {t.name: [_row_snapshot(r) for r in t.rows] for t in report.tables},
+        }
+
+    data, at = cached(f"report:{scope_key(user)}:{period.key}", compute)
+    services = {p.name: p.label for p in PROCESSES.values() if p.name not in HARMONISATION}
+    labels = {"organisations": {}, "types": dict(TYPES), "services": services}
+    specs = {
+        "organisations": (_l("Rekapitulasi per pemrakarsa"), _l("Pemrakarsa"), OUTCOMES),
+        "types": (_l("Rekapitulasi per jenis rancangan"), _l("Jenis"), OUTCOMES),
+        "services": (_l("Rekapitulasi layanan hukum lainnya"), _l("Layanan"), ()),
+    }
+    tables = [
+        Table(name, *specs[name], [_row_from(r, labels[name]) for r in rows]) for name, rows in data["tables"].items()
+    ]
+    overall = _row_from(data["overall"], {"all": _l("Harmonisasi")})
+    return Report(period, data["office"], tables, overall), at

@@ -42,8 +42,20 @@ def clock_running():
     return and_(Request.due_date.is_not(None), Request.clock_paused_on.is_(None), Request.clock_stopped_on.is_(None))
 
 
+def applicant_deadline_running():
+    """The applicant's own deadline counts (e.g. a correction after "harmonis dengan catatan")."""
+    return and_(
+        Request.applicant_due_on.is_not(None),
+        _in_states(_per_process(lambda p, s: s.name in p.applicant_deadline_states)),
+    )
+
+
 def overdue(today: date):
-    return and_(clock_running(), Request.due_date < today)
+    """The office's clock ran out, or the applicant's own deadline passed where it counts."""
+    return or_(
+        and_(clock_running(), Request.due_date < today),
+        and_(applicant_deadline_running(), Request.applicant_due_on < today),
+    )
 
 
 def due_soon(today: date, until: date):

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..models import ROLES, HolidayOverride, Office, Organisation, User
 from ..models.organisation import ORGANISATION_KINDS
+from ..passwords import password_problem
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
 from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, settings_form
@@ -81,6 +82,8 @@ def edit_user(user_id):
             form.organisation_id.errors.append(_("Perancang pemrakarsa harus memiliki organisasi."))
         if user is None and not form.password.data:
             form.password.errors.append(_("Wajib diisi untuk pengguna baru."))
+        elif form.password.data and (problem := password_problem(form.password.data, email=email, name=form.name.data)):
+            form.password.errors.append(_(problem))
         if user is current_user and (form.role.data != "admin" or not form.active.data):
             form.role.errors.append(_("Anda tidak dapat mencabut hak admin atau menonaktifkan akun sendiri."))
         if not form.errors:

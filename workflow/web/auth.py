@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..extensions import LANGUAGES, db, limiter
 from ..i18n import gettext as _
 from ..models import User
+from ..passwords import password_problem
 from .forms import LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__)
@@ -41,7 +42,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is None or not user.check_password(form.password.data):
+        if user is None:
+            User.check_no_password(form.password.data)  # as long as a wrong password: nothing to learn
+            form.password.errors.append(_("Email atau kata sandi salah."))
+        elif not user.check_password(form.password.data):
             form.password.errors.append(_("Email atau kata sandi salah."))
         elif not user.active:
             form.email.errors.append(_("Akun ini tidak aktif. Hubungi admin."))
@@ -69,8 +73,11 @@ def logout():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
+        problem = password_problem(form.new.data, email=current_user.email, name=current_user.name)
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("Kata sandi saat ini salah."))
+        elif problem:
+            form.new.errors.append(_(problem))
         else:
             current_user.set_password(form.new.data)
             db.session.commit()

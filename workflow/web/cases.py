@@ -3,6 +3,7 @@ user sees and may do follows from the same access rule and engine as the API."""
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -13,13 +14,14 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_minutes_filter, visible_request
-from ..documents.store import DocumentStore
+from ..catalogue import deadline_status
+from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.definition import N_, Phase
-from ..engine.errors import HarmoniError, NotFound, StaleVersion
+from ..engine.errors import NotFound
 from ..engine.machine import allowed_triggers
 from ..extensions import db
 from ..i18n import gettext as _
@@ -41,11 +43,13 @@ from ..operations.personal_data import REDACTED, check_document_read, details_fo
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
+from ..processes.common import APPLICANT_TYPES
 from ..queries import filtered_requests, paginate
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from .downloads import attachment
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
 PER_PAGE = 25
@@ -71,8 +75,9 @@ def load_request(request_id: int, *, for_update=False) -> Request:
     return visible_request(request_id, current_user, for_update=for_update)
 
 
-@bp.get("/")
-def index():
+def queue_filter():
+    """The work queue's filter form and the arguments of filtered_requests() it gives (the page
+    and its exports show the same rows)."""
     form = FilterForm(request.args)
     form.process_type.choices = [("", _("Semua"))] + [(p.name, _(p.label)) for p in PROCESSES.values()]
     form.phase.choices = [("", _("Semua"))] + [(p.value, _(PHASE_LABELS[p])) for p in Phase]
@@ -87,7 +92,6 @@ def index():
             )
         ]
         form.assignee_id.choices = [("", _("Semua"))] + [(str(u.id), u.name) for u in office_drafters()]
-    page_no = request.args.get("page", 1, type=int) or 1
     args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
     before = request.args.get("before", type=int)
     args["before"] = before if before and 0 < before <= MAX_ID else None  # older than this id
@@ -101,6 +105,14 @@ def index():
             args["due_soon_until"] = office_calendar(current_user.office_id).add_working_days(
                 today(), DUE_SOON_WORKING_DAYS
             )
+    return form, args
+
+
+@bp.get("/")
+def index():
+    form, args = queue_filter()
+    staff = current_user.is_staff
+    page_no = request.args.get("page", 1, type=int) or 1
     filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
     page = paginate(filtered_requests(current_user, day, **args), max(page_no, 1), PER_PAGE)
@@ -118,6 +130,7 @@ def index():
         staff=staff,
         filters=filters,
         filters_without_before={k: v for k, v in filters.items() if k != "before"},
+        day=day,
     )
 
 
@@ -130,11 +143,31 @@ def new():
         abort(403)
     form = NewRequestForm()
     form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values() if p.intake == "account"]
+    form.applicant_type.choices = [(k, _(label)) for k, label in APPLICANT_TYPES.items()]
+    if request.method == "GET":
+        organisation = current_user.organisation
+        form.applicant_type.data = "dprd" if organisation and organisation.kind == "dprd" else "kepala_daerah"
     if form.validate_on_submit():
-        req = create_request(
-            current_user, process=form.process_type.data, title=form.title.data, external_ref=form.external_ref.data
-        )
-        db.session.commit()
+        with unit_of_work(catch=True) as work:
+            req = create_request(
+                current_user,
+                process=form.process_type.data,
+                title=form.title.data,
+                external_ref=form.external_ref.data,
+                applicant_type=form.applicant_type.data,
+                application_letter_number=form.application_letter_number.data,
+                application_letter_date=form.application_letter_date.data,
+            )
+        if work.failed:
+            for name, messages in work.field_errors.items():
+                target = getattr(form, name, None)
+                if target is not None and hasattr(target, "errors"):
+                    target.errors = list(target.errors) + list(messages)
+                else:
+                    flash(" ".join(messages), "danger")
+            return render_template(
+                "cases/new.html", form=form, processes=[p for p in PROCESSES.values() if p.intake == "account"]
+            ), 422
         flash(
             _(
                 "Permohonan %(number)s dibuat sebagai draf. Unggah dokumen yang diwajibkan, lalu ajukan.",
@@ -163,14 +196,12 @@ def new_staff(name):
             f.name: (bool(request.form.get(f.name)) if f.kind == "bool" else request.form.get(f.name, ""))
             for f in process.fields
         }
-        try:
+        with unit_of_work(catch=True) as work:
             req = create_request(
                 current_user, process=name, details=details, applicant_email=(request.form.get("email") or None)
             )
-            db.session.commit()
-        except HarmoniError as error:
-            db.session.rollback()
-            errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
+        if work.failed:
+            errors = work.field_errors
         else:
             flash(_("Permohonan %(number)s terdaftar. Unggah dokumennya.", number=req.number), "success")
             return redirect(url_for("cases.detail", request_id=req.id))
@@ -274,6 +305,9 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,
+        deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
+        day=day,
+        applicant_types=APPLICANT_TYPES,
     ), status
 
 
@@ -293,13 +327,16 @@ def act(request_id):
     data = {}
     for spec in transition.inputs if transition else ():
         field = getattr(form, spec.name, None)  # meeting_id comes only from the meeting pages
-        value = field.data if field is not None else None
+        if field is not None:
+            value = field.data
+        else:  # the other inputs as typed: fire() checks them and names what is wrong
+            value = request.form.get(spec.name)
+            if spec.kind == "int" and value is not None and value.strip().isdecimal() and len(value.strip()) < 12:
+                value = int(value.strip())
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
-    try:
+    with unit_of_work(catch=True) as work:
         fire(req, form.trigger.data, current_user, version=form.version.data, comment=form.comment.data, data=data)
-        db.session.commit()
-    except StaleVersion:
-        db.session.rollback()
+    if work.stale:
         flash(
             _(
                 "Permohonan ini baru saja diubah oleh orang lain. Berikut keadaannya sekarang; "
@@ -308,25 +345,11 @@ def act(request_id):
             "warning",
         )
         return redirect(url_for("cases.detail", request_id=request_id))
-    except HarmoniError as error:
-        db.session.rollback()
-        req = load_request(request_id)
-        form.errors_from_engine = engine_messages(error)
-        if error.status in (403, 404):
-            raise
-        return render_detail(req, action_form=form, status=error.status)
+    if work.failed:
+        form.errors_from_engine = work.messages
+        return render_detail(load_request(request_id), action_form=form, status=work.status)
     flash(_('Tindakan "%(label)s" berhasil.', label=_(transition.label)), "success")
     return redirect(url_for("cases.detail", request_id=request_id))
-
-
-def engine_messages(error: HarmoniError) -> list[str]:
-    """The error's message and every reason in it, as lines to show next to the form."""
-    details = error.details
-    if isinstance(details, list):
-        return [str(d) for d in details]
-    if isinstance(details, dict):
-        return [f"{m}" for msgs in details.values() for m in (msgs if isinstance(msgs, list) else [msgs])]
-    return [error.message]
 
 
 @bp.post("/<id:request_id>/dokumen")
@@ -338,23 +361,19 @@ def upload(request_id):
     if not form.validate_on_submit():
         return render_detail(req, upload_form=form, status=422)
     limit = current_app.config["MAX_UPLOAD_BYTES"]
-    try:
+    with unit_of_work(catch=True) as work:
         doc = upload_document(
             req,
             current_user,
             kind=form.kind.data,
             filename=form.file.data.filename,
             content=form.file.data.stream.read(limit + 1),
-            store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+            store=document_store(),
             max_bytes=limit,
         )
-        db.session.commit()
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        form.file.errors = list(form.file.errors) + engine_messages(error)
-        return render_detail(load_request(request_id), upload_form=form, status=error.status)
+    if work.failed:
+        form.file.errors = list(form.file.errors) + work.messages
+        return render_detail(load_request(request_id), upload_form=form, status=work.status)
     flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
     return redirect(url_for("cases.detail", request_id=request_id) + "#dokumen")
 
@@ -366,5 +385,62 @@ def download(request_id, document_id):
     if doc is None or doc.request_id != req.id:
         raise NotFound(_("Dokumen tidak ditemukan."))
     check_document_read(current_user, req, doc)
-    content = DocumentStore(current_app.config["DOCUMENT_STORE"]).get(doc.sha256)
+    content = document_store().get(doc.sha256)
     return attachment(content, mimetype=doc.media_type, name=doc.filename)
+
+
+EXPORT_LIMIT = 10_000  # rows in one export (newest first); a wider selection is narrowed by the filter
+
+
+@bp.get("/ekspor.<fmt>")
+def export_queue(fmt):
+    """What the current filter shows, as XLSX or CSV (every matching row, up to EXPORT_LIMIT)."""
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    from ..stats import export
+    from .reports import MIMETYPES, letterhead
+
+    _form, args = queue_filter()
+    day = today()
+    calendar = office_calendar(current_user.office_id)
+    stmt = filtered_requests(current_user, day, **args).options(
+        joinedload(Request.organisation), selectinload(Request.assignees)
+    )
+    rows = []
+    for r in db.session.scalars(stmt.order_by(Request.id.desc()).limit(EXPORT_LIMIT)):
+        process = PROCESSES[r.process]
+        rows.append(
+            [
+                r.number,
+                r.title,
+                _(process.label),
+                r.organisation.name if r.organisation else _("Pemohon perorangan"),
+                _(process.state(r.state).label),
+                r.received_on,
+                r.due_date,
+                working_days_left(r, calendar, day),
+                ", ".join(u.name for u in r.assignees),
+            ]
+        )
+    headers = [
+        _("Nomor"),
+        _("Judul"),
+        _("Jenis"),
+        _("Pemrakarsa"),
+        _("Status"),
+        _("Diterima"),
+        _("Tenggat"),
+        _("Sisa hari kerja"),
+        _("Perancang"),
+    ]
+    sheet = export.Sheet(_("Daftar kerja"), headers, rows, {5: "dd/mm/yyyy", 6: "dd/mm/yyyy"})
+    subtitle = _("Per %(day)s", day=day.isoformat())
+    if fmt == "xlsx":
+        body = export.xlsx([sheet], letterhead(current_user.office), subtitle)
+    else:
+        body = "\ufeff" + export.csv_text([sheet], subtitle)
+    return Response(
+        body,
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="daftar-kerja-{day.isoformat()}.{fmt}"'},
+    )

@@ -31,7 +31,9 @@ def queue_filters(**filters) -> dict:
 
 @bp.get("/")
 def index():
-    o = figures.overview(current_user, figures.office_today(current_user), office_calendar(current_user.office_id))
+    o, computed_at = figures.cached_overview(
+        current_user, figures.office_today(current_user), office_calendar(current_user.office_id)
+    )
     months = [t["month"] for t in o.trend]
     trend_chart = charts.bars(
         _("Permohonan diterima dan selesai per bulan"),
@@ -66,4 +68,5 @@ def index():
         time_chart=time_chart,
         phase_chart=phase_chart,
         scope=current_user.role,
+        computed_at=computed_at,
     )

@@ -92,6 +92,12 @@ class NewRequestForm(Form):
         _l("Nomor registrasi E-Harmonisasi"),
         validators=[Optional(), Length(max=120, message=_l("Paling banyak 120 karakter."))],
     )
+    applicant_type = SelectField(_l("Pemrakarsa"), validators=[Optional()])  # else the organisation's own
+    application_letter_number = StringField(
+        _l("Nomor surat permohonan"),
+        validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Paling banyak 120 karakter."))],
+    )
+    application_letter_date = DateField(_l("Tanggal surat permohonan"), validators=[DataRequired(REQUIRED)])
 
 
 class UploadForm(Form):

@@ -11,16 +11,16 @@ from sqlalchemy import and_, select
 from ..access import visible_issued, visible_minutes, visible_minutes_filter
 from ..documents.ics import meeting_invitation
 from ..engine.definition import N_
-from ..engine.errors import HarmoniError, StaleVersion
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Meeting, Minutes, Request, User, meeting_requests
 from ..operations import meetings as ops
-from ..operations.issued import CONCLUSION_LABELS, render_issued, render_pending
+from ..operations.issued import CONCLUSION_LABELS, render_issued
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
 from ..operations.notifications import calendar_host
-from .cases import engine_messages, load_request
+from .cases import load_request
 from .downloads import attachment
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("meetings", __name__)
 SIDES = {"office": N_("Kanwil"), "applicant": N_("Pemrakarsa"), "dprd": N_("DPRD")}
@@ -135,7 +135,7 @@ def new_meeting():
         if duration is None:
             errors["duration_minutes"] = [_("Durasi diisi dengan jumlah menit.")]
         if not errors:
-            try:
+            with unit_of_work(catch=True) as work:
                 meeting = ops.schedule_meeting(
                     current_user,
                     request_ids=[int(i) for i in form.getlist("request_ids") if i.isdecimal()],
@@ -147,14 +147,10 @@ def new_meeting():
                     chair_id=form.get("chair_id", 0, type=int),
                     participants=parse_participants(form.get("participants")),
                 )
-                db.session.commit()
+            if not work.failed:
                 flash(_("Rapat dijadwalkan."), "success")
                 return redirect(url_for("meetings.show", meeting_id=meeting.id))
-            except HarmoniError as error:
-                db.session.rollback()
-                if error.status in (403, 404):
-                    raise
-                errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
+            errors = work.field_errors
     requests_ = ready_requests()
     default = (
         "\n".join(f"{u.name}; {u.position or 'Perancang'}; {u.office.name}; kanwil" for u in heads())
@@ -198,21 +194,16 @@ def meeting_action(meeting_id, action):
     meeting = ops.visible_meeting(meeting_id, current_user, for_update=True)
     form = request.form
     try:
-        version = int(form.get("version") or 0)
-        action(meeting, form, version)
-        db.session.commit()
-    except StaleVersion:
-        db.session.rollback()
-        flash(_("Rapat ini baru saja diubah oleh orang lain. Berikut keadaannya sekarang."), "warning")
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        for message in engine_messages(error):
-            flash(message, "danger")
-    except ValueError:
-        db.session.rollback()
+        with unit_of_work(catch=True) as work:
+            version = int(form.get("version") or 0)
+            action(meeting, form, version)
+    except ValueError:  # rolled back: a date or time that is none
         flash(_("Isi tanggal dan jam dengan benar."), "danger")
+    else:
+        if work.stale:
+            flash(_("Rapat ini baru saja diubah oleh orang lain. Berikut keadaannya sekarang."), "warning")
+        else:
+            work.flash()
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
@@ -273,14 +264,10 @@ def start(meeting_id, request_id):
     staff_only()
     meeting = ops.visible_meeting(meeting_id, current_user)
     req = load_request(request_id, for_update=True)
-    try:
+    with unit_of_work(catch=True) as work:
         minutes = start_minutes(req, current_user, meeting)
-        db.session.commit()
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        flash(error.message, "danger")
+    if work.failed:
+        flash(work.error.message, "danger")
         return redirect(url_for("meetings.show", meeting_id=meeting_id))
     return redirect(url_for("meetings.minutes", minutes_id=minutes.id))
 
@@ -351,20 +338,16 @@ def save(minutes_id):
     staff_only()
     minutes = load_minutes(minutes_id, for_update=True)
     fields, findings = minutes_form_values(request.form)
-    try:
+    with unit_of_work(catch=True) as work:
         save_minutes(
             minutes, current_user, version=request.form.get("version", 0, type=int), fields=fields, findings=findings
         )
-        db.session.commit()
-    except StaleVersion:
-        db.session.rollback()
+    if work.stale:
         return stale_minutes(minutes_id)
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
-        return render_minutes(load_minutes(minutes_id), errors=errors, values=request.form, status=error.status)
+    if work.failed:
+        return render_minutes(
+            load_minutes(minutes_id), errors=work.field_errors, values=request.form, status=work.status
+        )
     flash(_("Draf berita acara disimpan."), "success")
     return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
 
@@ -388,27 +371,21 @@ def finalise(minutes_id):
     # From the editor the button posts the fields too: what is on the screen is saved first, in
     # the same transaction, so an edit not yet saved is never lost (nor finalised half-way).
     edited = "conclusion" in request.form
-    try:
+    with unit_of_work(catch=True) as work:  # the berita acara's PDF is rendered after the commit
         if edited:
             fields, findings = minutes_form_values(request.form)
             save_minutes(minutes, current_user, version=version, fields=fields, findings=findings)
             version = minutes.version
         finalise_minutes(minutes, current_user, version=version)
-        db.session.commit()
-    except StaleVersion:
-        db.session.rollback()
+    if work.stale:
         return stale_minutes(minutes_id)
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
+    if work.failed:
         if edited:  # the edits stay on the screen
-            errors = error.details if isinstance(error.details, dict) else {"_": engine_messages(error)}
-            return render_minutes(load_minutes(minutes_id), errors=errors, values=request.form, status=error.status)
-        for message in engine_messages(error):
-            flash(message, "danger")
+            return render_minutes(
+                load_minutes(minutes_id), errors=work.field_errors, values=request.form, status=work.status
+            )
+        work.flash()
         return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
-    render_pending(minutes.request_id)
     flash(
         _("Berita acara difinalkan dan diterbitkan dengan nomor %(number)s.", number=minutes.issued_document.number),
         "success",
@@ -420,14 +397,10 @@ def finalise(minutes_id):
 def revise(minutes_id):
     staff_only()
     minutes = load_minutes(minutes_id, for_update=True)
-    try:
+    with unit_of_work(catch=True) as work:
         revision = revise_minutes(minutes, current_user)
-        db.session.commit()
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        flash(error.message, "danger")
+    if work.failed:
+        flash(work.error.message, "danger")
         return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
     flash(_("Revisi dibuat sebagai draf. Setelah difinalkan, revisi ini menggantikan berita acara sebelumnya."), "info")
     return redirect(url_for("meetings.minutes", minutes_id=revision.id))
@@ -436,6 +409,6 @@ def revise(minutes_id):
 @bp.get("/dokumen-resmi/<id:issued_id>.pdf")
 def issued_pdf(issued_id):
     issued = visible_issued(issued_id, current_user)
-    content = render_issued(issued)
-    db.session.commit()
+    with unit_of_work():  # rendered here only when it was not after its issuing commit
+        content = render_issued(issued)
     return attachment(content, mimetype="application/pdf", name=f"{issued.kind}-{issued.code}.pdf")

@@ -2,19 +2,24 @@
 and PIN show the phase, the step, the due date and what to do next, and nothing else."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import select
 
 from ..actors import PublicActor
-from ..documents.store import DocumentStore
-from ..engine.errors import HarmoniError, StaleVersion
+from ..catalogue import deadline_status
+from ..documents.store import document_store
+from ..engine.calendar import working_days_left
+from ..engine.errors import StaleVersion
+from ..engine.machine import is_exit
 from ..extensions import db, limiter
 from ..i18n import gettext as _
-from ..models import Request
+from ..models import Event, Request
 from ..models.time import local_date, utcnow
+from ..operations.calendar import office_calendar
 from ..operations.public import find_tracked, submit_public_request
 from ..operations.requests import upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
-from .cases import engine_messages
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("services", __name__)
 HONEYPOT = "website"  # a field people never see and bots fill in
@@ -51,26 +56,21 @@ def intake(name):
             if f and f.filename
         ]
         language = form.get("language") if form.get("language") in ("id", "en") else "id"
-        try:
+        with unit_of_work(catch=True) as work:
             req, code, pin = submit_public_request(
                 name,
                 details=details,
                 email=(form.get("email") or "").strip() or None,
                 language=language,
                 uploads=uploads,
-                store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+                store=document_store(),
                 max_bytes=limit,
                 office_code=current_app.config.get("PUBLIC_OFFICE"),
             )
-            db.session.commit()
-        except HarmoniError as error:
-            db.session.rollback()
-            if isinstance(error.details, dict):
-                errors = error.details
-            else:
-                errors = {"_": engine_messages(error)}
-                if error.status in (413, 415):
-                    errors = {"_": [error.message]}
+        if work.failed:
+            errors = work.field_errors
+            if work.status in (413, 415) and not isinstance(work.error.details, dict):
+                errors = {"_": [work.error.message]}
         else:
             return render_template("services/submitted.html", process=process, number=req.number, code=code, pin=pin)
     return render_template(
@@ -106,8 +106,19 @@ def track():
         if req.state in process.applicant_upload_states and not closed_by
         else []
     )
+    calendar = office_calendar(req.office_id)
+    events = db.session.scalars(select(Event).where(Event.request_id == req.id).order_by(Event.seq)).all()
     return render_template(
-        "services/status.html", req=req, process=process, state=state, actions=actions, kinds=kinds, closed_by=closed_by
+        "services/status.html",
+        req=req,
+        process=process,
+        state=state,
+        actions=[t for t in actions if not is_exit(process, t)],
+        exits=[t for t in actions if is_exit(process, t)],
+        kinds=kinds,
+        closed_by=closed_by,
+        days_left=working_days_left(req, calendar, local_date(utcnow(), req.office.timezone)),
+        deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
     )
 
 
@@ -123,7 +134,8 @@ def track_act():
     if req is None:
         return redirect(url_for("services.track"))
     applicant = PublicActor(request_id=req.id)
-    try:
+    # a refusal is told on the status page: the applicant has no other page to go to
+    with unit_of_work(catch=True, shown_as_pages=(404,)) as work:
         # the page's version, checked before the uploads: each upload is an event of its own
         # and moves the version on, so fire() gets the version the uploads left
         version = request.form.get("version", "")
@@ -139,21 +151,16 @@ def track_act():
                         kind=kind,
                         filename=upload.filename,
                         content=upload.stream.read(limit + 1),
-                        store=DocumentStore(current_app.config["DOCUMENT_STORE"]),
+                        store=document_store(),
                         max_bytes=limit,
                     )
         trigger = request.form.get("trigger")
         if trigger:
             fire(req, trigger, applicant, version=req.version, comment=request.form.get("comment"))
-        db.session.commit()
-        flash(_("Terima kasih. Permohonan Anda telah diperbarui."), "success")
-    except StaleVersion:
-        db.session.rollback()
+    if work.stale:
         flash(_("Permohonan Anda baru saja diperbarui. Periksa keadaannya sekarang."), "warning")
-    except HarmoniError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        for message in engine_messages(error):
-            flash(message, "danger")
+    elif work.failed:
+        work.flash()
+    else:
+        flash(_("Terima kasih. Permohonan Anda telah diperbarui."), "success")
     return redirect(url_for("services.track"))

@@ -5,9 +5,12 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
-from ..engine.calendar import applicant_deadline
+from ..engine.calendar import applicant_deadline, current_deadline, working_days_left
+from ..engine.definition import UNIT_LABELS, DayUnit
+from ..engine.machine import is_exit
 from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
+from ..links import web_link
 from ..models.time import ZONES
 
 
@@ -37,7 +40,22 @@ def register(app) -> None:
         zone = ZONES.get(str(get_timezone()), "")
         return format_datetime(value, "d MMM y HH.mm") + (f" {zone}" if zone else "")
 
+    @app.template_filter("satuan")
+    def satuan(unit) -> str:
+        """A limit's unit as its rule states it: "hari kerja", "hari" or "bulan"."""
+        return gettext(UNIT_LABELS[DayUnit(unit)])
+
+    @app.template_filter("satuan_sisa")
+    def satuan_sisa(unit) -> str:
+        """The unit of the days left on a clock: a clock in months counts down in calendar days."""
+        return satuan(DayUnit.CALENDAR if unit == DayUnit.MONTH else unit)
+
+    # a stored link shown only when it is a web address (links.py), as a link or as text
+    app.add_template_filter(web_link, "web_link")
     app.add_template_global(applicant_deadline)
+    app.add_template_global(working_days_left, "days_left_on")
+    app.add_template_global(current_deadline)
+    app.add_template_global(is_exit)
 
     @app.context_processor
     def globals_():

@@ -14,6 +14,7 @@ bp = Blueprint("verify", __name__, url_prefix="/verifikasi")
 KIND_LABELS = {
     "berita_acara": "Berita Acara Pengharmonisasian",
     "result_letter": "Surat Penyampaian Hasil Pengharmonisasian",
+    "hasil_akhir": "Surat Penyampaian Hasil Akhir Pengharmonisasian",
 }
 
 

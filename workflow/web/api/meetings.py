@@ -12,10 +12,11 @@ from ...documents.ics import meeting_invitation
 from ...extensions import db
 from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_requests
 from ...operations import meetings as ops
-from ...operations.issued import render_issued, render_pending
+from ...operations.issued import render_issued
 from ...operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
 from ...operations.notifications import calendar_host
 from ..downloads import attachment
+from ..unit_of_work import unit_of_work
 from .auth import protect
 from .requests import load_request
 from .schemas import (
@@ -78,18 +79,18 @@ class Meetings(MethodView):
     @blp.response(201, MeetingOut)
     def post(self, args):
         """Schedule a meeting for one or more requests (each fires `schedule_meeting`)."""
-        meeting = ops.schedule_meeting(
-            g.user,
-            request_ids=args["request_ids"],
-            title=args["title"],
-            starts_at_local=office_local(args["starts_at"], g.user.office.timezone),
-            duration_minutes=args["duration_minutes"],
-            place=args["place"],
-            online_link=args["online_link"],
-            chair_id=args["chair_id"],
-            participants=args["participants"],
-        )
-        db.session.commit()
+        with unit_of_work():
+            meeting = ops.schedule_meeting(
+                g.user,
+                request_ids=args["request_ids"],
+                title=args["title"],
+                starts_at_local=office_local(args["starts_at"], g.user.office.timezone),
+                duration_minutes=args["duration_minutes"],
+                place=args["place"],
+                online_link=args["online_link"],
+                chair_id=args["chair_id"],
+                participants=args["participants"],
+            )
         return respond(meeting)
 
 
@@ -107,16 +108,16 @@ class RescheduleView(MethodView):
     def post(self, args, meeting_id):
         """Move the meeting (with a reason); each covered request records `reschedule_meeting`."""
         meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
-        ops.reschedule_meeting(
-            meeting,
-            g.user,
-            version=args["version"],
-            starts_at_local=office_local(args["starts_at"], g.user.office.timezone),
-            place=args["place"],
-            online_link=args["online_link"],
-            reason=args["reason"],
-        )
-        db.session.commit()
+        with unit_of_work():
+            ops.reschedule_meeting(
+                meeting,
+                g.user,
+                version=args["version"],
+                starts_at_local=office_local(args["starts_at"], g.user.office.timezone),
+                place=args["place"],
+                online_link=args["online_link"],
+                reason=args["reason"],
+            )
         return respond(meeting)
 
 
@@ -127,8 +128,8 @@ class CancelView(MethodView):
     def post(self, args, meeting_id):
         """Cancel the meeting (with a reason); its requests go back to `analysed`."""
         meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
-        ops.cancel_meeting(meeting, g.user, version=args["version"], reason=args["reason"])
-        db.session.commit()
+        with unit_of_work():
+            ops.cancel_meeting(meeting, g.user, version=args["version"], reason=args["reason"])
         return respond(meeting)
 
 
@@ -139,13 +140,13 @@ class AttendanceView(MethodView):
     def post(self, args, meeting_id):
         """Record who attended (during or after the meeting)."""
         meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
-        ops.record_attendance(
-            meeting,
-            g.user,
-            version=args["version"],
-            attended={a["participant_id"]: a["attended"] for a in args["attendance"]},
-        )
-        db.session.commit()
+        with unit_of_work():
+            ops.record_attendance(
+                meeting,
+                g.user,
+                version=args["version"],
+                attended={a["participant_id"]: a["attended"] for a in args["attendance"]},
+            )
         return respond(meeting)
 
 
@@ -156,13 +157,13 @@ class MeetingHeld(MethodView):
     def post(self, args, meeting_id):
         """Record the meeting as held (and attendance); each covered request fires `hold_meeting`."""
         meeting = ops.visible_meeting(meeting_id, g.user, for_update=True)
-        ops.hold_meeting(
-            meeting,
-            g.user,
-            version=args["version"],
-            attended={a["participant_id"]: a["attended"] for a in args["attendance"]},
-        )
-        db.session.commit()
+        with unit_of_work():
+            ops.hold_meeting(
+                meeting,
+                g.user,
+                version=args["version"],
+                attended={a["participant_id"]: a["attended"] for a in args["attendance"]},
+            )
         return respond(meeting)
 
 
@@ -198,8 +199,8 @@ class RequestMinutes(MethodView):
         """Start the minutes of the request at a meeting that covers it (a draft)."""
         req = load_request(request_id, for_update=True)
         meeting = ops.visible_meeting(args["meeting_id"], g.user)
-        minutes = start_minutes(req, g.user, meeting)
-        db.session.commit()
+        with unit_of_work():
+            minutes = start_minutes(req, g.user, meeting)
         return minutes_json(minutes)
 
 
@@ -217,8 +218,8 @@ class MinutesDetail(MethodView):
         minutes = load_minutes(minutes_id, for_update=True)
         version = args.pop("version")
         findings = args.pop("findings", None)
-        save_minutes(minutes, g.user, version=version, fields=args, findings=findings)
-        db.session.commit()
+        with unit_of_work():
+            save_minutes(minutes, g.user, version=version, fields=args, findings=findings)
         return minutes_json(minutes)
 
 
@@ -229,9 +230,8 @@ class MinutesFinalise(MethodView):
     def post(self, args, minutes_id):
         """Lock the minutes and issue the numbered berita acara (PDF rendered once)."""
         minutes = load_minutes(minutes_id, for_update=True)
-        finalise_minutes(minutes, g.user, version=args["version"])
-        db.session.commit()
-        render_pending(minutes.request_id)
+        with unit_of_work():
+            finalise_minutes(minutes, g.user, version=args["version"])
         return minutes_json(minutes)
 
 
@@ -241,8 +241,8 @@ class MinutesRevise(MethodView):
     def post(self, minutes_id):
         """Start a correction of final minutes: a new draft revision that supersedes them once final."""
         minutes = load_minutes(minutes_id, for_update=True)
-        revision = revise_minutes(minutes, g.user)
-        db.session.commit()
+        with unit_of_work():
+            revision = revise_minutes(minutes, g.user)
         return minutes_json(revision)
 
 
@@ -264,6 +264,6 @@ class IssuedPdf(MethodView):
     def get(self, issued_id):
         """The PDF, exactly as issued (rendered once, then always the stored bytes)."""
         issued = visible_issued(issued_id, g.user)
-        content = render_issued(issued)
-        db.session.commit()
+        with unit_of_work():
+            content = render_issued(issued)
         return attachment(content, mimetype="application/pdf", name=f"{issued.kind}-{issued.code}.pdf")

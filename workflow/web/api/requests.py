@@ -9,18 +9,18 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from ...access import visible_request
-from ...documents.store import DocumentStore
+from ...documents.store import document_store
 from ...engine.errors import NotFound
 from ...extensions import db
 from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
-from ...operations.issued import render_pending
 from ...operations.personal_data import check_document_read, details_for, document_hidden, hidden_document_ids
 from ...operations.requests import create_request, upload_document
 from ...operations.transitions import fire
 from ...queries import filtered_requests, paginate
 from ..downloads import attachment
+from ..unit_of_work import unit_of_work
 from .auth import protect
 from .schemas import (
     DocumentOut,
@@ -55,10 +55,6 @@ def load_request(request_id: int, *, for_update: bool = False) -> Request:
 def respond(req) -> dict:
     calendar = office_calendar(req.office_id)
     return request_json(req, g.user, calendar, local_date(utcnow(), req.office.timezone))
-
-
-def store() -> DocumentStore:
-    return DocumentStore(current_app.config["DOCUMENT_STORE"])
 
 
 @blp.route("/requests")
@@ -97,14 +93,17 @@ class Requests(MethodView):
     def post(self, args):
         """Open a request: a drafter for their organisation (harmonisation), an officer for a
         walk-in applicant (processes with staff intake, with `details`). Numbered at once."""
-        req = create_request(
-            g.user,
-            process=args["process"],
-            title=args.get("title"),
-            external_ref=args.get("external_ref"),
-            details=args.get("details"),
-        )
-        db.session.commit()
+        with unit_of_work():
+            req = create_request(
+                g.user,
+                process=args["process"],
+                title=args.get("title"),
+                external_ref=args.get("external_ref"),
+                details=args.get("details"),
+                applicant_type=args.get("applicant_type"),
+                application_letter_number=args.get("application_letter_number"),
+                application_letter_date=args.get("application_letter_date"),
+            )
         return respond(req)
 
 
@@ -129,9 +128,8 @@ class Transitions(MethodView):
         """Fire a trigger. 409 if `version` is stale or the trigger is not available in this
         state; 403 if the caller may not fire it; 422 with reasons if inputs or guards fail."""
         req = load_request(request_id, for_update=True)
-        fire(req, args["trigger"], g.user, version=args["version"], comment=args["comment"], data=args["data"])
-        db.session.commit()
-        render_pending(req.id)  # a conclusion issues the result letter: its PDF, after the commit
+        with unit_of_work():
+            fire(req, args["trigger"], g.user, version=args["version"], comment=args["comment"], data=args["data"])
         return respond(req)
 
 
@@ -174,10 +172,16 @@ class Documents(MethodView):
         upload = form["file"]
         limit = current_app.config["MAX_UPLOAD_BYTES"]
         content = upload.stream.read(limit + 1)
-        doc = upload_document(
-            req, g.user, kind=form["kind"], filename=upload.filename, content=content, store=store(), max_bytes=limit
-        )
-        db.session.commit()
+        with unit_of_work():
+            doc = upload_document(
+                req,
+                g.user,
+                kind=form["kind"],
+                filename=upload.filename,
+                content=content,
+                store=document_store(),
+                max_bytes=limit,
+            )
         return document_json(doc, latest=True)
 
 
@@ -191,4 +195,4 @@ class DocumentContent(MethodView):
         if doc is None or doc.request_id != req.id:
             raise NotFound("Dokumen tidak ditemukan.")
         check_document_read(g.user, req, doc)
-        return attachment(store().get(doc.sha256), mimetype=doc.media_type, name=doc.filename)
+        return attachment(document_store().get(doc.sha256), mimetype=doc.media_type, name=doc.filename)

@@ -8,6 +8,7 @@ from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
 
 from ...engine.definition import Phase
+from ...links import check_web_link
 from ...processes import PROCESSES
 from .. import MAX_ID
 
@@ -78,6 +79,20 @@ def office_local(value, timezone: str):
     return value.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
+class WebLink(ma.fields.String):
+    """An http(s) address, by the same rule as the pages' forms (workflow/links.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"format": "uri", "pattern": "^https?://"}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return check_web_link(value)
+        except ValueError as error:
+            raise ma.ValidationError(str(error)) from None
+
+
 class PageQuery(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=100))
@@ -104,6 +119,17 @@ class RequestCreate(ma.Schema):
     external_ref = Text(
         validate=ma.validate.Length(max=120), metadata={"description": "E-Harmonisasi registration number"}
     )
+    applicant_type = Text(
+        metadata={
+            "enum": ["kepala_daerah", "dprd"],
+            "description": "Who applies (harmonisation): the Kepala Daerah through the Sekda, or the DPRD through "
+            "the Sekwan (a Ranperkada only the Kepala Daerah); by default the organisation's own",
+        }
+    )
+    application_letter_number = Text(
+        validate=ma.validate.Length(max=120), metadata={"description": "Number of the application letter"}
+    )
+    application_letter_date = Text(metadata={"description": "Date of the application letter (YYYY-MM-DD)"})
 
 
 class Ref(ma.Schema):
@@ -124,7 +150,18 @@ class RequestOut(ma.Schema):
     external_ref = ma.fields.String(allow_none=True)
     completion_rounds = ma.fields.Integer()
     assignees = ma.fields.List(ma.fields.Nested(Ref))
+    applicant_type = ma.fields.String(allow_none=True)
+    application_letter_number = ma.fields.String(allow_none=True)
+    application_letter_date = ma.fields.Date(allow_none=True)
     due_date = ma.fields.Date(allow_none=True)
+    due_date_kind = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "enum": ["office", "applicant"],
+            "description": "Whose deadline due_date is: the office's (harmonisation clock) or the "
+            "applicant's own (e.g. the correction deadline after 'harmonis dengan catatan').",
+        },
+    )
     clock_paused = ma.fields.Boolean()
     working_days_left = ma.fields.Integer(allow_none=True)
     allowed_triggers = ma.fields.List(ma.fields.String())
@@ -258,7 +295,7 @@ class MeetingCreate(ma.Schema):
     )
     duration_minutes = ma.fields.Integer(load_default=180, validate=ma.validate.Range(min=15, max=720))
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
-    online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
+    online_link = WebLink(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
     chair_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_ID))
     participants = ma.fields.List(
         ma.fields.Nested(ParticipantIn), load_default=list, validate=ma.validate.Length(max=200)
@@ -271,7 +308,7 @@ class MeetingReschedule(ma.Schema):
         required=True, metadata={"description": "Office local time; with an offset (Z, +08:00) converted to it"}
     )
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
-    online_link = ma.fields.Url(load_default=None, allow_none=True, schemes={"https", "http"})
+    online_link = WebLink(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
     reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 

@@ -3,8 +3,9 @@
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from ...engine.calendar import working_days_left
+from ...engine.calendar import current_deadline, working_days_left
 from ...engine.machine import allowed_triggers
+from ...links import web_link
 from ...operations.personal_data import REDACTED, redact_event_data
 from ...processes import PROCESSES
 
@@ -20,6 +21,7 @@ def ref(row):
 def request_json(req, user, calendar, today) -> dict:
     process = PROCESSES[req.process]
     state = process.state(req.state)
+    deadline, deadline_kind = current_deadline(req, process)
     return {
         "id": req.id,
         "number": req.number,
@@ -31,9 +33,13 @@ def request_json(req, user, calendar, today) -> dict:
         "title": req.title,
         "organisation": ref(req.organisation),
         "external_ref": req.external_ref,
+        "applicant_type": req.applicant_type,
+        "application_letter_number": req.application_letter_number,
+        "application_letter_date": req.application_letter_date,
         "completion_rounds": req.completion_rounds,
         "assignees": [ref(u) for u in req.assignees],
-        "due_date": req.due_date,
+        "due_date": deadline,
+        "due_date_kind": deadline_kind,
         "clock_paused": req.clock_paused,
         "working_days_left": working_days_left(req, calendar, today),
         "allowed_triggers": allowed_triggers(process, req, user),
@@ -136,7 +142,7 @@ def meeting_json(m, timezone) -> dict:
         "starts_at_local": local.isoformat(timespec="minutes"),
         "duration_minutes": m.duration_minutes,
         "place": m.place,
-        "online_link": m.online_link,
+        "online_link": web_link(m.online_link),  # a link stored before links.py's rule: none
         "chair": ref(m.chair),
         "requests": [{"id": r.id, "number": r.number, "title": r.title, "state": r.state} for r in m.requests],
         "participants": [

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ...operations.calendar import office_calendar
 from ...stats import dashboard as figures
-from ...stats.reports import harmonisation_report, parse_period
+from ...stats.reports import cached_report, parse_period
 from ..reports import report_response
 from .auth import protect
 
@@ -100,7 +100,9 @@ class StatsOverview(MethodView):
     def get(self):
         """What the dashboard shows: open files by phase and process, overdue, due within 2
         working days, waiting on the applicant, workload, per organisation, 12 months' trend."""
-        return figures.overview(g.user, figures.office_today(g.user), office_calendar(g.user.office_id)).as_dict()
+        return figures.cached_overview(g.user, figures.office_today(g.user), office_calendar(g.user.office_id))[
+            0
+        ].as_dict()
 
 
 @blp.route("/reports/harmonisation")
@@ -124,7 +126,7 @@ class HarmonisationReport(MethodView):
     def get(self, args):
         """The harmonisation recap of a month, quarter or year: per organisation, per type, per
         legal service. 422 with an Indonesian message for a period that is not YYYY-MM, YYYY-Qn or YYYY."""
-        report = harmonisation_report(g.user, parse_period(args["period"]))
+        report = cached_report(g.user, parse_period(args["period"]))[0]
         if args["format"] != "json":
             return report_response(report, args["format"], g.user.office)
         return report.as_dict()

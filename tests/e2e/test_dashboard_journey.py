@@ -1,0 +1,74 @@
+"""End to end in a real browser: the head of office signs in and lands on the dashboard, follows
+the "overdue" figure into the filtered work queue, and downloads that queue as XLSX."""
+
+import re
+import threading
+
+import flask_migrate
+import pytest
+from openpyxl import load_workbook
+from werkzeug.serving import make_server
+
+from workflow import create_app
+from workflow.demo import seed
+from workflow.extensions import db
+
+from ..stats import dataset
+from .conftest import PASSWORD
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A server of its own: the demo office plus the known data set of the figures' tests."""
+    tmp = tmp_path_factory.mktemp("dashboard")
+    app = create_app(
+        "config.TestConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/e2e.db", DOCUMENT_STORE=str(tmp / "documents")
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+        seed(PASSWORD)
+        db.session.commit()
+        dataset.build()
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_dashboard_overdue_link_and_xlsx(browser, server, screenshots, tmp_path):
+    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server + "/masuk")
+    page.get_by_label("Email").fill("kakanwil@harmoni.test")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.wait_for_url(re.compile(r"/dasbor/$"))  # the head's landing page
+    assert page.locator("main svg").count() == 3
+    page.screenshot(path=str(screenshots / "dasbor-kakanwil.png"), full_page=True)
+
+    card = page.locator('a[data-figure="2"]')  # "Lewat tenggat"
+    overdue = int(card.locator(".display-6").inner_text())
+    assert overdue >= 1  # A, due 20 November 2026, is overdue from then on
+    card.click()
+    page.wait_for_url(re.compile(r"/permohonan/\?overdue=y$"))
+    assert page.get_by_label("Lewat tenggat").is_checked()
+    assert f"{overdue} permohonan" in page.locator("main").inner_text()
+    assert page.locator("tbody tr").count() == overdue
+    assert page.get_by_role("link", name="A/RANPERDA/NTT/2026").count() == 1
+    page.screenshot(path=str(screenshots / "dasbor-lewat-tenggat.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XLSX").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".xlsx"
+    ws = load_workbook(path).active
+    numbers = [row[0] for row in ws.iter_rows(values_only=True) if row[0] and "/NTT/" in str(row[0])]
+    assert len(numbers) == overdue and "A/RANPERDA/NTT/2026" in numbers
+
+    page.goto(server + "/laporan/?period=2026")
+    assert page.locator("main svg").count() == 2
+    page.screenshot(path=str(screenshots / "laporan-2026.png"), full_page=True)
+    context.close()

@@ -1,0 +1,16 @@
+"""The work queue's "next step" names what moves a file forward: never the applicant's way out."""
+
+from .conftest import new_request
+
+
+def test_a_drafters_next_step_is_never_withdraw(api, web):
+    submitted = new_request(api)
+    draft = new_request(api, state="draft", title="Rancangan Peraturan Daerah tentang Draf")
+    web.login("drafter")
+    page = web.text("/permohonan/")
+    rows = {n: page.split(n, 1)[1].split("</tr>", 1)[0] for n in (submitted["number"], draft["number"])}
+    assert "Tarik permohonan" not in rows[submitted["number"]]
+    assert "Menunggu pihak lain" in rows[submitted["number"]]
+    assert "Ajukan" in rows[draft["number"]] and "Buang draf" not in rows[draft["number"]]
+    # the way out stays on the request page itself
+    assert "Tarik permohonan" in web.text(f"/permohonan/{submitted['id']}")

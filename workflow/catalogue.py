@@ -1,0 +1,161 @@
+"""The service catalogue of one office: which processes it runs, and the limits and required
+documents it set within what each definition allows. Everything here reads `offices.settings`;
+a missing key means the definition's default.
+
+settings keys (each per process name):
+- "disabled": [process, ...] switched off: no new requests, gone from the public pages and forms;
+  running files finish;
+- "time_limits": {process: days} the SLA clock's limit;
+- "timers": {process: {trigger: days}} a configurable timer (e.g. deemed withdrawn);
+- "deadlines": {process: {name: days}} a deadline beside the clock (e.g. the written reply);
+- "required_documents": {process: [kind, ...]} documents the office requires besides the
+  definition's own (which an office cannot drop: they are the regulation's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine.definition import Deadline, Process, TimeLimit, Transition
+from .processes import PROCESSES
+
+MAX_DAYS = 365  # no limit in the catalogue runs longer than a year, whatever the definition says
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One editable limit of a process, as the catalogue page shows and saves it."""
+
+    key: str  # form field name
+    label: str
+    default: TimeLimit
+    maximum: int
+    configured: int | None  # None: the default applies
+
+    @property
+    def days(self) -> int:
+        return self.configured or self.default.days
+
+
+def _maximum(limit) -> int:
+    return limit.maximum or MAX_DAYS
+
+
+def is_enabled(office, process: Process | str) -> bool:
+    name = process if isinstance(process, str) else process.name
+    return name not in (office.setting("disabled") or [])
+
+
+def enabled_processes(office, intake: str | None = None) -> list[Process]:
+    return [p for p in PROCESSES.values() if is_enabled(office, p) and (intake is None or p.intake == intake)]
+
+
+def configured_days(office, *path) -> int | None:
+    value = office.setting(*path)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def clock_days(office, process: Process) -> int:
+    """The SLA clock's limit in this office."""
+    return min(configured_days(office, "time_limits", process.name) or process.time_limit.days, MAX_DAYS)
+
+
+def timer_days(office, process: Process, transition: Transition) -> int:
+    timer = transition.timer
+    if not timer.configurable:
+        return timer.days
+    return configured_days(office, "timers", process.name, transition.trigger) or timer.days
+
+
+def deadline_days(office, process: Process, deadline: Deadline) -> int:
+    return configured_days(office, "deadlines", process.name, deadline.name) or deadline.limit.days
+
+
+def limits(office, process: Process) -> list[Limit]:
+    """Every limit the office may set for `process`: the clock, the configurable timers and the
+    deadlines beside the clock."""
+    rows = []
+    if process.time_limit is not None:
+        rows.append(
+            Limit(
+                "time_limit",
+                process.label,
+                process.time_limit,
+                _maximum(process.time_limit),
+                configured_days(office, "time_limits", process.name),
+            )
+        )
+    for t in process.transitions:
+        if t.timer is not None and t.timer.configurable:
+            rows.append(
+                Limit(
+                    f"timer:{t.trigger}",
+                    t.label,
+                    TimeLimit(t.timer.days, t.timer.unit),
+                    _maximum(t.timer),
+                    configured_days(office, "timers", process.name, t.trigger),
+                )
+            )
+    for d in process.deadlines:
+        rows.append(
+            Limit(
+                f"deadline:{d.name}",
+                d.label,
+                d.limit,
+                _maximum(d.limit),
+                configured_days(office, "deadlines", process.name, d.name),
+            )
+        )
+    return rows
+
+
+def optional_document_kinds(process: Process) -> list:
+    """Applicant documents the office may add to what is required: those the definition declares
+    but does not require in every case."""
+    required = {k for group in process.required_documents for k in group}
+    return [k for k in process.document_kinds if k.uploader == "applicant" and k.name not in required]
+
+
+def extra_required_documents(office, process: Process) -> tuple[tuple[str, ...], ...]:
+    allowed = {k.name for k in optional_document_kinds(process)}
+    chosen = office.setting("required_documents", process.name) or []
+    return tuple((k,) for k in chosen if k in allowed)
+
+
+def required_documents(office, process: Process, details: dict | None) -> tuple[tuple[str, ...], ...]:
+    """What must be uploaded to submit: the definition's groups (with its variant), then the
+    office's own additions."""
+    groups = process.required_documents_for(details)
+    return groups + tuple(g for g in extra_required_documents(office, process) if g not in groups)
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    deadline: Deadline
+    days: int
+    due: object  # date
+    met_on: object  # date or None
+
+
+def deadline_status(process: Process, request, events, calendar, timezone: str) -> list[DeadlineStatus]:
+    """The deadlines beside the clock for one request, from its events (oldest first): each runs
+    from its first starting event, and is met by the first meeting event after it."""
+    from .models.time import local_date
+
+    rows = []
+    for d in process.deadlines:
+        start = next((e for e in events if e.trigger in d.starts), None)
+        if start is None:
+            continue
+        met = next((e for e in events if e.trigger in d.met_by and e.seq > start.seq), None)
+        days = deadline_days(request.office, process, d)
+        began = local_date(start.created_at, timezone)
+        rows.append(
+            DeadlineStatus(
+                d,
+                days,
+                calendar.add_days(began, days, d.limit.unit.value),
+                local_date(met.created_at, timezone) if met else None,
+            )
+        )
+    return rows
