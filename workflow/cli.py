@@ -183,9 +183,25 @@ def seed_demo(password):
     click.echo("demo data ready; sign in as e.g. perancang1@harmoni.test")
 
 
+@click.command("grant-runtime")
+@with_appcontext
+@click.argument("role")
+def grant_runtime_command(role):
+    """PostgreSQL: grant ROLE (the one the application runs as) exactly what it needs; run as the
+    schema's owner after every `db upgrade` (see workflow/db_roles.py)."""
+    from .db_roles import grant_runtime
+
+    if db.engine.dialect.name != "postgresql":
+        raise click.UsageError("grant-runtime is for PostgreSQL (SQLite has no roles)")
+    with db.engine.begin() as connection:
+        grant_runtime(connection, role)
+    click.echo(f"runtime privileges granted to {role}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(audit)
     app.cli.add_command(workflow)
     app.cli.add_command(notifications)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(grant_runtime_command)

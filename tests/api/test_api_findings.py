@@ -137,3 +137,13 @@ def test_a_meeting_time_with_z_is_accepted_as_utc(api):
     meeting = officer.ok(officer.post("/meetings", json=body), 201)
     assert meeting["starts_at_local"].startswith(f"{day.isoformat()}T07:30")  # WITA = UTC+8
     assert meeting["starts_at"] == f"{(day - timedelta(days=1)).isoformat()}T23:30:00Z"
+
+
+def test_an_empty_online_link_is_no_link_not_a_500(api):
+    req = ready(api)
+    body = meeting_body(api, [req["id"]], online_link="")
+    meeting = api.as_("officer").ok(api.as_("officer").post("/meetings", json=body), 201)
+    assert meeting["online_link"] is None
+    too_long = meeting_body(api, [ready(api)["id"]], online_link="https://contoh.test/" + "a" * 500)
+    r = api.as_("officer").post("/meetings", json=too_long)
+    assert r.status_code == 422 and "online_link" in r.get_json()["error"]["details"]

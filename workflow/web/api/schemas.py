@@ -87,6 +87,9 @@ class WebLink(ma.fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
+        # the length here, not as a validator: an empty link becomes None, which Length cannot measure
+        if len(value) > 500:
+            raise ma.ValidationError("Paling banyak 500 karakter.")
         try:
             return check_web_link(value)
         except ValueError as error:
@@ -295,7 +298,7 @@ class MeetingCreate(ma.Schema):
     )
     duration_minutes = ma.fields.Integer(load_default=180, validate=ma.validate.Range(min=15, max=720))
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
-    online_link = WebLink(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
+    online_link = WebLink(load_default=None, allow_none=True)
     chair_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_ID))
     participants = ma.fields.List(
         ma.fields.Nested(ParticipantIn), load_default=list, validate=ma.validate.Length(max=200)
@@ -308,7 +311,7 @@ class MeetingReschedule(ma.Schema):
         required=True, metadata={"description": "Office local time; with an offset (Z, +08:00) converted to it"}
     )
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
-    online_link = WebLink(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
+    online_link = WebLink(load_default=None, allow_none=True)
     reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 
