@@ -48,6 +48,8 @@ class Config:
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the peer's
     # address is the client's). Only that many hops are believed, so a client cannot name itself.
     TRUSTED_PROXIES = int(os.environ.get("HARMONI_TRUSTED_PROXIES", "0"))
+    # How long a new API token lives (`users token`, the account page).
+    API_TOKEN_DAYS = int(os.environ.get("HARMONI_API_TOKEN_DAYS", "90"))
     # Session cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only when
     # served over HTTPS (HARMONI_SECURE_COOKIES=0 only for plain-HTTP development).
     SESSION_COOKIE_HTTPONLY = True

@@ -46,6 +46,7 @@ MUTABLE_TABLES = [
     "requests",
     "counters",
     "holiday_overrides",
+    "auth_throttles",
 ]
 
 

@@ -55,7 +55,7 @@ def test_the_global_chain_migration_links_existing_events_in_order(app, api):
     first = submitted_request(api)
     submitted_request(api)
     with app.app_context():
-        flask_migrate.downgrade(revision="ef0863509a3f")  # no global chain, as before
+        flask_migrate.downgrade(revision="b7c1d2e3f4a5")  # no global chain, as before
         db.session.remove()
         flask_migrate.upgrade()
         db.session.remove()

@@ -2,9 +2,8 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, g, session
 from sqlalchemy import event
-from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
@@ -61,12 +60,17 @@ def register_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
 
-    from .models import User
-
     @login_manager.user_loader
-    def load_user(user_id):
-        # the office comes along: every page needs its day and time zone
-        return db.session.get(User, int(user_id), options=[joinedload(User.office)])
+    def load_user(alternative_id):
+        # the session counts only while its row lives and its generation is the account's
+        # (operations/accounts.py); the office comes along: every page needs its day and time zone
+        from .operations.accounts import session_user
+
+        found = session_user(alternative_id, session.get("sid"))
+        if found is None:
+            return None
+        g.user_session = found[1]
+        return found[0]
 
 
 def _office_timezone():
@@ -105,6 +109,7 @@ def _configure_sqlite(engine) -> None:
 def register_blueprints(app: Flask) -> None:
     from .web import (
         IdConverter,
+        account,
         admin,
         auth,
         cases,
@@ -121,7 +126,20 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["id"] = IdConverter
 
-    for module in (public, auth, cases, dashboard, reports, meetings, notifications, services, admin, help, verify):
+    for module in (
+        public,
+        auth,
+        account,
+        cases,
+        dashboard,
+        reports,
+        meetings,
+        notifications,
+        services,
+        admin,
+        help,
+        verify,
+    ):
         app.register_blueprint(module.bp)
     init_api(app)
     # the API authenticates with bearer tokens, never cookies: CSRF cannot reach it

@@ -159,3 +159,17 @@ def deadline_status(process: Process, request, events, calendar, timezone: str) 
             )
         )
     return rows
+
+
+def promise(office, process: Process, translate) -> str:
+    """The process's promise (what happens next and by when) with this office's limits in words,
+    e.g. "paling lama 14 hari"; `translate` is gettext, so the units follow the page's language."""
+    from .engine.definition import UNIT_LABELS
+
+    if not process.promise:
+        return ""
+    values = {
+        limit.key.replace(":", "_"): f"{limit.days} {translate(UNIT_LABELS[limit.default.unit])}"
+        for limit in limits(office, process)
+    }
+    return translate(process.promise) % values

@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
-from .models import ROLES, ApiToken, Office, Organisation, User
+from .models import ROLES, Office, Organisation, User
 from .operations.audit import broken_chains
 from .passwords import password_problem
 
@@ -57,16 +57,67 @@ def create_user(email, name, role, organisation, office_code, password):
     click.echo(f"created {role} {email}")
 
 
-@users.command("token")
-@click.argument("email")
-def user_token(email):
-    """Print a new API token for EMAIL."""
+def _user(email: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise click.UsageError(f"no user {email}")
-    token = ApiToken.issue(user)
+    return user
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--days", type=click.IntRange(1, 3650), help="Lifetime in days (default HARMONI_API_TOKEN_DAYS).")
+@click.option("--label", default="CLI", show_default=True, help="What the token is for, shown in the lists.")
+def user_token(email, days, label):
+    """Print a new API token for EMAIL (shown this once; only its hash is kept)."""
+    from .operations.accounts import issue_token
+
+    token = issue_token(_user(email), label=label[:100], days=days)
     db.session.commit()
     click.echo(token)
+
+
+@users.command("tokens")
+@click.argument("email")
+def user_tokens(email):
+    """List EMAIL's API tokens: id, label, created, last used, expires (UTC)."""
+    from .models.time import utcnow
+    from .operations.accounts import tokens_of
+
+    now = utcnow()
+    rows = tokens_of(_user(email))
+    for t in rows:
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        state = " EXPIRED" if t.expires_at <= now else ""
+        click.echo(
+            f"{t.id}\t{t.label or '-'}\tcreated {t.created_at:%Y-%m-%d %H:%M}\tlast used {used}"
+            f"\texpires {t.expires_at:%Y-%m-%d %H:%M}{state}"
+        )
+    if not rows:
+        click.echo("no tokens")
+
+
+@users.command("revoke-token")
+@click.argument("email")
+@click.argument("token_ids", nargs=-1, type=int)
+@click.option("--all", "revoke_all", is_flag=True, help="Revoke every token of EMAIL.")
+def user_revoke_token(email, token_ids, revoke_all):
+    """Revoke EMAIL's tokens TOKEN_IDS (ids from `users tokens`), or all of them with --all."""
+    from .operations.accounts import revoke_token, revoke_tokens
+
+    user = _user(email)
+    if revoke_all == bool(token_ids):
+        raise click.UsageError("name token ids, or give --all")
+    if revoke_all:
+        count = revoke_tokens(user)
+    else:
+        missing = [i for i in token_ids if not revoke_token(user, i)]
+        if missing:
+            db.session.rollback()
+            raise click.UsageError(f"{email} has no token {', '.join(map(str, missing))}")
+        count = len(token_ids)
+    db.session.commit()
+    click.echo(f"{count} token(s) revoked")
 
 
 @audit.command("verify")

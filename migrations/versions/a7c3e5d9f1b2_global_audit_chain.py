@@ -1,7 +1,7 @@
 """audit: the global chain over every event (audit_chain, audit_head), filled in event order
 
 Revision ID: a7c3e5d9f1b2
-Revises: ef0863509a3f
+Revises: b7c1d2e3f4a5
 Create Date: 2026-11-29 03:10:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = 'a7c3e5d9f1b2'
-down_revision = 'ef0863509a3f'
+down_revision = 'b7c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,14 @@ class Journey:
         self.step += 1
         self.page.screenshot(path=str(self.shots / f"{self.step:02d}-{name}.png"), full_page=True)
 
+    def shot_at(self, name, width):
+        """The current page at another width (1366: an office laptop; 390: a phone), which must
+        not scroll sideways."""
+        self.page.set_viewport_size({"width": width, "height": 900})
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= width, f"{name}: sideways scroll"
+        self.shot(f"{name}-{width}")
+        self.page.set_viewport_size({"width": 1280, "height": 900})
+
     def sign_in(self, email):
         if self.context:
             self.context.close()
@@ -111,13 +119,34 @@ def test_ranperda_from_draft_to_conclusion(journey):
     assert j.state() == "Dikembalikan untuk dilengkapi"
 
     j.sign_in("hukum.kotakupang@harmoni.test")
+    # the bell tells the drafter, before they open anything
+    assert int(j.page.locator("#bell-count").inner_text()) >= 1
     j.open_request(number)
-    assert "SK tim penyusun belum ditandatangani." in j.page.content()
-    j.upload("Keputusan pembentukan tim penyusun", "sk-tim-ttd.pdf")
+    box = j.page.get_by_test_id("return-box")
+    assert "SK tim penyusun belum ditandatangani." in box.inner_text()
+    # the box comes before the actions
+    assert box.bounding_box()["y"] < j.page.locator("#aksi-judul").bounding_box()["y"]
+    j.shot_at("dikembalikan", 1366)
+    j.shot_at("dikembalikan", 390)
+    # two files at once: the signed decree and its annex
+    for name in ("sk-tim-ttd.pdf", "sk-tim-lampiran.pdf"):
+        (j.tmp / name).write_bytes(PDF)
+    j.page.get_by_label("Jenis dokumen").select_option(label="Keputusan pembentukan tim penyusun")
+    j.page.get_by_label("Berkas (PDF, DOCX, atau ODT)").set_input_files(
+        [str(j.tmp / "sk-tim-ttd.pdf"), str(j.tmp / "sk-tim-lampiran.pdf")]
+    )
+    j.page.get_by_role("button", name="Unggah").click()
+    j.page.wait_for_load_state()
+    assert "sk-tim-ttd.pdf" in j.page.content() and "sk-tim-lampiran.pdf" in j.page.content()
     j.act("resubmit")
     assert j.state() == "Diajukan, pemeriksaan administrasi"
 
     j.sign_in("perancang1@harmoni.test")
+    j.shot_at("daftar-kerja", 390)
+    j.page.goto(j.base + "/notifikasi")
+    assert number in j.page.content()  # the resubmission, in the officer's list
+    j.shot_at("pemberitahuan", 390)
+    j.page.goto(j.base + "/permohonan/")
     j.open_request(number)
     j.act("declare_complete")
     assert j.state() == "Dinyatakan lengkap, menunggu penugasan"

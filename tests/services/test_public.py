@@ -75,17 +75,29 @@ def stored_files(app) -> set:
     return {os.path.join(d, f) for d, _, files in os.walk(root) for f in files}
 
 
-def post_form(client, process, fields, files=None):
+def form_token(page: str) -> str:
+    return re.search(r'name="form_token" value="([0-9a-f]{32})"', page).group(1)
+
+
+def post_form(client, process, fields, files=None, *, consent=True, follow=True):
+    """Fill in the form as a person does (the page's CSRF and one-time tokens, the consent box)
+    and send it; the answer after the redirect to the confirmation (Post/Redirect/Get)."""
     page = client.get(f"/layanan/{process}")
     assert page.status_code == 200
-    data = {"csrf_token": csrf(page.get_data(as_text=True)), **fields}
+    text_ = page.get_data(as_text=True)
+    data = {
+        "csrf_token": csrf(text_),
+        "form_token": form_token(text_),
+        **({"consent": "1"} if consent else {}),
+        **fields,
+    }
     for kind, (content, name) in (files or {}).items():
         data[kind] = (io.BytesIO(content), name)
-    return client.post(f"/layanan/{process}", data=data, content_type="multipart/form-data")
+    return client.post(f"/layanan/{process}", data=data, content_type="multipart/form-data", follow_redirects=follow)
 
 
 def valid_fields(**extra):
-    return {**DETAILS, "email": "yosefina@example.org", "language": "id", **extra}
+    return {**DETAILS, "email": "yosefina@example.org", "language": "id", "consent": "1", **extra}
 
 
 DOCUMENTS = {"ktp": (PDF, "ktp.pdf"), "sktm": (PDF, "sktm.pdf")}
@@ -723,3 +735,58 @@ def test_naturalisation_passport_redacted_for_the_officer_who_is_not_assigned(ap
         assert logs(request_id) == [(user("head").id, "page", ["passport", "address"])]
         req = db.session.get(Request, request_id)
         assert (req.state, req.applicant_email, req.tracking_code) == ("registered", "john.counter@example.org", None)
+
+
+def test_the_same_form_posted_twice_files_once_and_the_last_pin_counts(app):
+    """A double click without JavaScript posts the form twice with its one-time token: one
+    request; the browser shows the second answer, so that one carries the PIN that works."""
+    client = browser(app)
+    page = client.get("/layanan/legal_aid").get_data(as_text=True)
+    data = {"csrf_token": csrf(page), "form_token": form_token(page), **valid_fields()}
+
+    def post():
+        body = {**data, **{k: (io.BytesIO(c), n) for k, (c, n) in DOCUMENTS.items()}}
+        return client.post("/layanan/legal_aid", data=body, content_type="multipart/form-data", follow_redirects=True)
+
+    with app.app_context():
+        before = counts()
+    first, second = post(), post()
+    assert first.status_code == second.status_code == 200
+    codes = [re.search(r'data-testid="code">([^<]+)<', r.get_data(as_text=True)).group(1) for r in (first, second)]
+    pins = [re.search(r'data-testid="pin">(\d{6})<', r.get_data(as_text=True)).group(1) for r in (first, second)]
+    assert codes[0] == codes[1]
+    with app.app_context():
+        after = counts()
+        assert after["requests"] == before["requests"] + 1
+        req = db.session.scalar(select(Request).where(Request.tracking_code == codes[0]))
+        assert check_password_hash(req.pin_hash, pins[1])
+        assert pins[0] == pins[1] or not check_password_hash(req.pin_hash, pins[0])
+        consent = db.session.scalar(select(Event).where(Event.request_id == req.id, Event.trigger == "create")).data
+        assert consent["consent"]["notice"] == "uu27-2022/v1"
+
+
+def test_a_form_without_consent_or_token_files_nothing(app):
+    client = browser(app)
+    with app.app_context():
+        before = counts()
+    r = post_form(client, "legal_aid", valid_fields(consent=""), DOCUMENTS, consent=False)
+    assert r.status_code == 422 and "Centang persetujuan" in r.get_data(as_text=True)
+    page = client.get("/layanan/legal_aid").get_data(as_text=True)
+    body = {"csrf_token": csrf(page), "form_token": "bukan-token", **valid_fields()}
+    r = client.post("/layanan/legal_aid", data=body, content_type="multipart/form-data")
+    assert r.status_code == 422 and "Formulir ini kedaluwarsa" in r.get_data(as_text=True)
+    with app.app_context():
+        assert counts() == before
+
+
+@pytest.mark.parametrize("typed", ["{code}", "{lower}", "{bare}", "{bare_lower}", " {lower} "])
+def test_the_tracking_code_with_or_without_its_hyphen_in_any_case(app, typed):
+    with app.app_context():
+        _request_id, code, pin = public_request()
+    text_ = typed.format(
+        code=code, lower=code.lower(), bare=code.replace("-", ""), bare_lower=code.replace("-", "").lower()
+    )
+    client = browser(app)
+    token = csrf(client.get("/track").get_data(as_text=True))
+    r = client.post("/track", data={"csrf_token": token, "code": text_, "pin": pin})
+    assert (r.status_code, r.headers.get("Location")) == (302, "/track")

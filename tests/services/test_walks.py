@@ -206,8 +206,15 @@ def post_public_form(app, process, fields, files, *, address):
     client.environ_base["REMOTE_ADDR"] = address  # the form allows 10 posts an hour per address
     page = client.get(f"/layanan/{process}").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    data = {"csrf_token": token, **fields, **{k: (io.BytesIO(PDF), f"{k}.pdf") for k in files}}
-    return client.post(f"/layanan/{process}", data=data, content_type="multipart/form-data")
+    once = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    data = {
+        "csrf_token": token,
+        "form_token": once,
+        "consent": "1",
+        **fields,
+        **{k: (io.BytesIO(PDF), f"{k}.pdf") for k in files},
+    }
+    return client.post(f"/layanan/{process}", data=data, content_type="multipart/form-data", follow_redirects=True)
 
 
 def test_legal_aid_from_the_public_form_to_a_closed_case(app):

@@ -13,7 +13,6 @@ from sqlalchemy import delete, func, select
 
 from workflow.extensions import db
 from workflow.models import HolidayOverride, Office, Organisation, User
-from workflow.processes import PROCESSES
 
 from ..conftest import PASSWORD
 from ..helpers import ALIASES, EXE, PDF, docx, force_state, user
@@ -231,37 +230,33 @@ def password_hash(app, alias):
         return user(alias).password_hash
 
 
-def test_password_change(app, web):
-    alias, new = "officer2", "kata-sandi-baru-456"
+def test_password_change(app, web, temp_user):
+    # a user of its own: a password change revokes the account's API tokens (issue 10)
+    alias, new = temp_user(), "kata-sandi-baru-456"
     web.login(alias)
     original = password_hash(app, alias)
-    try:
-        for data, message in [
-            ({"current": "bukan-sandinya", "new": new, "confirm": new}, "Kata sandi saat ini salah."),
-            ({"current": PASSWORD, "new": new, "confirm": new + "x"}, "Kedua kata sandi tidak sama."),
-            ({"current": PASSWORD, "new": "pendek", "confirm": "pendek"}, "Paling sedikit 10 karakter."),
-            ({"current": "", "new": "", "confirm": ""}, "Wajib diisi."),
-        ]:
-            r = web.post("/akun/kata-sandi", data)
-            assert r.status_code == 422, data
-            assert message in r.get_data(as_text=True)
-            assert password_hash(app, alias) == original
+    for data, message in [
+        ({"current": "bukan-sandinya", "new": new, "confirm": new}, "Kata sandi saat ini salah."),
+        ({"current": PASSWORD, "new": new, "confirm": new + "x"}, "Kedua kata sandi tidak sama."),
+        ({"current": PASSWORD, "new": "pendek", "confirm": "pendek"}, "Paling sedikit 10 karakter."),
+        ({"current": "", "new": "", "confirm": ""}, "Wajib diisi."),
+    ]:
+        r = web.post("/akun/kata-sandi", data)
+        assert r.status_code == 422, data
+        assert message in r.get_data(as_text=True)
+        assert password_hash(app, alias) == original
 
-        r = web.post("/akun/kata-sandi", {"current": PASSWORD, "new": new, "confirm": new})
-        assert r.status_code == 302 and r.headers["Location"] == "/permohonan/"
-        assert "Kata sandi telah diubah." in web.text("/permohonan/")
+    r = web.post("/akun/kata-sandi", {"current": PASSWORD, "new": new, "confirm": new})
+    assert r.status_code == 302 and r.headers["Location"] == "/permohonan/"
+    assert "Kata sandi telah diubah." in web.text("/permohonan/")
 
-        other = web.new()
-        refused = other.client.post(
-            "/masuk", data={"csrf_token": other.csrf("/masuk"), "email": ALIASES[alias], "password": PASSWORD}
-        )
-        assert refused.status_code == 422
-        other.login(alias, password=new)
-        assert other.get("/permohonan/").status_code == 200
-    finally:
-        with app.app_context():
-            user(alias).set_password(PASSWORD)
-            db.session.commit()
+    other = web.new()
+    refused = other.client.post(
+        "/masuk", data={"csrf_token": other.csrf("/masuk"), "email": alias, "password": PASSWORD}
+    )
+    assert refused.status_code == 422
+    other.login(alias, password=new)
+    assert other.get("/permohonan/").status_code == 200
 
 
 # --- new request -------------------------------------------------------------------------------
@@ -534,8 +529,7 @@ SETTINGS = {
     "name": "Kanwil Uji",
     "letterhead": "KEMENTERIAN HUKUM",
     "registration_format": "{seq:04d}/{year}",
-    **{f"limit_{name}": "10" for name in PROCESSES},
-}
+}  # the time limits moved to the service catalogue (tests/web/test_catalogue.py)
 
 
 BAD_SETTINGS = [  # (field, value, message on the page or None)
@@ -548,9 +542,6 @@ BAD_SETTINGS = [  # (field, value, message on the page or None)
     ("registration_format", "{seq[0]}/{year}", "Format tidak valid"),  # index
     ("registration_format", "{seq:04d}/{process.__class__}", "Format tidak valid"),
     ("registration_format", "{seq:090d}/{year}", None),  # numbers longer than requests.number (80)
-    ("limit_ranperda", "0", None),
-    ("limit_ranperda", "61", None),
-    ("limit_ranperda", "sepuluh", None),
 ]
 
 
@@ -594,7 +585,6 @@ def test_settings_are_saved(app, signed_in):
         assert name == "Kanwil Uji"
         assert settings["number_formats"]["registration"] == "{seq:05d}/{process}/{year}"
         assert settings["letterhead"] == ["KEMENTERIAN HUKUM", "KANWIL NTT"]
-        assert settings["time_limits"] == {name: 10 for name in PROCESSES}
         assert "Pengaturan kantor disimpan." in web.text("/admin/pengaturan")
     finally:
         restore_office(app, before)

@@ -15,6 +15,7 @@ the run.
 
 import io
 import itertools
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ from workflow.extensions import db
 from workflow.models import Minutes, Office, Organisation, User
 from workflow.operations import meetings as meeting_ops
 from workflow.operations.requests import create_request
-from workflow.processes import PROCESSES
 
 from ..conftest import PASSWORD
 from ..helpers import ALIASES, PDF, draft_minutes, final_minutes, force_state, user
@@ -501,6 +501,22 @@ def admin_override(env):
     )
 
 
+def admin_catalogue(env):
+    before = office_state(env.app)
+    return Target(
+        env.signed_in("admin"),
+        "/admin/layanan/public_complaint",
+        {
+            "enabled": "y",
+            "limit_time_limit": "60",
+            "limit_timer__deem_withdrawn": "30",
+            "limit_deadline__written_reply": "14",
+            "documents": "evidence",
+        },
+        cleanup=lambda: restore_office(env.app, before),
+    )
+
+
 def admin_settings(env):
     before = office_state(env.app)
     return Target(
@@ -510,7 +526,6 @@ def admin_settings(env):
             "name": "Kanwil Uji",
             "letterhead": "KEMENTERIAN HUKUM",
             "registration_format": "{seq:04d}/{process}/{office}/{year}",
-            **{f"limit_{p}": "10" for p in PROCESSES},
         },
         cleanup=lambda: restore_office(env.app, before),
     )
@@ -529,6 +544,8 @@ def public_intake(env):
             "case_type": "perdata",
             "email": "",
             "language": "id",
+            "consent": "1",
+            "form_token": secrets.token_hex(16),
             "ktp": (io.BytesIO(PDF), "ktp.pdf"),
             "sktm": (io.BytesIO(PDF), "sktm.pdf"),
         },
@@ -550,6 +567,8 @@ def public_intake_ip(env):
             "description": "Merek kain tenun.",
             "email": "",
             "language": "id",
+            "consent": "1",
+            "form_token": secrets.token_hex(16),
             "ktp": (io.BytesIO(PDF), "ktp.pdf"),
             "specimen": (io.BytesIO(PDF), "specimen.pdf"),
         },
@@ -571,6 +590,8 @@ def public_intake_complaint(env):
             "chronology": "Kronologi.",
             "email": "",
             "language": "id",
+            "consent": "1",
+            "form_token": secrets.token_hex(16),
         },
         multipart=True,
     )
@@ -809,15 +830,28 @@ FORMS = {
         "POST",
         "/admin/pengaturan",
         "admin",
-        {"name": (), "letterhead": (), "registration_format": tuple(FORMAT_VALUES), "limit_ranperda": NUMBER},
+        {"name": (), "letterhead": (), "registration_format": tuple(FORMAT_VALUES)},
         admin_settings,
+    ),
+    "admin_catalogue": Form(
+        "POST",
+        "/admin/layanan/public_complaint",
+        "admin",
+        {
+            "enabled": (),
+            "limit_time_limit": NUMBER,
+            "limit_timer__deem_withdrawn": NUMBER,
+            "limit_deadline__written_reply": NUMBER,
+            "documents": (),
+        },
+        admin_catalogue,
     ),
     "public_intake": Form(
         "POST",
         "/layanan/legal_aid",
         "anonymous",
         {f: () for f in ("name", "nik", "address", "phone", "problem", "case_type", "email", "language")}
-        | {"ktp": FILE},
+        | {"ktp": FILE, "consent": (), "form_token": ()},
         public_intake,
     ),
     "public_intake_ip": Form(
@@ -932,9 +966,9 @@ def test_malformed_input_is_never_a_server_error(app, api, signed_in, password_u
 # field of it, so they reach as deep into the view as a valid form would.
 ACCEPTED = {
     "login": 422,  # a wrong password: the malformed values are not tried as a sign-in
-    "public_intake": 200,
-    "public_intake_ip": 200,
-    "public_intake_complaint": 200,
+    "public_intake": 302,  # Post/Redirect/Get: to the confirmation
+    "public_intake_ip": 302,
+    "public_intake_complaint": 302,
     "track": 200,
     "verify_upload": 200,
 }

@@ -14,11 +14,35 @@ def N_(text: str) -> str:
     return text
 
 
-class Phase(StrEnum):
-    INTAKE = "intake"
-    REVIEW = "review"
-    MEETING = "meeting"
-    CONCLUSION = "conclusion"
+class Labelled(StrEnum):
+    """A vocabulary: each member is its stored string and carries its label (Indonesian, marked
+    N_; pages translate it where shown). Members are declared as `NAME = "value", N_("Label")`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """The stored strings, e.g. for a CHECK constraint or a schema's OneOf."""
+        return tuple(m.value for m in cls)
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {m.value: m.label for m in cls}
+
+
+class Phase(Labelled):
+    """The four phases every process's states fall into (the engine's own vocabulary)."""
+
+    INTAKE = "intake", N_("Penerimaan")
+    REVIEW = "review", N_("Penelaahan")
+    MEETING = "meeting", N_("Rapat")
+    CONCLUSION = "conclusion", N_("Kesimpulan")
 
 
 class Clock(StrEnum):
@@ -212,6 +236,9 @@ class Process:
     variant_field: str | None = None
     variant_documents: dict = field(default_factory=dict)
     summary: str = ""  # one paragraph for the public form and the help page
+    # What happens next and by when, for the confirmation page and the receipt: Indonesian with
+    # the office's limits as placeholders (%(time_limit)s, %(timer_<trigger>)s, %(deadline_<name>)s).
+    promise: str = ""
     # States in which the applicant holds the file and may upload documents.
     applicant_upload_states: tuple[str, ...] = ()
     staff_upload_states: tuple[str, ...] = ()
@@ -220,6 +247,8 @@ class Process:
     # A public process whose applicant may also apply orally at the counter: an officer records
     # the application (the request is theirs until registered) with the applicant's documents.
     counter_intake: bool = False
+    # Staff documents handed in with an oral application at the counter (e.g. the statement).
+    counter_documents: tuple[str, ...] = ()
     # A bool field by which the applicant asks that their identity fields stay confidential.
     confidential_field: str | None = None
     # States in which the applicant's own deadline (requests.applicant_due_on, e.g. to correct a

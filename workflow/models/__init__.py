@@ -13,13 +13,17 @@ from .notification import NOTIFICATION_KINDS, Notification
 from .organisation import Office, Organisation
 from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
+from .security import THROTTLE_SCOPES, AuthThrottle, UserSession
 from .stats import StatsSnapshot
-from .user import ROLES, STAFF_ROLES, ApiToken, User
+from .user import ROLES, ApiToken, User
 
 __all__ = [
     "AccessLog",
     "AuditHead",
     "AuditLink",
+    "AuthThrottle",
+    "THROTTLE_SCOPES",
+    "UserSession",
     "OutboxMessage",
     "ApiToken",
     "Counter",
@@ -38,7 +42,6 @@ __all__ = [
     "Participant",
     "Request",
     "ROLES",
-    "STAFF_ROLES",
     "StatsSnapshot",
     "User",
     "meeting_requests",

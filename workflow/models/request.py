@@ -74,6 +74,8 @@ class Request(db.Model):
     # requests from the public, how they follow it: a tracking code and a PIN (only its hash).
     details: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     tracking_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The public form's one-time token: a double click (the same form posted twice) files once.
+    intake_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     applicant_email: Mapped[str | None] = mapped_column(String(254))
     applicant_language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")

@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask_login import UserMixin
@@ -11,11 +11,11 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..vocabulary import ACCOUNT_ROLES, OFFICE_ROLES, STAFF
 from .organisation import Office, Organisation
 from .time import utcnow
 
-ROLES = ("drafter", "officer", "head", "admin")
-STAFF_ROLES = ("officer", "head", "admin")
+ROLES = tuple(r.value for r in ACCOUNT_ROLES)
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +36,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))  # jabatan, e.g. "Perancang Ahli Muda"
+    nip: Mapped[str | None] = mapped_column(String(32))  # civil-servant number, printed under a signature
     role: Mapped[str] = mapped_column(String(16))
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -46,10 +47,17 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
     # Notification kinds this user wants no e-mail for (the in-app list keeps them).
     email_opt_out: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # Part of every session's id (Flask-Login's alternative id): bumping it ends every session at
+    # once (sign out everywhere, a password change, deactivation), even a copied cookie.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     office: Mapped[Office] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: the account and its session generation."""
+        return f"{self.id}:{self.session_generation}"
 
     def set_password(self, password: str) -> None:
         # werkzeug's default is scrypt with a random salt.
@@ -71,21 +79,31 @@ class User(UserMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        """The office's staff who work on requests (officers and heads; vocabulary.STAFF)."""
+        return self.role in STAFF
+
+    @property
+    def is_office_account(self) -> bool:
+        """An account of the office rather than of an applicant: staff and admins."""
+        return self.role in OFFICE_ROLES
 
     def __repr__(self):
         return f"<User {self.email} {self.role}>"
 
 
 class ApiToken(db.Model):
-    """A bearer token. Only its SHA-256 is stored, so a leaked database leaks no token."""
+    """A bearer token. Only its SHA-256 is stored, so a leaked database leaks no token. It expires
+    (HARMONI_API_TOKEN_DAYS) and is revoked by deleting its row."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship()
 
@@ -94,18 +112,28 @@ class ApiToken(db.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User) -> str:
-        """Create a token for `user`; return the only copy of its clear text."""
+    def issue(cls, user: User, *, days: int = 90, label: str = "") -> str:
+        """Create a token for `user`, valid for `days`; return the only copy of its clear text."""
         token = secrets.token_urlsafe(32)
-        db.session.add(cls(user=user, token_hash=cls.digest(token)))
+        now = utcnow()
+        db.session.add(
+            cls(
+                user=user,
+                token_hash=cls.digest(token),
+                label=label,
+                created_at=now,
+                expires_at=now + timedelta(days=days),
+            )
+        )
         return token
 
     @classmethod
     def valid(cls, token: str) -> "ApiToken | None":
-        """The token row for the clear text `token` when it may be used (its user active), else None."""
+        """The token row for the clear text `token` when it may be used (not expired, its user
+        active), else None."""
         row = db.session.scalar(
             select(cls)
-            .where(cls.token_hash == cls.digest(token))
+            .where(cls.token_hash == cls.digest(token), cls.expires_at > utcnow())
             # every call needs the user and the office's day and time zone
             .options(joinedload(cls.user).joinedload(User.office))
         )

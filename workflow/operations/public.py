@@ -3,6 +3,7 @@ code and a PIN (only the PIN's hash is kept)."""
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
@@ -12,10 +13,12 @@ from ..actors import PublicActor
 from ..engine.errors import InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Office, Request
+from ..models.time import utcnow
 from ..processes import get_process
 from .requests import create_request, upload_document
 from .transitions import fire
 
+RESEND_WINDOW = timedelta(minutes=30)  # a repeated form post within it shows the same request
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 # compared against when a code is unknown, so that both answers take the same time
 _DUMMY_HASH = generate_password_hash("000000")
@@ -46,13 +49,29 @@ def submit_public_request(
     store,
     max_bytes: int,
     office_code: str | None = None,
+    intake_token: str | None = None,
+    consent: dict | None = None,
     now=None,
 ) -> tuple[Request, str, str]:
     """Open, document and submit a request from the public form, all in one transaction.
-    Returns the request, its tracking code and its PIN (shown once, never stored in clear)."""
+    Returns the request, its tracking code and its PIN (shown once, never stored in clear).
+
+    `intake_token` is the form's one-time token: when a request was already filed with it (a
+    double click, or the form posted again), that request is returned with a new PIN instead
+    (the browser showed the last answer only, so the first PIN was never seen), and nothing is
+    filed again. `consent` (the personal-data notice agreed to) is recorded in the first event."""
     definition = get_process(process)
     if definition.intake != "public":
         raise NotPermitted("Layanan ini tidak menerima permohonan daring.")
+    now = now or utcnow()
+    if intake_token is not None:
+        filed = db.session.scalar(select(Request).where(Request.intake_token == intake_token))
+        if filed is not None:
+            if filed.process != process or now - filed.created_at > RESEND_WINDOW:
+                raise InvalidInput(details={"_": ["Formulir ini sudah dikirim. Muat ulang halaman formulir."]})
+            pin = f"{secrets.randbelow(10**6):06d}"
+            filed.pin_hash = generate_password_hash(pin)
+            return filed, filed.tracking_code, pin
     office = public_office(office_code)
     if email is not None:
         try:
@@ -66,10 +85,13 @@ def submit_public_request(
         office=office,
         applicant_email=email,
         applicant_language=language,
+        consent=consent,
         now=now,
     )
     code, pin = new_tracking_code(), f"{secrets.randbelow(10**6):06d}"
     request.tracking_code, request.pin_hash = code, generate_password_hash(pin)
+    request.intake_token = intake_token
+    db.session.flush()  # a concurrent double click waits here, then fails on the token: one request
     applicant = PublicActor(request_id=request.id)
     written = []  # files this submission added to the store: removed again if it fails
     try:

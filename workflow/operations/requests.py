@@ -8,6 +8,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from ..access import can_view
+from ..catalogue import is_enabled
 from ..documents.filetypes import check_archive, clean_filename, sniff
 from ..documents.numbering import format_number, next_value
 from ..documents.store import DocumentStore
@@ -26,11 +27,12 @@ from ..models import Document, Organisation, Request
 from ..models.time import local_date, utcnow
 from ..processes import get_process
 from ..processes.common import APPLICANT_TYPES
+from ..vocabulary import APPLICANT, PUBLIC, STAFF
 from .audit import append_event
 from .milestones import record_milestones
 from .transitions import ISO_DATE
 
-INTAKE_ROLES = {"account": ("drafter",), "staff": ("officer", "head"), "public": ("public",)}
+INTAKE_ROLES = {"account": APPLICANT, "staff": STAFF, "public": PUBLIC}  # who opens a request, by intake
 
 
 def create_request(
@@ -43,6 +45,7 @@ def create_request(
     office=None,
     applicant_email: str | None = None,
     applicant_language: str = "id",
+    consent: dict | None = None,
     applicant_type: str | None = None,
     application_letter_number: str | None = None,
     application_letter_date: str | date | None = None,
@@ -59,18 +62,17 @@ def create_request(
     counter = definition.counter_intake and actor.role in INTAKE_ROLES["staff"]  # an oral application
     if actor.role not in INTAKE_ROLES[definition.intake] and not counter:
         raise NotPermitted("Anda tidak dapat membuat permohonan jenis ini.")
+    office = _intake_office(actor, office)
+    if not is_enabled(office, definition):
+        # switched off in the office's catalogue: no new requests (running ones finish)
+        raise NotPermitted("Layanan ini tidak tersedia di kantor ini.")
     details = validate_details(definition, details or {})
     title = (title or "").strip() or (f"{definition.label}: {details['name']}" if details.get("name") else "")
     if not title:
         raise InvalidInput("Judul wajib diisi.", details={"title": ["Judul wajib diisi."]})
     reject_nul(title=title, external_ref=external_ref)
     now = now or utcnow()
-    organisation = None
-    if actor.role == "drafter":
-        organisation = db.session.get(Organisation, actor.organisation_id)
-        office = organisation.office
-    elif office is None:
-        office = actor.office
+    organisation = db.session.get(Organisation, actor.organisation_id) if actor.role == "drafter" else None
     year = local_date(now, office.timezone).year
     seq = next_value(office.id, f"registration:{definition.name}", year)
     number = format_number(
@@ -112,9 +114,19 @@ def create_request(
     data = {"number": number, "title": title, "external_ref": request.external_ref}
     if actor.id is None:
         data["by"] = actor.role
+    if consent:  # UU 27/2022: the notice the applicant agreed to, kept in the audit trail
+        data["consent"] = consent
     append_event(request, actor, "create", None, request.state, now=now, data=data)
     db.session.flush()
     return request
+
+
+def _intake_office(actor, office):
+    """The office a new request goes to: a drafter's organisation's, else the given one, else
+    the staff member's own."""
+    if actor.role == "drafter":
+        return db.session.get(Organisation, actor.organisation_id).office
+    return office if office is not None else actor.office
 
 
 def _applicant(definition, organisation, applicant_type, letter_number, letter_date, today) -> dict:

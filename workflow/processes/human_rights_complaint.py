@@ -59,6 +59,11 @@ PROCESS = Process(
     label=N_("Pengaduan dugaan pelanggaran HAM"),
     number_code="HAM",
     intake="public",
+    promise=N_(
+        "Petugas memeriksa kelengkapan administrasi paling lama %(time_limit)s. Bila belum lengkap, Anda diberi "
+        "waktu %(timer_deem_withdrawn)s untuk melengkapinya; bila tidak, pengaduan dianggap dicabut. Pemeriksaan "
+        "substansi paling lama 5 hari kerja setelah berkas lengkap."
+    ),
     summary=N_("Pengaduan masyarakat tentang dugaan pelanggaran hak asasi manusia."),
     states=(
         State("draft", Phase.INTAKE, N_("Draf")),

@@ -69,6 +69,10 @@ PROCESS = Process(
     label=N_("Fasilitasi kekayaan intelektual"),
     number_code="KI",
     intake="public",
+    promise=N_(
+        "Petugas memeriksa kelengkapan dokumen paling lama %(time_limit)s sejak permohonan diterima, lalu "
+        "menjadwalkan konsultasi dan pendampingan pengajuan ke DJKI."
+    ),
     summary=N_(
         "Konsultasi dan pendampingan pengajuan ke DJKI: pendaftaran merek, paten, desain industri, dan "
         "indikasi geografis; pencatatan hak cipta dan KI komunal."

@@ -77,6 +77,12 @@ PROCESS = Process(
     number_code="BANKUM",
     intake="public",
     counter_intake=True,  # an oral application is written down by staff (PP 42/2013 Pasal 6)
+    counter_documents=("oral_statement",),
+    promise=N_(
+        "Petugas kantor wilayah memeriksa kelengkapan dan kelayakan permohonan Anda, lalu merujuknya ke "
+        "organisasi bantuan hukum (OBH). Setelah rujukan, OBH memeriksa kelengkapan paling lama %(time_limit)s "
+        "dan menjawab secara tertulis paling lama 3 hari kerja setelah berkas lengkap."
+    ),
     summary=N_(
         "Bantuan hukum cuma-cuma bagi warga miskin melalui organisasi bantuan hukum terakreditasi: litigasi "
         "(pendampingan perkara) atau nonlitigasi (konsultasi, mediasi, penyusunan dokumen hukum, penyuluhan)."

@@ -44,6 +44,11 @@ PROCESS = Process(
     label=N_("Pengaduan pelayanan publik"),
     number_code="ADUAN",
     intake="public",
+    promise=N_(
+        "Anda menerima jawaban tertulis paling lama %(deadline_written_reply)s sejak pengaduan diterima. "
+        "Pengaduan diselesaikan paling lama %(time_limit)s sejak berkas dinyatakan lengkap. Bila diminta "
+        "melengkapi, lengkapi dalam %(timer_deem_withdrawn)s; bila tidak, pengaduan dianggap dicabut."
+    ),
     summary=N_("Pengaduan dan masukan tentang pelayanan kantor wilayah."),
     states=(
         State("draft", Phase.INTAKE, N_("Draf")),

@@ -74,7 +74,7 @@ class Overview:
 
     @classmethod
     def from_snapshot(cls, data: dict) -> Overview:
-        values = dict(data)
+        values = {k: v for k, v in data.items() if not k.startswith("_")}
         values["today"] = date.fromisoformat(values["today"])
         values["due_soon_until"] = date.fromisoformat(values["due_soon_until"])
         return cls(**values)

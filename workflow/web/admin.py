@@ -6,19 +6,35 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..catalogue import extra_required_documents, is_enabled, limits, optional_document_kinds
+from ..documents.store import document_store
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import ROLES, HolidayOverride, Office, Organisation, User
+from ..models import AuthThrottle, HolidayOverride, Office, Organisation, Request, User
 from ..models.organisation import ORGANISATION_KINDS
+from ..models.time import utcnow
+from ..operations import accounts, throttle
+from ..operations.catalogue import configure_service
 from ..passwords import password_problem
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
-from .forms import DeleteForm, OrganisationForm, OverrideForm, UserForm, settings_form
+from ..vocabulary import ACCOUNT_ROLES
+from .forms import (
+    DeleteForm,
+    OrganisationForm,
+    OverrideForm,
+    SettingsForm,
+    UserForm,
+    catalogue_field,
+    catalogue_form,
+)
+from .unit_of_work import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
-NUMBER_FIELDS = {"seq", "year", "process", "office"}  # what format_number() passes
+NUMBER_FIELDS = {"seq", "year", "process", "office", "classification"}  # what format_number() passes
+LOGO_BYTES = 1024 * 1024
 ROLE_LABELS = {
     "drafter": N_("Perancang pemrakarsa"),
     "officer": N_("Perancang kanwil"),
@@ -57,7 +73,7 @@ def index():
 @bp.get("/pengguna")
 def users():
     page = paged(select(User).where(User.office_id == current_user.office_id).order_by(User.email))
-    return render_template("admin/users.html", page=page, role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", page=page)
 
 
 @bp.route("/pengguna/baru", methods=["GET", "POST"], defaults={"user_id": None})
@@ -69,7 +85,7 @@ def edit_user(user_id):
         if user is None or user.office_id != current_user.office_id:
             abort(404)
     form = UserForm(obj=user)
-    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES]  # N_-marked: translated here
+    form.role.choices = [(r.value, _(r.label)) for r in ACCOUNT_ROLES]  # N_-marked: translated here
     form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations()]
     if request.method == "GET" and user is not None:
         form.organisation_id.data = user.organisation_id or 0
@@ -92,10 +108,17 @@ def edit_user(user_id):
                 db.session.add(user)
             user.email, user.name, user.role = email, form.name.data.strip(), form.role.data
             user.position = (form.position.data or "").strip() or None
+            user.nip = (form.nip.data or "").strip() or None
             user.organisation_id = form.organisation_id.data if form.role.data == "drafter" else None
-            user.active = form.active.data
-            if form.password.data:
-                user.set_password(form.password.data)
+            if user.id is None:
+                user.active = form.active.data
+                if form.password.data:
+                    user.set_password(form.password.data)
+            else:
+                # deactivation and a new password end the user's sessions (and a password its tokens)
+                accounts.set_active(user, form.active.data)
+                if form.password.data:
+                    accounts.change_password(user, form.password.data)
             db.session.commit()
             flash(_("Pengguna %(email)s disimpan.", email=email), "success")
             return redirect(url_for("admin.users"))
@@ -127,6 +150,7 @@ def edit_organisation(org_id):
                 org = Organisation(office_id=current_user.office_id)
                 db.session.add(org)
             org.name, org.kind, org.region = name, form.kind.data, form.region.data.strip()
+            org.seat = (form.seat.data or "").strip() or None
             db.session.commit()
             flash(_("Organisasi %(name)s disimpan.", name=name), "success")
             return redirect(url_for("admin.organisation_list"))
@@ -179,42 +203,174 @@ def delete_override(override_id):
     return redirect(url_for("admin.overrides"))
 
 
+def _check_number_format(field, required_fields=("seq",)):
+    """The format's placeholders are format_number()'s names, and a sample number fits its column."""
+    template = (field.data or "").strip()
+    try:
+        # the names as such: "{seq.x}" or "{seq[0]}" would reach into Python objects
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        if not names <= NUMBER_FIELDS:
+            raise KeyError(names - NUMBER_FIELDS)
+        sample = template.format(seq=1, year=2026, process="RANPERDA", office="NTT", classification="PP.04.02")
+        if len(sample) > 60:  # numbers are stored in 80 characters: room for the counter to grow
+            raise ValueError(sample)
+    except (KeyError, IndexError, ValueError, TypeError):
+        field.errors.append(
+            _("Format tidak valid. Gunakan {seq:04d}, {process}, {office}, {classification}, dan {year}.")
+        )
+    if "{seq" not in template:
+        field.errors.append(_("Format harus memuat {seq}."))
+    return template
+
+
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _logo(form):
+    """The uploaded logo's bytes if it is a PNG or JPEG of at most 1 MiB, else None (errors on the field)."""
+    upload = form.logo.data
+    if upload is None or not getattr(upload, "filename", None):
+        return None
+    content = upload.stream.read(LOGO_BYTES + 1)
+    if len(content) > LOGO_BYTES:
+        form.logo.errors.append(_("Logo paling besar 1 MB."))
+        return None
+    if not (content.startswith(b"\x89PNG\r\n\x1a\n") or content.startswith(b"\xff\xd8\xff")):
+        form.logo.errors.append(_("Logo harus berupa berkas PNG atau JPEG."))
+        return None
+    return content
+
+
 @bp.route("/pengaturan", methods=["GET", "POST"])
 def settings():
     office = db.session.get(Office, current_user.office_id)
-    processes = list(PROCESSES.values())
-    form = settings_form(processes)
+    form = SettingsForm()
     if request.method == "GET":
         form.name.data = office.name
         form.letterhead.data = "\n".join(office.setting("letterhead") or [])
         form.registration_format.data = office.setting("number_formats", "registration")
-        for p in processes:
-            getattr(form, f"limit_{p.name}").data = office.setting("time_limits", p.name) or p.time_limit.days
+        form.berita_acara_format.data = office.setting("number_formats", "berita_acara")
+        form.result_letter_format.data = office.setting("number_formats", "result_letter")
+        form.classification.data = office.setting("classification")
+        form.head_title.data = office.setting("head_title")
+        form.copies.data = "\n".join(office.setting("copies") or [])
+        form.copies_regency_city.data = "\n".join(office.setting("copies_regency_city") or [])
     if form.validate_on_submit():
-        template = form.registration_format.data.strip()
-        try:
-            # the four names as such: "{seq.x}" or "{seq[0]}" would reach into Python objects
-            names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-            if not names <= NUMBER_FIELDS:
-                raise KeyError(names - NUMBER_FIELDS)
-            sample = template.format(seq=1, year=2026, process="RANPERDA", office="NTT")
-            if len(sample) > 60:  # requests.number holds 80 characters: room for the counter to grow
-                raise ValueError(sample)
-        except (KeyError, IndexError, ValueError, TypeError):
-            form.registration_format.errors.append(
-                _("Format tidak valid. Gunakan {seq:04d}, {process}, {office}, dan {year}.")
-            )
-        if "{seq" not in template:
-            form.registration_format.errors.append(_("Format harus memuat {seq}."))
+        formats = {
+            series: _check_number_format(getattr(form, f"{series}_format"))
+            for series in ("registration", "berita_acara", "result_letter")
+            if series == "registration" or (getattr(form, f"{series}_format").data or "").strip()
+        }
+        logo = _logo(form)
         if not form.errors:
             settings = dict(office.settings or {})
-            settings["letterhead"] = [
-                line.strip() for line in (form.letterhead.data or "").splitlines() if line.strip()
+            settings["letterhead"] = _lines(form.letterhead.data)
+            # an emptied format falls back to the default; the other series keep theirs
+            settings["number_formats"] = {
+                **{
+                    k: v
+                    for k, v in settings.get("number_formats", {}).items()
+                    if k not in ("berita_acara", "result_letter")
+                },
+                **formats,
+            }
+            settings["classification"] = (form.classification.data or "").strip() or Office.DEFAULT_SETTINGS[
+                "classification"
             ]
-            settings["number_formats"] = {**settings.get("number_formats", {}), "registration": template}
-            settings["time_limits"] = {p.name: getattr(form, f"limit_{p.name}").data for p in processes}
+            settings["head_title"] = (form.head_title.data or "").strip() or Office.DEFAULT_SETTINGS["head_title"]
+            settings["copies"] = _lines(form.copies.data)
+            settings["copies_regency_city"] = _lines(form.copies_regency_city.data)
+            if logo is not None:  # stored like every other file: under its SHA-256
+                settings["logo_sha256"] = document_store().put(logo)
+            elif form.remove_logo.data:
+                settings["logo_sha256"] = None
             office.name, office.settings = form.name.data.strip(), settings
             db.session.commit()
             flash(_("Pengaturan kantor disimpan."), "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, processes=processes), 422 if form.errors else 200
+    return render_template("admin/settings.html", form=form, logo=office.setting("logo_sha256")), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/layanan")
+def catalogue():
+    office = db.session.get(Office, current_user.office_id)
+    rows = [
+        (p, is_enabled(office, p), limits(office, p), extra_required_documents(office, p)) for p in PROCESSES.values()
+    ]
+    return render_template("admin/catalogue.html", rows=rows)
+
+
+@bp.route("/layanan/<name>", methods=["GET", "POST"])
+def edit_service(name):
+    process = PROCESSES.get(name)
+    if process is None:
+        abort(404)
+    office = db.session.get(Office, current_user.office_id)
+    rows = limits(office, process)
+    kinds = optional_document_kinds(process)
+    form = catalogue_form(rows, [(k.name, _(k.label)) for k in kinds])
+    if request.method == "GET":
+        form.enabled.data = is_enabled(office, process)
+        for limit in rows:
+            form[catalogue_field(limit.key)].data = limit.configured
+        form.documents.data = [g[0] for g in extra_required_documents(office, process)]
+    if form.validate_on_submit():
+        with unit_of_work(catch=True) as work:
+            configure_service(
+                office,
+                process,
+                enabled=form.enabled.data,
+                days={limit.key: form[catalogue_field(limit.key)].data for limit in rows},
+                documents=form.documents.data or [],
+            )
+        if not work.failed:
+            flash(_("Layanan %(label)s disimpan.", label=_(process.label)), "success")
+            return redirect(url_for("admin.catalogue"))
+        form.documents.errors = list(form.documents.errors) + work.messages
+    return render_template(
+        "admin/service_form.html", form=form, process=process, rows=rows, field_name=catalogue_field
+    ), 422 if form.errors else 200
+
+
+@bp.get("/keamanan")
+def security():
+    """Locked sign-in addresses and tracking codes, and the counts of recent failures, with a
+    button to lift each (operations/throttle.py). Addresses of another office's accounts and codes
+    of another office's requests are not shown."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(AuthThrottle, User, Request)
+        .outerjoin(User, (AuthThrottle.scope == "sign_in") & (User.email == AuthThrottle.key))
+        .outerjoin(Request, (AuthThrottle.scope == "track") & (Request.tracking_code == AuthThrottle.key))
+        .where(AuthThrottle.last_failure_at >= now - throttle.FORGET_AFTER)
+        .order_by(AuthThrottle.locked_until.desc().nulls_last(), AuthThrottle.last_failure_at.desc())
+        .limit(500)
+    ).all()
+    mine = [
+        (row, account, req)
+        for row, account, req in rows
+        if (account is None or account.office_id == current_user.office_id)
+        and (req is None or req.office_id == current_user.office_id)
+    ]
+    return render_template(
+        "admin/security.html",
+        sign_in=[r for r in mine if r[0].scope == "sign_in"],
+        track=[r for r in mine if r[0].scope == "track"],
+        now=now,
+        form=DeleteForm(),
+        free=throttle.SIGN_IN_FREE,
+        track_failures=throttle.TRACK_FAILURES,
+    )
+
+
+@bp.post("/keamanan/<id:throttle_id>/buka")
+def unlock(throttle_id):
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    if throttle.unlock(throttle_id):
+        db.session.commit()
+        flash(_("Kunci dibuka."), "success")
+    return redirect(url_for("admin.security"))

@@ -1,14 +1,17 @@
 """Sign-in, sign-out, password change, language switch."""
 
+import math
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..extensions import LANGUAGES, db, limiter
 from ..i18n import gettext as _
 from ..models import User
+from ..models.time import utcnow
+from ..operations import accounts, throttle
 from ..passwords import password_problem
 from .forms import LoginForm, PasswordForm
 
@@ -40,28 +43,65 @@ def login():
     if current_user.is_authenticated:
         return redirect(landing_page())
     form = LoginForm()
+    status = 422  # when the form has errors: 429 while the address is locked
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is None:
+        email = form.email.data.strip().lower()
+        user = None
+        until = throttle.locked_until(throttle.SIGN_IN, email)
+        if until is not None:
+            # the same for every address, with an account or without: nothing to learn from it
+            form.email.errors.append(locked_message(until))
+            status = 429
+        elif (user := db.session.scalar(select(User).where(User.email == email))) is None:
             User.check_no_password(form.password.data)  # as long as a wrong password: nothing to learn
-            form.password.errors.append(_("Email atau kata sandi salah."))
+            failed_sign_in(form, email)
         elif not user.check_password(form.password.data):
-            form.password.errors.append(_("Email atau kata sandi salah."))
+            failed_sign_in(form, email)
         elif not user.active:
             form.email.errors.append(_("Akun ini tidak aktif. Hubungi admin."))
         else:
-            lang = session.get("lang") or user.language
-            session.clear()  # a fresh session on sign-in: nothing from before survives (fixation)
-            if lang:
-                session["lang"] = lang
-            login_user(user)
+            throttle.clear(throttle.SIGN_IN, email)
+            sign_in(user)
+            db.session.commit()
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    return render_template("auth/login.html", form=form), status if form.errors else 200
+
+
+def locked_message(until) -> str:
+    minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+    return _(
+        "Terlalu banyak percobaan masuk yang gagal untuk alamat ini. Coba lagi dalam %(minutes)s menit.",
+        minutes=minutes,
+    )
+
+
+def failed_sign_in(form, email: str) -> None:
+    """Count the failure against the address (stored: every process sees it) and say so."""
+    until = throttle.record_failure(throttle.SIGN_IN, email)
+    db.session.commit()
+    form.password.errors.append(_("Email atau kata sandi salah."))
+    if until is not None:
+        form.password.errors.append(locked_message(until))
+
+
+def sign_in(user: User) -> None:
+    """A fresh session for `user` in this browser: nothing from before survives (fixation), and a
+    row of its own that its user can see and end (operations/accounts.py)."""
+    lang = session.get("lang") or user.language
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session["sid"] = accounts.start_session(
+        user, user_agent=request.headers.get("User-Agent", ""), address=request.remote_addr or ""
+    )
+    login_user(user)
 
 
 @bp.post("/keluar")
 @login_required
 def logout():
+    accounts.end_session(current_user, g.user_session.id)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Anda telah keluar."), "info")
@@ -79,9 +119,12 @@ def change_password():
         elif problem:
             form.new.errors.append(_(problem))
         else:
-            current_user.set_password(form.new.data)
+            # every session ends and every API token is revoked; this browser signs in afresh
+            user = current_user._get_current_object()
+            accounts.change_password(user, form.new.data)
+            sign_in(user)
             db.session.commit()
-            flash(_("Kata sandi telah diubah."), "success")
+            flash(_("Kata sandi telah diubah. Sesi lain dan token API Anda telah diakhiri."), "success")
             return redirect(url_for("cases.index"))
     return render_template("auth/password.html", form=form), 200 if not form.errors else 422
 

@@ -17,10 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_minutes_filter, visible_request
-from ..catalogue import deadline_status
+from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
-from ..engine.definition import N_, Phase
 from ..engine.errors import NotFound
 from ..engine.machine import allowed_triggers
 from ..extensions import db
@@ -40,25 +39,23 @@ from ..models import (
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
 from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
+from ..operations.public import register_oral_application
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
 from ..queries import filtered_requests, paginate
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
+from ..vocabulary import STAFF, MinutesStatus, Phase
 from .downloads import attachment
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
+from .receipts import remember_receipt
 from .unit_of_work import unit_of_work
 
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
 PER_PAGE = 25
-PHASE_LABELS = {
-    Phase.INTAKE: N_("Penerimaan"),
-    Phase.REVIEW: N_("Penelaahan"),
-    Phase.MEETING: N_("Rapat"),
-    Phase.CONCLUSION: N_("Kesimpulan"),
-}
+MAX_FILES_AT_ONCE = 10
 
 
 @bp.before_request
@@ -80,10 +77,10 @@ def queue_filter():
     and its exports show the same rows)."""
     form = FilterForm(request.args)
     form.process_type.choices = [("", _("Semua"))] + [(p.name, _(p.label)) for p in PROCESSES.values()]
-    form.phase.choices = [("", _("Semua"))] + [(p.value, _(PHASE_LABELS[p])) for p in Phase]
+    form.phase.choices = [("", _("Semua"))] + [(p.value, _(p.label)) for p in Phase]
     states = {s.name: _(s.label) for p in PROCESSES.values() for s in p.states}
     form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
-    staff = current_user.is_staff
+    staff = current_user.is_office_account
     if staff:
         form.organisation_id.choices = [("", _("Semua"))] + [
             (str(o.id), o.name)
@@ -111,7 +108,7 @@ def queue_filter():
 @bp.get("/")
 def index():
     form, args = queue_filter()
-    staff = current_user.is_staff
+    staff = current_user.is_office_account
     page_no = request.args.get("page", 1, type=int) or 1
     filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
@@ -136,13 +133,13 @@ def index():
 
 @bp.route("/baru", methods=["GET", "POST"])
 def new():
-    if current_user.role in ("officer", "head"):
+    if current_user.is_staff:
         # staff register walk-in applicants for the services that take them at the counter
-        return render_template("cases/new_staff.html", processes=[p for p in PROCESSES.values() if p.intake == "staff"])
+        return render_template("cases/new_staff.html", processes=counter_processes())
     if current_user.role != "drafter":
         abort(403)
     form = NewRequestForm()
-    form.process_type.choices = [(p.name, _(p.label)) for p in PROCESSES.values() if p.intake == "account"]
+    form.process_type.choices = [(p.name, _(p.label)) for p in enabled_processes(current_user.office, "account")]
     form.applicant_type.choices = [(k, _(label)) for k, label in APPLICANT_TYPES.items()]
     if request.method == "GET":
         organisation = current_user.organisation
@@ -166,7 +163,7 @@ def new():
                 else:
                     flash(" ".join(messages), "danger")
             return render_template(
-                "cases/new.html", form=form, processes=[p for p in PROCESSES.values() if p.intake == "account"]
+                "cases/new.html", form=form, processes=enabled_processes(current_user.office, "account")
             ), 422
         flash(
             _(
@@ -177,16 +174,16 @@ def new():
         )
         return redirect(url_for("cases.detail", request_id=req.id))
     return render_template(
-        "cases/new.html", form=form, processes=[p for p in PROCESSES.values() if p.intake == "account"]
+        "cases/new.html", form=form, processes=enabled_processes(current_user.office, "account")
     ), 422 if form.errors else 200
 
 
 @bp.route("/baru/<name>", methods=["GET", "POST"])
 def new_staff(name):
     process = PROCESSES.get(name)
-    if process is None or process.intake != "staff":
+    if process is None or process not in counter_processes():
         abort(404)
-    if current_user.role not in ("officer", "head"):
+    if not current_user.is_staff:
         abort(403)
     errors = {}
     if request.method == "POST":
@@ -196,6 +193,8 @@ def new_staff(name):
             f.name: (bool(request.form.get(f.name)) if f.kind == "bool" else request.form.get(f.name, ""))
             for f in process.fields
         }
+        if process.counter_intake:  # an oral application, written down here with its papers
+            return register_oral(process, details)
         with unit_of_work(catch=True) as work:
             req = create_request(
                 current_user, process=name, details=details, applicant_email=(request.form.get("email") or None)
@@ -208,6 +207,44 @@ def new_staff(name):
     return render_template(
         "cases/new_fields.html", process=process, form=request.form, errors=errors
     ), 422 if errors else 200
+
+
+def register_oral(process, details):
+    """An oral application registered at the counter; the applicant gets a code and PIN, shown
+    on the confirmation page (Post/Redirect/Get) for the officer to hand over."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    uploads = [
+        (k.name, f.filename, f.stream.read(limit + 1))
+        for k in process.document_kinds
+        if k.uploader == "applicant" or k.name in process.counter_documents
+        for f in request.files.getlist(k.name)
+        if f and f.filename
+    ]
+    with unit_of_work(catch=True) as work:
+        req, code, pin = register_oral_application(
+            current_user,
+            process.name,
+            details=details,
+            email=(request.form.get("email") or "").strip() or None,
+            uploads=uploads,
+            store=document_store(),
+            max_bytes=limit,
+        )
+    if work.failed:
+        errors = work.field_errors
+        return render_template("cases/new_fields.html", process=process, form=request.form, errors=errors), work.status
+    remember_receipt(req, code, pin)
+    return redirect(url_for("services.submitted"))
+
+
+def counter_processes():
+    """What staff register at the counter in this office: the staff-intake services, and the
+    public ones that take an oral application, unless switched off in the catalogue."""
+    return [
+        p
+        for p in PROCESSES.values()
+        if (p.intake == "staff" or p.counter_intake) and is_enabled(current_user.office, p)
+    ]
 
 
 def validate_csrf_form() -> bool:
@@ -223,19 +260,23 @@ def validate_csrf_form() -> bool:
 def office_drafters():
     return db.session.scalars(
         select(User)
-        .where(User.office_id == current_user.office_id, User.role.in_(("officer", "head")), User.active.is_(True))
+        .where(User.office_id == current_user.office_id, User.role.in_(STAFF), User.active.is_(True))
         .order_by(User.name)
     ).all()
 
 
 def render_detail(req, *, action_form=None, upload_form=None, status=200):
     process = PROCESSES[req.process]
-    documents = db.session.scalars(
-        select(Document)
-        .where(Document.request_id == req.id)
-        .options(selectinload(Document.uploaded_by))
-        .order_by(Document.kind, Document.version.desc())
-    ).all()
+    order = {k.name: i for i, k in enumerate(process.document_kinds)}  # the checklist's order
+    documents = sorted(
+        db.session.scalars(
+            select(Document)
+            .where(Document.request_id == req.id)
+            .options(selectinload(Document.uploaded_by))
+            .order_by(Document.kind, Document.version.desc())
+        ).all(),
+        key=lambda d: (order.get(d.kind, len(order)), -d.version),
+    )
     events = db.session.scalars(
         select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
     ).all()
@@ -254,6 +295,10 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     if upload_form is None:
         upload_form = UploadForm()
     upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
+    if not upload_form.kind.data:  # the next document the checklist still misses
+        missing = [k for group, done in checklist if not done for k in group]
+        offered = {k.name for k in upload_kinds}
+        upload_form.kind.data = next((k.name for k in missing if k.name in offered), None)
     day = today()
     closed_by = closing_timer_passed(process, req, day)
     triggers = allowed_triggers(process, req, current_user) if not closed_by else []
@@ -274,7 +319,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     issued = db.session.scalars(
         select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
     ).all()
-    final = next((m for m in reversed(minutes) if m.status == "final"), None)
+    final = next((m for m in reversed(minutes) if m.status == MinutesStatus.FINAL), None)
     # the conclusion must state the final minutes' correction deadline: offer it
     prefill = {
         "correction_deadline": final.correction_deadline.isoformat() if final and final.correction_deadline else ""
@@ -301,14 +346,23 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         failed_trigger=action_form.trigger.data if action_form else None,
         drafters=drafters,
         days_left=working_days_left(req, calendar, day),
-        phase_labels=PHASE_LABELS,
         process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,
         deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
         day=day,
         applicant_types=APPLICANT_TYPES,
+        returned_by=returned_by(process, req, events),
     ), status
+
+
+def returned_by(process, req, events):
+    """The event that gave the file back to the applicant (returned for completion, or "harmonis
+    dengan catatan"), while it is still with them: its reasons, who, and when. None otherwise."""
+    if req.state not in process.applicant_upload_states or req.state in process.private_states:
+        return None
+    entered = next((e for e in reversed(events) if e.to_state == req.state and e.from_state != req.state), None)
+    return entered if entered is not None and entered.actor_id is not None else None
 
 
 @bp.get("/<id:request_id>")
@@ -361,20 +415,28 @@ def upload(request_id):
     if not form.validate_on_submit():
         return render_detail(req, upload_form=form, status=422)
     limit = current_app.config["MAX_UPLOAD_BYTES"]
-    with unit_of_work(catch=True) as work:
-        doc = upload_document(
-            req,
-            current_user,
-            kind=form.kind.data,
-            filename=form.file.data.filename,
-            content=form.file.data.stream.read(limit + 1),
-            store=document_store(),
-            max_bytes=limit,
-        )
+    files = [f for f in form.file.data if f and f.filename]
+    if len(files) > MAX_FILES_AT_ONCE:
+        form.file.errors = [_("Paling banyak %(n)s berkas sekaligus.", n=MAX_FILES_AT_ONCE)]
+        return render_detail(req, upload_form=form, status=422)
+    with unit_of_work(catch=True) as work:  # all of them or none
+        docs = [
+            upload_document(
+                req,
+                current_user,
+                kind=form.kind.data,
+                filename=f.filename,
+                content=f.stream.read(limit + 1),
+                store=document_store(),
+                max_bytes=limit,
+            )
+            for f in files
+        ]
     if work.failed:
         form.file.errors = list(form.file.errors) + work.messages
         return render_detail(load_request(request_id), upload_form=form, status=work.status)
-    flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
+    for doc in docs:
+        flash(_('Dokumen "%(name)s" diunggah (versi %(version)s).', name=doc.filename, version=doc.version), "success")
     return redirect(url_for("cases.detail", request_id=request_id) + "#dokumen")
 
 

@@ -4,7 +4,7 @@ source strings, translated to English by the catalogue."""
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -102,7 +102,12 @@ class NewRequestForm(Form):
 
 class UploadForm(Form):
     kind = SelectField(_l("Jenis dokumen"), validators=[DataRequired(REQUIRED)])
-    file = FileField(_l("Berkas (PDF, DOCX, atau ODT)"), validators=[FileRequired(_l("Pilih berkas."))])
+    # several files at once (e.g. a draft and its annexes): each a new version of the chosen kind
+    file = MultipleFileField(
+        _l("Berkas (PDF, DOCX, atau ODT)"),
+        validators=[FileRequired(_l("Pilih berkas."))],
+        render_kw={"multiple": True},
+    )
 
 
 class ActionForm(Form):
@@ -137,6 +142,10 @@ class UserForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), valid_email])
     name = StringField(_l("Nama"), validators=[DataRequired(REQUIRED), Length(max=200)])
     position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)])
+    nip = StringField(
+        _l("NIP"),
+        validators=[Optional(), Regexp(r"^\d{18}$", message=_l("NIP terdiri atas 18 angka."))],
+    )
     role = SelectField(_l("Peran"), validators=[DataRequired(REQUIRED)])
     organisation_id = SelectField(_l("Organisasi pemrakarsa (khusus perancang pemrakarsa)"), coerce=int)
     password = PasswordField(
@@ -150,6 +159,7 @@ class OrganisationForm(Form):
     name = StringField(_l("Nama"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Jenis"), validators=[DataRequired(REQUIRED)])
     region = StringField(_l("Wilayah"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    seat = StringField(_l("Kedudukan (kota tempat kepala daerah/DPRD)"), validators=[Optional(), Length(max=120)])
 
 
 class OverrideForm(Form):
@@ -168,24 +178,55 @@ class DeleteForm(Form):
     """An empty form: just the CSRF token, for buttons that delete."""
 
 
+class TokenForm(Form):
+    label = StringField(
+        _l("Keterangan token (misalnya nama aplikasi)"),
+        validators=[Optional(), Length(max=100, message=_l("Paling banyak 100 karakter."))],
+    )
+
+
 class SettingsForm(Form):
     name = StringField(_l("Nama kantor"), validators=[DataRequired(REQUIRED), Length(max=200)])
     letterhead = TextAreaField(_l("Kop surat (satu baris per baris)"), validators=[Optional()])
     registration_format = StringField(_l("Format nomor registrasi"), validators=[DataRequired(REQUIRED)])
+    # left empty: the default format
+    berita_acara_format = StringField(_l("Format nomor berita acara"), validators=[Optional(), Length(max=80)])
+    result_letter_format = StringField(_l("Format nomor surat hasil"), validators=[Optional(), Length(max=80)])
+    classification = StringField(_l("Kode klasifikasi arsip"), validators=[Optional(), Length(max=40)])
+    head_title = StringField(_l("Jabatan kepala kantor"), validators=[Optional(), Length(max=200)])
+    copies = TextAreaField(_l("Tembusan (satu per baris)"), validators=[Optional(), Length(max=4000)])
+    copies_regency_city = TextAreaField(
+        _l("Tembusan tambahan untuk kabupaten/kota (satu per baris)"), validators=[Optional(), Length(max=4000)]
+    )
+    logo = FileField(_l("Logo kop surat (PNG atau JPEG)"))
+    remove_logo = BooleanField(_l("Hapus logo"))
 
 
-def settings_form(processes, **kwargs) -> SettingsForm:
-    """The settings form with one time-limit field per process."""
+class CatalogueForm(Form):
+    enabled = BooleanField(_l("Layanan aktif di kantor ini"))
+    documents = SelectMultipleField(_l("Dokumen tambahan yang diwajibkan kantor"), validate_choice=True)
 
-    class Form(SettingsForm):
+
+def catalogue_form(limits, document_choices, **kwargs) -> CatalogueForm:
+    """The catalogue form of one process: its switch, one field per editable limit (empty: the
+    definition's default), and the optional documents the office may require."""
+
+    class Form(CatalogueForm):
         pass
 
-    for process in processes:
+    for limit in limits:
         setattr(
             Form,
-            f"limit_{process.name}",
+            catalogue_field(limit.key),
             IntegerField(
-                process.label, validators=[DataRequired(REQUIRED), NumberRange(min=1, max=60, message=BETWEEN)]
+                _l(limit.label),  # N_-marked in the definition
+                validators=[Optional(), NumberRange(min=1, max=limit.maximum, message=BETWEEN)],
             ),
         )
-    return Form(**kwargs)
+    form = Form(**kwargs)
+    form.documents.choices = document_choices
+    return form
+
+
+def catalogue_field(key: str) -> str:
+    return "limit_" + key.replace(":", "__")

@@ -1,32 +1,67 @@
 """The public side: a form per public service (no account), and the tracking page, where a code
 and PIN show the phase, the step, the due date and what to do next, and nothing else."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+import math
+import re
+import secrets
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..actors import PublicActor
-from ..catalogue import deadline_status
+from ..catalogue import deadline_status, is_enabled, promise
+from ..documents.pdf import renderer
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
-from ..engine.errors import StaleVersion
+from ..engine.errors import NotPermitted, StaleVersion
 from ..engine.machine import is_exit
 from ..extensions import db, limiter
+from ..i18n import format_day
 from ..i18n import gettext as _
-from ..models import Event, Request
+from ..models import Event, Office, Request
 from ..models.time import local_date, utcnow
+from ..operations import throttle
 from ..operations.calendar import office_calendar
-from ..operations.public import find_tracked, submit_public_request
+from ..operations.public import find_tracked, normalise_code, public_office, submit_public_request
 from ..operations.requests import upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
+from .receipts import current_receipt, receipt_request, remember_receipt
 from .unit_of_work import unit_of_work
 
 bp = Blueprint("services", __name__)
 HONEYPOT = "website"  # a field people never see and bots fill in
+FORM_TOKEN = "form_token"  # one per form shown: a double click files once (requests.intake_token)
+TOKEN_FORMAT = re.compile(r"[0-9a-f]{32}")
+CONSENT = "consent"
+# The personal-data notice on the public forms (UU 27/2022), by version: recorded with the consent.
+PRIVACY_NOTICE = "uu27-2022/v1"
+
+
+def serving_office():
+    """The office that receives requests from the public (None until one is configured)."""
+    try:
+        return public_office(current_app.config.get("PUBLIC_OFFICE"))
+    except NotPermitted:
+        return None
 
 
 def public_processes():
-    return [p for p in PROCESSES.values() if p.intake == "public"]
+    """The public services the office runs: those switched off in its catalogue are gone."""
+    office = serving_office()
+    return [p for p in PROCESSES.values() if p.intake == "public" and (office is None or is_enabled(office, p))]
 
 
 @bp.get("/layanan/")
@@ -38,12 +73,19 @@ def index():
 @limiter.limit("10 per hour", methods=["POST"])  # per address: enough for a family, not for a bot
 def intake(name):
     process = PROCESSES.get(name)
-    if process is None or process.intake != "public":
+    if process is None or process not in public_processes():
         abort(404)
     errors, form = {}, request.form
+    token = form.get(FORM_TOKEN, "") if request.method == "POST" else secrets.token_hex(16)
     if request.method == "POST":
         if form.get(HONEYPOT):
             abort(400)  # a bot: refuse quietly, store nothing
+        if not TOKEN_FORMAT.fullmatch(token):  # a form from before, or forged: start again
+            token = secrets.token_hex(16)
+            errors = {"_": [_("Formulir ini kedaluwarsa. Isi dan kirim kembali.")]}
+        if form.get(CONSENT) != "1":
+            errors[CONSENT] = [_("Centang persetujuan pemrosesan data pribadi untuk mengirim permohonan.")]
+    if request.method == "POST" and not errors:
         details = {
             f.name: (bool(form.get(f.name)) if f.kind == "bool" else form.get(f.name, "")) for f in process.fields
         }
@@ -56,26 +98,94 @@ def intake(name):
             if f and f.filename
         ]
         language = form.get("language") if form.get("language") in ("id", "en") else "id"
-        with unit_of_work(catch=True) as work:
-            req, code, pin = submit_public_request(
-                name,
-                details=details,
-                email=(form.get("email") or "").strip() or None,
-                language=language,
-                uploads=uploads,
-                store=document_store(),
-                max_bytes=limit,
-                office_code=current_app.config.get("PUBLIC_OFFICE"),
-            )
+        consent = {"notice": PRIVACY_NOTICE, "at": utcnow().isoformat(timespec="seconds")}
+        for attempt in (1, 2):
+            try:
+                with unit_of_work(catch=True) as work:
+                    req, code, pin = submit_public_request(
+                        name,
+                        details=details,
+                        email=(form.get("email") or "").strip() or None,
+                        language=language,
+                        uploads=uploads,
+                        store=document_store(),
+                        max_bytes=limit,
+                        office_code=current_app.config.get("PUBLIC_OFFICE"),
+                        intake_token=token,
+                        consent=consent,
+                    )
+                break
+            except IntegrityError:
+                # the same form filed at this moment by a double click: the second pass finds it
+                if attempt == 2:
+                    raise
         if work.failed:
             errors = work.field_errors
             if work.status in (413, 415) and not isinstance(work.error.details, dict):
                 errors = {"_": [work.error.message]}
         else:
-            return render_template("services/submitted.html", process=process, number=req.number, code=code, pin=pin)
+            # Post/Redirect/Get: reloading the confirmation shows it again, and never files again
+            remember_receipt(req, code, pin)
+            return redirect(url_for("services.submitted"))
+    office = serving_office()
     return render_template(
-        "services/intake.html", process=process, form=form, errors=errors, honeypot=HONEYPOT
+        "services/intake.html",
+        process=process,
+        form=form,
+        errors=errors,
+        honeypot=HONEYPOT,
+        form_token=token,
+        retention=office.setting("privacy_retention") if office else Office.DEFAULT_SETTINGS["privacy_retention"],
     ), 422 if errors else 200
+
+
+@bp.get("/layanan/terkirim")
+def submitted():
+    """The confirmation of the last request filed in this browser: its number and tracking code,
+    the PIN on the first view only, what happens next and by when, and the printable receipt."""
+    req, code, pin = current_receipt()
+    if req is None:
+        return redirect(url_for("services.index"))
+    process = PROCESSES[req.process]
+    return render_template(
+        "services/submitted.html",
+        req=req,
+        process=process,
+        number=req.number,
+        code=code,
+        pin=pin,
+        promise=promise(req.office, process, _),
+    )
+
+
+@bp.get("/layanan/terkirim/tanda-terima.pdf")
+def receipt_pdf():
+    """The printable receipt of the last request filed in this browser: number, tracking code,
+    what happens next; never the PIN (a receipt gets left on desks and photocopied)."""
+    req = receipt_request()
+    if req is None:
+        abort(404)
+    process = PROCESSES[req.process]
+    office = req.office
+    html = render_template(
+        "pdf/receipt.html",
+        r={
+            "letterhead": office.setting("letterhead") or [office.name.upper()],
+            "office_name": office.name,
+            "process": _(process.label),
+            "number": req.number,
+            "code": req.tracking_code,
+            "received": format_day(local_date(req.created_at, office.timezone), "d MMMM y"),
+            "promise": promise(office, process, _),
+            "track_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("services.track"),
+        },
+    )
+    pdf = renderer().render_html(html, identifier=f"receipt:{req.number}")
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="tanda-terima-{req.id}.pdf"'},
+    )
 
 
 def tracked_request():
@@ -87,11 +197,25 @@ def tracked_request():
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])  # codes cannot be guessed by trying
 def track():
     if request.method == "POST":
-        found = find_tracked(request.form.get("code", ""), request.form.get("pin", ""))
+        # one spelling per code (any case, with or without the hyphen): one lock per code
+        code = normalise_code(request.form.get("code", ""))
+        # a code with too many wrong PINs is locked, whoever tries and whatever PIN (known codes and
+        # unknown ones alike: the lock tells nothing either)
+        until = throttle.locked_until(throttle.TRACK, code) if code.strip() else None
+        if until is not None:
+            session.pop("track", None)
+            minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+            return render_template("services/track.html", failed=False, locked_minutes=minutes), 429
+        found = find_tracked(code, request.form.get("pin", ""))
         if found is None:
             # the same answer for a wrong PIN and an unknown code: nothing to learn from it
             session.pop("track", None)
+            if code.strip():
+                throttle.record_failure(throttle.TRACK, code)
+                db.session.commit()
             return render_template("services/track.html", failed=True), 200
+        throttle.clear(throttle.TRACK, code)
+        db.session.commit()
         session["track"] = found.id
         return redirect(url_for("services.track"))
     req = tracked_request()

@@ -6,6 +6,8 @@ from werkzeug.exceptions import Unauthorized
 
 from ...extensions import limiter
 from ...models import ApiToken
+from ...models.time import utcnow
+from ...operations.accounts import touch
 
 _UNSET = object()
 
@@ -32,4 +34,5 @@ def authenticate() -> None:
     token = bearer_token()
     if token is None:
         raise Unauthorized()
+    touch(token, "last_used_at", utcnow())  # shown on the account page and by `users tokens`
     g.user = token.user

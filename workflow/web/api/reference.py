@@ -18,8 +18,9 @@ protect(blp)
 class Processes(MethodView):
     @blp.response(200, ProcessOut(many=True))
     def get(self):
-        """Every process: states with their phase, transitions, document kinds, time limit."""
-        return [process_json(p) for p in PROCESSES.values()]
+        """Every process: states with their phase, transitions, document kinds, time limit, and
+        whether the caller's office runs it (`enabled`)."""
+        return [process_json(p, g.user.office) for p in PROCESSES.values()]
 
 
 @blp.route("/calendar/due")

@@ -3,6 +3,7 @@
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
+from ...catalogue import is_enabled
 from ...engine.calendar import current_deadline, working_days_left
 from ...engine.machine import allowed_triggers
 from ...links import web_link
@@ -84,10 +85,12 @@ def event_json(ev, hidden_documents: set[int] = frozenset()) -> dict:
     }
 
 
-def process_json(p) -> dict:
+def process_json(p, office=None) -> dict:
+    """A process's definition; with `office`, whether that office runs it (its catalogue)."""
     return {
         "name": p.name,
         "label": p.label,
+        "enabled": is_enabled(office, p) if office is not None else True,
         "initial": p.initial,
         "states": [{"name": s.name, "label": s.label, "phase": s.phase.value, "final": s.final} for s in p.states],
         "transitions": [
@@ -127,6 +130,10 @@ def process_json(p) -> dict:
         ],
         "variant_field": p.variant_field,
         "variant_documents": {k: [list(g) for g in v] for k, v in p.variant_documents.items()},
+        "counter_intake": p.counter_intake,
+        "deadlines": [
+            {"name": d.name, "label": d.label, "days": d.limit.days, "unit": d.limit.unit.value} for d in p.deadlines
+        ],
     }
 
 
