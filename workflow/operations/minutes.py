@@ -56,7 +56,9 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
         raise InvalidInput("Rapat ini tidak membahas permohonan tersebut.")
     if req.state not in MINUTES_STATES[:2]:
         raise TransitionUnavailable("Berita acara disusun setelah rapat dijadwalkan.")
-    if latest_minutes(req.id) is not None:
+    latest = latest_minutes(req.id)
+    # one berita acara per meeting: a follow-up meeting gets its own, once the last one is final
+    if latest is not None and (latest.meeting_id == meeting.id or latest.status == "draft"):
         raise TransitionUnavailable("Berita acara untuk permohonan ini sudah ada.")
     chair = meeting.chair
     signatories = [{"name": chair.name, "position": chair.position or "Kepala Kantor Wilayah", "side": "office"}]
@@ -68,7 +70,7 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
     minutes = Minutes(
         request_id=req.id,
         meeting_id=meeting.id,
-        revision=1,
+        revision=latest.revision + 1 if latest else 1,
         status="draft",
         signatories=signatories,
         created_by_id=actor.id,
@@ -117,7 +119,8 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
     if version != minutes.version:
         raise StaleVersion(details={"current_version": minutes.version})
     reasons = []
-    if minutes.request.state not in MINUTES_STATES[1:] and minutes.revision == 1:
+    # a meeting's first minutes (not a revision of final ones) wait until the meeting is held
+    if minutes.request.state not in MINUTES_STATES[1:] and minutes.supersedes_id is None:
         reasons.append("Catat rapat telah dilaksanakan sebelum memfinalkan berita acara.")
     if minutes.conclusion is None:
         reasons.append("Kesimpulan belum diisi.")

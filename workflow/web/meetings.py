@@ -85,7 +85,8 @@ def calendar():
 def ready_requests():
     return db.session.scalars(
         select(Request)
-        .where(Request.office_id == current_user.office_id, Request.state == "analysed")
+        # analysed, or after a meeting that needs a follow-up (rapat lanjutan)
+        .where(Request.office_id == current_user.office_id, Request.state.in_(("analysed", "meeting_held")))
         .order_by(Request.id)
     ).all()
 
@@ -146,6 +147,7 @@ def new_meeting():
                     online_link=form.get("online_link"),
                     chair_id=form.get("chair_id", 0, type=int),
                     participants=parse_participants(form.get("participants")),
+                    reason=form.get("reason") or None,
                 )
             if not work.failed:
                 flash(_("Rapat dijadwalkan."), "success")
