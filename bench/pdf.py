@@ -49,7 +49,8 @@ from workflow.demo import OFFICE  # noqa: E402
 from workflow.documents.pdf import TEMPLATES, renderer  # noqa: E402
 from workflow.documents.words import date_in_words, long_date  # noqa: E402
 from workflow.models import Office  # noqa: E402
-from workflow.operations.issued import ASPECT_LABELS, CONCLUSION_LABELS, SIDE_LABELS  # noqa: E402
+from workflow.operations.issued import ASPECT_LABELS, SIDE_LABELS  # noqa: E402
+from workflow.vocabulary import Conclusion  # noqa: E402
 
 STYLESHEET = str(TEMPLATES / "print.css")
 IDENTIFIER = "BENCH12345"
@@ -89,9 +90,15 @@ def berita_acara(findings: int, attendees: int = 27) -> dict:
             "date_words": date_in_words(day),
             "date_long": long_date(day),
             "place": "Aula Kanwil Kementerian Hukum NTT, Kupang",
-            "chair": "Kepala Kantor Wilayah (Kepala Kantor Wilayah)",
+            "time": "09.30 WITA",
+            "chair": {
+                "name": "Dr. Stefanus Lado Ratu, S.H., M.H.",
+                "position": "Kepala Kantor Wilayah Kementerian Hukum Nusa Tenggara Timur",
+                "nip": "197205141998031002",
+            },
         },
         "basis": {
+            "signer": "Bupati Ngada",
             "letter_number": "180/412/HK/2026",
             "letter_date": long_date(date(2026, 10, 1)),
             "legal_basis": Office.DEFAULT_SETTINGS["legal_basis"],
@@ -108,14 +115,16 @@ def berita_acara(findings: int, attendees: int = 27) -> dict:
         "findings": by_aspect,
         "conclusion": {
             "code": "harmonis_with_notes",
-            "label": CONCLUSION_LABELS["harmonis_with_notes"],
+            "label": Conclusion.HARMONIS_WITH_NOTES.label,
+            "phrase": Conclusion.HARMONIS_WITH_NOTES.label.lower(),
             "notes": "Pemrakarsa memperbaiki rancangan sesuai hasil pembahasan.",
             "correction_deadline": long_date(date(2026, 12, 2)),
         },
         "signatories": [
             {
-                "name": "Kepala Kantor Wilayah",
-                "position": "Kepala Kantor Wilayah",
+                "name": "Dr. Stefanus Lado Ratu, S.H., M.H.",
+                "position": "Kepala Kantor Wilayah Kementerian Hukum Nusa Tenggara Timur",
+                "nip": "197205141998031002",
                 "side": "office",
                 "side_label": SIDE_LABELS["office"],
             },

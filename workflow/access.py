@@ -7,6 +7,7 @@ from .engine.errors import NotFound
 from .extensions import db
 from .models import IssuedDocument, Minutes, Request
 from .processes import PROCESSES
+from .vocabulary import STAFF
 
 
 def can_view(user, request) -> bool:
@@ -47,14 +48,14 @@ def can_read_field(user, request, field) -> bool:
       completeness (intake_readable) also for the office's staff while the file is in intake."""
     process = PROCESSES[request.process]
     if field.identity and process.confidential_field and (request.details or {}).get(process.confidential_field):
-        return user.role in ("officer", "head") and request.office_id == user.office_id and is_assigned(user, request)
+        return user.role in STAFF and request.office_id == user.office_id and is_assigned(user, request)
     if not field.sensitive:
         return True
     if can_read_sensitive(user, request):
         return True
     return (
         field.intake_readable
-        and user.role in ("officer", "head")
+        and user.role in STAFF
         and request.office_id == user.office_id
         and process.state(request.state).phase == "intake"
     )

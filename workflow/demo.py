@@ -14,38 +14,52 @@ OFFICE = {
         "letterhead": [
             "KEMENTERIAN HUKUM REPUBLIK INDONESIA",
             "KANTOR WILAYAH NUSA TENGGARA TIMUR",
-            "Jl. Palapa No. 22, Oebobo, Kota Kupang",
+            "Jl. Palapa No. 22, Oebobo, Kota Kupang 85111",
+            "Telepon (0380) 833214, Laman ntt.kemenkum.go.id, Pos-el kanwilntt@kemenkum.go.id",
         ],
+        "head_title": "Kepala Kantor Wilayah Kementerian Hukum Nusa Tenggara Timur",
         "division": "Divisi Peraturan Perundang-undangan dan Pembinaan Hukum",
     },
 }
 
+# (name, kind, region, seat: the town named on the "di ..." line of a letter)
 ORGANISATIONS = [
-    ("Pemerintah Provinsi NTT", "province", "Provinsi Nusa Tenggara Timur"),
-    ("Pemerintah Kota Kupang", "city", "Kota Kupang"),
-    ("Pemerintah Kabupaten Sikka", "regency", "Kabupaten Sikka"),
-    ("DPRD Provinsi NTT", "dprd", "Provinsi Nusa Tenggara Timur"),
-    ("Pemerintah Kabupaten Ngada", "regency", "Kabupaten Ngada"),
+    ("Pemerintah Provinsi NTT", "province", "Provinsi Nusa Tenggara Timur", "Kupang"),
+    ("Pemerintah Kota Kupang", "city", "Kota Kupang", "Kupang"),
+    ("Pemerintah Kabupaten Sikka", "regency", "Kabupaten Sikka", "Maumere"),
+    ("DPRD Provinsi NTT", "dprd", "Provinsi Nusa Tenggara Timur", "Kupang"),
+    ("Pemerintah Kabupaten Ngada", "regency", "Kabupaten Ngada", "Bajawa"),
 ]
 
+# (email, name, role, organisation, position, NIP): fictional people with realistic names, positions
+# and NIPs (birth date, appointment month, sex, serial); the e-mails and roles are fixed points.
 USERS = [
-    ("admin@harmoni.test", "Admin Harmoni", "admin", None, "Administrator sistem"),
-    ("kakanwil@harmoni.test", "Kepala Kantor Wilayah", "head", None, "Kepala Kantor Wilayah"),
-    ("perancang1@harmoni.test", "Maria Fernandez", "officer", None, "Perancang Ahli Muda"),
-    ("perancang2@harmoni.test", "Yohanes Bria", "officer", None, "Perancang Ahli Pertama"),
+    ("admin@harmoni.test", "Rudolf Messakh, S.Kom.", "admin", None, "Pranata Komputer Ahli Muda", "198603122010121003"),
+    (
+        "kakanwil@harmoni.test",
+        "Dr. Stefanus Lado Ratu, S.H., M.H.",
+        "head",
+        None,
+        "Kepala Kantor Wilayah Kementerian Hukum Nusa Tenggara Timur",
+        "197205141998031002",
+    ),
+    ("perancang1@harmoni.test", "Maria Fernandez", "officer", None, "Perancang Ahli Muda", "198807232012122001"),
+    ("perancang2@harmoni.test", "Yohanes Bria", "officer", None, "Perancang Ahli Pertama", "199410052019031004"),
     (
         "hukum.kotakupang@harmoni.test",
-        "Bagian Hukum Kota Kupang",
+        "Agustina Lay, S.H.",
         "drafter",
         "Pemerintah Kota Kupang",
-        "Kepala Bagian Hukum",
+        "Kepala Bagian Hukum Sekretariat Daerah Kota Kupang",
+        "197911302005022001",
     ),
     (
         "hukum.sikka@harmoni.test",
-        "Bagian Hukum Kabupaten Sikka",
+        "Fransiskus Parera, S.H., M.H.",
         "drafter",
         "Pemerintah Kabupaten Sikka",
-        "Kepala Bagian Hukum",
+        "Kepala Bagian Hukum Sekretariat Daerah Kabupaten Sikka",
+        "198102172006041003",
     ),
 ]
 
@@ -106,21 +120,30 @@ def seed(password: str) -> None:
     if office is None:
         office = Office(**OFFICE)
         db.session.add(office)
+    elif "head_title" not in (office.settings or {}):  # seeded before the head's title was a setting
+        office.settings = {
+            **OFFICE["settings"],
+            **(office.settings or {}),
+            "head_title": OFFICE["settings"]["head_title"],
+        }
     orgs = {}
-    for name, kind, region in ORGANISATIONS:
+    for name, kind, region, seat in ORGANISATIONS:
         org = db.session.scalar(select(Organisation).where(Organisation.name == name))
         if org is None:
             org = Organisation(name=name, kind=kind, region=region, office=office)
             db.session.add(org)
+        org.seat = org.seat or seat  # filled once on databases seeded before seats existed
         orgs[name] = org
     users = {}
-    for email, name, role, org_name, position in USERS:
+    for email, name, role, org_name, position, nip in USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             user = User(
                 email=email, name=name, role=role, position=position, office=office, organisation=orgs.get(org_name)
             )
             db.session.add(user)
+        if user.nip is None:  # a database seeded before NIPs existed: the demo people once
+            user.name, user.position, user.nip = name, position, nip
         user.set_password(password)
         users[email] = user
     db.session.flush()

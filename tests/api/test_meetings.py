@@ -107,7 +107,7 @@ FINDINGS = [
     },
 ]
 NOTES = "Pemrakarsa memperbaiki Pasal 5 dan Pasal 9 sesuai kesepakatan rapat."
-NUMBER = re.compile(r"^BA-(\d{3})/HARMONISASI/NTT/(\d{4})$")
+NUMBER = re.compile(r"^BA-(\d{3})/PP\.04\.02/NTT/(\d{4})$")  # with the classification code
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def test_berita_acara_pdf_reads_back(api):
     assert HEADING in text  # the title, upper case as in the heading
     words = date_in_words(meeting_day())  # the office's local day, not the UTC one
     assert words.startswith(("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"))
-    assert f"Pada hari ini, {words}, bertempat di {PLACE}" in text, text[:1500]
+    assert f"Pada hari ini, {words}, pukul 07.30 WITA, bertempat di {PLACE}" in text, text[:1500]
     assert date_in_words(meeting_day() - timedelta(days=1)) not in text
     assert "Nomor 180/412/HK/2026 tanggal 1 Oktober 2026" in text
     for p in PARTICIPANTS:
@@ -347,7 +347,7 @@ def test_berita_acara_pdf_reads_back(api):
         assert f["finding"] in text, f
         assert (f["article"] or "Umum") in text and (f["agreed_change"] or "—") in text
     assert (
-        "dinyatakan Harmonis dengan catatan, dengan perbaikan yang wajib diselesaikan paling lambat "
+        "dinyatakan harmonis dengan catatan, dengan perbaikan yang wajib diselesaikan paling lambat "
         f"tanggal {long_date(s.deadline)}"
     ) in text
     assert f"Catatan: {NOTES}" in text
@@ -666,8 +666,9 @@ def test_every_draft_save_is_kept(api):
     assert minutes["status"] == "draft" and minutes["revision"] == 1 and minutes["history"] == 0
     # prefilled: the chair for the office, the applicant side
     assert minutes["signatories"][0] == {
-        "name": "Kepala Kantor Wilayah",
-        "position": "Kepala Kantor Wilayah",
+        "name": "Dr. Stefanus Lado Ratu, S.H., M.H.",
+        "position": "Kepala Kantor Wilayah Kementerian Hukum Nusa Tenggara Timur",
+        "nip": "197205141998031002",
         "side": "office",
     }
     error_of(officer.post(f"/requests/{req['id']}/minutes", json={"meeting_id": meeting["id"]}), 409)

@@ -147,7 +147,7 @@ def test_the_deadline_passes_the_head_extends_the_head_accepts(app, api):
         first = db.session.scalar(
             select(IssuedDocument).where(IssuedDocument.request_id == rid, IssuedDocument.kind == "result_letter")
         )
-        assert final is not None and final.number.startswith("001/HASIL-AKHIR-HARMONISASI/NTT/")
+        assert final is not None and final.number.startswith("001/HA/PP.04.02/NTT/")  # with the classification code
         event = db.session.scalars(select(Event).where(Event.request_id == rid).order_by(Event.seq.desc())).first()
         assert event.data["final_letter"] == {"id": final.id, "number": final.number}
         final_id, code, first_number = final.id, final.code, first.number

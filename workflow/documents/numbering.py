@@ -30,5 +30,5 @@ def next_value(office_id: int, series: str, year: int) -> int:
     return value
 
 
-def format_number(template: str, *, seq: int, year: int, process: str, office: str) -> str:
-    return template.format(seq=seq, year=year, process=process, office=office)
+def format_number(template: str, *, seq: int, year: int, process: str, office: str, classification: str = "") -> str:
+    return template.format(seq=seq, year=year, process=process, office=office, classification=classification)

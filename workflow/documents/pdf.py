@@ -1,6 +1,7 @@
 """PDF rendering with WeasyPrint: one font configuration and one compiled stylesheet per process,
 shared by every document; the same payload always gives the same bytes."""
 
+import base64
 import hashlib
 from functools import cache
 from pathlib import Path
@@ -30,8 +31,20 @@ class PdfRenderer:
 
     def render(self, template: str, payload: dict, *, identifier: str) -> bytes:
         qr = segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)
-        html = render_template(f"pdf/{template}.html", p=payload, qr=qr)
+        html = render_template(f"pdf/{template}.html", p=payload, qr=qr, logo=logo_uri(payload))
         return self.render_html(html, identifier=identifier)
+
+
+def logo_uri(payload: dict) -> str | None:
+    """The office's logo (its SHA-256 frozen in the payload) as a data URI, read from the store."""
+    sha256 = (payload.get("office") or {}).get("logo")
+    if not sha256:
+        return None
+    from .store import document_store
+
+    content = document_store().get(sha256)
+    mime = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
 
 
 @cache

@@ -14,11 +14,35 @@ def N_(text: str) -> str:
     return text
 
 
-class Phase(StrEnum):
-    INTAKE = "intake"
-    REVIEW = "review"
-    MEETING = "meeting"
-    CONCLUSION = "conclusion"
+class Labelled(StrEnum):
+    """A vocabulary: each member is its stored string and carries its label (Indonesian, marked
+    N_; pages translate it where shown). Members are declared as `NAME = "value", N_("Label")`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """The stored strings, e.g. for a CHECK constraint or a schema's OneOf."""
+        return tuple(m.value for m in cls)
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {m.value: m.label for m in cls}
+
+
+class Phase(Labelled):
+    """The four phases every process's states fall into (the engine's own vocabulary)."""
+
+    INTAKE = "intake", N_("Penerimaan")
+    REVIEW = "review", N_("Penelaahan")
+    MEETING = "meeting", N_("Rapat")
+    CONCLUSION = "conclusion", N_("Kesimpulan")
 
 
 class Clock(StrEnum):

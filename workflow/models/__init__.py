@@ -14,7 +14,7 @@ from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
 from .security import THROTTLE_SCOPES, AuthThrottle, UserSession
 from .stats import StatsSnapshot
-from .user import ROLES, STAFF_ROLES, ApiToken, User
+from .user import ROLES, ApiToken, User
 
 __all__ = [
     "AccessLog",
@@ -39,7 +39,6 @@ __all__ = [
     "Participant",
     "Request",
     "ROLES",
-    "STAFF_ROLES",
     "StatsSnapshot",
     "User",
     "meeting_requests",

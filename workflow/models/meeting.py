@@ -6,13 +6,14 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import Side
 from .organisation import Office
 from .request import Request
 from .time import utcnow
 from .user import User
 
 MEETING_STATUSES = ("scheduled", "held", "cancelled")
-PARTICIPANT_SIDES = ("office", "applicant", "dprd")
+PARTICIPANT_SIDES = Side.values()
 
 meeting_requests = Table(
     "meeting_requests",

@@ -7,13 +7,14 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import Aspect, Conclusion, MinutesStatus
 from .request import Request
 from .time import utcnow
 from .user import User
 
-MINUTES_STATUSES = ("draft", "final", "superseded")
-CONCLUSIONS = ("harmonis", "harmonis_with_notes", "not_harmonis")
-ASPECTS = ("prosedural", "substansi", "teknik_penyusunan")
+MINUTES_STATUSES = MinutesStatus.values()
+CONCLUSIONS = Conclusion.values()
+ASPECTS = Aspect.values()
 
 
 class LockedError(RuntimeError):

@@ -24,12 +24,23 @@ class Office(db.Model):
     DEFAULT_SETTINGS = {
         "number_formats": {
             "registration": "{seq:04d}/{process}/{office}/{year}",
-            "berita_acara": "BA-{seq:03d}/HARMONISASI/{office}/{year}",
-            "result_letter": "{seq:03d}/HASIL-HARMONISASI/{office}/{year}",
-            "hasil_akhir": "{seq:03d}/HASIL-AKHIR-HARMONISASI/{office}/{year}",
+            # Tata Naskah Dinas: serial, classification (klasifikasi arsip) code, office, year
+            "berita_acara": "BA-{seq:03d}/{classification}/{office}/{year}",
+            "result_letter": "{seq:03d}/{classification}/{office}/{year}",
+            "hasil_akhir": "{seq:03d}/HA/{classification}/{office}/{year}",
+            # the office's other letters, each its own gapless series
+            "undangan_rapat": "UND-{seq:03d}/{classification}/{office}/{year}",
+            "pengembalian_berkas": "{seq:03d}/PB/{classification}/{office}/{year}",
         },
+        # the archive classification of harmonisation documents (unconfirmed: an office setting)
+        "classification": "PP.04.02",
         "city": "Kupang",
         "letterhead": [],
+        "logo_sha256": None,  # the letterhead's logo, in the document store (uploaded by an admin)
+        "head_title": "Kepala Kantor Wilayah",
+        # "Tembusan:" of letters to applicants; regency and city letters add the province's Biro Hukum
+        "copies": ["Direktur Jenderal Peraturan Perundang-undangan Kementerian Hukum"],
+        "copies_regency_city": ["Kepala Biro Hukum Sekretariat Daerah Provinsi Nusa Tenggara Timur"],
         "legal_basis": (
             "Undang-Undang Nomor 12 Tahun 2011 tentang Pembentukan Peraturan "
             "Perundang-undangan sebagaimana telah beberapa kali diubah terakhir dengan "
@@ -64,5 +75,7 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     region: Mapped[str] = mapped_column(String(120))  # e.g. "Kota Kupang", "Provinsi Nusa Tenggara Timur"
+    # the town where the organisation's head sits: letters say "di Maumere", not "di Kabupaten Sikka"
+    seat: Mapped[str | None] = mapped_column(String(120))
 
     office: Mapped[Office] = relationship(back_populates="organisations")

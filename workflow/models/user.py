@@ -11,11 +11,11 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..vocabulary import ACCOUNT_ROLES, OFFICE_ROLES, STAFF
 from .organisation import Office, Organisation
 from .time import utcnow
 
-ROLES = ("drafter", "officer", "head", "admin")
-STAFF_ROLES = ("officer", "head", "admin")
+ROLES = tuple(r.value for r in ACCOUNT_ROLES)
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +36,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))  # jabatan, e.g. "Perancang Ahli Muda"
+    nip: Mapped[str | None] = mapped_column(String(32))  # civil-servant number, printed under a signature
     role: Mapped[str] = mapped_column(String(16))
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -78,7 +79,13 @@ class User(UserMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        """The office's staff who work on requests (officers and heads; vocabulary.STAFF)."""
+        return self.role in STAFF
+
+    @property
+    def is_office_account(self) -> bool:
+        """An account of the office rather than of an applicant: staff and admins."""
+        return self.role in OFFICE_ROLES
 
     def __repr__(self):
         return f"<User {self.email} {self.role}>"

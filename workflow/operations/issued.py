@@ -2,7 +2,8 @@
 PDF once, after the commit, and store it under its SHA-256."""
 
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -10,30 +11,47 @@ from sqlalchemy import select
 from ..documents.numbering import format_number, next_value
 from ..documents.pdf import renderer
 from ..documents.store import document_store
-from ..documents.words import date_in_words, long_date
-from ..engine.definition import N_
+from ..documents.words import date_in_words, in_words, long_date
 from ..extensions import db
 from ..links import web_link
-from ..models import IssuedDocument, Meeting, Minutes, Request
+from ..models import IssuedDocument, Meeting, Minutes, Request, User
 from ..models.time import local_date
+from ..vocabulary import Aspect, Conclusion, Side
 from .after_commit import defer
 
-CONCLUSION_LABELS = {
-    "harmonis": N_("Harmonis"),
-    "harmonis_with_notes": N_("Harmonis dengan catatan"),
-    "not_harmonis": N_("Belum harmonis"),
-}
-ASPECT_LABELS = (("prosedural", "Prosedural"), ("substansi", "Substansi"), ("teknik_penyusunan", "Teknik Penyusunan"))
-SIDE_LABELS = {"office": "Kantor Wilayah Kementerian Hukum", "applicant": "Pemrakarsa", "dprd": "DPRD"}
+# the berita acara's words (Indonesian, as official documents are), from the one vocabulary
+ASPECT_LABELS = tuple((a.value, a.heading) for a in Aspect)
+SIDE_LABELS = {s.value: s.formal for s in Side}
 ADDRESSEE = {"province": ("Gubernur", "Provinsi "), "regency": ("Bupati", "Kabupaten "), "city": ("Wali Kota", "Kota ")}
 
 
-def addressee(organisation) -> str:
-    """Yth. Wali Kota Kupang / Bupati Sikka / Gubernur Nusa Tenggara Timur / Pimpinan DPRD ..."""
-    if organisation.kind == "dprd":
-        return f"Pimpinan {organisation.name}"
+def addressee(organisation, applicant_type: str | None = None) -> str:
+    """Yth. Wali Kota Kupang / Bupati Sikka / Gubernur Nusa Tenggara Timur / Pimpinan Dewan
+    Perwakilan Rakyat Daerah Provinsi Nusa Tenggara Timur (DPRD spelled out, as letters write it)."""
+    if organisation.kind == "dprd" or applicant_type == "dprd":
+        return f"Pimpinan Dewan Perwakilan Rakyat Daerah {organisation.region}"
     title, prefix = ADDRESSEE[organisation.kind]
     return f"{title} {organisation.region.removeprefix(prefix)}"
+
+
+def applicant_type(req) -> str | None:
+    """ "dprd" or "kepala_daerah" as the applicant said at submission (None on older requests)."""
+    return req.applicant_type
+
+
+def application_letter_signer(req) -> str:
+    """Who signed the application letter: "Bupati Sikka", "Wali Kota Kupang", "Pimpinan Dewan
+    Perwakilan Rakyat Daerah Provinsi Nusa Tenggara Timur"."""
+    return addressee(req.organisation, applicant_type(req))
+
+
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """ "09.30 WITA": the office's clock, written as Indonesian documents write it."""
+    local = moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    return f"{local:%H.%M} {ZONE_NAMES.get(timezone, local.tzname())}"
 
 
 def new_code() -> str:
@@ -69,13 +87,46 @@ def _office(office) -> dict:
         "name": office.name,
         "letterhead": office.setting("letterhead") or [office.name.upper()],
         "city": office.setting("city"),
+        "logo": office.setting("logo_sha256"),  # read from the store when rendering
+        "head_title": office.setting("head_title"),
     }
 
 
 def _number(office, series: str, when: datetime) -> str:
     year = local_date(when, office.timezone).year
     seq = next_value(office.id, series, year)
-    return format_number(office.setting("number_formats", series), seq=seq, year=year, process="", office=office.code)
+    return format_number(
+        office.setting("number_formats", series),
+        seq=seq,
+        year=year,
+        process="",
+        office=office.code,
+        classification=office.setting("classification") or "",
+    )
+
+
+def _person(user: User | None, fallback_position: str = "") -> dict:
+    if user is None:
+        return {"name": "", "position": fallback_position, "nip": None}
+    return {"name": user.name, "position": user.position or fallback_position, "nip": user.nip}
+
+
+def office_head(office) -> User | None:
+    """The office's head (the active head account), who signs letters unless a delegate does."""
+    return db.session.scalar(
+        select(User).where(User.office_id == office.id, User.role == "head", User.active.is_(True)).order_by(User.id)
+    )
+
+
+def _with_nips(signatories: list[dict], office) -> list[dict]:
+    """The NIP under each office-side signature, from the account of that name when there is one."""
+    names = [s["name"] for s in signatories if not s.get("nip")]
+    nips = dict(
+        db.session.execute(
+            select(User.name, User.nip).where(User.office_id == office.id, User.name.in_(names), User.nip.is_not(None))
+        ).all()
+    )
+    return [{**s, "nip": s.get("nip") or nips.get(s["name"])} for s in signatories]
 
 
 def _verify(code: str) -> dict:
@@ -90,6 +141,15 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
     meeting = db.session.get(Meeting, minutes.meeting_id)
     code, number = new_code(), _number(office, "berita_acara", now)
     meeting_day = local_date(meeting.starts_at, office.timezone)
+    chair = _person(meeting.chair, office.setting("head_title"))
+    attendees = [
+        {"name": p.name, "position": p.position, "institution": p.institution}
+        for p in meeting.participants
+        if p.attended is not False
+    ]
+    if chair["name"] not in {a["name"] for a in attendees}:
+        # the chair leads the meeting and signs the daftar hadir like everyone else
+        attendees.insert(0, {"name": chair["name"], "position": chair["position"], "institution": office.name})
     previous = db.session.get(Minutes, minutes.supersedes_id) if minutes.supersedes_id else None
     payload = {
         "office": _office(office),
@@ -101,15 +161,12 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
         "meeting": {
             "date_words": date_in_words(meeting_day),
             "date_long": long_date(meeting_day),
+            "time": local_time(meeting.starts_at, office.timezone),
             "place": meeting.place or (f"rapat daring ({link})" if (link := web_link(meeting.online_link)) else "—"),
-            "chair": f"{meeting.chair.position or 'Kepala Kantor Wilayah'} ({meeting.chair.name})",
+            "chair": chair,
         },
         "basis": _basis(minutes),
-        "attendees": [
-            {"name": p.name, "position": p.position, "institution": p.institution}
-            for p in meeting.participants
-            if p.attended is not False
-        ],
+        "attendees": attendees,
         "aspects": ASPECT_LABELS,
         "findings": {
             aspect: [
@@ -120,18 +177,27 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
             for aspect, _ in ASPECT_LABELS
         },
         "conclusion": _conclusion(minutes),
-        "signatories": [{**s, "side_label": SIDE_LABELS.get(s.get("side"), "")} for s in minutes.signatories],
+        "signatories": [
+            {**s, "side_label": SIDE_LABELS.get(s.get("side"), "")} for s in _with_nips(minutes.signatories, office)
+        ],
         "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
         "verify": _verify(code),
     }
     return _issue(req, "berita_acara", number, code, payload["doc_title"], payload, actor, now)
 
 
-def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime) -> IssuedDocument:
-    """The letter to the Kepala Daerah or Pimpinan DPRD, issued with the conclusion."""
+def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime, *, signer: User | None = None):
+    """The letter to the Kepala Daerah or Pimpinan DPRD, issued with the conclusion. `signer` is
+    who approved it: the head, or a delegate who signs "a.n." the head."""
     office = req.office
     code, number = new_code(), _number(office, "result_letter", now)
-    head = actor if actor.role == "head" else None
+    signer = signer or (actor if actor.role == "head" else office_head(office))
+    head_title = office.setting("head_title")
+    # with notes, the final draft comes later, with the final letter (hasil akhir)
+    attachments = ["Rancangan akhir hasil pengharmonisasian"] if minutes.conclusion == "harmonis" else []
+    copies = list(office.setting("copies") or [])
+    if req.organisation.kind in ("regency", "city"):
+        copies += office.setting("copies_regency_city") or []
     payload = {
         "office": _office(office),
         "number": number,
@@ -140,12 +206,17 @@ def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime) ->
         "basis": _basis(minutes),
         "minutes_number": minutes.issued_document.number,
         "conclusion": _conclusion(minutes),
-        "addressee": addressee(req.organisation),
+        "addressee": addressee(req.organisation, applicant_type(req)),
+        "seat": req.organisation.seat or req.organisation.region,
+        "attachments": attachments,
+        "attachments_words": f"{len(attachments)} ({in_words(len(attachments))}) berkas" if attachments else None,
         "issued_date_long": long_date(local_date(now, office.timezone)),
         "signer": {
-            "name": head.name if head else "",
-            "position": (head.position if head else None) or "Kepala Kantor Wilayah",
+            **_person(signer, head_title),
+            # a delegate signs on behalf of the head: "a.n. Kepala Kantor Wilayah ..."
+            "on_behalf_of": head_title if signer is not None and signer.role != "head" else None,
         },
+        "copies": copies,
         "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
         "verify": _verify(code),
     }
@@ -187,14 +258,14 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
         "basis": _basis(minutes) if minutes else {},
         "minutes_number": minutes.issued_document.number if minutes and minutes.issued_document else None,
         "result_number": first.number if first else None,
-        "conclusion": {"code": "harmonis", "label": CONCLUSION_LABELS["harmonis"]},
+        "conclusion": {"code": Conclusion.HARMONIS.value, "label": Conclusion.HARMONIS.label},
         # the corrected, initialled draft the head accepted: named, so the letter says what is attached
         "attachment": {
             "label": "Rancangan hasil perbaikan yang telah diparaf",
             "filename": corrected.filename if corrected else None,
             "sha256": corrected.sha256 if corrected else None,
         },
-        "addressee": addressee(req.organisation),
+        "addressee": addressee(req.organisation, applicant_type(req)),
         "issued_date_long": long_date(local_date(now, office.timezone)),
         "signer": {
             "name": head.name if head else "",
@@ -217,13 +288,15 @@ def _request(req) -> dict:
 
 
 def _basis(minutes) -> dict:
-    # the application letter as captured with the request (older minutes carry their own)
+    """The application letter: its signer, number and date (from the minutes, else as the applicant
+    gave them when submitting), and the legal basis."""
     req = minutes.request
     letter_date = minutes.application_letter_date or req.application_letter_date
     return {
+        "signer": application_letter_signer(req),
         "letter_number": minutes.application_letter_number or req.application_letter_number,
         "letter_date": long_date(letter_date) if isinstance(letter_date, date) else None,
-        "legal_basis": minutes.legal_basis or minutes.request.office.setting("legal_basis"),
+        "legal_basis": minutes.legal_basis or req.office.setting("legal_basis"),
     }
 
 
@@ -231,7 +304,9 @@ def _conclusion(minutes) -> dict:
     deadline = minutes.correction_deadline
     return {
         "code": minutes.conclusion,
-        "label": CONCLUSION_LABELS.get(minutes.conclusion, ""),
+        "label": Conclusion(minutes.conclusion).label if minutes.conclusion else "",
+        # inside a sentence: "dinyatakan harmonis dengan catatan"
+        "phrase": Conclusion(minutes.conclusion).label.lower() if minutes.conclusion else "",
         "notes": minutes.notes,
         "correction_deadline": long_date(deadline) if deadline else None,
     }

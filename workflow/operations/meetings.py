@@ -14,10 +14,9 @@ from ..links import check_web_link
 from ..models import MAX_ID, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_clock, utcnow
+from ..vocabulary import STAFF
 from .notifications import queue_meeting_invitations
 from .transitions import fire
-
-STAFF = ("officer", "head")
 
 
 def _check_staff(actor):

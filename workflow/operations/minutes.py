@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Finding, Meeting, Minutes, MinutesSnapshot
 from ..models.minutes import ASPECTS, CONCLUSIONS
 from ..models.time import utcnow
+from ..vocabulary import NEEDS_CORRECTION_DEADLINE, NEEDS_NOTES, STAFF, MinutesStatus, Side
 from .issued import issue_minutes
 from .transitions import ISO_DATE
 
@@ -39,7 +40,7 @@ def _check_staff(minutes_or_request, actor):
     req = getattr(minutes_or_request, "request", minutes_or_request)
     if not can_view(actor, req):
         raise NotFound()
-    if actor.role not in ("officer", "head"):
+    if actor.role not in STAFF:
         raise NotPermitted("Hanya perancang kanwil dan pimpinan yang menyusun berita acara.")
 
 
@@ -58,10 +59,13 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
         raise TransitionUnavailable("Berita acara disusun setelah rapat dijadwalkan.")
     latest = latest_minutes(req.id)
     # one berita acara per meeting: a follow-up meeting gets its own, once the last one is final
-    if latest is not None and (latest.meeting_id == meeting.id or latest.status == "draft"):
+    if latest is not None and (latest.meeting_id == meeting.id or latest.status != MinutesStatus.FINAL):
         raise TransitionUnavailable("Berita acara untuk permohonan ini sudah ada.")
     chair = meeting.chair
-    signatories = [{"name": chair.name, "position": chair.position or "Kepala Kantor Wilayah", "side": "office"}]
+    signatories = [
+        {"name": chair.name, "position": chair.position or req.office.setting("head_title"), "side": "office"}
+        | ({"nip": chair.nip} if chair.nip else {})
+    ]
     signatories += [
         {"name": p.name, "position": p.position, "side": p.side}
         for p in meeting.participants
@@ -71,7 +75,7 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
         request_id=req.id,
         meeting_id=meeting.id,
         revision=latest.revision + 1 if latest else 1,
-        status="draft",
+        status=MinutesStatus.DRAFT,
         signatories=signatories,
         created_by_id=actor.id,
         legal_basis=req.office.setting("legal_basis"),
@@ -89,7 +93,7 @@ def save_minutes(minutes: Minutes, actor, *, version: int, fields: dict, finding
     :raise InvalidInput: (422) naming every field that is wrong
     """
     _check_staff(minutes, actor)
-    if minutes.status != "draft":
+    if minutes.status != MinutesStatus.DRAFT:
         raise MinutesLocked()
     if version != minutes.version:
         raise StaleVersion(details={"current_version": minutes.version})
@@ -114,7 +118,7 @@ def save_minutes(minutes: Minutes, actor, *, version: int, fields: dict, finding
 def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
     """Lock the minutes and issue the berita acara (numbered now, rendered after the commit)."""
     _check_staff(minutes, actor)
-    if minutes.status != "draft":
+    if minutes.status != MinutesStatus.DRAFT:
         raise MinutesLocked()
     if version != minutes.version:
         raise StaleVersion(details={"current_version": minutes.version})
@@ -124,9 +128,9 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
         reasons.append("Catat rapat telah dilaksanakan sebelum memfinalkan berita acara.")
     if minutes.conclusion is None:
         reasons.append("Kesimpulan belum diisi.")
-    if minutes.conclusion == "harmonis_with_notes" and minutes.correction_deadline is None:
+    if minutes.conclusion in NEEDS_CORRECTION_DEADLINE and minutes.correction_deadline is None:
         reasons.append("Batas waktu perbaikan wajib diisi untuk kesimpulan harmonis dengan catatan.")
-    if minutes.conclusion in ("harmonis_with_notes", "not_harmonis") and not minutes.notes:
+    if minutes.conclusion in NEEDS_NOTES and not minutes.notes:
         reasons.append("Catatan wajib diisi untuk kesimpulan ini.")
     if not minutes.signatories:
         reasons.append("Penanda tangan belum diisi.")
@@ -134,11 +138,11 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
         raise GuardFailed(details=reasons)
     now = now or utcnow()
     issued = issue_minutes(minutes, actor, now)
-    minutes.status, minutes.finalised_at, minutes.finalised_by_id = "final", now, actor.id
+    minutes.status, minutes.finalised_at, minutes.finalised_by_id = MinutesStatus.FINAL, now, actor.id
     minutes.issued_document_id = issued.id
     if minutes.supersedes_id:
         previous = db.session.get(Minutes, minutes.supersedes_id)
-        previous.status = "superseded"
+        previous.status = MinutesStatus.SUPERSEDED
         previous.issued_document.superseded_by_id = issued.id
     db.session.flush()
     return issued
@@ -147,7 +151,7 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
 def revise_minutes(minutes: Minutes, actor) -> Minutes:
     """A correction of final minutes: a new draft revision that will supersede them once final."""
     _check_staff(minutes, actor)
-    if minutes.status != "final":
+    if minutes.status != MinutesStatus.FINAL:
         raise TransitionUnavailable("Hanya berita acara final yang dapat direvisi.")
     newest = db.session.scalar(select(func.max(Minutes.revision)).where(Minutes.request_id == minutes.request_id))
     if newest != minutes.revision:
@@ -156,7 +160,7 @@ def revise_minutes(minutes: Minutes, actor) -> Minutes:
         request_id=minutes.request_id,
         meeting_id=minutes.meeting_id,
         revision=minutes.revision + 1,
-        status="draft",
+        status=MinutesStatus.DRAFT,
         conclusion=minutes.conclusion,
         correction_deadline=minutes.correction_deadline,
         notes=minutes.notes,
@@ -290,11 +294,13 @@ def _signatories(value):
         name, position = _text(s.get("name"), 200), _text(s.get("position"), 200)
         if not name or not position:
             raise ValueError("Nama dan jabatan penanda tangan wajib diisi.")
+        nip = _text(s.get("nip"), 32)
         result.append(
             {
                 "name": name,
                 "position": position,
-                "side": _choice(s.get("side"), ("office", "applicant", "dprd"), required=True),
+                "side": _choice(s.get("side"), Side.values(), required=True),
             }
+            | ({"nip": nip} if nip else {})
         )
     return result

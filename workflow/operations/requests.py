@@ -24,11 +24,12 @@ from ..models import Document, Organisation, Request
 from ..models.time import local_date, utcnow
 from ..processes import get_process
 from ..processes.common import APPLICANT_TYPES
+from ..vocabulary import APPLICANT, PUBLIC, STAFF
 from .audit import append_event
 from .milestones import record_milestones
 from .transitions import ISO_DATE
 
-INTAKE_ROLES = {"account": ("drafter",), "staff": ("officer", "head"), "public": ("public",)}
+INTAKE_ROLES = {"account": APPLICANT, "staff": STAFF, "public": PUBLIC}  # who opens a request, by intake
 
 
 def create_request(

@@ -6,11 +6,9 @@ from ..engine.definition import N_, Input, row_guard
 from ..extensions import db
 from ..models import Document, User
 
-APPLICANT = ("drafter",)  # an applicant organisation's drafter, with an account
-PUBLIC = ("public",)  # a member of the public, with the request's tracking code and PIN
-STAFF = ("officer", "head")
-HEAD = ("head",)
-SYSTEM = ("system",)  # timers, fired by `workflow tick`
+# role sets of transitions: an applicant organisation's drafter (with an account); a member of
+# the public (the request's tracking code and PIN); the office's staff; its heads; timers
+from ..vocabulary import APPLICANT, HEAD, PUBLIC, STAFF, SYSTEM  # noqa: F401 (re-exported to processes)
 
 # Who applies (DOMAIN.md section 3): the Kepala Daerah through the Sekda, or the DPRD through the
 # Sekwan. Documents and letters address the official accordingly.

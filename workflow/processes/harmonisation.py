@@ -32,6 +32,7 @@ from ..engine.definition import (
 )
 from ..extensions import db
 from ..models import MAX_ID, Document, Event
+from ..vocabulary import Conclusion, MinutesStatus
 from .common import (
     APPLICANT,
     ASSIGNEES,
@@ -116,9 +117,9 @@ def corrected_draft_uploaded(req, ctx):
 
 
 CONCLUSION_OF = {
-    "conclude_harmonis": "harmonis",
-    "conclude_with_notes": "harmonis_with_notes",
-    "conclude_not_harmonis": "not_harmonis",
+    "conclude_harmonis": Conclusion.HARMONIS,
+    "conclude_with_notes": Conclusion.HARMONIS_WITH_NOTES,
+    "conclude_not_harmonis": Conclusion.NOT_HARMONIS,
 }
 
 
@@ -136,7 +137,7 @@ def final_minutes_agree(req, ctx):
     )
     minutes = db.session.scalar(
         select(Minutes)
-        .where(Minutes.request_id == req.id, Minutes.status == "final")
+        .where(Minutes.request_id == req.id, Minutes.status == MinutesStatus.FINAL)
         .order_by(Minutes.revision.desc())
         .limit(1)
     )
@@ -163,7 +164,7 @@ def issue_result_letter(req, ctx, event_data):
 
     minutes = db.session.scalar(
         select(Minutes)
-        .where(Minutes.request_id == req.id, Minutes.status == "final")
+        .where(Minutes.request_id == req.id, Minutes.status == MinutesStatus.FINAL)
         .order_by(Minutes.revision.desc())
         .limit(1)
     )

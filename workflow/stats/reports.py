@@ -21,15 +21,12 @@ from ..engine.errors import InvalidInput
 from ..extensions import db
 from ..models import Organisation, Request
 from ..processes import PROCESSES
+from ..vocabulary import Conclusion
 from . import sql
 
 HARMONISATION = ("ranperda", "ranperkada")
-OUTCOMES = ("harmonis", "harmonis_with_notes", "not_harmonis")
-OUTCOME_LABELS = {
-    "harmonis": _l("Harmonis"),
-    "harmonis_with_notes": _l("Harmonis dengan catatan"),
-    "not_harmonis": _l("Belum harmonis"),
-}
+OUTCOMES = Conclusion.values()
+OUTCOME_LABELS = {c.value: _l(c.label) for c in Conclusion}  # N_-marked in the vocabulary
 # Type of regulation, from the process and the applicant's level of government
 TYPES = (
     ("ranperda_provinsi", _l("Ranperda Provinsi")),

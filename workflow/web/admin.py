@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..catalogue import extra_required_documents, is_enabled, limits, optional_document_kinds
+from ..documents.store import document_store
 from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import ROLES, AuthThrottle, HolidayOverride, Office, Organisation, Request, User
+from ..models import AuthThrottle, HolidayOverride, Office, Organisation, Request, User
 from ..models.organisation import ORGANISATION_KINDS
 from ..models.time import utcnow
 from ..operations import accounts, throttle
@@ -18,6 +19,7 @@ from ..operations.catalogue import configure_service
 from ..passwords import password_problem
 from ..processes import PROCESSES
 from ..queries import MAX_PAGE, Page
+from ..vocabulary import ACCOUNT_ROLES
 from .forms import (
     DeleteForm,
     OrganisationForm,
@@ -31,7 +33,8 @@ from .unit_of_work import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
-NUMBER_FIELDS = {"seq", "year", "process", "office"}  # what format_number() passes
+NUMBER_FIELDS = {"seq", "year", "process", "office", "classification"}  # what format_number() passes
+LOGO_BYTES = 1024 * 1024
 ROLE_LABELS = {
     "drafter": N_("Perancang pemrakarsa"),
     "officer": N_("Perancang kanwil"),
@@ -70,7 +73,7 @@ def index():
 @bp.get("/pengguna")
 def users():
     page = paged(select(User).where(User.office_id == current_user.office_id).order_by(User.email))
-    return render_template("admin/users.html", page=page, role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", page=page)
 
 
 @bp.route("/pengguna/baru", methods=["GET", "POST"], defaults={"user_id": None})
@@ -82,7 +85,7 @@ def edit_user(user_id):
         if user is None or user.office_id != current_user.office_id:
             abort(404)
     form = UserForm(obj=user)
-    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES]  # N_-marked: translated here
+    form.role.choices = [(r.value, _(r.label)) for r in ACCOUNT_ROLES]  # N_-marked: translated here
     form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations()]
     if request.method == "GET" and user is not None:
         form.organisation_id.data = user.organisation_id or 0
@@ -105,6 +108,7 @@ def edit_user(user_id):
                 db.session.add(user)
             user.email, user.name, user.role = email, form.name.data.strip(), form.role.data
             user.position = (form.position.data or "").strip() or None
+            user.nip = (form.nip.data or "").strip() or None
             user.organisation_id = form.organisation_id.data if form.role.data == "drafter" else None
             if user.id is None:
                 user.active = form.active.data
@@ -146,6 +150,7 @@ def edit_organisation(org_id):
                 org = Organisation(office_id=current_user.office_id)
                 db.session.add(org)
             org.name, org.kind, org.region = name, form.kind.data, form.region.data.strip()
+            org.seat = (form.seat.data or "").strip() or None
             db.session.commit()
             flash(_("Organisasi %(name)s disimpan.", name=name), "success")
             return redirect(url_for("admin.organisation_list"))
@@ -198,6 +203,45 @@ def delete_override(override_id):
     return redirect(url_for("admin.overrides"))
 
 
+def _check_number_format(field, required_fields=("seq",)):
+    """The format's placeholders are format_number()'s names, and a sample number fits its column."""
+    template = (field.data or "").strip()
+    try:
+        # the names as such: "{seq.x}" or "{seq[0]}" would reach into Python objects
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        if not names <= NUMBER_FIELDS:
+            raise KeyError(names - NUMBER_FIELDS)
+        sample = template.format(seq=1, year=2026, process="RANPERDA", office="NTT", classification="PP.04.02")
+        if len(sample) > 60:  # numbers are stored in 80 characters: room for the counter to grow
+            raise ValueError(sample)
+    except (KeyError, IndexError, ValueError, TypeError):
+        field.errors.append(
+            _("Format tidak valid. Gunakan {seq:04d}, {process}, {office}, {classification}, dan {year}.")
+        )
+    if "{seq" not in template:
+        field.errors.append(_("Format harus memuat {seq}."))
+    return template
+
+
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _logo(form):
+    """The uploaded logo's bytes if it is a PNG or JPEG of at most 1 MiB, else None (errors on the field)."""
+    upload = form.logo.data
+    if upload is None or not getattr(upload, "filename", None):
+        return None
+    content = upload.stream.read(LOGO_BYTES + 1)
+    if len(content) > LOGO_BYTES:
+        form.logo.errors.append(_("Logo paling besar 1 MB."))
+        return None
+    if not (content.startswith(b"\x89PNG\r\n\x1a\n") or content.startswith(b"\xff\xd8\xff")):
+        form.logo.errors.append(_("Logo harus berupa berkas PNG atau JPEG."))
+        return None
+    return content
+
+
 @bp.route("/pengaturan", methods=["GET", "POST"])
 def settings():
     office = db.session.get(Office, current_user.office_id)
@@ -206,33 +250,48 @@ def settings():
         form.name.data = office.name
         form.letterhead.data = "\n".join(office.setting("letterhead") or [])
         form.registration_format.data = office.setting("number_formats", "registration")
+        form.berita_acara_format.data = office.setting("number_formats", "berita_acara")
+        form.result_letter_format.data = office.setting("number_formats", "result_letter")
+        form.classification.data = office.setting("classification")
+        form.head_title.data = office.setting("head_title")
+        form.copies.data = "\n".join(office.setting("copies") or [])
+        form.copies_regency_city.data = "\n".join(office.setting("copies_regency_city") or [])
     if form.validate_on_submit():
-        template = form.registration_format.data.strip()
-        try:
-            # the four names as such: "{seq.x}" or "{seq[0]}" would reach into Python objects
-            names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-            if not names <= NUMBER_FIELDS:
-                raise KeyError(names - NUMBER_FIELDS)
-            sample = template.format(seq=1, year=2026, process="RANPERDA", office="NTT")
-            if len(sample) > 60:  # requests.number holds 80 characters: room for the counter to grow
-                raise ValueError(sample)
-        except (KeyError, IndexError, ValueError, TypeError):
-            form.registration_format.errors.append(
-                _("Format tidak valid. Gunakan {seq:04d}, {process}, {office}, dan {year}.")
-            )
-        if "{seq" not in template:
-            form.registration_format.errors.append(_("Format harus memuat {seq}."))
+        formats = {
+            series: _check_number_format(getattr(form, f"{series}_format"))
+            for series in ("registration", "berita_acara", "result_letter")
+            if series == "registration" or (getattr(form, f"{series}_format").data or "").strip()
+        }
+        logo = _logo(form)
         if not form.errors:
             settings = dict(office.settings or {})
-            settings["letterhead"] = [
-                line.strip() for line in (form.letterhead.data or "").splitlines() if line.strip()
+            settings["letterhead"] = _lines(form.letterhead.data)
+            # an emptied format falls back to the default; the other series keep theirs
+            settings["number_formats"] = {
+                **{
+                    k: v
+                    for k, v in settings.get("number_formats", {}).items()
+                    if k not in ("berita_acara", "result_letter")
+                },
+                **formats,
+            }
+            settings["classification"] = (form.classification.data or "").strip() or Office.DEFAULT_SETTINGS[
+                "classification"
             ]
-            settings["number_formats"] = {**settings.get("number_formats", {}), "registration": template}
+            settings["head_title"] = (form.head_title.data or "").strip() or Office.DEFAULT_SETTINGS["head_title"]
+            settings["copies"] = _lines(form.copies.data)
+            settings["copies_regency_city"] = _lines(form.copies_regency_city.data)
+            if logo is not None:  # stored like every other file: under its SHA-256
+                settings["logo_sha256"] = document_store().put(logo)
+            elif form.remove_logo.data:
+                settings["logo_sha256"] = None
             office.name, office.settings = form.name.data.strip(), settings
             db.session.commit()
             flash(_("Pengaturan kantor disimpan."), "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+    return render_template("admin/settings.html", form=form, logo=office.setting("logo_sha256")), (
+        422 if form.errors else 200
+    )
 
 
 @bp.get("/layanan")

@@ -23,7 +23,6 @@ from ..access import visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
-from ..engine.definition import N_, Phase
 from ..engine.errors import NotFound
 from ..engine.machine import allowed_triggers
 from ..extensions import db
@@ -50,6 +49,7 @@ from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
 from ..queries import filtered_requests, paginate
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
+from ..vocabulary import STAFF, MinutesStatus, Phase
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
 from .receipts import remember_receipt
@@ -58,12 +58,6 @@ from .unit_of_work import unit_of_work
 bp = Blueprint("cases", __name__, url_prefix="/permohonan")
 PER_PAGE = 25
 MAX_FILES_AT_ONCE = 10
-PHASE_LABELS = {
-    Phase.INTAKE: N_("Penerimaan"),
-    Phase.REVIEW: N_("Penelaahan"),
-    Phase.MEETING: N_("Rapat"),
-    Phase.CONCLUSION: N_("Kesimpulan"),
-}
 
 
 @bp.before_request
@@ -85,10 +79,10 @@ def queue_filter():
     and its exports show the same rows)."""
     form = FilterForm(request.args)
     form.process_type.choices = [("", _("Semua"))] + [(p.name, _(p.label)) for p in PROCESSES.values()]
-    form.phase.choices = [("", _("Semua"))] + [(p.value, _(PHASE_LABELS[p])) for p in Phase]
+    form.phase.choices = [("", _("Semua"))] + [(p.value, _(p.label)) for p in Phase]
     states = {s.name: _(s.label) for p in PROCESSES.values() for s in p.states}
     form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
-    staff = current_user.is_staff
+    staff = current_user.is_office_account
     if staff:
         form.organisation_id.choices = [("", _("Semua"))] + [
             (str(o.id), o.name)
@@ -116,7 +110,7 @@ def queue_filter():
 @bp.get("/")
 def index():
     form, args = queue_filter()
-    staff = current_user.is_staff
+    staff = current_user.is_office_account
     page_no = request.args.get("page", 1, type=int) or 1
     filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
@@ -141,7 +135,7 @@ def index():
 
 @bp.route("/baru", methods=["GET", "POST"])
 def new():
-    if current_user.role in ("officer", "head"):
+    if current_user.is_staff:
         # staff register walk-in applicants for the services that take them at the counter
         return render_template("cases/new_staff.html", processes=counter_processes())
     if current_user.role != "drafter":
@@ -191,7 +185,7 @@ def new_staff(name):
     process = PROCESSES.get(name)
     if process is None or process not in counter_processes():
         abort(404)
-    if current_user.role not in ("officer", "head"):
+    if not current_user.is_staff:
         abort(403)
     errors = {}
     if request.method == "POST":
@@ -268,7 +262,7 @@ def validate_csrf_form() -> bool:
 def office_drafters():
     return db.session.scalars(
         select(User)
-        .where(User.office_id == current_user.office_id, User.role.in_(("officer", "head")), User.active.is_(True))
+        .where(User.office_id == current_user.office_id, User.role.in_(STAFF), User.active.is_(True))
         .order_by(User.name)
     ).all()
 
@@ -323,7 +317,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     issued = db.session.scalars(
         select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
     ).all()
-    final = next((m for m in reversed(minutes) if m.status == "final"), None)
+    final = next((m for m in reversed(minutes) if m.status == MinutesStatus.FINAL), None)
     # the conclusion must state the final minutes' correction deadline: offer it
     prefill = {
         "correction_deadline": final.correction_deadline.isoformat() if final and final.correction_deadline else ""
@@ -348,7 +342,6 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         failed_trigger=action_form.trigger.data if action_form else None,
         drafters=drafters,
         days_left=working_days_left(req, calendar, day),
-        phase_labels=PHASE_LABELS,
         process_map=process_svg(process, current=req.state),
         kinds={k.name: _(k.label) for k in process.document_kinds},
         closed_by=closed_by,

@@ -11,7 +11,6 @@ from ..processes import PROCESSES
 from ..stats import charts
 from ..stats import dashboard as figures
 from ..stats.reports import OUTCOME_LABELS
-from .cases import PHASE_LABELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dasbor")
 
@@ -51,7 +50,7 @@ def index():
     )
     phase_chart = charts.bars(
         _("Berkas terbuka per tahap"),
-        [_(PHASE_LABELS[p]) for p in Phase],
+        [_(p.label) for p in Phase],
         {_("Berkas terbuka"): [o.by_phase[p.value] for p in Phase]},
         horizontal=True,
         height=220,
@@ -60,7 +59,7 @@ def index():
     return render_template(
         "dashboard/index.html",
         o=o,
-        phases=[(p, _(PHASE_LABELS[p])) for p in Phase],
+        phases=[(p, _(p.label)) for p in Phase],
         processes=PROCESSES,
         outcome_labels=OUTCOME_LABELS,
         queue_filters=queue_filters,

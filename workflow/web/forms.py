@@ -4,7 +4,7 @@ source strings, translated to English by the catalogue."""
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileRequired, MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -142,6 +142,10 @@ class UserForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), valid_email])
     name = StringField(_l("Nama"), validators=[DataRequired(REQUIRED), Length(max=200)])
     position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=200)])
+    nip = StringField(
+        _l("NIP"),
+        validators=[Optional(), Regexp(r"^\d{18}$", message=_l("NIP terdiri atas 18 angka."))],
+    )
     role = SelectField(_l("Peran"), validators=[DataRequired(REQUIRED)])
     organisation_id = SelectField(_l("Organisasi pemrakarsa (khusus perancang pemrakarsa)"), coerce=int)
     password = PasswordField(
@@ -155,6 +159,7 @@ class OrganisationForm(Form):
     name = StringField(_l("Nama"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Jenis"), validators=[DataRequired(REQUIRED)])
     region = StringField(_l("Wilayah"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    seat = StringField(_l("Kedudukan (kota tempat kepala daerah/DPRD)"), validators=[Optional(), Length(max=120)])
 
 
 class OverrideForm(Form):
@@ -184,6 +189,17 @@ class SettingsForm(Form):
     name = StringField(_l("Nama kantor"), validators=[DataRequired(REQUIRED), Length(max=200)])
     letterhead = TextAreaField(_l("Kop surat (satu baris per baris)"), validators=[Optional()])
     registration_format = StringField(_l("Format nomor registrasi"), validators=[DataRequired(REQUIRED)])
+    # left empty: the default format
+    berita_acara_format = StringField(_l("Format nomor berita acara"), validators=[Optional(), Length(max=80)])
+    result_letter_format = StringField(_l("Format nomor surat hasil"), validators=[Optional(), Length(max=80)])
+    classification = StringField(_l("Kode klasifikasi arsip"), validators=[Optional(), Length(max=40)])
+    head_title = StringField(_l("Jabatan kepala kantor"), validators=[Optional(), Length(max=200)])
+    copies = TextAreaField(_l("Tembusan (satu per baris)"), validators=[Optional(), Length(max=4000)])
+    copies_regency_city = TextAreaField(
+        _l("Tembusan tambahan untuk kabupaten/kota (satu per baris)"), validators=[Optional(), Length(max=4000)]
+    )
+    logo = FileField(_l("Logo kop surat (PNG atau JPEG)"))
+    remove_logo = BooleanField(_l("Hapus logo"))
 
 
 class CatalogueForm(Form):

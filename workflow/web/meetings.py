@@ -11,20 +11,18 @@ from sqlalchemy import and_, select
 
 from ..access import visible_issued, visible_minutes
 from ..documents.ics import meeting_invitation
-from ..engine.definition import N_
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Meeting, Minutes, Request, User, meeting_requests
 from ..operations import meetings as ops
-from ..operations.issued import CONCLUSION_LABELS, render_issued
+from ..operations.issued import render_issued
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
 from ..operations.notifications import calendar_host
+from ..vocabulary import MinutesStatus, Side
 from .cases import load_request
 from .unit_of_work import unit_of_work
 
 bp = Blueprint("meetings", __name__)
-SIDES = {"office": N_("Kanwil"), "applicant": N_("Pemrakarsa"), "dprd": N_("DPRD")}
-ASPECTS = {"prosedural": N_("Prosedural"), "substansi": N_("Substansi"), "teknik_penyusunan": N_("Teknik penyusunan")}
 
 
 @bp.before_request
@@ -34,7 +32,7 @@ def require_login():
 
 
 def staff_only():
-    if current_user.role not in ("officer", "head"):
+    if not current_user.is_staff:
         abort(403)
 
 
@@ -99,13 +97,6 @@ def heads():
 
 def parse_participants(text: str) -> list[dict]:
     """One invitee a line: Nama; Jabatan; Instansi; pihak (kanwil/pemrakarsa/dprd); email (optional)."""
-    sides = {
-        "kanwil": "office",
-        "office": "office",
-        "pemrakarsa": "applicant",
-        "applicant": "applicant",
-        "dprd": "dprd",
-    }
     rows = []
     for line in (text or "").splitlines():
         if not line.strip():
@@ -116,7 +107,7 @@ def parse_participants(text: str) -> list[dict]:
                 "name": parts[0],
                 "position": parts[1],
                 "institution": parts[2],
-                "side": sides.get(parts[3].lower(), parts[3]),
+                "side": Side.parse(parts[3]),
                 "email": parts[4] or None,
             }
         )
@@ -180,10 +171,9 @@ def show(meeting_id):
     return render_template(
         "meetings/show.html",
         meeting=meeting,
-        sides=SIDES,
         minutes=minutes,
         starts=local(meeting.starts_at, meeting.office.timezone),
-        staff=current_user.role in ("officer", "head"),
+        staff=current_user.is_staff,
     )
 
 
@@ -284,12 +274,9 @@ def render_minutes(minutes, *, errors=None, values=None, status=200):
         minutes=minutes,
         errors=errors or {},
         values=values,
-        aspects=ASPECTS,
-        conclusions=CONCLUSION_LABELS,
-        sides=SIDES,
         revisions=revisions,
-        editable=minutes.status == "draft" and current_user.role in ("officer", "head"),
-        staff=current_user.role in ("officer", "head"),
+        editable=minutes.status == MinutesStatus.DRAFT and current_user.is_staff,
+        staff=current_user.is_staff,
     ), status
 
 
@@ -310,14 +297,11 @@ def minutes_form_values(form) -> tuple[dict, list]:
             "legal_basis",
         )
     }
-    sides = {"kanwil": "office", "pemrakarsa": "applicant", "dprd": "dprd"}
     signatories = []
     for line in (form.get("signatories") or "").splitlines():
         if line.strip():
             parts = [p.strip() for p in line.split(";")] + ["", "", ""]
-            signatories.append(
-                {"name": parts[0], "position": parts[1], "side": sides.get(parts[2].lower(), parts[2].lower())}
-            )
+            signatories.append({"name": parts[0], "position": parts[1], "side": Side.parse(parts[2])})
     fields["signatories"] = signatories
     findings = []
     for aspect, article, finding, change in zip(

@@ -5,16 +5,10 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..engine.definition import N_, Phase, Process
+from ..engine.definition import Phase, Process
 from ..i18n import gettext as _
 
 BOX_W, BOX_H, COL_W, ROW_H, MARGIN = 190, 48, 260, 78, 20
-PHASE_TITLES = {
-    Phase.INTAKE: N_("Penerimaan"),
-    Phase.REVIEW: N_("Penelaahan"),
-    Phase.MEETING: N_("Rapat"),
-    Phase.CONCLUSION: N_("Kesimpulan"),
-}
 
 
 @lru_cache(maxsize=64)
@@ -43,7 +37,7 @@ def process_svg(process: Process, current: str | None = None) -> Markup:
     for i, phase in enumerate(Phase):
         parts.append(
             f'<text x="{MARGIN + i * COL_W}" y="{MARGIN + 10}" font-weight="bold" '
-            f'font-size="14">{escape(_(PHASE_TITLES[phase]))}</text>'
+            f'font-size="14">{escape(_(phase.label))}</text>'
         )
     notes = []
     for t in process.transitions:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
+from .. import vocabulary
 from ..engine.calendar import applicant_deadline, current_deadline, working_days_left
 from ..engine.definition import UNIT_LABELS, DayUnit
 from ..engine.machine import is_exit
@@ -53,6 +54,7 @@ def register(app) -> None:
     # a stored link shown only when it is a web address (links.py), as a link or as text
     app.add_template_filter(web_link, "web_link")
     app.add_template_global(applicant_deadline)
+    app.add_template_global(vocabulary, "vocabulary")  # roles, conclusions, aspects, sides ... and their labels
     app.add_template_global(working_days_left, "days_left_on")
     app.add_template_global(current_deadline)
     app.add_template_global(is_exit)

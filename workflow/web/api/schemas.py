@@ -6,8 +6,8 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
 
-from ...engine.definition import Phase
 from ...links import check_web_link
+from ...vocabulary import Aspect, Conclusion, Phase, Side
 from .. import MAX_ID
 
 # Field errors in the users' language. marshmallow keeps its messages in class attributes;
@@ -71,7 +71,7 @@ class PageQuery(ma.Schema):
 class RequestQuery(PageQuery):
     process = Text()
     state = Text()
-    phase = Text(validate=ma.validate.OneOf([p.value for p in Phase]))
+    phase = Text(validate=ma.validate.OneOf(Phase.values()))
     organisation_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
     assigned_to_me = ma.fields.Boolean(load_default=False)
     overdue = ma.fields.Boolean(load_default=False)
@@ -245,7 +245,7 @@ class ParticipantIn(ma.Schema):
     name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
     position = Text(required=True, validate=ma.validate.Length(min=1, max=200))
     institution = Text(required=True, validate=ma.validate.Length(min=1, max=200))
-    side = Text(required=True, validate=ma.validate.OneOf(["office", "applicant", "dprd"]))
+    side = Text(required=True, validate=ma.validate.OneOf(Side.values()))
     email = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=254))
 
 
@@ -323,7 +323,7 @@ class MinutesStart(ma.Schema):
 
 
 class FindingIn(ma.Schema):
-    aspect = Text(required=True, validate=ma.validate.OneOf(["prosedural", "substansi", "teknik_penyusunan"]))
+    aspect = Text(required=True, validate=ma.validate.OneOf(Aspect.values()))
     article = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=120))
     finding = Text(required=True, validate=ma.validate.Length(min=1, max=20000))
     agreed_change = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=20000))
@@ -332,12 +332,12 @@ class FindingIn(ma.Schema):
 class SignatoryIn(ma.Schema):
     name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
     position = Text(required=True, validate=ma.validate.Length(min=1, max=200))
-    side = Text(required=True, validate=ma.validate.OneOf(["office", "applicant", "dprd"]))
+    side = Text(required=True, validate=ma.validate.OneOf(Side.values()))
 
 
 class MinutesSave(ma.Schema):
     version = ma.fields.Integer(required=True)
-    conclusion = Text(allow_none=True, validate=ma.validate.OneOf(["harmonis", "harmonis_with_notes", "not_harmonis"]))
+    conclusion = Text(allow_none=True, validate=ma.validate.OneOf(Conclusion.values()))
     notes = Text(allow_none=True, validate=ma.validate.Length(max=20000))
     correction_deadline = ma.fields.Date(allow_none=True)
     application_letter_number = Text(allow_none=True, validate=ma.validate.Length(max=120))
