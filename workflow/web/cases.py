@@ -34,7 +34,6 @@ from ..models import (
     IssuedDocument,
     Meeting,
     Minutes,
-    Organisation,
     Request,
     User,
     meeting_requests,
@@ -47,7 +46,7 @@ from ..operations.requests import create_request, upload_document
 from ..operations.transitions import closing_timer_passed, fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
-from ..queries import filtered_requests, paginate
+from ..queries import filtered_requests, organisation_choices, paginate, staff_choices
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from ..vocabulary import STAFF, MinutesStatus, Phase
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
@@ -84,13 +83,8 @@ def queue_filter():
     form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
     staff = current_user.is_office_account
     if staff:
-        form.organisation_id.choices = [("", _("Semua"))] + [
-            (str(o.id), o.name)
-            for o in db.session.scalars(
-                select(Organisation).where(Organisation.office_id == current_user.office_id).order_by(Organisation.name)
-            )
-        ]
-        form.assignee_id.choices = [("", _("Semua"))] + [(str(u.id), u.name) for u in office_drafters()]
+        form.organisation_id.choices = [("", _("Semua"))] + organisation_choices(current_user.office_id)
+        form.assignee_id.choices = [("", _("Semua"))] + staff_choices(current_user.office_id)
     args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
     before = request.args.get("before", type=int)
     args["before"] = before if before and 0 < before <= MAX_ID else None  # older than this id
