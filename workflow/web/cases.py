@@ -24,7 +24,7 @@ from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.errors import NotFound
-from ..engine.machine import allowed_triggers
+from ..engine.machine import allowed_triggers, closing_timer_passed
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import (
@@ -43,7 +43,7 @@ from ..operations.calendar import office_calendar
 from ..operations.personal_data import check_document_read, details_for
 from ..operations.public import register_oral_application
 from ..operations.requests import create_request, upload_document
-from ..operations.transitions import closing_timer_passed, fire
+from ..operations.transitions import fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
 from ..queries import filtered_requests, organisation_choices, paginate, staff_choices
@@ -112,7 +112,12 @@ def index():
     calendar = office_calendar(current_user.office_id)
     user = current_user._get_current_object()  # not the proxy: asked once per row
     rows = [
-        (r, PROCESSES[r.process], working_days_left(r, calendar, day), allowed_triggers(PROCESSES[r.process], r, user))
+        (
+            r,
+            PROCESSES[r.process],
+            working_days_left(r, calendar, day),
+            allowed_triggers(PROCESSES[r.process], r, user, day),
+        )
         for r in page.items
     ]
     return render_template(
@@ -297,7 +302,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         upload_form.kind.data = next((k.name for k in missing if k.name in offered), None)
     day = today()
     closed_by = closing_timer_passed(process, req, day)
-    triggers = allowed_triggers(process, req, current_user) if not closed_by else []
+    triggers = allowed_triggers(process, req, current_user, day)  # none once a closing timer decided it
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
     calendar = office_calendar(req.office_id)
