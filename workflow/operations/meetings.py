@@ -4,6 +4,7 @@ holding fire the matching engine transition on every request the meeting covers.
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..access import can_view
@@ -73,9 +74,11 @@ def schedule_meeting(
     online_link: str | None,
     chair_id: int,
     participants: list[dict],
+    reason: str | None = None,
     now=None,
 ) -> Meeting:
-    """A meeting for `request_ids` (each must be ready: its analysis done), with its invitees."""
+    """A meeting for `request_ids` (each must be ready: its analysis done, or a meeting held that
+    needs a follow-up, with `reason`), with its invitees."""
     _check_staff(actor)
     errors = {}
     if not request_ids:
@@ -121,16 +124,29 @@ def schedule_meeting(
     db.session.add(meeting)
     db.session.flush()
     for req in requests:
+        follow_up = in_tagged_state(req, StateTag.MEETING_HELD)  # rapat lanjutan
         fire(
             req,
-            "schedule_meeting",
+            "schedule_follow_up_meeting" if follow_up else "schedule_meeting",
             actor,
             version=None,
+            comment=reason if follow_up else None,
             now=now,
             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
         )
     queue_meeting_invitations(meeting)
     return meeting
+
+
+def _plain_email(value: str) -> bool:
+    """An address that is safe in mail headers and the .ics (no CR/LF or other control characters)."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return False
+    try:
+        validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def _participants(raw: list[dict], errors: dict) -> list[dict]:
@@ -146,6 +162,9 @@ def _participants(raw: list[dict], errors: dict) -> list[dict]:
             k: (p.get(k) or "").strip() if isinstance(p.get(k) or "", str) else None
             for k in ("name", "position", "institution", "side", "email")
         }
+        if values["email"] and not _plain_email(values["email"]):
+            errors[f"participants.{i}"] = ["Alamat email peserta tidak valid."]
+            continue
         missing = [k for k in ("name", "position", "institution") if not values[k]]
         if (
             missing
