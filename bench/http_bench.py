@@ -5,10 +5,13 @@ on 127.0.0.1 with --workers gthread workers of --threads threads; bench/loadgen.
 --clients keep-alive connections (one process each). Endpoints, each measured on its own:
   static               GET /_bench/static                         the floor
   stack_floor          GET /_bench/stack-floor                    50 rows through Flask-Login, the ORM and a bare
-                                                                  Jinja table: no target, it splits a list's cost
+                                                                  Jinja table: the work queue's floor
+  request_floor        GET /_bench/request-floor/<id>             the request, its documents and events through
+                                                                  the ORM into a plain page: the request page's floor
   work_queue           GET /permohonan/                           staff work queue, 50 rows
   work_queue_filtered  GET /permohonan/?process_type=ranperda&phase=review
-  request_page         GET /permohonan/<id>                       20 requests with 10 events each, in turn
+  request_page         GET /permohonan/<id>                       20 requests with 10 events and 3 documents
+                                                                  each, in turn
   api_list             GET /api/v1/requests?per_page=50&process=ranperda&phase=review   (bearer token)
   transition           POST /api/v1/requests/<id>/transitions     each client its own request,
                                                                   return_for_completion / resubmit
@@ -49,7 +52,16 @@ import common  # noqa: E402
 import loadgen  # noqa: E402
 
 FILTER = "process_type=ranperda&phase=review"
-ENDPOINTS = ("static", "stack_floor", "work_queue", "work_queue_filtered", "request_page", "api_list", "transition")
+ENDPOINTS = (
+    "static",
+    "stack_floor",
+    "request_floor",
+    "work_queue",
+    "work_queue_filtered",
+    "request_page",
+    "api_list",
+    "transition",
+)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -79,10 +91,44 @@ def setup(url: str, store: str, clients: int) -> dict:
         ids = db.session.scalars(select(Request.id).where(Request.state != "draft").order_by(Request.id)).all()
     step = max(1, len(ids) // 20)
     pages = ids[::step][:20]
+    give_documents(pages, store)
     versions = {r.id: (r.state, r.version) for r in db.session.scalars(select(Request).where(Request.id.in_(targets)))}
     db.session.remove()
     db.engine.dispose()
     return {"targets": [(t, *versions[t]) for t in targets], "officer": officer, "drafter": drafter, "pages": pages}
+
+
+def give_documents(ids: list[int], store: str) -> None:
+    """The scale data has events but no documents: give each page's request one document of each
+    kind its process requires (a request page shows them), once. Committed."""
+    from sqlalchemy import select
+
+    from workflow.demo import DEMO_PDF
+    from workflow.documents.store import DocumentStore
+    from workflow.extensions import db
+    from workflow.models import Document, Request
+    from workflow.processes import PROCESSES
+
+    sha = DocumentStore(store).put(DEMO_PDF)
+    drafter = common.user(common.DRAFTER)
+    documented = set(db.session.scalars(select(Document.request_id).where(Document.request_id.in_(ids))))
+    for req in db.session.scalars(select(Request).where(Request.id.in_(ids))):
+        if req.id in documented:
+            continue
+        for group in PROCESSES[req.process].required_documents:
+            db.session.add(
+                Document(
+                    request_id=req.id,
+                    kind=group[0],
+                    version=1,
+                    filename=f"{group[0]}.pdf",
+                    media_type="application/pdf",
+                    size=len(DEMO_PDF),
+                    sha256=sha,
+                    uploaded_by_id=drafter.id,
+                )
+            )
+    db.session.commit()
 
 
 def start_gunicorn(url, store, port, workers, threads, per_page):
@@ -183,6 +229,7 @@ def specs_for(name: str, data: dict, cookies: dict, clients: int) -> list[dict]:
     paths = {
         "static": ["/_bench/static"],
         "stack_floor": ["/_bench/stack-floor"],
+        "request_floor": [f"/_bench/request-floor/{i}" for i in data["pages"]],
         "work_queue": ["/permohonan/"],
         "work_queue_filtered": [f"/permohonan/?{FILTER}"],
         "request_page": [f"/permohonan/{i}" for i in data["pages"]],

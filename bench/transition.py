@@ -55,9 +55,9 @@ def harmoni_writer(url, store, ids):
             select(Request).where(Request.id == req_id).with_for_update().execution_options(populate_existing=True)
         )
         if req.state == "returned":
-            fire(req, "resubmit", ApiToken.user_for(drafter), version=req.version)
+            fire(req, "resubmit", ApiToken.valid(drafter).user, version=req.version)
         else:
-            fire(req, "return_for_completion", ApiToken.user_for(officer), version=req.version, comment=COMMENT)
+            fire(req, "return_for_completion", ApiToken.valid(officer).user, version=req.version, comment=COMMENT)
         db.session.commit()
 
     return step

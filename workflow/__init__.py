@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask, g, session
+from flask_talisman import Talisman
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -37,6 +38,7 @@ def create_app(config_object="config.Config", **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     register_extensions(app)
+    register_security_headers(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -71,6 +73,43 @@ def register_extensions(app: Flask) -> None:
             return None
         g.user_session = found[1]
         return found[0]
+
+
+# What a page may load: its own scripts only (no inline script, no event-handler attribute), its
+# own styles plus inline CSS (the pygal charts embed their stylesheet in the SVG; CSS runs no
+# script), images of its own and data: URIs (Bootstrap's form icons), no plugin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def register_security_headers(app: Flask) -> None:
+    """flask-talisman: the CSP above, X-Frame-Options DENY, nosniff, a same-origin referrer policy,
+    and HSTS only when cookies are secure (HARMONI_SECURE_COOKIES=1: served over HTTPS). Talisman
+    never redirects to HTTPS here: the proxy in front does that, and development has no TLS. One
+    instance per app: Talisman keeps its options on itself."""
+    secure = app.config["SESSION_COOKIE_SECURE"]
+    app.extensions["talisman"] = Talisman(
+        app,
+        force_https=False,
+        strict_transport_security=secure,
+        strict_transport_security_include_subdomains=False,
+        session_cookie_secure=secure,
+        session_cookie_http_only=True,
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="same-origin",
+    )
 
 
 def _office_timezone():

@@ -9,7 +9,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from .access import visible_requests
 from .extensions import db
-from .models import MAX_ID, Request, request_assignees
+from .models import MAX_ID, Organisation, Request, User, request_assignees
 from .processes import PROCESSES
 from .stats import sql as figures
 
@@ -22,6 +22,22 @@ UNLISTED = {
     p.name: [s.name for s in p.states if s.unlisted] for p in PROCESSES.values() if any(s.unlisted for s in p.states)
 }
 MAX_PAGE = 100_000  # a larger ?page= is read as this one (an OFFSET past 64 bits is an SQL error)
+# The definitions are frozen at import, so the clauses they give are built once (a list page built
+# them anew for every request: a few hundred SQL expression objects each time).
+LISTED = (
+    not_(or_(*(and_(Request.process == name, Request.state.in_(states)) for name, states in UNLISTED.items())))
+    if UNLISTED
+    else None
+)
+IN_PHASE = {
+    phase: or_(
+        *(
+            (Request.process == p.name) & Request.state.in_([s.name for s in p.states if s.phase == phase])
+            for p in PROCESSES.values()
+        )
+    )
+    for phase in {s.phase for p in PROCESSES.values() for s in p.states}
+}
 
 
 @dataclass
@@ -55,23 +71,14 @@ def filtered_requests(
     stmt = select(Request).where(visible_requests(user))
     if before:
         stmt = stmt.where(Request.id < before)
-    if not state and UNLISTED:
-        stmt = stmt.where(
-            not_(or_(*(and_(Request.process == name, Request.state.in_(states)) for name, states in UNLISTED.items())))
-        )
+    if not state and LISTED is not None:
+        stmt = stmt.where(LISTED)
     if process:
         stmt = stmt.where(Request.process == process)
     if state:
         stmt = stmt.where(Request.state == state)
     if phase:
-        stmt = stmt.where(
-            or_(
-                *(
-                    (Request.process == p.name) & Request.state.in_([s.name for s in p.states if s.phase == phase])
-                    for p in PROCESSES.values()
-                )
-            )
-        )
+        stmt = stmt.where(IN_PHASE.get(phase, false()))
     if organisation_id:
         stmt = stmt.where(Request.organisation_id == organisation_id if 0 < organisation_id <= MAX_ID else false())
     if assignee_id:
@@ -92,21 +99,49 @@ def filtered_requests(
     return stmt
 
 
+def organisation_choices(office_id: int) -> list[tuple[str, str]]:
+    """(id, name) of the office's applicant organisations, by name: a filter's options, read as
+    plain rows (no entity is built for a label)."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.office_id == office_id)
+        .order_by(Organisation.name)
+    )
+    return [(str(i), name) for i, name in rows]
+
+
+def staff_choices(office_id: int) -> list[tuple[str, str]]:
+    """(id, name) of the office's active drafters (officers and the head), by name, as plain rows."""
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .where(User.office_id == office_id, User.role.in_(("officer", "head")), User.active.is_(True))
+        .order_by(User.name)
+    )
+    return [(str(i), name) for i, name in rows]
+
+
 def paginate(stmt, page: int, per_page: int) -> Page:
     """Newest first, with what a list row shows loaded in a constant number of queries, each
-    reading at most COUNT_LIMIT rows however many the table holds."""
+    reading at most COUNT_LIMIT rows however many the table holds.
+
+    The count (up to COUNT_LIMIT + 1) rides along with the rows as an uncorrelated scalar subquery,
+    which the database evaluates once: one round trip instead of two. Only a page past the last
+    row, which brings no row to carry it, asks for the count on its own."""
     page = min(max(page, 1), MAX_PAGE)
     counted = stmt.order_by(None).with_only_columns(Request.id).limit(COUNT_LIMIT + 1)
-    total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
-    capped = total > COUNT_LIMIT
-    if capped:
-        total = COUNT_LIMIT
-    if capped and (page - 1) * per_page >= total:
-        return Page([], page, per_page, total, capped)  # no OFFSET beyond the counted rows
-    rows = db.session.scalars(
+    count = select(func.count()).select_from(counted.subquery())
+    total = None
+    if (page - 1) * per_page >= COUNT_LIMIT:
+        # a page this deep only exists while the count is below the cap: ask for it first, and
+        # read no rows beyond it (no OFFSET into every visible row)
+        total = db.session.scalar(count)
+        if total > COUNT_LIMIT:
+            return Page([], page, per_page, COUNT_LIMIT, True)
+    rows = db.session.execute(
         # what no list shows is left unread (a row is then cheaper to build); the organisation
         # comes in the same query, the assignees in one more
-        stmt.options(
+        stmt.add_columns(count.scalar_subquery())
+        .options(
             defer(Request.details),
             defer(Request.pin_hash),
             defer(Request.applicant_email),
@@ -117,4 +152,9 @@ def paginate(stmt, page: int, per_page: int) -> Page:
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return Page(rows, page, per_page, total, capped)
+    if rows:
+        total = rows[0][1]
+    elif total is None:
+        total = db.session.scalar(count)
+    capped = total > COUNT_LIMIT
+    return Page([row[0] for row in rows], page, per_page, min(total, COUNT_LIMIT), capped)

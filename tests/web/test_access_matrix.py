@@ -118,6 +118,12 @@ MATRIX = [
     ("GET", "/laporan/dokumen.csv?q={other_title}", None, LOGIN, 200, 200, 200, 200, 200),
     ("GET", "/laporan/dokumen?period=x", None, LOGIN, 422, 422, 422, 422, 422),
     ("POST", "/akun/kata-sandi", "wrong_password", LOGIN, 422, 422, 422, 422, 422),
+    # the account page: everyone's own (tests/web/test_account.py); the locks: admins (test_throttle.py)
+    ("GET", "/akun/", None, LOGIN, 200, 200, 200, 200, 200),
+    ("POST", "/akun/sesi/{missing}/akhiri", "nothing", LOGIN, 404, 404, 404, 404, 404),
+    ("POST", "/akun/token/{missing}/cabut", "nothing", LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "/admin/keamanan", None, LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "/admin/keamanan/{missing}/buka", "nothing", LOGIN, 403, 403, 403, 403, 404),
 ]
 
 # Where a DONE form (or page) leads.

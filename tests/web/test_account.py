@@ -185,7 +185,7 @@ def test_a_user_cannot_end_another_users_session(app, account):
     web, victim = browser(app, mine), browser(app, theirs)
     with app.app_context():
         victim_session = db.session.scalar(select(UserSession.id).where(UserSession.user.has(email=theirs)))
-    web.post(f"/akun/sesi/{victim_session}/akhiri", {}, from_page="/akun/")
+    assert web.post(f"/akun/sesi/{victim_session}/akhiri", {}, from_page="/akun/").status_code == 404
     assert signed_in(victim)
 
 

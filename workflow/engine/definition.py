@@ -85,6 +85,9 @@ class State:
     # Whose deadline the running clock is in this state when it is not the office's own, e.g.
     # the legal-aid organisation's (OBH) answer after referral (PP 42/2013 Pasal 7).
     deadline_of: str | None = None
+    # What operations outside the engine may assume of a request in this state (StateTag): they
+    # ask the process for its tagged states instead of spelling state names out.
+    tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,17 @@ class Input:
     minimum: int | None = None
     maximum: int | None = None
     required: bool = True
+
+
+class StateTag(StrEnum):
+    """What a state means to the operations and pages around the engine (meetings, minutes)."""
+
+    MEETING_READY = "meeting_ready"  # the file may be put on a harmonisation meeting's agenda
+    MEETING_SCHEDULED = (
+        "meeting_scheduled"  # a meeting is scheduled: rescheduling, cancelling, holding it move the file
+    )
+    MINUTES_OPEN = "minutes_open"  # minutes (berita acara) may be started
+    MEETING_HELD = "meeting_held"  # the meeting took place: its minutes may be finalised
 
 
 # A guard gets (request, context) and returns None when satisfied, else the reason (Indonesian).
@@ -112,6 +126,28 @@ def row_guard(guard: Guard) -> Guard:
 
 # An effect runs after the state moved: it may change the request and add to the event's data.
 Effect = Callable[..., None]
+
+
+class NamedEffect:
+    """An effect a process declares by name and operations/ implements (`implement`), for work
+    that belongs to operations/, such as issuing a numbered letter: a process module stays data
+    and never imports operations/."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._implementation: Effect | None = None
+
+    def implement(self, implementation: Effect) -> Effect:
+        self._implementation = implementation
+        return implementation
+
+    def __call__(self, request, ctx, event_data) -> None:
+        if self._implementation is None:
+            raise LookupError(f"effect {self.name!r} has no implementation: operations/ registers it")
+        self._implementation(request, ctx, event_data)
+
+    def __repr__(self) -> str:
+        return f"NamedEffect({self.name!r})"
 
 
 @dataclass(frozen=True)
@@ -295,6 +331,13 @@ class Process:
 
     def state(self, name: str) -> State:
         return self._states[name]
+
+    def tagged(self, tag: str) -> tuple[str, ...]:
+        """The states carrying `tag` (see StateTag), in declaration order."""
+        return tuple(s.name for s in self.states if tag in s.tags)
+
+    def has_tag(self, state: str, tag: str) -> bool:
+        return tag in self._states[state].tags
 
     def transition(self, trigger: str) -> Transition | None:
         return self._by_trigger.get(trigger)

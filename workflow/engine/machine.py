@@ -7,6 +7,9 @@ a millisecond and tens of KB each), and no `to_<state>()` shortcut bypasses the 
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from transitions import Machine, MachineError
 
 from .definition import Process, Transition
@@ -49,13 +52,32 @@ def may_fire(actor, request, transition: Transition) -> bool:
     return True
 
 
-def allowed_triggers(process: Process, request, actor) -> list[str]:
-    """Triggers this actor may fire in the request's current state. Of the guards, only the
-    row guards run here (no queries): others may still refuse with their reasons."""
+def closing_timer_passed(process: Process, request, today: date) -> Transition | None:
+    """The pending timer, if it ends the request (e.g. a complaint deemed withdrawn when not
+    completed in time) and its last day is past: it has decided the request, whether or not
+    `workflow tick` has recorded it yet. Then nothing but the timer itself may be fired: fire(),
+    allowed_triggers() and so the API, the work queue and the pages all follow this one rule."""
+    if request.timer_trigger is None or request.timer_due_on is None or today <= request.timer_due_on:
+        return None
+    timer = process.transition(request.timer_trigger)
+    return timer if timer.dest is not None and process.state(timer.dest).final else None
+
+
+def office_today(request) -> date:
+    """The request's office's local day now (callers that show many rows pass `today` instead)."""
+    return datetime.now(ZoneInfo(request.office.timezone)).date()
+
+
+def allowed_triggers(process: Process, request, actor, today: date | None = None) -> list[str]:
+    """Triggers this actor may fire in the request's current state on `today` (the office's local
+    day): exactly those fire() lets through its door (state, role, closing timer, row guards). Of
+    the guards only the row guards run here (no queries): others may still refuse with reasons."""
+    closed_by = closing_timer_passed(process, request, today or office_today(request))
     return [
         t.trigger
         for t in process.transitions_for(request.state, actor.role)
-        if may_fire(actor, request, t)
+        if (closed_by is None or t is closed_by)
+        and may_fire(actor, request, t)
         and all(g(request, None) is None for g in t.guards if getattr(g, "row_only", False))
     ]
 

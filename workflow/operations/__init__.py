@@ -8,3 +8,7 @@ Three operations commit by themselves, each for a reason written where it does:
 - timers.tick: each request's timer is its own transaction, so one failure does not undo the others;
 - personal_data.log_read: the record of a read of personal data must stand even when the page
   that read it then fails."""
+
+# The effects processes declare by name (engine.definition.NamedEffect) are implemented here:
+# importing any operation implements them before anything can be fired.
+from . import issued  # noqa: E402, F401

@@ -16,7 +16,8 @@ from ..extensions import db
 from ..links import web_link
 from ..models import IssuedDocument, Meeting, Minutes, Request, User
 from ..models.time import local_date
-from ..vocabulary import Aspect, Conclusion, Side
+from ..processes import harmonisation
+from ..vocabulary import Aspect, Conclusion, MinutesStatus, Side
 from .after_commit import defer
 
 # the berita acara's words (Indonesian, as official documents are), from the one vocabulary
@@ -349,3 +350,24 @@ def render_pending(request_id: int) -> None:
     ).all()
     for issued in pending:
         render_issued(issued)
+
+
+# The harmonisation's effects that issue letters (declared by name in processes/harmonisation.py).
+
+
+@harmonisation.issue_result_letter.implement
+def _issue_result_letter_with_conclusion(req, ctx, event_data) -> None:
+    minutes = db.session.scalar(
+        select(Minutes)
+        .where(Minutes.request_id == req.id, Minutes.status == MinutesStatus.FINAL)
+        .order_by(Minutes.revision.desc())
+        .limit(1)
+    )
+    letter = issue_result_letter(req, minutes, ctx.actor, ctx.now)
+    event_data["result_letter"] = {"id": letter.id, "number": letter.number}
+
+
+@harmonisation.issue_final_letter.implement
+def _issue_final_letter_on_accepted_correction(req, ctx, event_data) -> None:
+    letter = issue_final_result_letter(req, ctx.actor, ctx.now)
+    event_data["final_letter"] = {"id": letter.id, "number": letter.number}

@@ -8,12 +8,14 @@ from sqlalchemy import select
 
 from ..access import can_view
 from ..documents.words import long_date
+from ..engine.definition import StateTag
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
 from ..links import check_web_link
 from ..models import MAX_ID, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_clock, utcnow
+from ..processes import in_tagged_state
 from ..vocabulary import STAFF
 from .letters import issue_invitation_letter
 from .notifications import queue_meeting_invitations
@@ -199,7 +201,7 @@ def reschedule_meeting(
     meeting.online_link = (online_link or "").strip() or meeting.online_link
     meeting.status_reason, meeting.updated_at = reason.strip(), utcnow()
     for req in _lock_requests(meeting):
-        if req.state == "meeting_scheduled":
+        if in_tagged_state(req, StateTag.MEETING_SCHEDULED):
             fire(
                 req,
                 "reschedule_meeting",
@@ -221,7 +223,7 @@ def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Me
         raise InvalidInput(details={"reason": ["Alasan wajib diisi."]})
     meeting.status, meeting.status_reason, meeting.updated_at = "cancelled", reason.strip(), utcnow()
     for req in _lock_requests(meeting):
-        if req.state == "meeting_scheduled":
+        if in_tagged_state(req, StateTag.MEETING_SCHEDULED):
             fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
     queue_meeting_invitations(meeting)  # METHOD:CANCEL
@@ -241,7 +243,7 @@ def hold_meeting(meeting, actor, *, version: int, attended: dict[int, bool] | No
         set_attendance(meeting, attended)
     meeting.status, meeting.updated_at = "held", utcnow()
     for req in _lock_requests(meeting):
-        if req.state == "meeting_scheduled":
+        if in_tagged_state(req, StateTag.MEETING_SCHEDULED):
             fire(req, "hold_meeting", actor, version=None, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
     return meeting

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..access import can_view
+from ..engine.definition import StateTag
 from ..engine.errors import (
     GuardFailed,
     InvalidInput,
@@ -17,18 +18,11 @@ from ..extensions import db
 from ..models import Finding, Meeting, Minutes, MinutesSnapshot
 from ..models.minutes import ASPECTS, CONCLUSIONS
 from ..models.time import utcnow
+from ..processes import in_tagged_state
 from ..vocabulary import NEEDS_CORRECTION_DEADLINE, NEEDS_NOTES, STAFF, MinutesStatus, Side
 from .issued import issue_minutes
 from .transitions import ISO_DATE
 
-MINUTES_STATES = (
-    "meeting_scheduled",
-    "meeting_held",
-    "harmonis",
-    "harmonis_with_notes",
-    "correction_submitted",
-    "not_harmonis",
-)
 MAX_FINDINGS = 500
 
 
@@ -55,7 +49,7 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
     _check_staff(req, actor)
     if req not in meeting.requests:
         raise InvalidInput("Rapat ini tidak membahas permohonan tersebut.")
-    if req.state not in MINUTES_STATES[:2]:
+    if not in_tagged_state(req, StateTag.MINUTES_OPEN):
         raise TransitionUnavailable("Berita acara disusun setelah rapat dijadwalkan.")
     if latest_minutes(req.id) is not None:
         raise TransitionUnavailable("Berita acara untuk permohonan ini sudah ada.")
@@ -121,7 +115,7 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
     if version != minutes.version:
         raise StaleVersion(details={"current_version": minutes.version})
     reasons = []
-    if minutes.request.state not in MINUTES_STATES[1:] and minutes.revision == 1:
+    if not in_tagged_state(minutes.request, StateTag.MEETING_HELD) and minutes.revision == 1:
         reasons.append("Catat rapat telah dilaksanakan sebelum memfinalkan berita acara.")
     if minutes.conclusion is None:
         reasons.append("Kesimpulan belum diisi.")

@@ -21,7 +21,7 @@ from ..engine.errors import (
     TransitionUnavailable,
     reject_nul,
 )
-from ..engine.machine import may_fire, move
+from ..engine.machine import closing_timer_passed, may_fire, move
 from ..extensions import db
 from ..models import MAX_ID
 from ..models.time import local_date, utcnow
@@ -132,16 +132,6 @@ def fire(
             notify_transition(request, transition, actor, comment, event_data)
     db.session.flush()
     return event
-
-
-def closing_timer_passed(process: Process, request, today: date) -> Transition | None:
-    """The pending timer, if it ends the request (e.g. a complaint deemed withdrawn when not
-    completed in time) and its last day is past: it has decided the request, whether or not
-    `workflow tick` has recorded it yet."""
-    if request.timer_trigger is None or request.timer_due_on is None or today <= request.timer_due_on:
-        return None
-    timer = process.transition(request.timer_trigger)
-    return timer if timer.dest is not None and process.state(timer.dest).final else None
 
 
 def _refuse_after_a_closing_timer(process: Process, request, trigger: str, today: date) -> None:

@@ -1,8 +1,11 @@
 """The registry: every process Harmoni runs, and its one machine, built once at import."""
 
+from sqlalchemy import and_, false, or_
+
 from ..engine.definition import Process
 from ..engine.errors import InvalidInput
 from ..engine.machine import build_machine
+from ..models import Request
 from . import (
     human_rights_complaint,
     ip_facilitation,
@@ -36,3 +39,18 @@ def get_process(name: str) -> Process:
         raise InvalidInput(
             f"Jenis permohonan '{name}' tidak dikenal.", details={"process": sorted(PROCESSES)}
         ) from None
+
+
+def in_tagged_state(request, tag: str) -> bool:
+    """Whether the request's process tags its current state with `tag` (engine.definition.StateTag)."""
+    return PROCESSES[request.process].has_tag(request.state, tag)
+
+
+def in_tagged_states(tag: str):
+    """The same as an SQL condition on requests, for lists."""
+    clauses = [
+        and_(Request.process == name, Request.state.in_(process.tagged(tag)))
+        for name, process in PROCESSES.items()
+        if process.tagged(tag)
+    ]
+    return or_(*clauses) if clauses else false()

@@ -22,10 +22,12 @@ from ..engine.definition import (
     DayUnit,
     DocumentKind,
     Input,
+    NamedEffect,
     Notify,
     Phase,
     Process,
     State,
+    StateTag,
     TimeLimit,
     Timer,
     Transition,
@@ -46,19 +48,25 @@ from .common import (
     set_assignees,
 )
 
+# What the meeting and minutes operations may assume of a state (engine.definition.StateTag)
+AGENDA = frozenset({StateTag.MEETING_READY})  # analysed: ready for a meeting's agenda
+MINUTES = frozenset({StateTag.MINUTES_OPEN})  # the minutes are drafted from scheduling on
+SCHEDULED = frozenset({StateTag.MEETING_SCHEDULED}) | MINUTES
+HELD = frozenset({StateTag.MEETING_HELD})  # the meeting took place: minutes may be finalised
+
 STATES = (
     State("draft", Phase.INTAKE, N_("Draf")),
     State("submitted", Phase.INTAKE, N_("Diajukan, pemeriksaan administrasi")),
     State("returned", Phase.INTAKE, N_("Dikembalikan untuk dilengkapi")),
     State("verified", Phase.REVIEW, N_("Dinyatakan lengkap, menunggu penugasan")),
     State("in_analysis", Phase.REVIEW, N_("Telaah konsepsi")),
-    State("analysed", Phase.REVIEW, N_("Telaah selesai")),
-    State("meeting_scheduled", Phase.MEETING, N_("Rapat pengharmonisasian dijadwalkan")),
-    State("meeting_held", Phase.MEETING, N_("Rapat pengharmonisasian telah dilaksanakan")),
-    State("harmonis", Phase.CONCLUSION, N_("Harmonis"), final=True),
-    State("harmonis_with_notes", Phase.CONCLUSION, N_("Harmonis dengan catatan, menunggu perbaikan")),
-    State("correction_submitted", Phase.CONCLUSION, N_("Perbaikan diajukan")),
-    State("not_harmonis", Phase.CONCLUSION, N_("Belum harmonis"), final=True),
+    State("analysed", Phase.REVIEW, N_("Telaah selesai"), tags=AGENDA),
+    State("meeting_scheduled", Phase.MEETING, N_("Rapat pengharmonisasian dijadwalkan"), tags=SCHEDULED),
+    State("meeting_held", Phase.MEETING, N_("Rapat pengharmonisasian telah dilaksanakan"), tags=HELD | MINUTES),
+    State("harmonis", Phase.CONCLUSION, N_("Harmonis"), final=True, tags=HELD),
+    State("harmonis_with_notes", Phase.CONCLUSION, N_("Harmonis dengan catatan, menunggu perbaikan"), tags=HELD),
+    State("correction_submitted", Phase.CONCLUSION, N_("Perbaikan diajukan"), tags=HELD),
+    State("not_harmonis", Phase.CONCLUSION, N_("Belum harmonis"), final=True, tags=HELD),
     State("withdrawn", Phase.CONCLUSION, N_("Ditarik oleh pemrakarsa"), final=True),
     State("discarded", Phase.INTAKE, N_("Draf dibuang"), final=True, unlisted=True),
 )
@@ -146,20 +154,9 @@ def final_minutes_agree(req, ctx):
 # Effects: (request, context, event_data) after the state moved.
 
 
-def issue_result_letter(req, ctx, event_data):
-    """The result letter is issued (numbered, its content frozen) with the conclusion; its PDF is
-    rendered after the commit."""
-    from ..models import Minutes
-    from ..operations.issued import issue_result_letter as issue
-
-    minutes = db.session.scalar(
-        select(Minutes)
-        .where(Minutes.request_id == req.id, Minutes.status == MinutesStatus.FINAL)
-        .order_by(Minutes.revision.desc())
-        .limit(1)
-    )
-    letter = issue(req, minutes, ctx.actor, ctx.now)
-    event_data["result_letter"] = {"id": letter.id, "number": letter.number}
+# The result letter is issued (numbered, its content frozen) with the conclusion, from the final
+# minutes; its PDF is rendered after the commit. Implemented by operations/issued.py.
+issue_result_letter = NamedEffect("issue_result_letter")
 
 
 # Who hears of what (besides `notify=True`: the applicant organisation's drafters, kind "status").
@@ -177,12 +174,9 @@ def clear_correction_deadline(req, ctx, event_data):
     req.applicant_due_on = None
 
 
-def issue_final_letter(req, ctx, event_data):
-    """The final result (hasil akhir) with the accepted corrected draft; its PDF after the commit."""
-    from ..operations.issued import issue_final_result_letter
-
-    letter = issue_final_result_letter(req, ctx.actor, ctx.now)
-    event_data["final_letter"] = {"id": letter.id, "number": letter.number}
+# The final result (hasil akhir) with the accepted corrected draft; its PDF after the commit.
+# Implemented by operations/issued.py.
+issue_final_letter = NamedEffect("issue_final_letter")
 
 
 CORRECTION_DEADLINE = Input("correction_deadline", "date", N_("Batas waktu perbaikan"))

@@ -29,7 +29,7 @@ def page(token_form=None, new_token=None, status=200):
                 tokens=accounts.tokens_of(current_user),
                 now=utcnow(),
                 form=DeleteForm(),
-                token_form=token_form or TokenForm(),
+                token_form=token_form or TokenForm(formdata=None),  # empty again after a token is made
                 new_token=new_token,
                 token_days=current_app.config["API_TOKEN_DAYS"],
             ),
@@ -50,15 +50,15 @@ def index():
 def end_session(session_id):
     if not DeleteForm().validate_on_submit():
         abort(400)
-    ended = accounts.end_session(current_user, session_id)
+    if not accounts.end_session(current_user, session_id):
+        abort(404)  # not a session of this user's (or ended already)
     db.session.commit()
     if session_id == g.user_session.id:  # ending this session is signing out
         logout_user()
         session.clear()
         flash(_("Anda telah keluar."), "info")
         return redirect(url_for("auth.login"))
-    if ended:
-        flash(_("Sesi diakhiri."), "success")
+    flash(_("Sesi diakhiri."), "success")
     return redirect(url_for("account.index"))
 
 
@@ -99,7 +99,8 @@ def create_token():
 def revoke_token(token_id):
     if not DeleteForm().validate_on_submit():
         abort(400)
-    if accounts.revoke_token(current_user, token_id):
-        db.session.commit()
-        flash(_("Token dicabut."), "success")
+    if not accounts.revoke_token(current_user, token_id):
+        abort(404)  # not a token of this user's (or revoked already)
+    db.session.commit()
+    flash(_("Token dicabut."), "success")
     return redirect(url_for("account.index"))

@@ -370,7 +370,8 @@ def security():
 def unlock(throttle_id):
     if not DeleteForm().validate_on_submit():
         abort(400)
-    if throttle.unlock(throttle_id):
-        db.session.commit()
-        flash(_("Kunci dibuka."), "success")
+    if not throttle.unlock(throttle_id):
+        abort(404)
+    db.session.commit()
+    flash(_("Kunci dibuka."), "success")
     return redirect(url_for("admin.security"))

@@ -24,7 +24,7 @@ from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.errors import NotFound
-from ..engine.machine import allowed_triggers
+from ..engine.machine import allowed_triggers, closing_timer_passed
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import (
@@ -34,7 +34,6 @@ from ..models import (
     IssuedDocument,
     Meeting,
     Minutes,
-    Organisation,
     Request,
     User,
     meeting_requests,
@@ -44,10 +43,10 @@ from ..operations.calendar import office_calendar
 from ..operations.personal_data import check_document_read, details_for
 from ..operations.public import register_oral_application
 from ..operations.requests import create_request, upload_document
-from ..operations.transitions import closing_timer_passed, fire
+from ..operations.transitions import fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
-from ..queries import filtered_requests, paginate
+from ..queries import filtered_requests, organisation_choices, paginate, staff_choices
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from ..vocabulary import STAFF, MinutesStatus, Phase
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
@@ -84,13 +83,8 @@ def queue_filter():
     form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
     staff = current_user.is_office_account
     if staff:
-        form.organisation_id.choices = [("", _("Semua"))] + [
-            (str(o.id), o.name)
-            for o in db.session.scalars(
-                select(Organisation).where(Organisation.office_id == current_user.office_id).order_by(Organisation.name)
-            )
-        ]
-        form.assignee_id.choices = [("", _("Semua"))] + [(str(u.id), u.name) for u in office_drafters()]
+        form.organisation_id.choices = [("", _("Semua"))] + organisation_choices(current_user.office_id)
+        form.assignee_id.choices = [("", _("Semua"))] + staff_choices(current_user.office_id)
     args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
     before = request.args.get("before", type=int)
     args["before"] = before if before and 0 < before <= MAX_ID else None  # older than this id
@@ -118,7 +112,12 @@ def index():
     calendar = office_calendar(current_user.office_id)
     user = current_user._get_current_object()  # not the proxy: asked once per row
     rows = [
-        (r, PROCESSES[r.process], working_days_left(r, calendar, day), allowed_triggers(PROCESSES[r.process], r, user))
+        (
+            r,
+            PROCESSES[r.process],
+            working_days_left(r, calendar, day),
+            allowed_triggers(PROCESSES[r.process], r, user, day),
+        )
         for r in page.items
     ]
     return render_template(
@@ -303,7 +302,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         upload_form.kind.data = next((k.name for k in missing if k.name in offered), None)
     day = today()
     closed_by = closing_timer_passed(process, req, day)
-    triggers = allowed_triggers(process, req, current_user) if not closed_by else []
+    triggers = allowed_triggers(process, req, current_user, day)  # none once a closing timer decided it
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
     calendar = office_calendar(req.office_id)

@@ -11,6 +11,7 @@ from sqlalchemy import and_, select
 
 from ..access import visible_issued, visible_minutes
 from ..documents.ics import meeting_invitation
+from ..engine.definition import StateTag
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Meeting, Minutes, Request, User, meeting_requests
@@ -18,6 +19,7 @@ from ..operations import meetings as ops
 from ..operations.issued import render_issued
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
 from ..operations.notifications import calendar_host
+from ..processes import in_tagged_states
 from ..vocabulary import MinutesStatus, Side
 from .cases import load_request
 from .unit_of_work import unit_of_work
@@ -83,7 +85,7 @@ def calendar():
 def ready_requests():
     return db.session.scalars(
         select(Request)
-        .where(Request.office_id == current_user.office_id, Request.state == "analysed")
+        .where(Request.office_id == current_user.office_id, in_tagged_states(StateTag.MEETING_READY))
         .order_by(Request.id)
     ).all()
 

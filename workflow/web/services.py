@@ -26,7 +26,7 @@ from ..documents.pdf import renderer
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.errors import NotPermitted, StaleVersion
-from ..engine.machine import is_exit
+from ..engine.machine import allowed_triggers, closing_timer_passed, is_exit
 from ..extensions import db, limiter
 from ..i18n import format_day
 from ..i18n import gettext as _
@@ -36,7 +36,7 @@ from ..operations import throttle
 from ..operations.calendar import office_calendar
 from ..operations.public import find_tracked, normalise_code, public_office, submit_public_request
 from ..operations.requests import upload_document
-from ..operations.transitions import closing_timer_passed, fire
+from ..operations.transitions import fire
 from ..processes import PROCESSES
 from .receipts import current_receipt, receipt_request, remember_receipt
 from .unit_of_work import unit_of_work
@@ -223,8 +223,10 @@ def track():
         return render_template("services/track.html", failed=False)
     process = PROCESSES[req.process]
     state = process.state(req.state)
-    closed_by = closing_timer_passed(process, req, local_date(utcnow(), req.office.timezone))
-    actions = [t for t in process.transitions_from(req.state) if "public" in t.roles] if not closed_by else []
+    today = local_date(utcnow(), req.office.timezone)
+    closed_by = closing_timer_passed(process, req, today)
+    # the same door as fire(): nothing once a closing timer has decided the request
+    actions = [process.transition(t) for t in allowed_triggers(process, req, PublicActor(request_id=req.id), today)]
     kinds = (
         [k for k in process.document_kinds if k.uploader == "applicant"]
         if req.state in process.applicant_upload_states and not closed_by

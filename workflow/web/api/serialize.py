@@ -42,7 +42,7 @@ def request_json(req, user, calendar, today) -> dict:
         "due_date_kind": deadline_kind,
         "clock_paused": req.clock_paused,
         "working_days_left": working_days_left(req, calendar, today),
-        "allowed_triggers": allowed_triggers(process, req, user),
+        "allowed_triggers": allowed_triggers(process, req, user, today),
         "created_at": iso(req.created_at),
         "updated_at": iso(req.updated_at),
         "tracking_code": req.tracking_code,
