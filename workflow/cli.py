@@ -142,6 +142,11 @@ def workflow_tick():
     click.echo(f"{len(fired)} timer(s) fired")
     reminded = remind_deadlines()  # due tomorrow / overdue: once per file and day
     click.echo(f"{len(reminded)} deadline reminder(s) written")
+    from .operations.throttle import forget_old
+
+    forgotten = forget_old()  # failed sign-ins and PINs nobody added to for a day, locks over
+    db.session.commit()
+    click.echo(f"{forgotten} old failure count(s) forgotten")
 
 
 @notifications.command("send")

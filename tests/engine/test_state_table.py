@@ -94,6 +94,10 @@ SPEC = {
     "assign": Rule(("verified", "in_analysis"), "in_analysis", HEAD, inputs=("assignees",)),
     "complete_analysis": Rule(("in_analysis",), "analysed", STAFF, assignees_only=True),
     "schedule_meeting": Rule(("analysed",), "meeting_scheduled", STAFF, inputs=("meeting_date",)),
+    # a follow-up meeting (rapat lanjutan) after a meeting that did not settle everything: why
+    "schedule_follow_up_meeting": Rule(
+        ("meeting_held",), "meeting_scheduled", STAFF, comment=True, inputs=("meeting_date",)
+    ),
     "reschedule_meeting": Rule(
         ("meeting_scheduled",), "meeting_scheduled", STAFF, comment=True, inputs=("meeting_date",)
     ),

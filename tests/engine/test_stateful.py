@@ -163,7 +163,8 @@ class HarmonisationWalk(RuleBasedStateMachine):
         """A trigger of the current state (rarely a step back or aside) by one of its roles (mostly),
         with fitting inputs (mostly): this is what carries a walk through to a conclusion."""
         state = self.state
-        available = sorted(t for t, r in SPEC.items() if state in r.sources)
+        # (a timer's transition is the system's: the tick step fires it)
+        available = sorted(t for t, r in SPEC.items() if state in r.sources and r.roles != ("system",))
         if not available:
             return self.fire_anything(choice)
         onward = [t for t in ONWARD if t in available]

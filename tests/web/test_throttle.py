@@ -195,3 +195,22 @@ def test_only_admins_see_the_security_page(app):
     assert officer.get("/admin/keamanan").status_code == 403
     anonymous = WebClient(app)
     assert anonymous.get("/admin/keamanan").status_code == 302
+
+
+def test_workflow_tick_forgets_counts_a_day_old_whose_lock_is_over(app):
+    with app.app_context():
+        long_ago = utcnow() - timedelta(days=2)
+        throttle.record_failure(throttle.SIGN_IN, "lama@harmoni.test", now=long_ago)
+        for _ in range(5):
+            throttle.record_failure(throttle.TRACK, "LAMA-KODE", now=long_ago)
+        throttle.record_failure(throttle.SIGN_IN, "baru@harmoni.test")
+        db.session.execute(
+            update(AuthThrottle)
+            .where(AuthThrottle.key == "LAMA-KODE")
+            .values(locked_until=utcnow() + timedelta(hours=1))
+        )
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["workflow", "tick"])
+    assert result.exit_code == 0 and "1 old failure count(s) forgotten" in result.output
+    with app.app_context():
+        assert sorted(db.session.scalars(select(AuthThrottle.key))) == ["LAMA-KODE", "baru@harmoni.test"]

@@ -74,9 +74,11 @@ def schedule_meeting(
     online_link: str | None,
     chair_id: int,
     participants: list[dict],
+    reason: str | None = None,
     now=None,
 ) -> Meeting:
-    """A meeting for `request_ids` (each must be ready: its analysis done), with its invitees."""
+    """A meeting for `request_ids` (each must be ready: its analysis done, or a meeting held that
+    needs a follow-up, with `reason`), with its invitees."""
     _check_staff(actor)
     errors = {}
     if not request_ids:
@@ -122,11 +124,13 @@ def schedule_meeting(
     db.session.add(meeting)
     db.session.flush()
     for req in requests:
+        follow_up = in_tagged_state(req, StateTag.MEETING_HELD)  # rapat lanjutan
         fire(
             req,
-            "schedule_meeting",
+            "schedule_follow_up_meeting" if follow_up else "schedule_meeting",
             actor,
             version=None,
+            comment=reason if follow_up else None,
             now=now,
             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
         )

@@ -51,7 +51,9 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
         raise InvalidInput("Rapat ini tidak membahas permohonan tersebut.")
     if not in_tagged_state(req, StateTag.MINUTES_OPEN):
         raise TransitionUnavailable("Berita acara disusun setelah rapat dijadwalkan.")
-    if latest_minutes(req.id) is not None:
+    latest = latest_minutes(req.id)
+    # one berita acara per meeting: a follow-up meeting gets its own, once the last one is final
+    if latest is not None and (latest.meeting_id == meeting.id or latest.status != MinutesStatus.FINAL):
         raise TransitionUnavailable("Berita acara untuk permohonan ini sudah ada.")
     chair = meeting.chair
     signatories = [
@@ -66,7 +68,7 @@ def start_minutes(req, actor, meeting: Meeting) -> Minutes:
     minutes = Minutes(
         request_id=req.id,
         meeting_id=meeting.id,
-        revision=1,
+        revision=latest.revision + 1 if latest else 1,
         status=MinutesStatus.DRAFT,
         signatories=signatories,
         created_by_id=actor.id,
@@ -115,7 +117,8 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
     if version != minutes.version:
         raise StaleVersion(details={"current_version": minutes.version})
     reasons = []
-    if not in_tagged_state(minutes.request, StateTag.MEETING_HELD) and minutes.revision == 1:
+    # a meeting's first minutes (not a revision of final ones) wait until the meeting is held
+    if not in_tagged_state(minutes.request, StateTag.MEETING_HELD) and minutes.supersedes_id is None:
         reasons.append("Catat rapat telah dilaksanakan sebelum memfinalkan berita acara.")
     if minutes.conclusion is None:
         reasons.append("Kesimpulan belum diisi.")

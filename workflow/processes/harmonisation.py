@@ -4,7 +4,7 @@ intake:     draft -> submitted <-> returned (returned for completion; rounds cou
             | discarded (a draft the applicant throws away, never submitted: private like a draft)
 review:     verified (declared complete: the clock starts) -> in_analysis (drafters assigned)
             -> analysed
-meeting:    meeting_scheduled -> meeting_held
+meeting:    meeting_scheduled -> meeting_held (-> meeting_scheduled: a follow-up meeting, with a reason)
 conclusion: harmonis | harmonis_with_notes -> correction_submitted -> harmonis | not_harmonis
             (the correction has its own deadline: a timer tells the head and the applicant when it
             passes, and the file counts as overdue; the head may extend it; accepting the correction
@@ -132,9 +132,17 @@ CONCLUSION_OF = {
 
 
 def final_minutes_agree(req, ctx):
-    """A conclusion needs final minutes (berita acara) that reached the same conclusion."""
-    from ..models import Minutes
+    """A conclusion needs final minutes (berita acara) of the last meeting held that reached the
+    same conclusion (after a follow-up meeting, the first meeting's minutes no longer decide)."""
+    from ..models import Meeting, Minutes, meeting_requests
 
+    last_meeting = db.session.scalar(
+        select(Meeting.id)
+        .join(meeting_requests, meeting_requests.c.meeting_id == Meeting.id)
+        .where(meeting_requests.c.request_id == req.id, Meeting.status == "held")
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(1)
+    )
     minutes = db.session.scalar(
         select(Minutes)
         .where(Minutes.request_id == req.id, Minutes.status == MinutesStatus.FINAL)
@@ -143,6 +151,8 @@ def final_minutes_agree(req, ctx):
     )
     if minutes is None:
         return "Berita acara rapat belum difinalkan."
+    if last_meeting is not None and minutes.meeting_id is not None and minutes.meeting_id != last_meeting:
+        return "Berita acara rapat lanjutan (rapat terakhir) belum difinalkan."
     if minutes.conclusion != CONCLUSION_OF[ctx.trigger]:
         return "Kesimpulan pada berita acara berbeda dengan tindakan ini."
     if "correction_deadline" in ctx.data and ctx.data["correction_deadline"] != minutes.correction_deadline:
@@ -254,6 +264,17 @@ TRANSITIONS = (
         "meeting_scheduled",
         STAFF,
         N_("Jadwalkan rapat"),
+        inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
+        notices=(MEETING_NEWS,),
+    ),
+    Transition(
+        # rapat lanjutan: a first meeting did not settle every article; its minutes stay its own
+        "schedule_follow_up_meeting",
+        ("meeting_held",),
+        "meeting_scheduled",
+        STAFF,
+        N_("Jadwalkan rapat lanjutan"),
+        requires_comment=True,  # why another meeting is needed
         inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
         notices=(MEETING_NEWS,),
     ),

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 
 from ..access import visible_issued, visible_minutes
 from ..documents.ics import meeting_invitation
@@ -85,7 +85,11 @@ def calendar():
 def ready_requests():
     return db.session.scalars(
         select(Request)
-        .where(Request.office_id == current_user.office_id, in_tagged_states(StateTag.MEETING_READY))
+        # ready for a meeting, or after a meeting that needs a follow-up (rapat lanjutan)
+        .where(
+            Request.office_id == current_user.office_id,
+            or_(in_tagged_states(StateTag.MEETING_READY), in_tagged_states(StateTag.MEETING_HELD)),
+        )
         .order_by(Request.id)
     ).all()
 
@@ -139,6 +143,7 @@ def new_meeting():
                     online_link=form.get("online_link"),
                     chair_id=form.get("chair_id", 0, type=int),
                     participants=parse_participants(form.get("participants")),
+                    reason=form.get("reason") or None,
                 )
             if not work.failed:
                 flash(_("Rapat dijadwalkan."), "success")

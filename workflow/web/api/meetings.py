@@ -89,6 +89,7 @@ class Meetings(MethodView):
                 online_link=args["online_link"],
                 chair_id=args["chair_id"],
                 participants=args["participants"],
+                reason=args["reason"],
             )
         return respond(meeting)
 

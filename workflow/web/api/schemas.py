@@ -264,6 +264,15 @@ class MeetingCreate(ma.Schema):
     participants = ma.fields.List(
         ma.fields.Nested(ParticipantIn), load_default=list, validate=ma.validate.Length(max=200)
     )
+    reason = Text(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=2000),
+        metadata={
+            "description": "Why a follow-up meeting (rapat lanjutan) is needed: required for requests "
+            "whose meeting was held"
+        },
+    )
 
 
 class MeetingReschedule(ma.Schema):
