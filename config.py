@@ -26,8 +26,21 @@ class Config:
     # The office that receives requests from the public (its code, e.g. "NTT"); the only one if unset.
     PUBLIC_OFFICE = os.environ.get("HARMONI_PUBLIC_OFFICE")
     MAX_UPLOAD_BYTES = int(os.environ.get("HARMONI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+    # Upload quotas (429 beyond): document versions per request, uploads per account per hour; and
+    # how far a DOCX/ODT may unpack (415 beyond: a "zip bomb").
+    UPLOAD_QUOTA_PER_REQUEST = int(os.environ.get("HARMONI_UPLOAD_QUOTA_PER_REQUEST", 200))
+    UPLOAD_QUOTA_PER_HOUR = int(os.environ.get("HARMONI_UPLOAD_QUOTA_PER_HOUR", 100))
+    MAX_UNPACKED_BYTES = int(os.environ.get("HARMONI_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
+    MAX_COMPRESSION_RATIO = int(os.environ.get("HARMONI_MAX_COMPRESSION_RATIO", 100))
     # The whole HTTP body may carry a little more than the file (form fields, boundaries).
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024
+    # Audit anchoring (see operations/audit_anchor.py): the Ed25519 signing key lives outside the
+    # database (create it with `flask --app wsgi audit keygen PATH`); checkpoints are appended to a
+    # file (default <instance>/audit-checkpoints.jsonl) and/or mailed to an auditor.
+    AUDIT_SIGNING_KEY = os.environ.get("HARMONI_AUDIT_SIGNING_KEY")
+    AUDIT_PUBLIC_KEY = os.environ.get("HARMONI_AUDIT_PUBLIC_KEY")
+    AUDIT_CHECKPOINTS = os.environ.get("HARMONI_AUDIT_CHECKPOINTS")
+    AUDIT_EMAIL = os.environ.get("HARMONI_AUDIT_EMAIL")
     # Flask-Limiter: memory:// counts per process; use e.g. redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("HARMONI_RATELIMIT_STORAGE", "memory://")
     API_RATE_LIMIT = os.environ.get("HARMONI_API_RATE_LIMIT", "300 per minute")

@@ -29,6 +29,7 @@ REQUIRE_PG = os.environ.get("HARMONI_REQUIRE_POSTGRES") == "1"
 PASSWORD = "rahasia-uji-123"
 # Tables a test may write; the reference data (office, organisations, users) is seeded once.
 MUTABLE_TABLES = [
+    "audit_chain",
     "events",
     "documents",
     "outbox",
@@ -160,6 +161,7 @@ def clean_tables(app):
         else:
             for table in MUTABLE_TABLES:
                 db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.execute(text("UPDATE audit_head SET seq = 0, hash = :genesis"), {"genesis": "0" * 64})
         db.session.commit()
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from workflow.extensions import db
 from workflow.models import Event, Request
-from workflow.operations.audit import broken_chains
+from workflow.operations.audit import broken_chains, global_chain_problems
 
 from .helpers import ALIASES, submitted_request
 from .processes import api_client, run_together
@@ -70,7 +70,7 @@ def _request_row(app, request_id):
         req = db.session.get(Request, request_id)
         events = db.session.scalars(select(Event).where(Event.request_id == request_id).order_by(Event.seq)).all()
         state = (req.state, req.version, [(e.seq, e.trigger, e.actor_id) for e in events])
-        broken = [(r.id, problem) for r, problem in broken_chains()]
+        broken = [(r.id, problem) for r, problem in broken_chains()] + global_chain_problems()[0]
         db.session.remove()
     return state, broken
 
@@ -177,4 +177,5 @@ def test_concurrent_creation_numbers_distinct_and_gapless(app):
         assert db.session.scalar(select(func.count()).select_from(Event)) == len(numbers)
         assert all(r.version == 1 for r in rows)
         assert broken_chains() == []
+        assert global_chain_problems()[0] == []  # concurrent creations: one chain, no gap, no fork
         db.session.remove()

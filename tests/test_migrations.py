@@ -39,3 +39,32 @@ def test_the_chain_head_migration_fills_in_existing_requests(app, api):
     assert officer.ok(officer.fire(first["id"], "declare_complete"))["version"] == first["version"] + 1
     with app.app_context():
         assert broken_chains() == []
+
+
+def test_the_global_chain_migration_links_existing_events_in_order(app, api):
+    """Databases from before the global chain: the upgrade links every event in the order written,
+    and the next commits link on (and `audit verify` agrees)."""
+    import flask_migrate
+    from sqlalchemy import select
+
+    from workflow.models import AuditHead, AuditLink, Event
+    from workflow.operations.audit import broken_chains, global_chain_problems
+
+    from .helpers import submitted_request
+
+    first = submitted_request(api)
+    submitted_request(api)
+    with app.app_context():
+        flask_migrate.downgrade(revision="b7c1d2e3f4a5")  # no global chain, as before
+        db.session.remove()
+        flask_migrate.upgrade()
+        db.session.remove()
+        events = db.session.scalars(select(Event.id).order_by(Event.id)).all()
+        assert db.session.scalars(select(AuditLink.event_id).order_by(AuditLink.seq)).all() == events
+        assert db.session.get(AuditHead, 1).seq == len(events) > 0
+        assert global_chain_problems()[0] == []
+        db.session.remove()
+    officer = api.as_("officer")
+    officer.ok(officer.fire(first["id"], "declare_complete"))
+    with app.app_context():
+        assert broken_chains() == [] and global_chain_problems()[0] == []

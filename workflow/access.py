@@ -1,14 +1,14 @@
 """Who sees which request. One rule, as a predicate for one row and as a filter for lists."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, not_, or_, select
+from sqlalchemy import and_, false, not_, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from .engine.errors import NotFound
 from .extensions import db
 from .models import IssuedDocument, Minutes, Request
 from .processes import PROCESSES
-from .vocabulary import STAFF
+from .vocabulary import STAFF, MinutesStatus
 
 
 def can_view(user, request) -> bool:
@@ -62,6 +62,23 @@ def can_read_field(user, request, field) -> bool:
     )
 
 
+# Draft minutes are the office's working copy: the applicant's side sees minutes once they are final
+# (and keeps seeing them when a later revision supersedes them).
+MINUTES_SHOWN_TO_APPLICANTS = (MinutesStatus.FINAL.value, MinutesStatus.SUPERSEDED.value)
+APPLICANT_ROLES = ("drafter", "public")
+
+
+def can_view_minutes(user, minutes) -> bool:
+    if not can_view(user, minutes.request):
+        return False
+    return user.role not in APPLICANT_ROLES or minutes.status in MINUTES_SHOWN_TO_APPLICANTS
+
+
+def visible_minutes_filter(user):
+    """A WHERE clause on Minutes matching `can_view_minutes` once the request is visible."""
+    return Minutes.status.in_(MINUTES_SHOWN_TO_APPLICANTS) if user.role in APPLICANT_ROLES else true()
+
+
 # An applicant's unsubmitted drafts, in every process; built once from the frozen definitions.
 PRIVATE = or_(
     false(),
@@ -106,7 +123,7 @@ def visible_request(request_id: int, user, *, for_update: bool = False) -> Reque
 def visible_minutes(minutes_id: int, user, *, for_update: bool = False) -> Minutes:
     """Minutes with the visibility of their request; :raise NotFound: as visible_request."""
     minutes = _load(Minutes, minutes_id, for_update=for_update)
-    if minutes is None or not can_view(user, minutes.request):
+    if minutes is None or not can_view_minutes(user, minutes):
         raise NotFound(_l("Berita acara tidak ditemukan."))
     return minutes
 

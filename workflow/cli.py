@@ -1,10 +1,12 @@
 """Commands: `flask --app wsgi seed-demo | users create | users token | audit verify`
 (`db upgrade` comes from Flask-Migrate)."""
 
+import os
+import smtplib
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
@@ -119,14 +121,80 @@ def user_revoke_token(email, token_ids, revoke_all):
 
 
 @audit.command("verify")
-def audit_verify():
-    """Recompute every request's hash chain; exit 1 if any is broken."""
+@click.option("--checkpoints", "checkpoints_path", help="Checkpoint file (default: HARMONI_AUDIT_CHECKPOINTS).")
+@click.option("--public-key", "public_key_path", help="Public key file (default: HARMONI_AUDIT_PUBLIC_KEY).")
+def audit_verify(checkpoints_path, public_key_path):
+    """Check every request's trail (chain, state, version, head), the global chain, and the
+    chain against the signed checkpoints; exit 1 if anything is wrong."""
+    from .operations.audit_anchor import AnchorError, load_public_key, read_checkpoints, verify_against_checkpoints
+
+    config = current_app.config
     broken = broken_chains()
     for request, problem in broken:
         click.echo(f"BROKEN {request.number} (id {request.id}): {problem}", err=True)
-    if broken:
+    path = checkpoints_path or checkpoint_file(config)
+    try:
+        checkpoints = read_checkpoints(path) if os.path.exists(path) or checkpoints_path else []
+        public_key = (
+            load_public_key(public_key_path or config["AUDIT_PUBLIC_KEY"], config["AUDIT_SIGNING_KEY"])
+            if checkpoints
+            else None
+        )
+    except AnchorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    problems = verify_against_checkpoints(checkpoints, public_key)
+    for problem in problems:
+        click.echo(f"BROKEN {problem}", err=True)
+    if broken or problems:
         sys.exit(1)
-    click.echo("audit chains intact")
+    click.echo(f"audit chains intact ({len(checkpoints)} checkpoint(s) verified)")
+
+
+@audit.command("checkpoint")
+def audit_checkpoint():
+    """Sign the global chain's head and count; append it to the checkpoint file and mail it to
+    the auditor (HARMONI_AUDIT_EMAIL) if one is set. Run it from cron, e.g. hourly."""
+    from .operations.audit_anchor import (
+        AnchorError,
+        append_checkpoint,
+        load_private_key,
+        mail_checkpoint,
+        make_checkpoint,
+    )
+
+    config = current_app.config
+    try:
+        checkpoint = make_checkpoint(load_private_key(config["AUDIT_SIGNING_KEY"]))
+    except AnchorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    path = checkpoint_file(config)
+    append_checkpoint(path, checkpoint)
+    click.echo(f"checkpoint {checkpoint.seq} {checkpoint.hash} appended to {path}")
+    if config["AUDIT_EMAIL"]:
+        try:
+            mail_checkpoint(checkpoint, config["AUDIT_EMAIL"], config)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise click.ClickException(f"the checkpoint is in {path} but mailing it failed: {exc}") from exc
+        click.echo(f"checkpoint mailed to {config['AUDIT_EMAIL']}")
+
+
+@audit.command("keygen")
+@click.argument("path")
+def audit_keygen(path):
+    """Create the Ed25519 signing key at PATH (owner-only; keep it off the database server's
+    backups) and its public key at PATH.pub (give it to the auditor)."""
+    from .operations.audit_anchor import AnchorError, generate_key
+
+    try:
+        public = generate_key(path)
+    except AnchorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"signing key written to {path}; set HARMONI_AUDIT_SIGNING_KEY={path}")
+    click.echo(public, nl=False)
+
+
+def checkpoint_file(config) -> str:
+    return config["AUDIT_CHECKPOINTS"] or os.path.join(current_app.instance_path, "audit-checkpoints.jsonl")
 
 
 @workflow.command("tick")
@@ -171,9 +239,25 @@ def seed_demo(password):
     click.echo("demo data ready; sign in as e.g. perancang1@harmoni.test")
 
 
+@click.command("grant-runtime")
+@with_appcontext
+@click.argument("role")
+def grant_runtime_command(role):
+    """PostgreSQL: grant ROLE (the one the application runs as) exactly what it needs; run as the
+    schema's owner after every `db upgrade` (see workflow/db_roles.py)."""
+    from .db_roles import grant_runtime
+
+    if db.engine.dialect.name != "postgresql":
+        raise click.UsageError("grant-runtime is for PostgreSQL (SQLite has no roles)")
+    with db.engine.begin() as connection:
+        grant_runtime(connection, role)
+    click.echo(f"runtime privileges granted to {role}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(audit)
     app.cli.add_command(workflow)
     app.cli.add_command(notifications)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(grant_runtime_command)

@@ -751,17 +751,18 @@ def test_a_drafter_cannot_write_minutes(api):
     # staff can (the test can fail)
     officer = api.as_("officer")
     minutes = officer.ok(officer.post(f"/requests/{req['id']}/minutes", json={"meeting_id": meeting["id"]}), 201)
-    # and a drafter can neither edit, finalise nor revise them
+    # and a drafter can neither edit, finalise nor revise them: a draft is the office's working
+    # copy, not even visible to the applicant (404); final minutes are visible, and still refused
     before = footprint(api.app, [req["id"]], minutes["id"])
-    error_of(drafter.put(f"/minutes/{minutes['id']}", json={"version": minutes["version"], "notes": "x"}), 403)
-    error_of(drafter.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}), 403)
-    error_of(drafter.post(f"/minutes/{minutes['id']}/revise"), 403)
+    error_of(drafter.put(f"/minutes/{minutes['id']}", json={"version": minutes["version"], "notes": "x"}), 404)
+    error_of(drafter.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}), 404)
+    error_of(drafter.post(f"/minutes/{minutes['id']}/revise"), 404)
     assert (
         web.post(
             f"/berita-acara/{minutes['id']}",
             data={"csrf_token": token, "version": str(minutes["version"]), "notes": "x"},
         ).status_code
-        == 403
+        == 403  # the page's writes are refused to non-staff before anything is loaded
     )
     assert footprint(api.app, [req["id"]], minutes["id"]) == before
 

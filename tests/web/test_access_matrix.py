@@ -79,7 +79,8 @@ MATRIX = [
     ("GET", "/permohonan/{own}/dokumen/{own_doc}", None, LOGIN, 200, 404, 200, 200, 200),
     ("GET", "/permohonan/{draft}/dokumen/{draft_doc}", None, LOGIN, 200, 404, 404, 404, 404),
     ("GET", "/permohonan/{other}/dokumen/{other_doc}", None, LOGIN, 404, 200, 200, 200, 200),
-    ("GET", "/permohonan/{walkin}/dokumen/{walkin_doc}", None, LOGIN, 404, 404, 200, 200, 200),
+    # a naturalisation file's documents hold personal data: heads and assigned staff only
+    ("GET", "/permohonan/{walkin}/dokumen/{walkin_doc}", None, LOGIN, 404, 404, 403, 200, 403),
     ("GET", "/permohonan/{own}/dokumen/{other_doc}", None, LOGIN, 404, 404, 404, 404, 404),
     ("GET", "/permohonan/{other}/dokumen/{own_doc}", None, LOGIN, 404, 404, 404, 404, 404),
     ("GET", "/permohonan/{own}/dokumen/{missing}", None, LOGIN, 404, 404, 404, 404, 404),

@@ -8,6 +8,11 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from ..links import web_link
 
 
+def _one_line(text: str) -> str:
+    """Control characters (CR, LF ...) cannot stand in a property parameter: dropped."""
+    return "".join(c for c in text if ord(c) >= 32 and ord(c) != 127)
+
+
 def meeting_invitation(meeting, host: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Harmoni//Kanwil Kementerian Hukum//ID")
@@ -31,12 +36,14 @@ def meeting_invitation(meeting, host: str) -> bytes:
     event.add("description", "\n".join(description))
     event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{meeting.chair.email}")
-    organizer.params["cn"] = vText(meeting.chair.name)
+    organizer.params["cn"] = vText(_one_line(meeting.chair.name))
     event.add("organizer", organizer)
     for p in meeting.participants:
-        if p.email:
+        # addresses are validated on input; one stored before that (or by hand) with a line break
+        # or a quote in it would break the file for everyone: it is left out, not a 500 forever
+        if p.email and _one_line(p.email) == p.email and '"' not in p.email:
             attendee = vCalAddress(f"mailto:{p.email}")
-            attendee.params["cn"] = vText(p.name)
+            attendee.params["cn"] = vText(_one_line(p.name))
             attendee.params["role"] = vText("REQ-PARTICIPANT")
             event.add("attendee", attendee, encode=0)
     cal.add_component(event)

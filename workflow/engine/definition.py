@@ -222,6 +222,9 @@ class DocumentKind:
     label: str
     uploader: str  # "applicant" or "staff"
     images: bool = False  # photos (JPEG/PNG) accepted too, e.g. of an identity card
+    # Personal data (UU 27/2022), as Field.sensitive: only heads and assigned staff download it,
+    # every read logged; listed to others with the name hidden. Whoever uploaded it.
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,10 @@ class FileTooLarge(HarmoniError):
     status, code, message = 413, "too_large", "Berkas terlalu besar."
 
 
+class QuotaExceeded(HarmoniError):
+    status, code, message = 429, "quota_exceeded", "Batas unggahan tercapai."
+
+
 def reject_nul(**fields) -> None:
     """InvalidInput naming every text field holding a NUL character (PostgreSQL cannot store one)."""
     bad = {

@@ -1,6 +1,7 @@
 """One module per aggregate; importing this package registers every table."""
 
 MAX_ID = 2**31 - 1  # ids are PostgreSQL INTEGERs: a larger one cannot exist (404/422, never a 500)
+from .audit_chain import AuditHead, AuditLink
 from .calendar import HolidayOverride
 from .counter import Counter
 from .document import Document
@@ -18,6 +19,8 @@ from .user import ROLES, ApiToken, User
 
 __all__ = [
     "AccessLog",
+    "AuditHead",
+    "AuditLink",
     "AuthThrottle",
     "THROTTLE_SCOPES",
     "UserSession",

@@ -4,6 +4,7 @@ holding fire the matching engine transition on every request the meeting covers.
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..access import can_view
@@ -139,6 +140,17 @@ def schedule_meeting(
     return meeting
 
 
+def _plain_email(value: str) -> bool:
+    """An address that is safe in mail headers and the .ics (no CR/LF or other control characters)."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return False
+    try:
+        validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def _participants(raw: list[dict], errors: dict) -> list[Participant]:
     rows = []
     if not isinstance(raw, list) or len(raw) > 200:
@@ -152,6 +164,9 @@ def _participants(raw: list[dict], errors: dict) -> list[Participant]:
             k: (p.get(k) or "").strip() if isinstance(p.get(k) or "", str) else None
             for k in ("name", "position", "institution", "side", "email")
         }
+        if values["email"] and not _plain_email(values["email"]):
+            errors[f"participants.{i}"] = ["Alamat email peserta tidak valid."]
+            continue
         missing = [k for k in ("name", "position", "institution") if not values[k]]
         if (
             missing

@@ -1,12 +1,12 @@
 """Personal data protection (UU 27/2022): who reads which intake field is one rule per field
 (access.can_read_field); every read of personal data is logged; everyone else gets it redacted."""
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from ..access import can_read_field, can_read_sensitive
 from ..engine.errors import NotPermitted
 from ..extensions import db, read_only_request
-from ..models import AccessLog
+from ..models import AccessLog, Document
 from ..processes import PROCESSES
 
 REDACTED = "[disembunyikan]"
@@ -33,18 +33,47 @@ def details_for(user, request, purpose: str) -> list[tuple]:
     return rows
 
 
+def document_is_sensitive(request, document) -> bool:
+    kind = PROCESSES[request.process].document_kind(document.kind)
+    return kind is not None and kind.sensitive
+
+
+def document_hidden(user, request, document) -> bool:
+    """True if `user` sees this document only as a redacted row (no name, no download): a sensitive
+    kind (identity cards, passport copies, civil records, case files) follows the rule of sensitive
+    fields, heads and assigned staff only, whether the applicant or the office uploaded it."""
+    if not document_is_sensitive(request, document):
+        return False
+    if user.role in ("drafter", "public"):
+        return False  # the applicant's own file (visibility of the request already checked)
+    return not can_read_sensitive(user, request)
+
+
+def hidden_document_ids(user, request) -> set[int]:
+    """The ids of the request's documents `user` sees only redacted (for lists and the timeline)."""
+    kinds = {k.name for k in PROCESSES[request.process].document_kinds if k.sensitive}
+    if not kinds or user.role in ("drafter", "public") or can_read_sensitive(user, request):
+        return set()
+    return set(
+        db.session.scalars(select(Document.id).where(Document.request_id == request.id, Document.kind.in_(kinds)))
+    )
+
+
+def redact_event_data(data: dict, hidden: set[int]) -> dict:
+    """An upload event names its file: hidden with the document."""
+    if data and data.get("document_id") in hidden and "filename" in data:
+        return {**data, "filename": REDACTED}
+    return data
+
+
 def check_document_read(user, request, document) -> None:
-    """Documents an applicant gives to a process that holds personal data (identity cards, case
-    files) follow the same rule as its sensitive fields: heads and assigned staff only, logged.
+    """Downloading a sensitive document: heads and assigned staff (and the applicant), every
+    staff read logged in access_log.
 
     :raise NotPermitted: for anyone else on the office's side
     """
-    process = PROCESSES[request.process]
-    kind = process.document_kind(document.kind)
-    if not process.sensitive_fields or kind is None or kind.uploader != "applicant":
+    if not document_is_sensitive(request, document) or user.role in ("drafter", "public"):
         return
-    if user.role in ("drafter", "public"):
-        return  # the applicant's own documents (visibility already checked)
     if not can_read_sensitive(user, request):
         raise NotPermitted("Dokumen ini memuat data pribadi: hanya untuk pimpinan dan petugas yang ditugaskan.")
     log_read(request, user, [f"document:{document.kind}"], "download")

@@ -1,13 +1,15 @@
 """Creating requests and adding documents to them."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from ..access import can_view
 from ..catalogue import is_enabled
-from ..documents.filetypes import clean_filename, sniff
+from ..documents.filetypes import check_archive, clean_filename, sniff
 from ..documents.numbering import format_number, next_value
 from ..documents.store import DocumentStore
 from ..engine.calendar import WorkingCalendar
@@ -16,6 +18,7 @@ from ..engine.errors import (
     InvalidInput,
     NotFound,
     NotPermitted,
+    QuotaExceeded,
     TransitionUnavailable,
     reject_nul,
 )
@@ -228,13 +231,55 @@ def _field_value(field, value):
     return value
 
 
+@dataclass(frozen=True)
+class UploadLimits:
+    per_request: int  # document versions on one request
+    per_hour: int  # uploads by one account in the last hour
+    max_unpacked: int  # bytes a DOCX/ODT may unpack to
+    max_ratio: int  # ... and times its own size
+
+
+def upload_limits() -> UploadLimits:
+    """The limits from the configuration (see config.py; defaults when no app is around)."""
+    config = current_app.config if has_app_context() else {}
+    return UploadLimits(
+        per_request=config.get("UPLOAD_QUOTA_PER_REQUEST", 200),
+        per_hour=config.get("UPLOAD_QUOTA_PER_HOUR", 100),
+        max_unpacked=config.get("MAX_UNPACKED_BYTES", 100 * 1024 * 1024),
+        max_ratio=config.get("MAX_COMPRESSION_RATIO", 100),
+    )
+
+
+def _check_quotas(request, actor, now, limits: UploadLimits) -> None:
+    """Counted in the database, so they hold across workers and servers. The public applicant has
+    no account: the per-request quota (and the address rate limit) bounds them."""
+    on_request = db.session.scalar(select(func.count()).select_from(Document).where(Document.request_id == request.id))
+    if on_request >= limits.per_request:
+        raise QuotaExceeded(
+            f"Batas unggahan tercapai: permohonan ini sudah memuat {limits.per_request} berkas. "
+            "Hubungi kantor wilayah bila perlu mengunggah lebih banyak."
+        )
+    if actor.id is None:
+        return
+    last_hour = db.session.scalar(
+        select(func.count())
+        .select_from(Document)
+        .where(Document.uploaded_by_id == actor.id, Document.created_at > now - timedelta(hours=1))
+    )
+    if last_hour >= limits.per_hour:
+        raise QuotaExceeded(
+            f"Batas unggahan tercapai: paling banyak {limits.per_hour} berkas per jam. Coba lagi nanti."
+        )
+
+
 def upload_document(
     request, actor, *, kind: str, filename: str, content: bytes, store: DocumentStore, max_bytes: int, now=None
 ) -> Document:
     """Store `content` as the next version of `kind` on `request`, and record it as an event.
 
     Checks, in order: visible (404), the kind exists (422), the actor's side may upload it in
-    this state (403 / 409), the size (413), the name (422), the content type (415).
+    this state (403 / 409), the upload quotas (429), the size (413), the name (422; invisible
+    format characters are dropped), the content type (415), and for DOCX/ODT the unpacked size (415).
     """
     if not can_view(actor, request):
         raise NotFound()
@@ -253,14 +298,17 @@ def upload_document(
     states = process.applicant_upload_states if side == "applicant" else process.staff_upload_states
     if request.state not in states:
         raise TransitionUnavailable("Dokumen tidak dapat diunggah pada status permohonan saat ini.")
+    now = now or utcnow()
+    limits = upload_limits()
+    _check_quotas(request, actor, now, limits)
     if len(content) > max_bytes:
         raise FileTooLarge(f"Berkas terlalu besar (maksimum {max_bytes // 1024} KB).")
     filename = clean_filename(filename)
     if not content:
         raise InvalidInput("Berkas kosong.", details={"file": ["Berkas kosong."]})
     media_type = sniff(content, images=definition.images)
+    check_archive(content, media_type, max_unpacked=limits.max_unpacked, max_ratio=limits.max_ratio)
 
-    now = now or utcnow()
     sha256 = store.put(content)
     version = 1 + (
         db.session.scalar(

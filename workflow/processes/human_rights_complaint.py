@@ -98,11 +98,11 @@ PROCESS = Process(
         Field("represented", N_("Diajukan melalui kuasa"), kind="bool", required=False),
     ),
     document_kinds=(
-        DocumentKind("ktp", N_("KTP"), "applicant", images=True),
-        DocumentKind("complaint_letter", N_("Surat pengaduan"), "applicant"),
-        DocumentKind("evidence", N_("Bukti pendukung"), "applicant", images=True),
-        DocumentKind("power_of_attorney", N_("Surat kuasa (bila melalui kuasa)"), "applicant"),
-        DocumentKind("referral_letter", N_("Surat rujukan ke instansi berwenang"), "staff"),
+        DocumentKind("ktp", N_("KTP"), "applicant", images=True, sensitive=True),
+        DocumentKind("complaint_letter", N_("Surat pengaduan"), "applicant", sensitive=True),
+        DocumentKind("evidence", N_("Bukti pendukung"), "applicant", images=True, sensitive=True),
+        DocumentKind("power_of_attorney", N_("Surat kuasa (bila melalui kuasa)"), "applicant", sensitive=True),
+        DocumentKind("referral_letter", N_("Surat rujukan ke instansi berwenang"), "staff", sensitive=True),
     ),
     required_documents=(("ktp",), ("complaint_letter",), ("evidence",)),
     time_limit=TimeLimit(5),  # administrative check

@@ -123,12 +123,14 @@ PROCESS = Process(
         ),
     ),
     document_kinds=(
-        DocumentKind("ktp", N_("KTP"), "applicant", images=True),
-        DocumentKind("specimen", N_("Contoh merek, karya, atau desain"), "applicant", images=True),
-        DocumentKind("umk_certificate", N_("Surat keterangan UMK"), "applicant", images=True),
-        DocumentKind("community_statement", N_("Pernyataan komunitas/masyarakat adat"), "applicant"),
-        DocumentKind("gi_description", N_("Dokumen deskripsi indikasi geografis"), "applicant"),
-        DocumentKind("patent_description", N_("Deskripsi, klaim, abstrak, dan gambar invensi"), "applicant"),
+        DocumentKind("ktp", N_("KTP"), "applicant", images=True, sensitive=True),
+        DocumentKind("specimen", N_("Contoh merek, karya, atau desain"), "applicant", images=True, sensitive=True),
+        DocumentKind("umk_certificate", N_("Surat keterangan UMK"), "applicant", images=True, sensitive=True),
+        DocumentKind("community_statement", N_("Pernyataan komunitas/masyarakat adat"), "applicant", sensitive=True),
+        DocumentKind("gi_description", N_("Dokumen deskripsi indikasi geografis"), "applicant", sensitive=True),
+        DocumentKind(
+            "patent_description", N_("Deskripsi, klaim, abstrak, dan gambar invensi"), "applicant", sensitive=True
+        ),
         DocumentKind("djki_receipt", N_("Tanda terima permohonan DJKI"), "staff"),
     ),
     required_documents=(("ktp",), ("specimen",)),

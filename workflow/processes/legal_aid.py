@@ -114,14 +114,20 @@ PROCESS = Process(
         ),
     ),
     document_kinds=(
-        DocumentKind("ktp", N_("KTP"), "applicant", images=True),
-        DocumentKind("sktm", N_("Surat keterangan tidak mampu (atau kartu pengganti)"), "applicant", images=True),
-        DocumentKind("case_documents", N_("Dokumen perkara"), "applicant", images=True),
+        DocumentKind("ktp", N_("KTP"), "applicant", images=True, sensitive=True),
+        DocumentKind(
+            "sktm", N_("Surat keterangan tidak mampu (atau kartu pengganti)"), "applicant", images=True, sensitive=True
+        ),
+        DocumentKind("case_documents", N_("Dokumen perkara"), "applicant", images=True, sensitive=True),
         # an oral application: what staff wrote down, with the applicant's thumbprint
         DocumentKind(
-            "oral_statement", N_("Pernyataan permohonan lisan dengan cap jempol pemohon"), "staff", images=True
+            "oral_statement",
+            N_("Pernyataan permohonan lisan dengan cap jempol pemohon"),
+            "staff",
+            images=True,
+            sensitive=True,
         ),
-        DocumentKind("obh_letter", N_("Surat jawaban OBH"), "staff"),
+        DocumentKind("obh_letter", N_("Surat jawaban OBH"), "staff", sensitive=True),
     ),
     required_documents=(("ktp",), ("sktm",)),
     # the OBH's completeness check after referral: 1 working day (its written answer: 3, below)

@@ -72,8 +72,8 @@ PROCESS = Process(
         Field("chronology", N_("Kronologi"), kind="longtext", sensitive=True, max_length=20000),
     ),
     document_kinds=(
-        DocumentKind("evidence", N_("Bukti pendukung"), "applicant", images=True),
-        DocumentKind("response_letter", N_("Surat jawaban"), "staff"),
+        DocumentKind("evidence", N_("Bukti pendukung"), "applicant", images=True, sensitive=True),
+        DocumentKind("response_letter", N_("Surat jawaban"), "staff", sensitive=True),
     ),
     required_documents=(),  # evidence is optional (Perpres 76/2013)
     confidential_field="confidential",

@@ -1,8 +1,6 @@
 """Requests in the browser: the applicants' portal and the staff desk share these pages; what a
 user sees and may do follows from the same access rule and engine as the API."""
 
-import io
-
 from flask import (
     Blueprint,
     Response,
@@ -12,14 +10,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..access import visible_request
+from ..access import visible_minutes_filter, visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
@@ -40,7 +37,7 @@ from ..models import (
 )
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
-from ..operations.personal_data import check_document_read, details_for
+from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
 from ..operations.public import register_oral_application
 from ..operations.requests import create_request, upload_document
 from ..operations.transitions import fire
@@ -49,6 +46,7 @@ from ..processes.common import APPLICANT_TYPES
 from ..queries import filtered_requests, organisation_choices, paginate, staff_choices
 from ..stats.dashboard import DUE_SOON_WORKING_DAYS
 from ..vocabulary import STAFF, MinutesStatus, Phase
+from .downloads import attachment
 from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
 from .receipts import remember_receipt
@@ -312,7 +310,11 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         .where(meeting_requests.c.request_id == req.id)
         .order_by(Meeting.starts_at)
     ).all()
-    minutes = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id).order_by(Minutes.revision)).all()
+    minutes = db.session.scalars(
+        select(Minutes)
+        .where(Minutes.request_id == req.id, visible_minutes_filter(current_user))
+        .order_by(Minutes.revision)
+    ).all()
     issued = db.session.scalars(
         select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
     ).all()
@@ -332,6 +334,8 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         process=process,
         state=process.state(req.state),
         documents=documents,
+        hidden_documents=hidden_document_ids(current_user, req),
+        redacted=REDACTED,
         events=events,
         checklist=checklist,
         upload_form=upload_form,
@@ -443,7 +447,7 @@ def download(request_id, document_id):
         raise NotFound(_("Dokumen tidak ditemukan."))
     check_document_read(current_user, req, doc)
     content = document_store().get(doc.sha256)
-    return send_file(io.BytesIO(content), mimetype=doc.media_type, as_attachment=True, download_name=doc.filename)
+    return attachment(content, mimetype=doc.media_type, name=doc.filename)
 
 
 EXPORT_LIMIT = 10_000  # rows in one export (newest first); a wider selection is narrowed by the filter

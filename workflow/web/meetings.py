@@ -1,15 +1,14 @@
 """Meetings and minutes in the browser: the month calendar, the meeting page, the minutes editor
 and the official documents. Every change goes through operations/meetings.py and minutes.py."""
 
-import io
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 
-from ..access import visible_issued, visible_minutes
+from ..access import visible_issued, visible_minutes, visible_minutes_filter
 from ..documents.ics import meeting_invitation
 from ..engine.definition import StateTag
 from ..extensions import db
@@ -22,6 +21,7 @@ from ..operations.notifications import calendar_host
 from ..processes import in_tagged_states
 from ..vocabulary import MinutesStatus, Side
 from .cases import load_request
+from .downloads import attachment
 from .unit_of_work import unit_of_work
 
 bp = Blueprint("meetings", __name__)
@@ -171,7 +171,11 @@ def show(meeting_id):
     meeting = ops.visible_meeting(meeting_id, current_user)
     minutes = {
         m.request_id: m
-        for m in db.session.scalars(select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.revision))
+        for m in db.session.scalars(
+            select(Minutes)
+            .where(Minutes.meeting_id == meeting.id, visible_minutes_filter(current_user))
+            .order_by(Minutes.revision)
+        )
     }
     return render_template(
         "meetings/show.html",
@@ -245,11 +249,10 @@ def cancel(meeting_id):
 @bp.get("/rapat/<id:meeting_id>/undangan.ics")
 def invitation(meeting_id):
     meeting = ops.visible_meeting(meeting_id, current_user)
-    return send_file(
-        io.BytesIO(meeting_invitation(meeting, calendar_host())),
+    return attachment(
+        meeting_invitation(meeting, calendar_host()),
         mimetype="text/calendar",
-        as_attachment=True,
-        download_name=f"rapat-{meeting.id}.ics",
+        name=f"rapat-{meeting.id}.ics",
     )
 
 
@@ -272,7 +275,9 @@ def load_minutes(minutes_id, *, for_update=False) -> Minutes:
 
 def render_minutes(minutes, *, errors=None, values=None, status=200):
     revisions = db.session.scalars(
-        select(Minutes).where(Minutes.request_id == minutes.request_id).order_by(Minutes.revision)
+        select(Minutes)
+        .where(Minutes.request_id == minutes.request_id, visible_minutes_filter(current_user))
+        .order_by(Minutes.revision)
     ).all()
     return render_template(
         "meetings/minutes.html",
@@ -397,9 +402,4 @@ def issued_pdf(issued_id):
     issued = visible_issued(issued_id, current_user)
     with unit_of_work():  # rendered here only when it was not after its issuing commit
         content = render_issued(issued)
-    return send_file(
-        io.BytesIO(content),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{issued.kind}-{issued.code}.pdf",
-    )
+    return attachment(content, mimetype="application/pdf", name=f"{issued.kind}-{issued.code}.pdf")

@@ -94,7 +94,7 @@ def report_response(report, fmt: str, office) -> Response:
         abort(404)
     return Response(
         body,
-        mimetype=MIMETYPES[fmt],
+        content_type=MIMETYPES[fmt],  # as given: mimetype= would add a second charset
         headers={"Content-Disposition": f'attachment; filename="{download_name(report, fmt)}"'},
     )
 

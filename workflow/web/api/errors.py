@@ -48,5 +48,7 @@ def http_error_response(error: HTTPException):
     details = (getattr(error, "data", None) or {}).get("messages")
     if isinstance(details, dict) and len(details) == 1:
         details = next(iter(details.values()))
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if status == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110: a 405 says what is allowed
     return error_response(status, code, message, details, headers)

@@ -1,14 +1,13 @@
 """Meetings, attendance, minutes (berita acara) and issued documents (PDFs)."""
 
-import io
 from datetime import date
 
-from flask import g, send_file
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import and_, select
 
-from ...access import visible_issued, visible_minutes
+from ...access import visible_issued, visible_minutes, visible_minutes_filter
 from ...documents.ics import meeting_invitation
 from ...extensions import db
 from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_requests
@@ -16,6 +15,7 @@ from ...operations import meetings as ops
 from ...operations.issued import render_issued
 from ...operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
 from ...operations.notifications import calendar_host
+from ..downloads import attachment
 from ..unit_of_work import unit_of_work
 from .auth import protect
 from .requests import load_request
@@ -31,6 +31,7 @@ from .schemas import (
     MinutesStart,
     MonthQuery,
     VersionIn,
+    office_local,
 )
 from .serialize import issued_json, meeting_json, minutes_json
 
@@ -83,7 +84,7 @@ class Meetings(MethodView):
                 g.user,
                 request_ids=args["request_ids"],
                 title=args["title"],
-                starts_at_local=args["starts_at"],
+                starts_at_local=office_local(args["starts_at"], g.user.office.timezone),
                 duration_minutes=args["duration_minutes"],
                 place=args["place"],
                 online_link=args["online_link"],
@@ -113,7 +114,7 @@ class RescheduleView(MethodView):
                 meeting,
                 g.user,
                 version=args["version"],
-                starts_at_local=args["starts_at"],
+                starts_at_local=office_local(args["starts_at"], g.user.office.timezone),
                 place=args["place"],
                 online_link=args["online_link"],
                 reason=args["reason"],
@@ -173,11 +174,10 @@ class MeetingInvitation(MethodView):
     def get(self, meeting_id):
         """The iCalendar invitation (updates when rescheduled, cancels when cancelled)."""
         meeting = ops.visible_meeting(meeting_id, g.user)
-        return send_file(
-            io.BytesIO(meeting_invitation(meeting, calendar_host())),
+        return attachment(
+            meeting_invitation(meeting, calendar_host()),
             mimetype="text/calendar",
-            as_attachment=True,
-            download_name=f"rapat-{meeting.id}.ics",
+            name=f"rapat-{meeting.id}.ics",
         )
 
 
@@ -187,7 +187,11 @@ class RequestMinutes(MethodView):
     def get(self, request_id):
         """Every revision of the request's minutes, newest first."""
         req = load_request(request_id)
-        rows = db.session.scalars(select(Minutes).where(Minutes.request_id == req.id).order_by(Minutes.revision.desc()))
+        rows = db.session.scalars(
+            select(Minutes)
+            .where(Minutes.request_id == req.id, visible_minutes_filter(g.user))
+            .order_by(Minutes.revision.desc())
+        )
         return [minutes_json(m) for m in rows]
 
     @blp.arguments(MinutesStart)
@@ -263,9 +267,4 @@ class IssuedPdf(MethodView):
         issued = visible_issued(issued_id, g.user)
         with unit_of_work():
             content = render_issued(issued)
-        return send_file(
-            io.BytesIO(content),
-            mimetype="application/pdf",
-            as_attachment=True,
-            download_name=f"{issued.kind}-{issued.code}.pdf",
-        )
+        return attachment(content, mimetype="application/pdf", name=f"{issued.kind}-{issued.code}.pdf")

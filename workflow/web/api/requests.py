@@ -1,8 +1,6 @@
 """Requests, their documents, transitions and events."""
 
-import io
-
-from flask import current_app, g, send_file
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -17,10 +15,11 @@ from ...extensions import db
 from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
-from ...operations.personal_data import check_document_read, details_for
+from ...operations.personal_data import check_document_read, details_for, document_hidden, hidden_document_ids
 from ...operations.requests import create_request, upload_document
 from ...operations.transitions import fire
 from ...queries import filtered_requests, paginate
+from ..downloads import attachment
 from ..unit_of_work import unit_of_work
 from .auth import protect
 from .schemas import (
@@ -143,7 +142,8 @@ class Events(MethodView):
         events = db.session.scalars(
             select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
         )
-        return [event_json(e) for e in events]
+        hidden = hidden_document_ids(g.user, req)
+        return [event_json(e, hidden) for e in events]
 
 
 @blp.route("/requests/<id:request_id>/documents")
@@ -161,7 +161,7 @@ class Documents(MethodView):
         latest = {}
         for d in docs:
             latest.setdefault(d.kind, d.id)
-        return [document_json(d, latest[d.kind] == d.id) for d in docs]
+        return [document_json(d, latest[d.kind] == d.id, document_hidden(g.user, req, d)) for d in docs]
 
     @blp.arguments(DocumentUpload, location="files")
     @blp.response(201, DocumentOut)
@@ -195,9 +195,4 @@ class DocumentContent(MethodView):
         if doc is None or doc.request_id != req.id:
             raise NotFound("Dokumen tidak ditemukan.")
         check_document_read(g.user, req, doc)
-        return send_file(
-            io.BytesIO(document_store().get(doc.sha256)),
-            mimetype=doc.media_type,
-            as_attachment=True,
-            download_name=doc.filename,
-        )
+        return attachment(document_store().get(doc.sha256), mimetype=doc.media_type, name=doc.filename)

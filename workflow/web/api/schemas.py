@@ -1,12 +1,14 @@
 """Marshmallow schemas: they validate input and generate the OpenAPI document."""
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
 
 from ...links import check_web_link
+from ...processes import PROCESSES
 from ...vocabulary import Aspect, Conclusion, Phase, Side
 from .. import MAX_ID
 
@@ -49,6 +51,34 @@ class Text(ma.fields.String):
         return value
 
 
+# The vocabularies the processes define, as enums in the OpenAPI document.
+PROCESS_NAMES = sorted(PROCESSES)
+TRIGGERS = sorted({t.trigger for p in PROCESSES.values() for t in p.transitions})
+DOCUMENT_KINDS = sorted({k.name for p in PROCESSES.values() for k in p.document_kinds})
+
+
+def one_of(choices):
+    return ma.validate.OneOf(choices, error="Pilih salah satu yang tersedia (lihat GET /processes).")
+
+
+class OfficeDateTime(ma.fields.DateTime):
+    """An ISO 8601 date-time: without an offset it is the office's local time; with one (`Z`,
+    `+08:00`) it is converted to the office's local time by the view (see office_local)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not 1900 <= parsed.year <= 2999:
+            raise ma.ValidationError("Tahun di luar jangkauan (1900-2999).")
+        return parsed
+
+
+def office_local(value, timezone: str):
+    """A naive office-local datetime from OfficeDateTime's value."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
 class WebLink(ma.fields.String):
     """An http(s) address, by the same rule as the pages' forms (workflow/links.py)."""
 
@@ -57,6 +87,9 @@ class WebLink(ma.fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
+        # the length here, not as a validator: an empty link becomes None, which Length cannot measure
+        if len(value) > 500:
+            raise ma.ValidationError("Paling banyak 500 karakter.")
         try:
             return check_web_link(value)
         except ValueError as error:
@@ -69,7 +102,7 @@ class PageQuery(ma.Schema):
 
 
 class RequestQuery(PageQuery):
-    process = Text()
+    process = Text(validate=one_of(PROCESS_NAMES))
     state = Text()
     phase = Text(validate=ma.validate.OneOf(Phase.values()))
     organisation_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
@@ -83,7 +116,7 @@ class RequestQuery(PageQuery):
 
 
 class RequestCreate(ma.Schema):
-    process = Text(required=True)
+    process = Text(required=True, validate=one_of(PROCESS_NAMES))
     title = Text(validate=ma.validate.Length(min=1, max=1000))
     details = ma.fields.Dict(metadata={"description": "The process's intake fields (GET /processes)"})
     external_ref = Text(
@@ -110,13 +143,13 @@ class Ref(ma.Schema):
 class RequestOut(ma.Schema):
     id = ma.fields.Integer()
     number = ma.fields.String()
-    process = ma.fields.String()
+    process = ma.fields.String(validate=ma.validate.OneOf(PROCESS_NAMES))
     state = ma.fields.String()
     state_label = ma.fields.String()
     phase = ma.fields.String()
     version = ma.fields.Integer()
     title = ma.fields.String()
-    organisation = ma.fields.Nested(Ref)
+    organisation = ma.fields.Nested(Ref, allow_none=True)  # None: a request from the public
     external_ref = ma.fields.String(allow_none=True)
     completion_rounds = ma.fields.Integer()
     assignees = ma.fields.List(ma.fields.Nested(Ref))
@@ -156,7 +189,7 @@ class RequestPage(ma.Schema):
 
 
 class TransitionIn(ma.Schema):
-    trigger = Text(required=True)
+    trigger = Text(required=True, validate=one_of(TRIGGERS))
     version = ma.fields.Integer(required=True, metadata={"description": "The version you last saw"})
     comment = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
     data = ma.fields.Dict(load_default=dict)
@@ -172,20 +205,23 @@ class FileUpload(Upload):
 
 
 class DocumentUpload(ma.Schema):
-    kind = Text(required=True)
+    kind = Text(required=True, validate=one_of(DOCUMENT_KINDS))
     file = FileUpload(required=True)
 
 
 class DocumentOut(ma.Schema):
     id = ma.fields.Integer()
-    kind = ma.fields.String()
+    kind = ma.fields.String(validate=ma.validate.OneOf(DOCUMENT_KINDS))
     version = ma.fields.Integer()
     latest = ma.fields.Boolean()
-    filename = ma.fields.String()
+    filename = ma.fields.String(metadata={"description": '"[disembunyikan]" when `redacted`'})
+    redacted = ma.fields.Boolean(
+        metadata={"description": "personal data the caller may not read: name hidden, download refused (403)"}
+    )
     media_type = ma.fields.String()
     size = ma.fields.Integer()
     sha256 = ma.fields.String()
-    uploaded_by = ma.fields.Nested(Ref)
+    uploaded_by = ma.fields.Nested(Ref, allow_none=True)
     created_at = ma.fields.String()
 
 
@@ -203,7 +239,11 @@ class EventOut(ma.Schema):
 
 class DueQuery(ma.Schema):
     # the holiday calendar is known for these years; far-off dates would overflow anyway
-    start = ma.fields.Date(required=True, validate=ma.validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 1)))
+    start = ma.fields.Date(
+        required=True,
+        validate=ma.validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 1)),
+        metadata={"description": "From 2000-01-01 to 2099-12-01 (the years the holiday calendar knows)"},
+    )
     days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=366))
 
 
@@ -256,10 +296,12 @@ class MeetingCreate(ma.Schema):
         validate=ma.validate.Length(min=1, max=50),
     )
     title = Text(required=True, validate=ma.validate.Length(min=1, max=300))
-    starts_at = ma.fields.NaiveDateTime(required=True, metadata={"description": "Office local time"})
+    starts_at = OfficeDateTime(
+        required=True, metadata={"description": "Office local time; with an offset (Z, +08:00) converted to it"}
+    )
     duration_minutes = ma.fields.Integer(load_default=180, validate=ma.validate.Range(min=15, max=720))
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
-    online_link = WebLink(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
+    online_link = WebLink(load_default=None, allow_none=True)
     chair_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_ID))
     participants = ma.fields.List(
         ma.fields.Nested(ParticipantIn), load_default=list, validate=ma.validate.Length(max=200)
@@ -277,9 +319,11 @@ class MeetingCreate(ma.Schema):
 
 class MeetingReschedule(ma.Schema):
     version = ma.fields.Integer(required=True)
-    starts_at = ma.fields.NaiveDateTime(required=True)
+    starts_at = OfficeDateTime(
+        required=True, metadata={"description": "Office local time; with an offset (Z, +08:00) converted to it"}
+    )
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
-    online_link = WebLink(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
+    online_link = WebLink(load_default=None, allow_none=True)
     reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 
@@ -299,7 +343,8 @@ class MeetingAttendance(ma.Schema):
 
 
 class MonthQuery(ma.Schema):
-    month = Text(validate=ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Format: YYYY-MM."))
+    # years 1900-2999: beyond, there is no meeting (and year 0000 is no date at all)
+    month = Text(validate=ma.validate.Regexp(r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", error="Format: YYYY-MM (1900-2999)."))
 
 
 class MeetingOut(ma.Schema):

@@ -7,6 +7,7 @@ from ...catalogue import is_enabled
 from ...engine.calendar import current_deadline, working_days_left
 from ...engine.machine import allowed_triggers
 from ...links import web_link
+from ...operations.personal_data import REDACTED, redact_event_data
 from ...processes import PROCESSES
 
 
@@ -53,13 +54,15 @@ def details_json(rows) -> dict:
     return {field.name: value for field, value, _redacted in rows}
 
 
-def document_json(doc, latest: bool) -> dict:
+def document_json(doc, latest: bool, hidden: bool = False) -> dict:
+    """`hidden`: a sensitive document the caller may not read, listed with its name redacted."""
     return {
         "id": doc.id,
         "kind": doc.kind,
         "version": doc.version,
         "latest": latest,
-        "filename": doc.filename,
+        "filename": REDACTED if hidden else doc.filename,
+        "redacted": hidden,
         "media_type": doc.media_type,
         "size": doc.size,
         "sha256": doc.sha256,
@@ -68,7 +71,7 @@ def document_json(doc, latest: bool) -> dict:
     }
 
 
-def event_json(ev) -> dict:
+def event_json(ev, hidden_documents: set[int] = frozenset()) -> dict:
     return {
         "seq": ev.seq,
         "trigger": ev.trigger,
@@ -76,7 +79,7 @@ def event_json(ev) -> dict:
         "to_state": ev.to_state,
         "actor": ref(ev.actor),
         "comment": ev.comment,
-        "data": ev.data,
+        "data": redact_event_data(ev.data, hidden_documents),
         "created_at": iso(ev.created_at),
         "hash": ev.hash,
     }

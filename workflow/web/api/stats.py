@@ -109,11 +109,19 @@ class StatsOverview(MethodView):
 class HarmonisationReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
     @blp.response(200, ReportOut)
-    @blp.alt_response(
-        200,
-        description="format=xlsx or format=csv: the same report as a file",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        success=True,
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The report (format=json), or the same report as a file (format=xlsx or csv)",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ReportOut"}},
+                    "text/csv; charset=utf-8": {"schema": {"type": "string"}},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "schema": {"type": "string", "format": "binary"}
+                    },
+                },
+            }
+        }
     )
     def get(self, args):
         """The harmonisation recap of a month, quarter or year: per organisation, per type, per

@@ -1,0 +1,96 @@
+"""The global audit chain: every event of every request, linked in commit order.
+
+The per-request chains (models/event.py) show that a request's trail was not edited, but not that a
+whole request, or a request's last events with its state, were not removed. The global chain links
+every event once, in the order the transactions committed, so removing anything leaves a gap or a
+broken link; signed checkpoints of its head (operations/audit_anchor.py), kept outside the database,
+show that it was not rebuilt.
+
+Links are added when a transaction commits (the `before_commit` hook below), not when an event is
+appended: the head row is then the last lock the transaction takes, so it cannot deadlock with the
+request, counter or meeting locks taken before it, and it is held only while the transaction commits.
+"""
+
+import hashlib
+
+from sqlalchemy import ForeignKey, String, insert, inspect, update
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..extensions import db
+from .event import GENESIS, Event
+
+HEAD_ID = 1
+_PENDING = "harmoni.audit_pending_events"
+
+
+class AuditLink(db.Model):
+    """One event's place in the global chain (append-only, like events)."""
+
+    __tablename__ = "audit_chain"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 1, 2, 3 ... over all events
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(db.Model):
+    """The newest link (one row): taking it under lock serialises the linking of commits."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+
+
+def link_hash(prev: str, seq: int, event_hash: str) -> str:
+    """A link covers the previous link, its position and the event's own hash (which covers its content)."""
+    return hashlib.sha256(f"{prev}|{seq}|{event_hash}".encode()).hexdigest()
+
+
+def link_events(connection, events: list[tuple[int, str]]) -> None:
+    """Append (event id, event hash) pairs, in order, to the global chain on `connection`.
+
+    UPDATE ... RETURNING takes the head row's lock (PostgreSQL: until commit; SQLite: the write
+    transaction holds the database already) and returns the new count with the previous hash.
+    """
+    head = AuditHead.__table__
+    row = connection.execute(
+        update(head).where(head.c.id == HEAD_ID).values(seq=head.c.seq + len(events)).returning(head.c.seq, head.c.hash)
+    ).one_or_none()
+    if row is None:  # a database made without the migrations' head row (never in production)
+        connection.execute(insert(head).values(id=HEAD_ID, seq=len(events), hash=GENESIS))
+        row = (len(events), GENESIS)
+    last_seq, prev = row
+    links = []
+    for seq, (event_id, event_hash) in enumerate(events, start=last_seq - len(events) + 1):
+        prev = link_hash(prev, seq, event_hash)
+        links.append({"seq": seq, "event_id": event_id, "hash": prev})
+    connection.execute(insert(AuditLink.__table__), links)
+    connection.execute(update(head).where(head.c.id == HEAD_ID).values(hash=prev))
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _remember_new_events(session, flush_context):
+    new = [obj for obj in session.new if isinstance(obj, Event)]
+    if new:
+        session.info.setdefault(_PENDING, []).extend(new)
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _link_new_events(session):
+    if any(isinstance(obj, Event) for obj in session.new):
+        session.flush()
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    # events flushed inside a savepoint that was rolled back are no longer persistent
+    events = sorted((e for e in pending if inspect(e).persistent), key=lambda e: e.id)
+    if events:
+        link_events(session.connection(), [(e.id, e.hash) for e in events])
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_new_events(session):
+    session.info.pop(_PENDING, None)
