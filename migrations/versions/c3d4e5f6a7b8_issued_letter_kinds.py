@@ -1,7 +1,7 @@
 """issued_documents.kind: the office's other letters (undangan rapat, pengembalian berkas)
 
 Revision ID: c3d4e5f6a7b8
-Revises: b7c1d2e3f4a5
+Revises: a7c3e5d9f1b2
 Create Date: 2026-11-29 03:40:00.000000
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = 'c3d4e5f6a7b8'
-down_revision = 'b7c1d2e3f4a5'
+down_revision = 'a7c3e5d9f1b2'
 branch_labels = None
 depends_on = None
 
