@@ -17,8 +17,9 @@ TOO_WEAK = N_(
     "berhubungan, misalnya tiga kata dan sebuah angka."
 )
 PERSONAL = N_("Kata sandi tidak boleh memuat nama atau alamat email Anda.")
-# zxcvbn reads at most this much (its matching is quadratic); longer passwords are long enough
-_ESTIMATE_CHARS = 100
+# zxcvbn refuses more than 72 characters (ValueError: its matching is quadratic); the estimate reads
+# the first 72, and a longer password is judged by them
+_ESTIMATE_CHARS = 72
 
 
 def _words(*texts: str) -> list[str]:
