@@ -12,7 +12,13 @@ from .request import Request
 from .time import utcnow
 from .user import User
 
-ISSUED_KINDS = ("berita_acara", "result_letter", "hasil_akhir")  # hasil_akhir: after an accepted correction
+ISSUED_KINDS = (
+    "berita_acara",
+    "result_letter",
+    "undangan_rapat",
+    "pengembalian_berkas",
+    "hasil_akhir",
+)  # hasil_akhir: after an accepted correction
 
 
 class IssuedDocument(db.Model):

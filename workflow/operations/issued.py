@@ -230,8 +230,8 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
     draft is harmonis, the corrected draft named as attached. A minimal letter: the layout is the
     letter templates' business (templates/pdf/hasil_akhir.html)."""
     from ..models import Document
+    from .letters import letter_fields
 
-    office = req.office
     minutes = db.session.scalar(
         select(Minutes)
         .where(Minutes.request_id == req.id, Minutes.status == "final")
@@ -250,14 +250,19 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
         .order_by(Document.id.desc())
         .limit(1)
     )
-    code, number = new_code(), _number(office, "hasil_akhir", now)
-    head = actor if actor.role == "head" else None
-    payload = {
-        "office": _office(office),
-        "number": number,
+    # the letter's common parts (number, addressee and seat, signer with NIP, copies) as every letter
+    payload = letter_fields(
+        req,
+        "hasil_akhir",
+        now,
+        subject=f"Penyampaian Hasil Akhir Pengharmonisasian {draft_name(req)}",
+        signer=actor if actor.role == "head" else None,
+        attachments=["Rancangan hasil perbaikan yang telah diparaf"],
+    )
+    code, number = payload.pop("code"), payload["number"]
+    payload |= {
         "doc_title": "SURAT PENYAMPAIAN HASIL AKHIR PENGHARMONISASIAN " + draft_title(req),
-        "request": _request(req),
-        "basis": _basis(minutes) if minutes else {},
+        "basis": _basis(minutes) if minutes else {"signer": application_letter_signer(req)},
         "minutes_number": minutes.issued_document.number if minutes and minutes.issued_document else None,
         "result_number": first.number if first else None,
         "conclusion": {"code": Conclusion.HARMONIS.value, "label": Conclusion.HARMONIS.label},
@@ -267,14 +272,6 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
             "filename": corrected.filename if corrected else None,
             "sha256": corrected.sha256 if corrected else None,
         },
-        "addressee": addressee(req.organisation, applicant_type(req)),
-        "issued_date_long": long_date(local_date(now, office.timezone)),
-        "signer": {
-            "name": head.name if head else "",
-            "position": (head.position if head else None) or "Kepala Kantor Wilayah",
-        },
-        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
-        "verify": _verify(code),
     }
     return _issue(req, "hasil_akhir", number, code, payload["doc_title"], payload, actor, now)
 
@@ -332,7 +329,9 @@ def _issue(req, kind, number, code, title, payload, actor, now) -> IssuedDocumen
     return issued
 
 
-TEMPLATES = {"berita_acara": "berita_acara", "result_letter": "result_letter", "hasil_akhir": "hasil_akhir"}
+TEMPLATES = {
+    kind: kind for kind in ("berita_acara", "result_letter", "undangan_rapat", "pengembalian_berkas", "hasil_akhir")
+}
 
 
 def render_issued(issued: IssuedDocument) -> bytes:

@@ -18,6 +18,7 @@ from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_clock, utcnow
 from ..processes import in_tagged_state
 from ..vocabulary import STAFF
+from .letters import issue_invitation_letter
 from .notifications import queue_meeting_invitations
 from .transitions import fire
 
@@ -134,6 +135,7 @@ def schedule_meeting(
             now=now,
             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
         )
+    issue_invitation_letter(meeting, actor, now)  # the undangan rapat: numbered now, rendered after the commit
     queue_meeting_invitations(meeting)
     return meeting
 

@@ -192,6 +192,16 @@ issue_final_letter = NamedEffect("issue_final_letter")
 
 CORRECTION_DEADLINE = Input("correction_deadline", "date", N_("Batas waktu perbaikan"))
 
+
+def issue_return_letter(req, ctx, event_data):
+    """The surat pengembalian berkas, listing what is missing (the officer's reason), issued with the
+    return; its PDF is rendered after the commit."""
+    from ..operations.letters import issue_return_letter as issue
+
+    letter = issue(req, ctx.actor, ctx.now, reason=ctx.comment)
+    event_data["return_letter"] = {"id": letter.id, "number": letter.number}
+
+
 # Set when the transition is fired from a meeting (see operations/meetings.py).
 MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=MAX_ID, required=False)
 
@@ -213,7 +223,7 @@ TRANSITIONS = (
         STAFF,
         N_("Kembalikan untuk dilengkapi"),
         requires_comment=True,
-        effects=(count_completion_round,),
+        effects=(count_completion_round, issue_return_letter),
         clock=Clock.PAUSE,
         notify=True,
     ),

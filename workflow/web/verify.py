@@ -15,6 +15,8 @@ KIND_LABELS = {
     "berita_acara": "Berita Acara Pengharmonisasian",
     "result_letter": "Surat Penyampaian Hasil Pengharmonisasian",
     "hasil_akhir": "Surat Penyampaian Hasil Akhir Pengharmonisasian",
+    "undangan_rapat": "Undangan Rapat Pengharmonisasian",
+    "pengembalian_berkas": "Surat Pengembalian Berkas",
 }
 
 
