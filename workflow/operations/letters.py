@@ -12,7 +12,7 @@ from ..documents.words import day_name, in_words, long_date
 from ..extensions import db
 from ..models import IssuedDocument, Meeting, Request, User
 from ..models.time import local_date
-from ..processes import PROCESSES
+from ..processes import PROCESSES, harmonisation
 from .issued import (
     _issue,
     _number,
@@ -124,3 +124,9 @@ def _basis_of_request(req: Request) -> dict:
         "letter_number": getattr(req, "application_letter_number", None),
         "letter_date": long_date(letter_date) if letter_date else None,
     }
+
+
+@harmonisation.issue_return_letter.implement
+def _issue_return_letter_on_return(req, ctx, event_data) -> None:
+    letter = issue_return_letter(req, ctx.actor, ctx.now, reason=ctx.comment)
+    event_data["return_letter"] = {"id": letter.id, "number": letter.number}

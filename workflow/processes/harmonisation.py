@@ -193,13 +193,9 @@ issue_final_letter = NamedEffect("issue_final_letter")
 CORRECTION_DEADLINE = Input("correction_deadline", "date", N_("Batas waktu perbaikan"))
 
 
-def issue_return_letter(req, ctx, event_data):
-    """The surat pengembalian berkas, listing what is missing (the officer's reason), issued with the
-    return; its PDF is rendered after the commit."""
-    from ..operations.letters import issue_return_letter as issue
-
-    letter = issue(req, ctx.actor, ctx.now, reason=ctx.comment)
-    event_data["return_letter"] = {"id": letter.id, "number": letter.number}
+# The surat pengembalian berkas, listing what is missing (the officer's reason), issued with the
+# return; its PDF is rendered after the commit. Implemented by operations/letters.py.
+issue_return_letter = NamedEffect("issue_return_letter")
 
 
 # Set when the transition is fired from a meeting (see operations/meetings.py).
