@@ -6,7 +6,7 @@ import zipfile
 from sqlalchemy import select, update
 
 from workflow.extensions import db
-from workflow.models import Request, User
+from workflow.models import Organisation, Request, User
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
@@ -155,3 +155,17 @@ def draft_minutes(request_id, conclusion="harmonis"):
     db.session.add(minutes)
     db.session.flush()
     return minutes
+
+
+def restore_demo_people() -> None:
+    """The demo people's names, positions and NIPs and the organisations' seats as seed-demo sets
+    them. A migration test that downgrades below their columns and upgrades back empties them for
+    every later test of the session (and with xdist, which tests follow it varies)."""
+    from workflow.demo import ORGANISATIONS, USERS
+
+    for email, name, _role, _org, position, nip in USERS:
+        u = db.session.scalar(select(User).where(User.email == email))
+        u.name, u.position, u.nip = name, position, nip
+    for name, _kind, _region, seat in ORGANISATIONS:
+        db.session.scalar(select(Organisation).where(Organisation.name == name)).seat = seat
+    db.session.commit()

@@ -6,6 +6,21 @@ from alembic.migration import MigrationContext
 from workflow.extensions import db
 
 
+def _down_and_up(revision: str) -> None:
+    """Downgrade to `revision` and upgrade back; the reference data that lives in columns added
+    later (NIPs, seats) is restored, so later tests in this worker see the seeded office."""
+    import flask_migrate
+
+    from .helpers import restore_demo_people
+
+    flask_migrate.downgrade(revision=revision)
+    db.session.remove()
+    flask_migrate.upgrade()
+    db.session.remove()
+    restore_demo_people()
+    db.session.remove()
+
+
 def test_migrations_match_models(app):
     with app.app_context(), db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
@@ -15,7 +30,6 @@ def test_migrations_match_models(app):
 def test_the_chain_head_migration_fills_in_existing_requests(app, api):
     """Databases from before requests.chain_head existed: the upgrade sets every request's head to
     its newest event's hash, so the next event links on (and `audit verify` agrees)."""
-    import flask_migrate
     from sqlalchemy import select
 
     from workflow.models import Event, Request
@@ -25,10 +39,7 @@ def test_the_chain_head_migration_fills_in_existing_requests(app, api):
 
     first, second = submitted_request(api), submitted_request(api)
     with app.app_context():
-        flask_migrate.downgrade(revision="5d1c0a7e9b21")  # the column gone, as before
-        db.session.remove()
-        flask_migrate.upgrade()
-        db.session.remove()
+        _down_and_up("5d1c0a7e9b21")  # the column gone, as before
         newest = {
             r: db.session.scalar(select(Event.hash).where(Event.request_id == r).order_by(Event.seq.desc()).limit(1))
             for r in (first["id"], second["id"])
@@ -44,7 +55,6 @@ def test_the_chain_head_migration_fills_in_existing_requests(app, api):
 def test_the_global_chain_migration_links_existing_events_in_order(app, api):
     """Databases from before the global chain: the upgrade links every event in the order written,
     and the next commits link on (and `audit verify` agrees)."""
-    import flask_migrate
     from sqlalchemy import select
 
     from workflow.models import AuditHead, AuditLink, Event
@@ -55,10 +65,7 @@ def test_the_global_chain_migration_links_existing_events_in_order(app, api):
     first = submitted_request(api)
     submitted_request(api)
     with app.app_context():
-        flask_migrate.downgrade(revision="b7c1d2e3f4a5")  # no global chain, as before
-        db.session.remove()
-        flask_migrate.upgrade()
-        db.session.remove()
+        _down_and_up("b7c1d2e3f4a5")  # no global chain, as before
         events = db.session.scalars(select(Event.id).order_by(Event.id)).all()
         assert db.session.scalars(select(AuditLink.event_id).order_by(AuditLink.seq)).all() == events
         assert db.session.get(AuditHead, 1).seq == len(events) > 0
