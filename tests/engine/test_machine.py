@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflow.engine.definition import Phase, Process, State, Transition
+from workflow.engine.definition import DefinitionError, Phase, Process, State, Transition
 from workflow.engine.errors import TransitionUnavailable
 from workflow.engine.machine import move
 from workflow.processes import MACHINES, PROCESSES
@@ -61,7 +61,7 @@ def test_every_phase_is_used_and_conclusions_are_reachable(name):
 
 
 def test_definition_refuses_a_transition_to_an_unknown_state():
-    with pytest.raises(AssertionError):
+    with pytest.raises(DefinitionError):
         Process(
             name="x",
             label="x",
@@ -75,7 +75,7 @@ def test_definition_refuses_a_transition_to_an_unknown_state():
 def test_definition_refuses_an_extension_without_a_reason():
     from workflow.engine.definition import Clock
 
-    with pytest.raises(AssertionError):
+    with pytest.raises(DefinitionError):
         Process(
             name="x",
             label="x",
@@ -84,3 +84,17 @@ def test_definition_refuses_an_extension_without_a_reason():
             states=(State("a", Phase.INTAKE, "A"),),
             transitions=(Transition("extend", ("a",), None, ("head",), "E", clock=Clock.EXTEND),),
         )
+
+
+def test_a_wrong_definition_is_refused_at_import_naming_the_process_and_the_field():
+    from workflow.engine.definition import Field
+
+    with pytest.raises(DefinitionError, match=r"^uji: field 'lahir': kind 'tanggal'"):
+        Process(
+            "uji", "Uji", "UJI", (State("a", Phase.INTAKE, "A"),), (), "a", fields=(Field("lahir", "Lahir", "tanggal"),)
+        )
+    with pytest.raises(DefinitionError, match=r"^uji: initial state 'b'"):
+        Process("uji", "Uji", "UJI", (State("a", Phase.INTAKE, "A"),), (), "b")
+    assert Process(
+        "uji", "Uji", "UJI", (State("a", Phase.INTAKE, "A"),), (), "a", fields=(Field("lahir", "Lahir", "date"),)
+    )

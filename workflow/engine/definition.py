@@ -249,6 +249,14 @@ class Field:
     maximum: int | None = None
 
 
+class DefinitionError(ValueError):
+    """A process definition that cannot run, named at import: the process and the field at fault."""
+
+
+FIELD_KINDS = ("text", "longtext", "email", "date", "choice", "bool", "int")
+INPUT_KINDS = ("date", "int", "text", "user_ids")
+
+
 @dataclass(frozen=True, eq=False)  # one object per process: identity is equality (and hashable)
 class Process:
     name: str
@@ -300,29 +308,50 @@ class Process:
     _by_state_role: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        def _require(condition, message: str) -> None:
+            # an exception, not `assert` (which python -O removes): a wrong definition never runs
+            if not condition:
+                raise DefinitionError(message if message.startswith(self.name) else f"{self.name}: {message}")
+
         names = [s.name for s in self.states]
         triggers = [t.trigger for t in self.transitions]
         kinds = {k.name for k in self.document_kinds}
-        assert len(set(names)) == len(names), f"{self.name}: duplicate state"
-        assert len(set(triggers)) == len(triggers), f"{self.name}: duplicate trigger"
-        assert self.initial in names
+        _require(len(set(names)) == len(names), f"{self.name}: duplicate state")
+        _require(len(set(triggers)) == len(triggers), f"{self.name}: duplicate trigger")
+        _require(self.initial in names, f"initial state {self.initial!r} is not one of its states")
         for t in self.transitions:
-            assert set(t.sources) | {t.dest or t.sources[0]} <= set(names), f"{self.name}.{t.trigger}: unknown state"
-            assert t.requires_comment or t.clock != Clock.EXTEND, "an extension needs a reason"
+            _require(set(t.sources) | {t.dest or t.sources[0]} <= set(names), f"{self.name}.{t.trigger}: unknown state")
+            _require(t.requires_comment or t.clock != Clock.EXTEND, f"{t.trigger}: an extension needs a reason")
         for group in self.required_documents + tuple(g for gs in self.variant_documents.values() for g in gs):
-            assert set(group) <= kinds, f"{self.name}: unknown document kind in {group}"
+            _require(set(group) <= kinds, f"{self.name}: unknown document kind in {group}")
         for t in self.transitions:
-            assert (t.timer is not None) == (t.roles == ("system",)), f"{t.trigger}: timers fire as the system"
-        assert self.intake in ("account", "public", "staff")
-        assert not self.counter_intake or (self.intake == "public" and "register_oral" in triggers), (
-            f"{self.name}: counter intake is for public processes, registered by 'register_oral'"
+            _require((t.timer is not None) == (t.roles == ("system",)), f"{t.trigger}: timers fire as the system")
+        _require(self.intake in ("account", "public", "staff"), f"intake {self.intake!r}: account, public or staff")
+        _require(
+            not self.counter_intake or (self.intake == "public" and "register_oral" in triggers),
+            f"{self.name}: counter intake is for public processes, registered by 'register_oral'",
         )
         if self.confidential_field:
-            assert self.intake_field(self.confidential_field).kind == "bool"
+            confidential = self.intake_field(self.confidential_field)
+            _require(
+                confidential is not None and confidential.kind == "bool",
+                f"confidential_field {self.confidential_field!r} must be a bool field",
+            )
         for d in self.deadlines:
-            assert set(d.starts) | set(d.met_by) <= set(triggers) | {"create"}, f"{self.name}.{d.name}: unknown trigger"
+            _require(
+                set(d.starts) | set(d.met_by) <= set(triggers) | {"create"}, f"{self.name}.{d.name}: unknown trigger"
+            )
         for t in self.transitions:
-            assert all(n.audience in AUDIENCES for n in t.all_notices), f"{t.trigger}: unknown audience"
+            _require(all(n.audience in AUDIENCES for n in t.all_notices), f"{t.trigger}: unknown audience")
+        for f in self.fields:
+            _require(f.kind in FIELD_KINDS, f"field {f.name!r}: kind {f.kind!r} is not one of {FIELD_KINDS}")
+            _require(f.kind != "choice" or f.choices, f"field {f.name!r}: a choice needs its choices")
+        for t in self.transitions:
+            for spec in t.inputs:
+                _require(
+                    spec.kind in INPUT_KINDS,
+                    f"{t.trigger} input {spec.name!r}: kind {spec.kind!r} is not one of {INPUT_KINDS}",
+                )
         by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}
         object.__setattr__(self, "_by_state", by_state)
         # name -> state and trigger -> transition: fire() and every page row look these up

@@ -225,6 +225,14 @@ def _field_value(field, value):
         raise ValueError(f"Paling banyak {field.max_length} karakter.")
     if field.kind == "choice" and value not in dict(field.choices):
         raise ValueError("Pilih salah satu: " + ", ".join(dict(field.choices)) + ".")
+    if field.kind == "date":
+        value = value.strip()
+        try:
+            if not ISO_DATE.fullmatch(value):
+                raise ValueError
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("Harus berupa tanggal (YYYY-MM-DD).") from None
     if field.kind == "email":
         try:
             value = validate_email(value, check_deliverability=False, test_environment=True).normalized
