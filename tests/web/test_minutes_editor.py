@@ -39,7 +39,7 @@ def form_of(page: str) -> dict:
 def test_finalising_from_the_editor_keeps_an_edit_not_yet_saved(app, api, web):
     browser, path, minutes_id = editor(app, api, web)
     page = browser.text(path)
-    assert 'formaction="' + path + '/final"' in page and "confirm(" in page
+    assert 'formaction="' + path + '/final"' in page and "data-confirm=" in page  # harmoni.js asks before finalising
     fields = form_of(page) | {"notes": "Disepakati dalam rapat tanpa perubahan."}
     r = browser.post(path + "/final", data=fields, from_page=path)
     assert r.status_code == 302
