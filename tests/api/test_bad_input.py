@@ -132,8 +132,9 @@ def test_create_with_unknown_process(api):
         err = error_of(
             api.as_("drafter").post("/requests", json={"process": "perda_palsu", "title": "Uji"}), 422, "invalid_input"
         )
-    assert "perda_palsu" in err["message"]
-    assert err["details"] == {"process": sorted(PROCESSES)}
+    # the process is an enum of the OpenAPI document: the refusal names the value and every choice
+    (message,) = err["details"]["process"]
+    assert "perda_palsu" in message and all(name in message for name in PROCESSES)
 
 
 @pytest.mark.parametrize("alias", ["officer", "head", "admin"])
