@@ -86,7 +86,9 @@ def test_report_page_and_files(data, signed_in, app):
     assert wb.sheetnames == ["Pemrakarsa", "Jenis", "Layanan"]
     ws = wb["Pemrakarsa"]
     assert ws["A1"].value == "KEMENTERIAN HUKUM REPUBLIK INDONESIA" and ws["A1"].font.bold  # the letterhead
-    assert ws["A4"].value == "Rekapitulasi per pemrakarsa"
+    # the table's title under the letterhead (as many lines as the office's letterhead has), above its header
+    (title_row,) = [c.row for c in ws["A"] if c.value == "Rekapitulasi per pemrakarsa"]
+    assert 1 < title_row < next(c.row for c in ws["A"] if c.value == "Pemrakarsa")
     header = next(row for row in ws.iter_rows(values_only=True) if row[0] == "Pemrakarsa")
     assert header[:4] == ("Pemrakarsa", "Diterima", "Dikembalikan untuk dilengkapi (berkas)", "Dikembalikan (kali)")
     rows = {

@@ -1,7 +1,10 @@
 """The dashboard (dasbor): the office at a glance for heads and admins, an officer's own part, a
 drafter's organisation. Every figure comes from workflow/stats in a fixed number of queries."""
 
+from datetime import date
+
 from flask import Blueprint, render_template
+from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from ..engine.definition import Phase
@@ -33,7 +36,8 @@ def index():
     o, computed_at = figures.cached_overview(
         current_user, figures.office_today(current_user), office_calendar(current_user.office_id)
     )
-    months = [t["month"] for t in o.trend]
+    # "Des 25", not "2025-12": twelve ISO months side by side ran into one another under the bars
+    months = [format_date(date.fromisoformat(t["month"] + "-01"), "MMM yy") for t in o.trend]
     trend_chart = charts.bars(
         _("Permohonan diterima dan selesai per bulan"),
         months,
