@@ -83,6 +83,8 @@ class TestConfig(Config):
     TESTING = True
     STATS_CACHE_SECONDS = 0  # tests assert the figures of the data they just wrote
     API_RATE_LIMIT = LOGIN_RATE_LIMIT = "100000 per minute"  # tests of the limits set their own
+    # the same drafter uploads hundreds of files an hour across the suite; the quota tests set their own
+    UPLOAD_QUOTA_PER_HOUR = UPLOAD_QUOTA_PER_REQUEST = 1_000_000
     SECRET_KEY = "test-only-secret"
     MAX_UPLOAD_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024

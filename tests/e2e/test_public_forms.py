@@ -9,6 +9,7 @@ filed tells how many were filed in between."""
 import io
 import re
 
+from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader
 
 NUMBER = re.compile(r"(\d{4})/ADUAN/")
@@ -24,7 +25,12 @@ def fill_complaint(page, base, name):
 
 
 def confirmation(page):
-    page.wait_for_url(re.compile(r"/layanan/terkirim$"))
+    try:
+        page.wait_for_url(re.compile(r"/layanan/terkirim$"))
+    except PlaywrightError:
+        # a double click without JavaScript: the second post aborts the first navigation (ERR_ABORTED);
+        # the page then follows the second one
+        page.wait_for_url(re.compile(r"/layanan/terkirim$"))
     number = page.get_by_test_id("number").inner_text()
     return int(NUMBER.search(number).group(1)), page.get_by_test_id("code").inner_text()
 

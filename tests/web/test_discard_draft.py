@@ -13,7 +13,7 @@ def test_a_draft_is_discarded_after_a_confirmation_and_leaves_the_lists(app, api
     browser.login("drafter")
     page = browser.text(f"/permohonan/{draft['id']}")
     form = re.search(r'<form[^>]*>(?:(?!</form>).)*value="discard"', page, re.S).group(0)
-    assert "confirm(" in form  # a final step asks first
+    assert "data-confirm=" in form  # a final step asks first (harmoni.js)
 
     r = browser.act(draft["id"], "discard", draft["version"])
     assert r.status_code == 302
