@@ -69,15 +69,9 @@ def submit_public_request(
         if filed is not None:
             if filed.process != process or now - filed.created_at > RESEND_WINDOW:
                 raise InvalidInput(details={"_": ["Formulir ini sudah dikirim. Muat ulang halaman formulir."]})
-            pin = f"{secrets.randbelow(10**6):06d}"
-            filed.pin_hash = generate_password_hash(pin)
-            return filed, filed.tracking_code, pin
+            return filed, filed.tracking_code, _new_pin(filed)
     office = public_office(office_code)
-    if email is not None:
-        try:
-            email = validate_email(email, check_deliverability=False, test_environment=True).normalized
-        except EmailNotValidError:
-            raise InvalidInput(details={"email": ["Alamat email tidak valid."]}) from None
+    email = _normalised_email(email)
     request = create_request(
         PublicActor(request_id=0),
         process=process,
@@ -88,32 +82,11 @@ def submit_public_request(
         consent=consent,
         now=now,
     )
-    code, pin = new_tracking_code(), f"{secrets.randbelow(10**6):06d}"
-    request.tracking_code, request.pin_hash = code, generate_password_hash(pin)
+    code, pin = _issue_tracking(request)
     request.intake_token = intake_token
     db.session.flush()  # a concurrent double click waits here, then fails on the token: one request
     applicant = PublicActor(request_id=request.id)
-    written = []  # files this submission added to the store: removed again if it fails
-    try:
-        for kind, filename, content in uploads:
-            existed = store.path(hashlib.sha256(content).hexdigest()).exists()
-            document = upload_document(
-                request,
-                applicant,
-                kind=kind,
-                filename=filename,
-                content=content,
-                store=store,
-                max_bytes=max_bytes,
-                now=now,
-            )
-            if not existed:
-                written.append(document.sha256)
-        fire(request, "submit", applicant, version=request.version, now=now)
-    except Exception:
-        for sha256 in written:
-            store.discard(sha256)
-        raise
+    _upload_and_fire(request, applicant, "submit", uploads, store=store, max_bytes=max_bytes, now=now)
     return request, code, pin
 
 
@@ -135,36 +108,52 @@ def register_oral_application(
     definition = get_process(process)
     if not definition.counter_intake:
         raise NotPermitted("Layanan ini tidak menerima permohonan lisan.")
-    if email is not None:
-        try:
-            email = validate_email(email, check_deliverability=False, test_environment=True).normalized
-        except EmailNotValidError:
-            raise InvalidInput(details={"email": ["Alamat email tidak valid."]}) from None
+    email = _normalised_email(email)
     request = create_request(officer, process=process, details=details, applicant_email=email, now=now)
-    code, pin = new_tracking_code(), f"{secrets.randbelow(10**6):06d}"
-    request.tracking_code, request.pin_hash = code, generate_password_hash(pin)
+    code, pin = _issue_tracking(request)
+    _upload_and_fire(request, officer, "register_oral", uploads, store=store, max_bytes=max_bytes, now=now)
+    return request, code, pin
+
+
+def _normalised_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    try:
+        return validate_email(email, check_deliverability=False, test_environment=True).normalized
+    except EmailNotValidError:
+        raise InvalidInput(details={"email": ["Alamat email tidak valid."]}) from None
+
+
+def _new_pin(request: Request) -> str:
+    """A new six-digit PIN for `request`; only its hash is kept."""
+    pin = f"{secrets.randbelow(10**6):06d}"
+    request.pin_hash = generate_password_hash(pin)
+    return pin
+
+
+def _issue_tracking(request: Request) -> tuple[str, str]:
+    """A new tracking code and PIN for `request`: returns both."""
+    request.tracking_code = new_tracking_code()
+    return request.tracking_code, _new_pin(request)
+
+
+def _upload_and_fire(request: Request, actor, trigger: str, uploads, *, store, max_bytes: int, now) -> None:
+    """Upload the applicant's files, then fire `trigger`. The files this call added to the store
+    are removed again if anything fails (the transaction rolls back the rows, not the files)."""
     written = []
     try:
         for kind, filename, content in uploads:
             existed = store.path(hashlib.sha256(content).hexdigest()).exists()
             document = upload_document(
-                request,
-                officer,
-                kind=kind,
-                filename=filename,
-                content=content,
-                store=store,
-                max_bytes=max_bytes,
-                now=now,
+                request, actor, kind=kind, filename=filename, content=content, store=store, max_bytes=max_bytes, now=now
             )
             if not existed:
                 written.append(document.sha256)
-        fire(request, "register_oral", officer, version=request.version, now=now)
+        fire(request, trigger, actor, version=request.version, now=now)
     except Exception:
         for sha256 in written:
             store.discard(sha256)
         raise
-    return request, code, pin
 
 
 def normalise_code(code: str | None) -> str:
