@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from ..engine.definition import N_, Input, row_guard
+from ..engine.definition import N_, Clock, Input, Transition, row_guard
 from ..extensions import db
 from ..models import Document, User
 
@@ -69,3 +69,22 @@ def count_completion_round(req, ctx, event_data):
 
 def set_assignees(req, ctx, event_data):
     req.assignees = list(db.session.scalars(select(User).where(User.id.in_(ctx.data["assignees"])).order_by(User.id)))
+
+
+# Transitions every legal service has in the same shape.
+
+
+def return_for_completion(sources: tuple[str, ...], *, clock: Clock | None = None) -> Transition:
+    """Staff return an incomplete file to the applicant with the reasons (a comment); the round is
+    counted and the applicant told. `clock=Clock.PAUSE` where the office's clock already runs."""
+    return Transition(
+        "return_for_completion",
+        sources,
+        "incomplete",
+        STAFF,
+        N_("Minta kelengkapan"),
+        requires_comment=True,
+        effects=(count_completion_round,),
+        clock=clock,
+        notify=True,
+    )

@@ -37,8 +37,8 @@ from .common import (
     STAFF,
     SYSTEM,
     assignees_are_office_drafters,
-    count_completion_round,
     required_documents_uploaded,
+    return_for_completion,
     set_assignees,
 )
 
@@ -119,17 +119,7 @@ PROCESS = Process(
             clock=Clock.START,
             notify=True,
         ),
-        Transition(
-            "return_for_completion",
-            ("submitted",),
-            "incomplete",
-            STAFF,
-            N_("Minta kelengkapan"),
-            requires_comment=True,
-            effects=(count_completion_round,),
-            clock=Clock.PAUSE,
-            notify=True,
-        ),
+        return_for_completion(("submitted",), clock=Clock.PAUSE),
         Transition(
             "resubmit",
             ("incomplete",),

@@ -32,8 +32,8 @@ from .common import (
     PUBLIC,
     STAFF,
     assignees_are_office_drafters,
-    count_completion_round,
     required_documents_uploaded,
+    return_for_completion,
     set_assignees,
 )
 
@@ -154,17 +154,7 @@ PROCESS = Process(
             clock=Clock.START,
             notify=True,
         ),
-        Transition(
-            "return_for_completion",
-            ("submitted", "document_check"),
-            "incomplete",
-            STAFF,
-            N_("Minta kelengkapan"),
-            requires_comment=True,
-            effects=(count_completion_round,),
-            clock=Clock.PAUSE,
-            notify=True,
-        ),
+        return_for_completion(("submitted", "document_check"), clock=Clock.PAUSE),
         Transition(
             "resubmit",
             ("incomplete",),

@@ -37,8 +37,8 @@ from .common import (
     PUBLIC,
     STAFF,
     assignees_are_office_drafters,
-    count_completion_round,
     required_documents_uploaded,
+    return_for_completion,
     set_assignees,
 )
 
@@ -153,16 +153,7 @@ PROCESS = Process(
             guards=(required_documents_uploaded, oral_statement_uploaded),
             notify=True,
         ),
-        Transition(
-            "return_for_completion",
-            ("submitted",),
-            "incomplete",
-            STAFF,
-            N_("Minta kelengkapan"),
-            requires_comment=True,
-            effects=(count_completion_round,),
-            notify=True,
-        ),
+        return_for_completion(("submitted",)),
         Transition(
             "resubmit",
             ("incomplete",),

@@ -32,8 +32,8 @@ from .common import (
     STAFF,
     SYSTEM,
     assignees_are_office_drafters,
-    count_completion_round,
     required_documents_uploaded,
+    return_for_completion,
     set_assignees,
 )
 
@@ -91,16 +91,7 @@ PROCESS = Process(
     time_limit=TimeLimit(14, maximum=14),  # immigration documents surrendered within 14 working days of the oath
     staff_upload_states=OPEN,
     transitions=(
-        Transition(
-            "return_for_completion",
-            ("registered", "examination"),
-            "incomplete",
-            STAFF,
-            N_("Minta kelengkapan"),
-            requires_comment=True,
-            effects=(count_completion_round,),
-            notify=True,
-        ),
+        return_for_completion(("registered", "examination")),
         Transition("record_completion", ("incomplete",), "registered", STAFF, N_("Catat kelengkapan diterima")),
         Transition(
             "declare_complete",

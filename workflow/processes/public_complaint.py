@@ -33,7 +33,7 @@ from .common import (
     STAFF,
     SYSTEM,
     assignees_are_office_drafters,
-    count_completion_round,
+    return_for_completion,
     set_assignees,
 )
 
@@ -98,16 +98,7 @@ PROCESS = Process(
             N_("Kirim pengaduan"),
             notify=True,
         ),
-        Transition(
-            "return_for_completion",
-            ("received",),
-            "incomplete",
-            STAFF,
-            N_("Minta kelengkapan"),
-            requires_comment=True,
-            effects=(count_completion_round,),
-            notify=True,
-        ),
+        return_for_completion(("received",)),
         Transition(
             "resubmit",
             ("incomplete",),
