@@ -106,10 +106,10 @@ def _cheap_password_hashes(monkeypatch):
     for module in ("workflow.models.user", "workflow.operations.public"):
         monkeypatch.setattr(f"{module}.generate_password_hash", cheap)
     yield
-    # the dummy hash of sign-in (made once per process) must not stay a cheap one for later tests
-    from workflow.models.user import _dummy_hash
+    # the dummy hash (made once per process) must not stay a cheap one for later tests
+    from workflow.models.user import dummy_hash
 
-    _dummy_hash.cache_clear()
+    dummy_hash.cache_clear()
 
 
 @dataclass

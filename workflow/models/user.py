@@ -19,8 +19,10 @@ ROLES = tuple(r.value for r in ACCOUNT_ROLES)
 
 
 @lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    # made like every real hash (werkzeug's default method and cost), once per process
+def dummy_hash() -> str:
+    """A hash to check against when there is nothing to check (an unknown address, an unknown
+    tracking code), so that the answer takes as long as a real check. Made like every real hash
+    (werkzeug's default method and cost), once per process, when first needed."""
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
@@ -70,7 +72,7 @@ class User(UserMixin, db.Model):
     def check_no_password(password: str) -> bool:
         """The work of check_password() for an address that has no account, so that a sign-in
         takes as long whether the account exists or not (160 ms against 9 ms told them apart)."""
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(dummy_hash(), password)
         return False
 
     @property

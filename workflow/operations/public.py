@@ -14,14 +14,13 @@ from ..engine.errors import InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Office, Request
 from ..models.time import utcnow
+from ..models.user import dummy_hash
 from ..processes import get_process
 from .requests import create_request, upload_document
 from .transitions import fire
 
 RESEND_WINDOW = timedelta(minutes=30)  # a repeated form post within it shows the same request
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-# compared against when a code is unknown, so that both answers take the same time
-_DUMMY_HASH = generate_password_hash("000000")
 
 
 def public_office(code: str | None) -> Office:
@@ -167,5 +166,5 @@ def find_tracked(code: str, pin: str) -> Request | None:
     an unknown code (same work, same answer: the page never reveals whether a code exists)."""
     code = normalise_code(code)
     request = db.session.scalar(select(Request).where(Request.tracking_code == code)) if code else None
-    ok = check_password_hash(request.pin_hash if request else _DUMMY_HASH, (pin or "").strip())
+    ok = check_password_hash(request.pin_hash if request else dummy_hash(), (pin or "").strip())
     return request if request is not None and ok else None
