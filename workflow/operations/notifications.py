@@ -25,6 +25,7 @@ from ..models import IssuedDocument, Meeting, Notification, OutboxMessage, Reque
 from ..models.time import local_clock, local_date, utcnow
 from ..processes import PROCESSES
 from .after_commit import defer
+from .timers import lock_unless_taken
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claimed message is left alone this long
@@ -292,12 +293,7 @@ def remind_deadlines(now=None) -> list[tuple[int, str]]:
     db.session.rollback()
     written = []
     for request_id in candidates:
-        request = db.session.scalar(
-            select(Request)
-            .where(Request.id == request_id)
-            .with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True)
-        )
+        request = lock_unless_taken(request_id)
         if request is None or request.due_date is None or request.clock_stopped_on or request.clock_paused_on:
             db.session.rollback()
             continue

@@ -17,6 +17,17 @@ from .transitions import fire
 log = logging.getLogger(__name__)
 
 
+def lock_unless_taken(request_id: int) -> Request | None:
+    """The request, locked for this transaction and read afresh; None when another server's tick
+    holds it (it skips rather than waits) or it is gone. Cron runs tick on every server."""
+    return db.session.scalar(
+        select(Request)
+        .where(Request.id == request_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+
+
 def tick(now=None) -> list[tuple[int, str]]:
     """Fire every due timer once; return (request id, trigger) for each fired."""
     now = now or utcnow()
@@ -28,12 +39,7 @@ def tick(now=None) -> list[tuple[int, str]]:
     db.session.rollback()
     fired = []
     for request_id in candidates:
-        request = db.session.scalar(
-            select(Request)
-            .where(Request.id == request_id)
-            .with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True)
-        )
+        request = lock_unless_taken(request_id)
         today = local_date(now, request.office.timezone) if request else None
         if request is None or request.timer_due_on is None or request.timer_due_on >= today:
             db.session.rollback()  # taken by another server, already fired, or not due yet
