@@ -106,13 +106,24 @@ def force_state(request_id, state, **fields):
 
 def final_minutes(request_id, conclusion="harmonis"):
     """Final minutes (berita acara) for a request whose meeting was held: what a conclusion
-    needs. Call inside an app context; the request must be in `meeting_held` or later."""
-    from workflow.operations.minutes import finalise_minutes
+    needs. Call inside an app context; the request must be in `meeting_held` or later. The officer
+    finalises, the head approves (which numbers and issues them)."""
+    from workflow.operations.minutes import approve_minutes, finalise_minutes
 
     minutes = draft_minutes(request_id, conclusion)
-    issued = finalise_minutes(minutes, user("officer"), version=minutes.version)
+    finalise_minutes(minutes, user("officer"), version=minutes.version)
+    issued = approve_minutes(minutes, user("head"), version=minutes.version)
     db.session.commit()
     return issued
+
+
+def finalise_and_approve(api, minutes: dict) -> dict:
+    """Through the API: the officer finalises the minutes (awaiting approval), the head approves
+    them (numbered and issued). Returns the final minutes' JSON."""
+    officer, head = api.as_("officer"), api.as_("head")
+    awaiting = officer.ok(officer.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}))
+    assert awaiting["status"] == "awaiting_approval" and awaiting["issued_document"] is None, awaiting
+    return head.ok(head.post(f"/minutes/{minutes['id']}/approve", json={"version": awaiting["version"]}))
 
 
 def draft_minutes(request_id, conclusion="harmonis"):

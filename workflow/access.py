@@ -66,6 +66,13 @@ def can_read_field(user, request, field) -> bool:
 # (and keeps seeing them when a later revision supersedes them).
 MINUTES_SHOWN_TO_APPLICANTS = (MinutesStatus.FINAL.value, MinutesStatus.SUPERSEDED.value)
 APPLICANT_ROLES = ("drafter", "public")
+# Events of the office's own work whose comment is for the office alone (the head's note sending
+# draft minutes back to the officer): the applicant's side sees that it happened, not the note.
+OFFICE_NOTE_EVENTS = frozenset({"send_back_minutes"})
+
+
+def can_read_event_comment(user, event) -> bool:
+    return event.trigger not in OFFICE_NOTE_EVENTS or user.role not in APPLICANT_ROLES
 
 
 def can_view_minutes(user, minutes) -> bool:

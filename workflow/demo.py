@@ -105,6 +105,52 @@ REQUESTS = [
         None,
         [],
     ),
+    # two drafts the office has analysed and met about (their meetings and minutes: MEETINGS)
+    (
+        "hukum.kotakupang@harmoni.test",
+        "ranperda",
+        "Rancangan Peraturan Daerah Kota Kupang tentang Penyelenggaraan Ketertiban Umum",
+        "EH-2026-KPG-0152",
+        [
+            ("hukum.kotakupang@harmoni.test", "submit", None, {}),
+            ("perancang1@harmoni.test", "declare_complete", None, {}),
+            ("kakanwil@harmoni.test", "assign", None, {"assignees": ["perancang1@harmoni.test"]}),
+            ("perancang1@harmoni.test", "complete_analysis", None, {}),
+        ],
+    ),
+    (
+        "hukum.sikka@harmoni.test",
+        "ranperkada",
+        "Rancangan Peraturan Bupati Sikka tentang Pengelolaan Air Minum",
+        "EH-2026-SKA-0090",
+        [
+            ("hukum.sikka@harmoni.test", "submit", None, {}),
+            ("perancang2@harmoni.test", "declare_complete", None, {}),
+            ("kakanwil@harmoni.test", "assign", None, {"assignees": ["perancang2@harmoni.test"]}),
+            ("perancang2@harmoni.test", "complete_analysis", None, {}),
+        ],
+    ),
+]
+# (request title, officer, the applicant's representative, approved by the head?): a meeting held
+# a week ago, its minutes finalised by the officer; the first approved (an issued berita acara, the
+# head may conclude), the second awaiting the head's approval (the DRAF preview, Setujui/Kembalikan).
+MEETINGS = [
+    (
+        "Rancangan Peraturan Daerah Kota Kupang tentang Penyelenggaraan Ketertiban Umum",
+        "perancang1@harmoni.test",
+        ("Agustina Lay, S.H.", "Kepala Bagian Hukum Sekretariat Daerah Kota Kupang", "Pemerintah Kota Kupang"),
+        True,
+    ),
+    (
+        "Rancangan Peraturan Bupati Sikka tentang Pengelolaan Air Minum",
+        "perancang2@harmoni.test",
+        (
+            "Fransiskus Parera, S.H., M.H.",
+            "Kepala Bagian Hukum Sekretariat Daerah Kabupaten Sikka",
+            "Pemerintah Kabupaten Sikka",
+        ),
+        False,
+    ),
 ]
 # A minimal valid PDF, standing in for the scanned documents of a real application.
 DEMO_PDF = (
@@ -174,7 +220,72 @@ def _demo_requests(users) -> None:
             if "assignees" in data:
                 data = {"assignees": [users[e].id for e in data["assignees"]]}
             fire(request, trigger, users[actor], version=request.version, comment=comment, data=data)
+    _demo_meetings(users)
     _demo_services(users, store)
+
+
+def _demo_meetings(users) -> None:
+    """Each of MEETINGS: scheduled and held a week ago (on a weekday), its minutes drafted and
+    finalised by the officer, and approved by the head or left awaiting approval."""
+    from datetime import datetime, timedelta
+
+    from .models.time import local_date, utcnow
+    from .operations.meetings import hold_meeting, schedule_meeting
+    from .operations.minutes import approve_minutes, finalise_minutes, save_minutes, start_minutes
+
+    head = users["kakanwil@harmoni.test"]
+    day = local_date(utcnow(), head.office.timezone) - timedelta(days=7)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    for title, officer_email, (name, position, institution), approved in MEETINGS:
+        officer = users[officer_email]
+        request = db.session.scalar(select(Request).where(Request.title == title))
+        meeting = schedule_meeting(
+            officer,
+            request_ids=[request.id],
+            title="Rapat Pengharmonisasian " + title.removeprefix("Rancangan "),
+            starts_at_local=datetime.combine(day, datetime.min.time()).replace(hour=9, minute=30),
+            place="Aula Kanwil Kementerian Hukum NTT, Kupang",
+            online_link=None,
+            chair_id=head.id,
+            participants=[
+                {"name": name, "position": position, "institution": institution, "side": "applicant"},
+                {
+                    "name": officer.name,
+                    "position": officer.position,
+                    "institution": head.office.name,
+                    "side": "office",
+                },
+            ],
+        )
+        hold_meeting(meeting, officer, version=meeting.version)
+        minutes = start_minutes(request, officer, meeting)
+        save_minutes(
+            minutes,
+            officer,
+            version=minutes.version,
+            fields={
+                "conclusion": "harmonis",
+                "notes": "Rancangan telah selaras dengan peraturan perundang-undangan yang lebih tinggi.",
+            },
+            findings=[
+                {
+                    "aspect": "substansi",
+                    "article": "Pasal 5 ayat (2)",
+                    "finding": "Rumusan kewenangan perangkat daerah belum menyebut dasar pendelegasiannya.",
+                    "agreed_change": "Ditambahkan rujukan pada peraturan daerah tentang perangkat daerah.",
+                },
+                {
+                    "aspect": "teknik_penyusunan",
+                    "article": None,
+                    "finding": "Penulisan konsiderans belum mengikuti Lampiran II UU 12/2011.",
+                    "agreed_change": "Konsiderans disusun ulang: filosofis, sosiologis, yuridis.",
+                },
+            ],
+        )
+        finalise_minutes(minutes, officer, version=minutes.version)
+        if approved:
+            approve_minutes(minutes, head, version=minutes.version)
 
 
 def _demo_services(users, store) -> None:

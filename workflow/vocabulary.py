@@ -104,6 +104,10 @@ class Side(Labelled):
 
 
 class MinutesStatus(Labelled):
+    """draft -> awaiting_approval (an officer finalised; the head or the delegate decides) -> final
+    (numbered and issued) -> superseded (by a final revision). Sent back: awaiting -> draft."""
+
     DRAFT = "draft", N_("Draf")
+    AWAITING_APPROVAL = "awaiting_approval", N_("Menunggu persetujuan")
     FINAL = "final", N_("Final")
     SUPERSEDED = "superseded", N_("Digantikan revisi")

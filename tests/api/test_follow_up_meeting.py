@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from workflow.extensions import db
 from workflow.models import Meeting
 
-from ..helpers import force_state, submitted_request, user
+from ..helpers import finalise_and_approve, force_state, submitted_request, user
 
 
 def meeting_body(api, request_id, day, **extra):
@@ -25,13 +25,13 @@ def meeting_body(api, request_id, day, **extra):
     }
 
 
-def held_with_final_minutes(officer, request_id, meeting, conclusion="harmonis"):
+def held_with_final_minutes(api, officer, request_id, meeting, conclusion="harmonis"):
     officer.ok(officer.post(f"/meetings/{meeting['id']}/held", json={"version": meeting["version"]}))
     minutes = officer.ok(officer.post(f"/requests/{request_id}/minutes", json={"meeting_id": meeting["id"]}), 201)
     minutes = officer.ok(
         officer.put(f"/minutes/{minutes['id']}", json={"version": minutes["version"], "conclusion": conclusion})
     )
-    return officer.ok(officer.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}))
+    return finalise_and_approve(api, minutes)
 
 
 def test_a_follow_up_meeting_has_its_own_minutes_and_decides_the_conclusion(app, api):
@@ -41,7 +41,7 @@ def test_a_follow_up_meeting_has_its_own_minutes_and_decides_the_conclusion(app,
     with app.app_context():
         force_state(rid, "analysed")
     first = officer.ok(officer.post("/meetings", json=meeting_body(api, rid, date.today() - timedelta(days=6))), 201)
-    first_minutes = held_with_final_minutes(officer, rid, first)
+    first_minutes = held_with_final_minutes(api, officer, rid, first)
     assert first_minutes["revision"] == 1
 
     # another meeting needs a reason; without it nothing is written
@@ -75,7 +75,7 @@ def test_a_follow_up_meeting_has_its_own_minutes_and_decides_the_conclusion(app,
     minutes = officer.ok(
         officer.put(f"/minutes/{minutes['id']}", json={"version": minutes["version"], "conclusion": "harmonis"})
     )
-    officer.ok(officer.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}))
+    finalise_and_approve(api, minutes)
     done = head.ok(head.fire(rid, "conclude_harmonis"))
     assert done["state"] == "harmonis"
     # both berita acara stay, each its meeting's

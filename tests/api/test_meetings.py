@@ -46,7 +46,7 @@ from workflow.models import (
 from workflow.models.minutes import LockedError
 
 from ..conftest import PASSWORD
-from ..helpers import ALIASES, REQUIRED, final_minutes, force_state, user
+from ..helpers import ALIASES, REQUIRED, final_minutes, finalise_and_approve, force_state, user
 from ..processes import api_client, run_together
 
 TZ = ZoneInfo("Asia/Makassar")  # the demo office's time zone (WITA)
@@ -186,8 +186,7 @@ def draft_minutes(api, **request_kw):
 
 def finalised(api, **request_kw):
     s = draft_minutes(api, **request_kw)
-    officer = api.as_("officer")
-    s.minutes = officer.ok(officer.post(f"/minutes/{s.minutes['id']}/finalise", json={"version": s.minutes["version"]}))
+    s.minutes = finalise_and_approve(api, s.minutes)
     s.issued = s.minutes["issued_document"]
     return s
 
@@ -829,7 +828,7 @@ def test_a_revision_supersedes_and_the_old_document_still_verifies(api):
             json={"version": revision["version"], "notes": "Catatan setelah koreksi: Pasal 9 dihapus."},
         )
     )
-    new = officer.ok(officer.post(f"/minutes/{revision['id']}/finalise", json={"version": revision["version"]}))
+    new = finalise_and_approve(api, revision)
     new_issued = new["issued_document"]
     assert new["status"] == "final"
     assert int(NUMBER.match(new_issued["number"]).group(1)) == int(NUMBER.match(old_issued["number"]).group(1)) + 1
@@ -888,7 +887,13 @@ def test_a_conclusion_needs_final_minutes_that_agree(api):
     )
     assert "Berita acara rapat belum difinalkan." in err["details"]
     officer = api.as_("officer")
-    officer.ok(officer.post(f"/minutes/{s.minutes['id']}/finalise", json={"version": s.minutes["version"]}))
+    awaiting = officer.ok(officer.post(f"/minutes/{s.minutes['id']}/finalise", json={"version": s.minutes["version"]}))
+    # finalised by an officer is not yet final: the head's approval issues the berita acara
+    err = error_of(
+        head.fire(rid, "conclude_with_notes", comment="Perbaiki", correction_deadline=deadline), 422, "guard_failed"
+    )
+    assert "Berita acara rapat masih menunggu persetujuan pimpinan." in err["details"]
+    head.ok(head.post(f"/minutes/{s.minutes['id']}/approve", json={"version": awaiting["version"]}))
     err = error_of(head.fire(rid, "conclude_harmonis"), 422, "guard_failed")
     assert "Kesimpulan pada berita acara berbeda dengan tindakan ini." in err["details"]
     done = head.ok(head.fire(rid, "conclude_with_notes", comment="Perbaiki", correction_deadline=deadline))
@@ -900,26 +905,29 @@ def test_a_conclusion_needs_final_minutes_that_agree(api):
 # --- two meetings finalised at once -------------------------------------------------------------
 
 
-def finalise_work(app, wait, token, minutes_id, version):
-    """In a fresh interpreter: warm up, wait for the other, finalise."""
+def approve_work(app, wait, token, minutes_id, version):
+    """In a fresh interpreter: warm up, wait for the other, approve (which numbers)."""
     client, headers = api_client(app, token)
     wait()
-    r = client.post(f"/api/v1/minutes/{minutes_id}/finalise", headers=headers, json={"version": version})
+    r = client.post(f"/api/v1/minutes/{minutes_id}/approve", headers=headers, json={"version": version})
     return {"status": r.status_code, "body": r.get_json(silent=True)}
 
 
 @pytest.mark.slow
-def test_two_meetings_finalised_at_once_get_consecutive_numbers(app, api):
+def test_two_meetings_approved_at_once_get_consecutive_numbers(app, api):
     drafts = [draft_minutes(api), draft_minutes(api)]
     assert drafts[0].meeting["id"] != drafts[1].meeting["id"]
     with app.app_context():
         assert (
             db.session.scalar(select(func.count()).select_from(Counter).where(Counter.series == "berita_acara")) == 0
         )  # the first number of the year
-    tokens = [app.config["TEST_TOKENS"][ALIASES[a]] for a in ("officer", "officer2")]
-    outcomes = run_together(
-        app, finalise_work, [(tokens[i], d.minutes["id"], d.minutes["version"]) for i, d in enumerate(drafts)]
-    )
+    officer = api.as_("officer")
+    awaiting = [
+        officer.ok(officer.post(f"/minutes/{d.minutes['id']}/finalise", json={"version": d.minutes["version"]}))
+        for d in drafts
+    ]
+    token = app.config["TEST_TOKENS"][ALIASES["head"]]
+    outcomes = run_together(app, approve_work, [(token, m["id"], m["version"]) for m in awaiting])
     assert [o["status"] for o in outcomes] == [200, 200], outcomes
     numbers = [outcomes[i]["body"]["issued_document"]["number"] for i in (0, 1)]
     assert len(set(numbers)) == 2, numbers

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from ..helpers import force_state, submitted_request, user
+from ..helpers import finalise_and_approve, force_state, submitted_request, user
 
 
 def ready_request(api, process="ranperda"):
@@ -99,7 +99,7 @@ def test_meeting_minutes_and_documents(api):
         )
     )
     assert len(minutes["findings"]) == 2 and minutes["history"] == 1
-    minutes = officer.ok(officer.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}))
+    minutes = finalise_and_approve(api, minutes)
     assert minutes["status"] == "final"
     number = minutes["issued_document"]["number"]
     assert number.startswith("BA-001/")

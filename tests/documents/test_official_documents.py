@@ -29,6 +29,7 @@ from workflow.models import Organisation
 from workflow.processes import PROCESSES
 
 from ..api.test_meetings import browser, csrf_from, held_meeting, local_today, page, ready
+from ..helpers import finalise_and_approve
 from ..web.conftest import office_state, restore_office
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
@@ -103,11 +104,6 @@ def issue(api, *, n_findings=3, alias="other_drafter", title=SIKKA_TITLE, conclu
         data = head.get(f"/issued/{doc['id']}/pdf").data
         out[kind] = (doc, pages_of(data), data)
     return out
-
-
-def finalise_and_approve(api, minutes):
-    officer = api.as_("officer")
-    return officer.ok(officer.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}))
 
 
 def page_with(pages, text):

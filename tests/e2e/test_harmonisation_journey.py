@@ -2,13 +2,26 @@
 its minutes to the conclusion and the result letter."""
 
 import re
+import subprocess
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
 from .conftest import PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
+
+
+def page_one_png(pdf, stem) -> None:
+    """Page 1 of a PDF as PNG beside the screenshots (pdftoppm), to be looked at."""
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)], check=True
+    )
 
 
 class Journey:
@@ -192,19 +205,50 @@ def test_ranperda_from_draft_to_conclusion(journey):
     j.page.wait_for_load_state()
     assert "Draf berita acara disimpan" in j.page.content()
     j.shot("berita-acara-draf")
-    # an edit not saved yet: finalising saves what is on the screen first
+    # an edit not saved yet: finalising saves what is on the screen first; an officer's minutes
+    # then await the head's approval, unnumbered
     j.page.get_by_label("Catatan", exact=True).fill("Disepakati tanpa perubahan lebih lanjut.")
-    j.page.get_by_role("button", name="Finalkan dan terbitkan").click()
+    j.page.get_by_role("button", name="Finalkan dan ajukan persetujuan").click()
     j.page.wait_for_load_state()
-    assert "difinalkan dan diterbitkan dengan nomor" in j.page.content()
+    assert "menunggu persetujuan pimpinan" in j.page.content()
     assert "Disepakati tanpa perubahan lebih lanjut." in j.page.content()
+    assert j.page.get_by_role("link", name="Unduh PDF").count() == 0  # nothing issued yet
+    j.shot("berita-acara-menunggu-persetujuan")
+    minutes_url = j.page.url
+
+    # the head: told on the dashboard, reads the DRAF preview, approves, downloads the issued PDF
+    j.sign_in("kakanwil@harmoni.test")
+    j.page.goto(j.base + "/dasbor/")
+    listed = j.page.get_by_test_id("awaiting-approval")
+    j.shot("dasbor-menunggu-persetujuan")
+    listed.locator(f"a[href='{minutes_url.removeprefix(j.base)}']").click()
+    j.page.wait_for_url(minutes_url)
+    with j.page.expect_download() as draft_download:
+        j.page.get_by_role("link", name="Pratinjau DRAF (PDF)").first.click()
+    draft_pdf = j.tmp / "draf.pdf"
+    draft_download.value.save_as(draft_pdf)
+    draft_text = pdf_text(draft_pdf)
+    assert "DRAF" in draft_text and "BA-" not in draft_text  # marked, and not numbered
+    page_one_png(draft_pdf, j.shots / f"{j.step + 1:02d}-berita-acara-draf-pdf")
+    j.step += 1
+    j.shot("berita-acara-persetujuan-pimpinan")
+    j.page.get_by_role("button", name="Setujui").click()
+    j.page.wait_for_load_state()
+    assert "disetujui dan diterbitkan dengan nomor" in j.page.content()
+    number_ba = re.search(r"nomor (BA-[\w./-]+?/\d{4})", j.page.content()).group(1)
     j.shot("berita-acara-final")
     with j.page.expect_download() as download:
         j.page.get_by_role("link", name="Unduh PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
+    issued_pdf = j.tmp / "berita-acara.pdf"
+    download.value.save_as(issued_pdf)
+    issued_text = pdf_text(issued_pdf)
+    assert number_ba in issued_text and "DRAF" not in issued_text
+    page_one_png(issued_pdf, j.shots / f"{j.step + 1:02d}-berita-acara-terbit-pdf")
+    j.step += 1
 
     # the head concludes: the result letter is issued
-    j.sign_in("kakanwil@harmoni.test")
+    j.page.goto(j.base + "/permohonan/")
     j.open_request(number)
     j.act("conclude_harmonis")
     assert j.state() == "Harmonis"

@@ -206,6 +206,7 @@ def test_conclusion_and_correction_tell_the_applicant_with_the_documents(app, ap
         assert "Dokumen yang diterbitkan:" in concluded
         assert concluded.count("/dokumen-resmi/") == 2  # the result letter and the berita acara
         assert "Pasal 5 belum diperbaiki." in got[1].body
-        # the correction went to the head (and to no assignee: there is none)
-        assert [n.kind for n in notices(HEAD)] == ["new_file"]
+        # the minutes awaiting approval (final_minutes: the officer finalised them), then the
+        # correction went to the head (and to no assignee: there is none)
+        assert [n.kind for n in notices(HEAD)] == ["approval", "new_file"]
         assert db.session.get(Request, rid).state == "harmonis_with_notes"

@@ -56,7 +56,14 @@ def test_applicants_see_minutes_only_once_final(api, signed_in):
         assert response.status_code == 200, path
         assert page not in response.get_data(as_text=True), path
 
-    final = officer.ok(officer.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}))
+    # awaiting the head's approval, they are still the office's
+    awaiting = officer.ok(officer.post(f"/minutes/{minutes['id']}/finalise", json={"version": minutes["version"]}))
+    assert awaiting["status"] == "awaiting_approval"
+    assert drafter.ok(drafter.get(f"/requests/{req['id']}/minutes")) == []
+    assert drafter.get(f"/minutes/{minutes['id']}").status_code == 404
+    assert browser.get(page).status_code == 404
+    head = api.as_("head")
+    final = head.ok(head.post(f"/minutes/{minutes['id']}/approve", json={"version": awaiting["version"]}))
     assert final["status"] == "final"
     assert [m["id"] for m in drafter.ok(drafter.get(f"/requests/{req['id']}/minutes"))] == [minutes["id"]]
     assert drafter.ok(drafter.get(f"/minutes/{minutes['id']}"))["status"] == "final"

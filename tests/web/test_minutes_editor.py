@@ -1,4 +1,4 @@
-"""The minutes editor: "Finalkan dan terbitkan" sits in the editor's form and posts what is on the
+"""The minutes editor: "Finalkan" sits in the editor's form and posts what is on the
 screen; it is saved first, in the same transaction, so an edit not yet saved is neither lost nor
 finalised half-way."""
 
@@ -13,7 +13,7 @@ from ..helpers import draft_minutes, force_state
 from .conftest import new_request
 
 
-def editor(app, api, web):
+def editor(app, api, web, role="officer"):
     req = new_request(api, state="submitted")
     with app.app_context():
         force_state(req["id"], "meeting_held")
@@ -21,7 +21,7 @@ def editor(app, api, web):
         db.session.commit()
         minutes_id = minutes.id
     browser = web.new()
-    browser.login("officer")
+    browser.login(role)
     path = f"/berita-acara/{minutes_id}"
     return browser, path, minutes_id
 
@@ -45,8 +45,9 @@ def test_finalising_from_the_editor_keeps_an_edit_not_yet_saved(app, api, web):
     assert r.status_code == 302
     with app.app_context():
         minutes = db.session.get(Minutes, minutes_id)
-        assert (minutes.status, minutes.notes) == ("final", "Disepakati dalam rapat tanpa perubahan.")
-        assert minutes.issued_document is not None
+        # an officer's finalised minutes await the head's approval: saved, locked, not numbered
+        assert (minutes.status, minutes.notes) == ("awaiting_approval", "Disepakati dalam rapat tanpa perubahan.")
+        assert minutes.issued_document is None
 
 
 def test_an_invalid_edit_is_shown_again_and_nothing_is_finalised(app, api, web):

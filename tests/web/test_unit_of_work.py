@@ -14,7 +14,7 @@ from .test_minutes_editor import editor, form_of
 
 
 def test_a_page_that_finalises_minutes_finds_the_pdf_rendered_after_its_commit(app, api, web):
-    browser, path, minutes_id = editor(app, api, web)
+    browser, path, minutes_id = editor(app, api, web, role="head")  # the head's: issued at once
     r = browser.post(path + "/final", data=form_of(browser.text(path)), from_page=path)
     assert r.status_code == 302
     with app.app_context():

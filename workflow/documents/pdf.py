@@ -33,7 +33,9 @@ class PdfRenderer:
         )
 
     def render(self, template: str, payload: dict, *, identifier: str) -> bytes:
-        qr = segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)
+        # a DRAF preview has nothing to verify, so no QR code
+        verify = payload.get("verify")
+        qr = segno.make(verify["url"], error="m").svg_data_uri(scale=4, border=0) if verify else None
         html = render_template(f"pdf/{template}.html", p=payload, qr=qr, logo=logo_uri(payload))
         content = self.render_html(html, identifier=identifier)
         log.info("document %s rendered from pdf/%s.html (%d bytes)", identifier, template, len(content))

@@ -1,5 +1,7 @@
 """Minutes (berita acara) of a request's harmonisation meeting: draft (editable, every save kept)
--> final (locked). A correction after finalising is a new revision that supersedes the old."""
+-> awaiting approval (locked; finalised by an officer, decided by the head or the delegate) -> final
+(numbered, issued, locked). Sent back, they are a draft again. A correction after finalising is a new
+revision that supersedes the old."""
 
 from datetime import date, datetime
 
@@ -33,7 +35,7 @@ class Minutes(db.Model):
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     revision: Mapped[int] = mapped_column(default=1)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(24), default="draft")
     conclusion: Mapped[str | None] = mapped_column(String(32))
     correction_deadline: Mapped[date | None] = mapped_column()
     notes: Mapped[str | None] = mapped_column(Text)
@@ -47,11 +49,20 @@ class Minutes(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finalised_at: Mapped[datetime | None] = mapped_column()
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the head's (or the delegate's) decision; the audit trail keeps every one, these the last
+    approved_at: Mapped[datetime | None] = mapped_column()
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sent_back_at: Mapped[datetime | None] = mapped_column()
+    sent_back_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sent_back_comment: Mapped[str | None] = mapped_column(Text)  # shown to the officer in the editor
     issued_document_id: Mapped[int | None] = mapped_column(ForeignKey("issued_documents.id"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id"))
 
     request: Mapped[Request] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    finalised_by: Mapped[User | None] = relationship(foreign_keys=[finalised_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    sent_back_by: Mapped[User | None] = relationship(foreign_keys=[sent_back_by_id])
     findings: Mapped[list["Finding"]] = relationship(
         back_populates="minutes", order_by="Finding.position", cascade="all, delete-orphan"
     )
@@ -90,12 +101,33 @@ class MinutesSnapshot(db.Model):
     content: Mapped[dict] = mapped_column(JSON)
 
 
-# Final minutes are locked: only their status may move on (final -> superseded).
+# Minutes past the draft are locked. Awaiting approval, only the decision may be recorded (approved:
+# numbered and issued; sent back: a draft again, with the comment); final, only the status may move
+# on (final -> superseded).
+DECISION = frozenset(
+    {
+        "status",
+        "version",
+        "issued_document_id",
+        "approved_at",
+        "approved_by_id",
+        "approved_by",
+        "sent_back_at",
+        "sent_back_by_id",
+        "sent_back_by",
+        "sent_back_comment",
+    }
+)
+
+
 @event.listens_for(Minutes, "before_update")
 def _refuse_changing_final_minutes(mapper, connection, target):
     state = inspect(target)
     was = state.attrs.status.history.deleted
-    if (was[0] if was else target.status) != "draft":
-        changed = {a.key for a in state.attrs if a.history.has_changes()} - {"status", "version"}
-        if changed:
-            raise LockedError(f"final minutes are locked ({', '.join(sorted(changed))})")
+    was = was[0] if was else target.status
+    if was == "draft":
+        return
+    allowed = DECISION if was == "awaiting_approval" else {"status", "version"}
+    changed = {a.key for a in state.attrs if a.history.has_changes()} - allowed
+    if changed:
+        raise LockedError(f"{was} minutes are locked ({', '.join(sorted(changed))})")

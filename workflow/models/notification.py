@@ -19,12 +19,13 @@ NOTIFICATION_KINDS = {
     "assignment": N_("Penugasan perancang"),
     "due_soon": N_("Tenggat besok"),
     "overdue": N_("Melewati tenggat"),
+    "approval": N_("Persetujuan berita acara"),
 }
 # Which kinds a role can receive (the settings page shows only these).
 KINDS_BY_ROLE = {
     "drafter": ("status", "meeting"),
-    "officer": ("new_file", "assignment", "due_soon", "overdue", "meeting"),
-    "head": ("new_file", "assignment", "due_soon", "overdue", "meeting"),
+    "officer": ("new_file", "assignment", "due_soon", "overdue", "meeting", "approval"),
+    "head": ("new_file", "assignment", "due_soon", "overdue", "meeting", "approval"),
     "admin": (),
 }
 

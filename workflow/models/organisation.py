@@ -38,6 +38,8 @@ class Office(db.Model):
         "letterhead": [],
         "logo_sha256": None,  # the letterhead's logo, in the document store (uploaded by an admin)
         "head_title": "Kepala Kantor Wilayah",
+        # the user id of the one officer who may approve documents "a.n." the head (None: heads only)
+        "approval_delegate_id": None,
         # "Tembusan:" of letters to applicants; regency and city letters add the province's Biro Hukum
         "copies": ["Direktur Jenderal Peraturan Perundang-undangan Kementerian Hukum"],
         "copies_regency_city": ["Kepala Biro Hukum Sekretariat Daerah Provinsi Nusa Tenggara Timur"],

@@ -22,6 +22,9 @@ class OutboxMessage(db.Model):
     attachment_name: Mapped[str | None] = mapped_column(String(120))
     attachment_type: Mapped[str | None] = mapped_column(String(120))
     attachment: Mapped[str | None] = mapped_column(Text)
+    # An issued document attached as its PDF (the undangan rapat with the invitation): read from
+    # the document store when the message is sent, so the PDF rendered after the commit goes out.
+    issued_document_id: Mapped[int | None] = mapped_column(ForeignKey("issued_documents.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     attempts: Mapped[int] = mapped_column(default=0)

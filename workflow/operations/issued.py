@@ -137,11 +137,11 @@ def _verify(code: str) -> dict:
     return {"code": code, "url": f"{base}/verifikasi/{code}"}
 
 
-def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
-    """Number the final minutes and freeze what the berita acara shows."""
+def minutes_payload(minutes: Minutes, now: datetime, *, number: str | None, code: str | None, approver=None) -> dict:
+    """What the berita acara shows, frozen. Without a number and code it is the DRAF preview:
+    the same document, marked as a draft, with no number and nothing to verify."""
     req, office = minutes.request, minutes.request.office
     meeting = db.session.get(Meeting, minutes.meeting_id)
-    code, number = new_code(), _number(office, "berita_acara", now)
     meeting_day = local_date(meeting.starts_at, office.timezone)
     chair = _person(meeting.chair, office.setting("head_title"))
     attendees = [
@@ -153,9 +153,11 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
         # the chair leads the meeting and signs the daftar hadir like everyone else
         attendees.insert(0, {"name": chair["name"], "position": chair["position"], "institution": office.name})
     previous = db.session.get(Minutes, minutes.supersedes_id) if minutes.supersedes_id else None
-    payload = {
+    draft = number is None
+    return {
         "office": _office(office),
         "number": number,
+        "draft": draft,
         "revision": minutes.revision,
         "supersedes_number": previous.issued_document.number if previous else None,
         "doc_title": ("BERITA ACARA PENGHARMONISASIAN, PEMBULATAN, DAN PEMANTAPAN KONSEPSI " + draft_title(req)),
@@ -182,10 +184,36 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
         "signatories": [
             {**s, "side_label": SIDE_LABELS.get(s.get("side"), "")} for s in _with_nips(minutes.signatories, office)
         ],
+        # who approved the issue, and when (a delegate "a.n." the head): for the signature's record
+        "approval": None if draft or approver is None else _approval(approver, office, now),
         "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
-        "verify": _verify(code),
+        "verify": None if draft else _verify(code),
     }
+
+
+def _approval(approver: User, office, now: datetime) -> dict:
+    head_title = office.setting("head_title")
+    return {
+        **_person(approver, head_title),
+        "on_behalf_of": head_title if approver.role != "head" else None,
+        "at": now.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+
+
+def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
+    """Number the approved minutes and freeze what the berita acara shows. `actor` approved them
+    (the head, or the delegate named in the office settings)."""
+    req, office = minutes.request, minutes.request.office
+    code, number = new_code(), _number(office, "berita_acara", now)
+    payload = minutes_payload(minutes, now, number=number, code=code, approver=actor)
     return _issue(req, "berita_acara", number, code, payload["doc_title"], payload, actor, now)
+
+
+def preview_minutes(minutes: Minutes, now: datetime) -> bytes:
+    """The berita acara as it will be issued, marked DRAF, without a number: rendered each time it
+    is asked for, never stored, never numbered (nothing is taken from the series)."""
+    payload = minutes_payload(minutes, now, number=None, code=None)
+    return renderer().render("berita_acara", payload, identifier=f"draf-{minutes.id}-{minutes.version}")
 
 
 def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime, *, signer: User | None = None):

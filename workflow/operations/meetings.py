@@ -135,8 +135,9 @@ def schedule_meeting(
             now=now,
             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
         )
-    issue_invitation_letter(meeting, actor, now)  # the undangan rapat: numbered now, rendered after the commit
-    queue_meeting_invitations(meeting)
+    # the undangan rapat: numbered now, rendered after the commit, attached to the invitations
+    letter = issue_invitation_letter(meeting, actor, now)
+    queue_meeting_invitations(meeting, letter)
     return meeting
 
 

@@ -1,4 +1,11 @@
-"""The minutes of a request's meeting: draft, save (every save kept), finalise, revise."""
+"""The minutes of a request's meeting: draft, save (every save kept), finalise, approve or send
+back, revise.
+
+Finalising by an officer leaves the minutes awaiting approval: nothing is numbered yet, and the
+head (or the delegate the office named, who signs "a.n." the head) reads the DRAF preview and
+approves, which numbers and issues the berita acara, or sends them back with a comment. A head (or
+the delegate) finalising approves at once. Both decisions are events in the request's audit trail,
+like an upload: the state does not move, the trail records who decided what and when."""
 
 from datetime import date
 
@@ -15,11 +22,12 @@ from ..engine.errors import (
     TransitionUnavailable,
 )
 from ..extensions import db
-from ..models import Finding, Meeting, Minutes, MinutesSnapshot
+from ..models import Finding, Meeting, Minutes, MinutesSnapshot, Request, User
 from ..models.minutes import ASPECTS, CONCLUSIONS
 from ..models.time import utcnow
 from ..processes import in_tagged_state
-from ..vocabulary import NEEDS_CORRECTION_DEADLINE, NEEDS_NOTES, STAFF, MinutesStatus, Side
+from ..vocabulary import NEEDS_CORRECTION_DEADLINE, NEEDS_NOTES, STAFF, MinutesStatus, Role, Side
+from .audit import append_event
 from .issued import issue_minutes
 from .transitions import ISO_DATE
 
@@ -28,6 +36,47 @@ MAX_FINDINGS = 500
 
 class MinutesLocked(TransitionUnavailable):
     message = "Berita acara yang telah final tidak dapat diubah. Buat revisi untuk koreksi."
+
+
+class MinutesAwaitingApproval(TransitionUnavailable):
+    message = "Berita acara sedang menunggu persetujuan pimpinan dan tidak dapat diubah."
+
+
+class NotAwaitingApproval(TransitionUnavailable):
+    message = "Berita acara ini tidak sedang menunggu persetujuan."
+
+
+def is_approver(user) -> bool:
+    """Who approves the office's documents: its heads, and the one member of staff the office
+    settings name as the delegate (who signs "a.n." the head)."""
+    if getattr(user, "office_id", None) is None or not getattr(user, "active", False):
+        return False
+    if user.role == Role.HEAD:
+        return True
+    return user.role in STAFF and user.id == user.office.setting("approval_delegate_id")
+
+
+def approvers(office) -> list[User]:
+    """Everyone who may approve for `office` (the heads, then the delegate), active accounts only."""
+    users = db.session.scalars(
+        select(User).where(User.office_id == office.id, User.active.is_(True), User.role.in_(STAFF)).order_by(User.id)
+    ).all()
+    return [u for u in users if is_approver(u)]
+
+
+def awaiting_approval(office_id: int, limit: int = 10) -> tuple[int, list[Minutes]]:
+    """How many of the office's minutes await approval, and the oldest `limit` of them (what an
+    approver's dashboard lists)."""
+    where = (Minutes.status == MinutesStatus.AWAITING_APPROVAL, Request.office_id == office_id)
+    count = db.session.scalar(select(func.count()).select_from(Minutes).join(Request).where(*where))
+    rows = db.session.scalars(
+        select(Minutes).join(Request).where(*where).order_by(Minutes.finalised_at, Minutes.id).limit(limit)
+    ).all()
+    return count, list(rows)
+
+
+def _locked(minutes) -> TransitionUnavailable:
+    return MinutesAwaitingApproval() if minutes.status == MinutesStatus.AWAITING_APPROVAL else MinutesLocked()
 
 
 def _check_staff(minutes_or_request, actor):
@@ -88,7 +137,7 @@ def save_minutes(minutes: Minutes, actor, *, version: int, fields: dict, finding
     """
     _check_staff(minutes, actor)
     if minutes.status != MinutesStatus.DRAFT:
-        raise MinutesLocked()
+        raise _locked(minutes)
     if version != minutes.version:
         raise StaleVersion(details={"current_version": minutes.version})
     values, errors = _validate(fields, findings)
@@ -110,10 +159,17 @@ def save_minutes(minutes: Minutes, actor, *, version: int, fields: dict, finding
 
 
 def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
-    """Lock the minutes and issue the berita acara (numbered now, rendered after the commit)."""
+    """Lock the minutes. An officer's wait for approval (nothing numbered: the head and the delegate
+    are told); the head's or the delegate's are approved at once and the berita acara issued
+    (numbered now, rendered after the commit). Returns the issued document, or None while the
+    minutes await approval.
+
+    :raise MinutesLocked: (409) not a draft; :raise StaleVersion: (409);
+    :raise GuardFailed: (422) with every reason the minutes cannot be finalised yet
+    """
     _check_staff(minutes, actor)
     if minutes.status != MinutesStatus.DRAFT:
-        raise MinutesLocked()
+        raise _locked(minutes)
     if version != minutes.version:
         raise StaleVersion(details={"current_version": minutes.version})
     reasons = []
@@ -131,15 +187,113 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
     if reasons:
         raise GuardFailed(details=reasons)
     now = now or utcnow()
+    minutes.finalised_at, minutes.finalised_by_id = now, actor.id
+    if is_approver(actor):
+        # a head approves what they prepared themselves: issued at once, the approval audited
+        return _approve(minutes, actor, now, direct=True)
+    minutes.status = MinutesStatus.AWAITING_APPROVAL
+    db.session.flush()
+    from .notifications import notify_minutes
+
+    for approver in approvers(minutes.request.office):
+        notify_minutes(approver, minutes, "submit_minutes", actor)
+    return None
+
+
+def approve_minutes(minutes: Minutes, actor, *, version: int, now=None):
+    """The head or the delegate approves minutes awaiting approval: numbered and issued now.
+
+    :raise NotFound: (404) not visible; :raise StaleVersion: (409) changed since `version`;
+    :raise NotAwaitingApproval: (409); :raise NotPermitted: (403) neither the head nor the delegate
+    """
+    _check_decision(minutes, actor, version)
+    return _approve(minutes, actor, now or utcnow(), direct=False)
+
+
+def send_back_minutes(minutes: Minutes, actor, *, version: int, comment: str | None, now=None) -> Minutes:
+    """The head or the delegate sends the minutes back to the officer as a draft, saying why.
+    Nothing was numbered, so nothing is lost from the series.
+
+    :raise InvalidInput: (422) no comment; otherwise as approve_minutes
+    """
+    _check_decision(minutes, actor, version)
+    comment = _text(comment if isinstance(comment, str) else None, 5000)
+    if not comment:
+        raise InvalidInput(
+            "Tuliskan alasan pengembalian.", details={"comment": ["Wajib diisi: apa yang perlu diperbaiki."]}
+        )
+    now = now or utcnow()
+    req = _lock_request(minutes)
+    minutes.status = MinutesStatus.DRAFT
+    # finalised_by stays: the officer whose work was sent back, told below
+    minutes.sent_back_at, minutes.sent_back_by_id, minutes.sent_back_comment = now, actor.id, comment
+    db.session.flush()
+    append_event(
+        req,
+        actor,
+        "send_back_minutes",
+        req.state,
+        req.state,
+        comment=comment,
+        now=now,
+        data={"minutes_id": minutes.id, "revision": minutes.revision},
+    )
+    db.session.flush()
+    _tell_the_officer(minutes, "send_back_minutes", actor, comment)
+    return minutes
+
+
+def _check_decision(minutes: Minutes, actor, version: int) -> None:
+    # the order of fire(): visible, current version, available in this status, permitted
+    if not can_view(actor, minutes.request):
+        raise NotFound()
+    if version != minutes.version:
+        raise StaleVersion(details={"current_version": minutes.version, "status": minutes.status})
+    if minutes.status != MinutesStatus.AWAITING_APPROVAL:
+        raise NotAwaitingApproval(details={"status": minutes.status})
+    if not is_approver(actor):
+        raise NotPermitted("Hanya pimpinan atau pejabat yang ditunjuk yang dapat menyetujui berita acara.")
+
+
+def _lock_request(minutes: Minutes) -> Request:
+    """The request's row, locked: its audit trail grows by the decision's event."""
+    return db.session.scalar(
+        select(Request)
+        .where(Request.id == minutes.request_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _approve(minutes: Minutes, actor, now, *, direct: bool):
+    req = _lock_request(minutes)
     issued = issue_minutes(minutes, actor, now)
-    minutes.status, minutes.finalised_at, minutes.finalised_by_id = MinutesStatus.FINAL, now, actor.id
+    minutes.status = MinutesStatus.FINAL
+    minutes.approved_at, minutes.approved_by_id = now, actor.id
     minutes.issued_document_id = issued.id
     if minutes.supersedes_id:
         previous = db.session.get(Minutes, minutes.supersedes_id)
         previous.status = MinutesStatus.SUPERSEDED
         previous.issued_document.superseded_by_id = issued.id
     db.session.flush()
+    data = {"minutes_id": minutes.id, "revision": minutes.revision, "issued_id": issued.id, "number": issued.number}
+    if direct:
+        data["direct"] = True  # finalised by the approver: no one else's work was approved
+    if actor.role != Role.HEAD:
+        data["on_behalf_of"] = req.office.setting("head_title")  # the delegate, "a.n." the head
+    append_event(req, actor, "approve_minutes", req.state, req.state, now=now, data=data)
+    db.session.flush()
+    if not direct:
+        _tell_the_officer(minutes, "approve_minutes", actor, None)
     return issued
+
+
+def _tell_the_officer(minutes: Minutes, trigger: str, actor, comment: str | None) -> None:
+    from .notifications import notify_minutes
+
+    officer = minutes.finalised_by or minutes.created_by
+    if officer is not None and officer.id != actor.id and officer.active:
+        notify_minutes(officer, minutes, trigger, actor, comment=comment)
 
 
 def revise_minutes(minutes: Minutes, actor) -> Minutes:

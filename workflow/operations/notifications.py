@@ -174,6 +174,10 @@ TRIGGER_HEADLINES = {
     "schedule_meeting": N_("Rapat dijadwalkan untuk %(number)s"),
     "reschedule_meeting": N_("Jadwal rapat %(number)s diubah"),
     "cancel_meeting": N_("Rapat %(number)s dibatalkan"),
+    # the approval of minutes (operations/minutes.py): to the approvers, then to the officer
+    "submit_minutes": N_("Berita acara %(number)s menunggu persetujuan"),
+    "approve_minutes": N_("Berita acara %(number)s disetujui dan diterbitkan"),
+    "send_back_minutes": N_("Berita acara %(number)s dikembalikan"),
 }
 
 
@@ -186,11 +190,12 @@ def notify_user(
     comment: str | None = None,
     details: dict | None = None,
     dedupe_key: str | None = None,
+    link: str | None = None,
 ) -> Notification:
     """One in-app notification for `user`, and its e-mail unless they turned this kind off."""
     process = PROCESSES[request.process]
     state = process.state(request.state)
-    link = path_for("cases.detail", request_id=request.id)
+    link = link or path_for("cases.detail", request_id=request.id)
     if kind == "meeting" and details and details.get("meeting") is not None:
         link = path_for("meetings.show", meeting_id=details["meeting"].id)
     with force_locale(user.language or "id"):
@@ -233,14 +238,31 @@ def notify_user(
     return row
 
 
+def notify_minutes(user: User, minutes, trigger: str, actor, *, comment: str | None = None) -> Notification:
+    """News of minutes' approval: awaiting it (to the head and the delegate), approved or sent
+    back (to the officer who finalised them), linking to the minutes' page."""
+    issued = minutes.issued_document if trigger == "approve_minutes" else None
+    return notify_user(
+        user,
+        minutes.request,
+        "approval",
+        trigger=trigger,
+        comment=comment,
+        details={"documents": [issued] if issued else []},
+        link=path_for("meetings.minutes", minutes_id=minutes.id),
+    )
+
+
 def meeting_when(meeting) -> tuple[date, str] | None:
     return None if meeting is None else local_clock(meeting.starts_at, meeting.office.timezone)
 
 
-def queue_meeting_invitations(meeting: Meeting) -> int:
+def queue_meeting_invitations(meeting: Meeting, letter: IssuedDocument | None = None) -> int:
     """Each invitee with an e-mail address gets the meeting's .ics: METHOD:REQUEST with a stable
     UID (its SEQUENCE grows with every change), METHOD:CANCEL once it is cancelled. The caller has
-    flushed the meeting, so its version is the one the calendar must see."""
+    flushed the meeting, so its version is the one the calendar must see. `letter`, the undangan
+    rapat issued with the meeting, goes with the first invitation as its PDF (read from the store
+    when the message is sent: it is rendered after the commit)."""
     ics = meeting_invitation(meeting, calendar_host()).decode()
     if meeting.status == "cancelled":
         subject = f"Pembatalan rapat: {meeting.title}"
@@ -263,6 +285,7 @@ def queue_meeting_invitations(meeting: Meeting) -> int:
                 attachment_name=f"rapat-{meeting.id}.ics",
                 attachment_type="text/calendar; method=" + ("CANCEL" if meeting.status == "cancelled" else "REQUEST"),
                 attachment=ics,
+                issued_document_id=letter.id if letter is not None else None,
             )
         )
         count += 1
@@ -373,6 +396,10 @@ def _claim(now, batch) -> list[int]:
     return [row.id for row in rows]
 
 
+def issued_filename(issued: IssuedDocument) -> str:
+    return f"{issued.kind}-{issued.code}.pdf"
+
+
 def _deliver(message: OutboxMessage, config) -> None:
     email = EmailMessage()
     email["From"] = config["MAIL_SENDER"]
@@ -389,6 +416,14 @@ def _deliver(message: OutboxMessage, config) -> None:
             subtype=subtype,
             filename=message.attachment_name,
             params=dict(p.split("=", 1) for p in params if "=" in p),
+        )
+    if message.issued_document_id is not None:
+        from .issued import render_issued
+
+        issued = db.session.get(IssuedDocument, message.issued_document_id)
+        # the stored bytes (rendered now if the after-commit rendering did not run)
+        email.add_attachment(
+            render_issued(issued), maintype="application", subtype="pdf", filename=issued_filename(issued)
         )
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):

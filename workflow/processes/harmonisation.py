@@ -134,7 +134,8 @@ CONCLUSION_OF = {
 
 def final_minutes_agree(req, ctx):
     """A conclusion needs final minutes (berita acara) of the last meeting held that reached the
-    same conclusion (after a follow-up meeting, the first meeting's minutes no longer decide)."""
+    same conclusion (after a follow-up meeting, the first meeting's minutes no longer decide).
+    Final means approved and issued: minutes awaiting the head's approval do not count."""
     from ..models import Meeting, Minutes, meeting_requests
 
     last_meeting = db.session.scalar(
@@ -151,6 +152,11 @@ def final_minutes_agree(req, ctx):
         .limit(1)
     )
     if minutes is None:
+        awaiting = db.session.scalar(
+            select(Minutes.id).where(Minutes.request_id == req.id, Minutes.status == MinutesStatus.AWAITING_APPROVAL)
+        )
+        if awaiting is not None:
+            return "Berita acara rapat masih menunggu persetujuan pimpinan."
         return "Berita acara rapat belum difinalkan."
     if last_meeting is not None and minutes.meeting_id is not None and minutes.meeting_id != last_meeting:
         return "Berita acara rapat lanjutan (rapat terakhir) belum difinalkan."

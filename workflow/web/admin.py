@@ -246,7 +246,16 @@ def _logo(form):
 def settings():
     office = db.session.get(Office, current_user.office_id)
     form = SettingsForm()
+    officers = db.session.scalars(
+        select(User)
+        .where(User.office_id == office.id, User.role == "officer", User.active.is_(True))
+        .order_by(User.name)
+    ).all()
+    form.approval_delegate.choices = [("", _("Tidak ada (hanya kepala kantor)"))] + [
+        (str(u.id), f"{u.name}{' — ' + u.position if u.position else ''}") for u in officers
+    ]
     if request.method == "GET":
+        form.approval_delegate.data = str(office.setting("approval_delegate_id") or "")
         form.name.data = office.name
         form.letterhead.data = "\n".join(office.setting("letterhead") or [])
         form.registration_format.data = office.setting("number_formats", "registration")
@@ -281,6 +290,8 @@ def settings():
             settings["head_title"] = (form.head_title.data or "").strip() or Office.DEFAULT_SETTINGS["head_title"]
             settings["copies"] = _lines(form.copies.data)
             settings["copies_regency_city"] = _lines(form.copies_regency_city.data)
+            # validate_choice keeps this to the office's active officers (or none)
+            settings["approval_delegate_id"] = int(form.approval_delegate.data) if form.approval_delegate.data else None
             if logo is not None:  # stored like every other file: under its SHA-256
                 settings["logo_sha256"] = document_store().put(logo)
             elif form.remove_logo.data:

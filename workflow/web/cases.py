@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
+from ..operations.minutes import is_approver
 from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
 from ..operations.public import register_oral_application
 from ..operations.requests import create_request, upload_document
@@ -329,6 +330,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         meetings=meetings,
         prefill=prefill,
         minutes=minutes,
+        approver=is_approver(current_user),
         issued=issued,
         req=req,
         process=process,

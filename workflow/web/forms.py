@@ -200,6 +200,10 @@ class SettingsForm(Form):
     )
     logo = FileField(_l("Logo kop surat (PNG atau JPEG)"))
     remove_logo = BooleanField(_l("Hapus logo"))
+    # choices: the office's active officers (admin.settings); "" = none, the heads alone approve
+    approval_delegate = SelectField(
+        _l("Pejabat yang dapat menyetujui atas nama (a.n.) kepala kantor"), choices=[], default=""
+    )
 
 
 class CatalogueForm(Form):

@@ -14,9 +14,18 @@ from ..engine.definition import StateTag
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Meeting, Minutes, Request, User, meeting_requests
+from ..models.time import utcnow
 from ..operations import meetings as ops
-from ..operations.issued import render_issued
-from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from ..operations.issued import preview_minutes, render_issued
+from ..operations.minutes import (
+    approve_minutes,
+    finalise_minutes,
+    is_approver,
+    revise_minutes,
+    save_minutes,
+    send_back_minutes,
+    start_minutes,
+)
 from ..operations.notifications import calendar_host
 from ..processes import in_tagged_states
 from ..vocabulary import MinutesStatus, Side
@@ -273,7 +282,7 @@ def load_minutes(minutes_id, *, for_update=False) -> Minutes:
     return visible_minutes(minutes_id, current_user, for_update=for_update)
 
 
-def render_minutes(minutes, *, errors=None, values=None, status=200):
+def render_minutes(minutes, *, errors=None, values=None, status=200, comment=""):
     revisions = db.session.scalars(
         select(Minutes)
         .where(Minutes.request_id == minutes.request_id, visible_minutes_filter(current_user))
@@ -287,6 +296,8 @@ def render_minutes(minutes, *, errors=None, values=None, status=200):
         revisions=revisions,
         editable=minutes.status == MinutesStatus.DRAFT and current_user.is_staff,
         staff=current_user.is_staff,
+        approver=is_approver(current_user),
+        comment=comment,
     ), status
 
 
@@ -377,10 +388,65 @@ def finalise(minutes_id):
             )
         work.flash()
         return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
-    flash(
-        _("Berita acara difinalkan dan diterbitkan dengan nomor %(number)s.", number=minutes.issued_document.number),
-        "success",
-    )
+    if minutes.issued_document is not None:  # the head (or the delegate) approved at once
+        flash(
+            _(
+                "Berita acara difinalkan dan diterbitkan dengan nomor %(number)s.",
+                number=minutes.issued_document.number,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Berita acara difinalkan dan menunggu persetujuan pimpinan. Nomor diberikan setelah "
+                "disetujui; Anda akan diberi tahu."
+            ),
+            "success",
+        )
+    return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+
+
+@bp.get("/berita-acara/<id:minutes_id>/draf.pdf")
+def preview(minutes_id):
+    """The berita acara as it will be issued, marked DRAF and without a number (staff only)."""
+    staff_only()
+    minutes = load_minutes(minutes_id)
+    if minutes.status not in (MinutesStatus.DRAFT, MinutesStatus.AWAITING_APPROVAL):
+        abort(404)  # issued: the issued PDF is the document
+    content = preview_minutes(minutes, utcnow())
+    return attachment(content, mimetype="application/pdf", name=f"draf-berita-acara-{minutes.id}.pdf")
+
+
+@bp.post("/berita-acara/<id:minutes_id>/setujui")
+def approve(minutes_id):
+    staff_only()
+    minutes = load_minutes(minutes_id, for_update=True)
+    with unit_of_work(catch=True) as work:  # numbered now, the PDF rendered after the commit
+        issued = approve_minutes(minutes, current_user, version=request.form.get("version", 0, type=int))
+    if work.stale:
+        return stale_minutes(minutes_id)
+    if work.failed:
+        work.flash()
+    else:
+        flash(_("Berita acara disetujui dan diterbitkan dengan nomor %(number)s.", number=issued.number), "success")
+    return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
+
+
+@bp.post("/berita-acara/<id:minutes_id>/kembalikan")
+def send_back(minutes_id):
+    staff_only()
+    minutes = load_minutes(minutes_id, for_update=True)
+    comment = request.form.get("comment", "")
+    with unit_of_work(catch=True) as work:
+        send_back_minutes(minutes, current_user, version=request.form.get("version", 0, type=int), comment=comment)
+    if work.stale:
+        return stale_minutes(minutes_id)
+    if work.failed:
+        return render_minutes(
+            load_minutes(minutes_id), errors=work.field_errors, values=None, status=work.status, comment=comment
+        )
+    flash(_("Berita acara dikembalikan kepada perancang dengan catatan Anda."), "success")
     return redirect(url_for("meetings.minutes", minutes_id=minutes_id))
 
 

@@ -6,6 +6,7 @@ from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
 from .. import vocabulary
+from ..access import can_read_event_comment
 from ..engine.calendar import applicant_deadline, current_deadline, working_days_left
 from ..engine.definition import UNIT_LABELS, DayUnit
 from ..engine.machine import is_exit
@@ -58,6 +59,7 @@ def register(app) -> None:
     app.add_template_global(working_days_left, "days_left_on")
     app.add_template_global(current_deadline)
     app.add_template_global(is_exit)
+    app.add_template_global(can_read_event_comment)  # an office note (minutes sent back) for staff only
 
     @app.context_processor
     def globals_():

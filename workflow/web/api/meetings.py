@@ -9,11 +9,20 @@ from sqlalchemy import and_, select
 
 from ...access import visible_issued, visible_minutes, visible_minutes_filter
 from ...documents.ics import meeting_invitation
+from ...engine.errors import NotFound
 from ...extensions import db
 from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_requests
+from ...models.time import utcnow
 from ...operations import meetings as ops
-from ...operations.issued import render_issued
-from ...operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
+from ...operations.issued import preview_minutes, render_issued
+from ...operations.minutes import (
+    approve_minutes,
+    finalise_minutes,
+    revise_minutes,
+    save_minutes,
+    send_back_minutes,
+    start_minutes,
+)
 from ...operations.notifications import calendar_host
 from ..downloads import attachment
 from ..unit_of_work import unit_of_work
@@ -30,6 +39,7 @@ from .schemas import (
     MinutesSave,
     MinutesStart,
     MonthQuery,
+    SendBackIn,
     VersionIn,
     office_local,
 )
@@ -229,11 +239,52 @@ class MinutesFinalise(MethodView):
     @blp.arguments(VersionIn)
     @blp.response(200, MinutesOut)
     def post(self, args, minutes_id):
-        """Lock the minutes and issue the numbered berita acara (PDF rendered once)."""
+        """Lock the minutes. An officer's then await the approval of the head or the delegate
+        (`status` "awaiting_approval", not numbered yet); the head's (or the delegate's) are
+        approved at once: numbered and issued (`issued_document`; the PDF rendered once)."""
         minutes = load_minutes(minutes_id, for_update=True)
         with unit_of_work():
             finalise_minutes(minutes, g.user, version=args["version"])
         return minutes_json(minutes)
+
+
+@blp.route("/minutes/<id:minutes_id>/approve")
+class MinutesApprove(MethodView):
+    @blp.arguments(VersionIn)
+    @blp.response(200, MinutesOut)
+    def post(self, args, minutes_id):
+        """The head or the delegate approves minutes awaiting approval: numbered and issued now.
+        403 not the head or the delegate; 409 stale `version` or not awaiting approval."""
+        minutes = load_minutes(minutes_id, for_update=True)
+        with unit_of_work():
+            approve_minutes(minutes, g.user, version=args["version"])
+        return minutes_json(minutes)
+
+
+@blp.route("/minutes/<id:minutes_id>/send-back")
+class MinutesSendBack(MethodView):
+    @blp.arguments(SendBackIn)
+    @blp.response(200, MinutesOut)
+    def post(self, args, minutes_id):
+        """The head or the delegate sends minutes awaiting approval back to draft with a `comment`
+        (required, 422 when blank); nothing is numbered. 403, 409 as approve."""
+        minutes = load_minutes(minutes_id, for_update=True)
+        with unit_of_work():
+            send_back_minutes(minutes, g.user, version=args["version"], comment=args["comment"])
+        return minutes_json(minutes)
+
+
+@blp.route("/minutes/<id:minutes_id>/preview.pdf")
+class MinutesPreview(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, minutes_id):
+        """The berita acara as it would be issued, marked DRAF, without a number (staff; draft or
+        awaiting approval; 404 once issued: download the issued PDF instead)."""
+        minutes = load_minutes(minutes_id)
+        if not g.user.is_staff or minutes.status not in ("draft", "awaiting_approval"):
+            raise NotFound("Pratinjau tidak tersedia.")
+        content = preview_minutes(minutes, utcnow())
+        return attachment(content, mimetype="application/pdf", name=f"draf-berita-acara-{minutes.id}.pdf")
 
 
 @blp.route("/minutes/<id:minutes_id>/revise")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
-from ...access import visible_request
+from ...access import can_read_event_comment, visible_request
 from ...documents.store import document_store
 from ...engine.errors import NotFound
 from ...extensions import db
@@ -143,7 +143,7 @@ class Events(MethodView):
             select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
         )
         hidden = hidden_document_ids(g.user, req)
-        return [event_json(e, hidden) for e in events]
+        return [event_json(e, hidden, comment_visible=can_read_event_comment(g.user, e)) for e in events]
 
 
 @blp.route("/requests/<id:request_id>/documents")

@@ -401,6 +401,12 @@ class VersionIn(ma.Schema):
     version = ma.fields.Integer(required=True)
 
 
+class SendBackIn(ma.Schema):
+    version = ma.fields.Integer(required=True)
+    # required and not blank: the officer must be told what to change (422 otherwise)
+    comment = Text(required=True, validate=ma.validate.Length(max=5000))
+
+
 class IssuedOut(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
@@ -410,6 +416,7 @@ class IssuedOut(ma.Schema):
     issued_at = ma.fields.String()
     sha256 = ma.fields.String(allow_none=True)
     superseded_by_id = ma.fields.Integer(allow_none=True)
+    download_url = ma.fields.String(metadata={"description": "The PDF, exactly as issued"})
 
 
 class MinutesOut(ma.Schema):
@@ -427,5 +434,17 @@ class MinutesOut(ma.Schema):
     legal_basis = ma.fields.String(allow_none=True)
     signatories = ma.fields.List(ma.fields.Dict())
     findings = ma.fields.List(ma.fields.Dict())
-    issued_document = ma.fields.Nested(IssuedOut, allow_none=True)
+    issued_document = ma.fields.Nested(
+        IssuedOut, allow_none=True, metadata={"description": "Once approved: the numbered berita acara"}
+    )
     history = ma.fields.Integer(metadata={"description": "Number of saved drafts kept"})
+    finalised_at = ma.fields.String(allow_none=True)
+    approved_at = ma.fields.String(allow_none=True)
+    approved_by = ma.fields.Dict(allow_none=True)
+    sent_back_at = ma.fields.String(allow_none=True)
+    sent_back_comment = ma.fields.String(
+        allow_none=True, metadata={"description": "Why the head sent the minutes back (staff only)"}
+    )
+    preview_url = ma.fields.String(
+        allow_none=True, metadata={"description": "The DRAF preview PDF while draft or awaiting approval (staff)"}
+    )

@@ -71,14 +71,14 @@ def document_json(doc, latest: bool, hidden: bool = False) -> dict:
     }
 
 
-def event_json(ev, hidden_documents: set[int] = frozenset()) -> dict:
+def event_json(ev, hidden_documents: set[int] = frozenset(), *, comment_visible: bool = True) -> dict:
     return {
         "seq": ev.seq,
         "trigger": ev.trigger,
         "from_state": ev.from_state,
         "to_state": ev.to_state,
         "actor": ref(ev.actor),
-        "comment": ev.comment,
+        "comment": ev.comment if comment_visible else None,
         "data": redact_event_data(ev.data, hidden_documents),
         "created_at": iso(ev.created_at),
         "hash": ev.hash,
@@ -178,6 +178,7 @@ def issued_json(d) -> dict | None:
         "issued_at": iso(d.issued_at),
         "sha256": d.sha256,
         "superseded_by_id": d.superseded_by_id,
+        "download_url": f"/api/v1/issued/{d.id}/pdf",
     }
 
 
@@ -202,4 +203,11 @@ def minutes_json(m) -> dict:
         ],
         "issued_document": issued_json(m.issued_document),
         "history": len(m.history),
+        "finalised_at": iso(m.finalised_at) if m.finalised_at else None,
+        "approved_at": iso(m.approved_at) if m.approved_at else None,
+        "approved_by": ref(m.approved_by),
+        "sent_back_at": iso(m.sent_back_at) if m.sent_back_at else None,
+        # the head's note to the officer, while it is theirs to act on (drafts are staff-only)
+        "sent_back_comment": m.sent_back_comment if m.status == "draft" else None,
+        "preview_url": f"/api/v1/minutes/{m.id}/preview.pdf" if m.status in ("draft", "awaiting_approval") else None,
     }
