@@ -225,6 +225,9 @@ class DocumentKind:
     # Personal data (UU 27/2022), as Field.sensitive: only heads and assigned staff download it,
     # every read logged; listed to others with the name hidden. Whoever uploaded it.
     sensitive: bool = False
+    # As Field.intake_readable: the office's staff also download it while the file is in intake,
+    # when it is what they check for completeness (e.g. a human-rights complaint letter).
+    intake_readable: bool = False
 
 
 @dataclass(frozen=True)
