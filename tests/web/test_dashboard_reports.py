@@ -199,7 +199,8 @@ def test_dashboard_and_report_queries_do_not_grow_with_rows(app, signed_in, api)
             assert api.as_("head").get("/stats/overview").status_code == 200
         found.setdefault("api", []).append(len(seen))
     assert all(a == b for a, b in found.values()), found
-    assert found["/dasbor/"][0] <= 12 and found["/laporan/?period=2026"][0] <= 12, found
+    # the dashboard: 12, and one more for the head's live list of minutes awaiting approval
+    assert found["/dasbor/"][0] <= 13 and found["/laporan/?period=2026"][0] <= 12, found
 
 
 def test_the_queue_exports_what_its_filter_shows(data, signed_in):

@@ -10,6 +10,7 @@ like an upload: the state does not move, the trail records who decided what and 
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from ..access import can_view
 from ..engine.definition import StateTag
@@ -65,14 +66,20 @@ def approvers(office) -> list[User]:
 
 
 def awaiting_approval(office_id: int, limit: int = 10) -> tuple[int, list[Minutes]]:
-    """How many of the office's minutes await approval, and the oldest `limit` of them (what an
-    approver's dashboard lists)."""
+    """How many of the office's minutes await approval, and the oldest `limit` of them with their
+    requests (what an approver's dashboard lists): one query, a second only beyond `limit`."""
     where = (Minutes.status == MinutesStatus.AWAITING_APPROVAL, Request.office_id == office_id)
-    count = db.session.scalar(select(func.count()).select_from(Minutes).join(Request).where(*where))
     rows = db.session.scalars(
-        select(Minutes).join(Request).where(*where).order_by(Minutes.finalised_at, Minutes.id).limit(limit)
+        select(Minutes)
+        .join(Request)
+        .where(*where)
+        .options(contains_eager(Minutes.request))
+        .order_by(Minutes.finalised_at, Minutes.id)
+        .limit(limit)
     ).all()
-    return count, list(rows)
+    if len(rows) < limit:
+        return len(rows), list(rows)
+    return db.session.scalar(select(func.count()).select_from(Minutes).join(Request).where(*where)), list(rows)
 
 
 def _locked(minutes) -> TransitionUnavailable:
