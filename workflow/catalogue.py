@@ -50,6 +50,16 @@ def enabled_processes(office, intake: str | None = None) -> list[Process]:
     return [p for p in PROCESSES.values() if is_enabled(office, p) and (intake is None or p.intake == intake)]
 
 
+def processes_filed_by(office, organisation) -> list[Process]:
+    """What an applicant organisation's drafters can file in this office: the enabled processes
+    taken through an account, those a DPRD may apply for when the organisation is a DPRD (a
+    Ranperkada comes from the executive only)."""
+    applicant_type = "dprd" if organisation is not None and organisation.kind == "dprd" else "kepala_daerah"
+    return [
+        p for p in enabled_processes(office, "account") if not p.applicant_types or applicant_type in p.applicant_types
+    ]
+
+
 def configured_days(office, *path) -> int | None:
     value = office.setting(*path)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
@@ -106,6 +116,30 @@ def limits(office, process: Process) -> list[Limit]:
                 configured_days(office, "deadlines", process.name, d.name),
             )
         )
+    return rows
+
+
+@dataclass(frozen=True)
+class StatedLimit:
+    """One limit as the help page states it: this office's days, the definition's unit."""
+
+    label: str
+    days: int
+    unit: object  # DayUnit
+
+
+def stated_limits(office, process: Process) -> list[StatedLimit]:
+    """The deadlines beside the clock and the timers counted from entering a state, with the
+    days this office runs (its catalogue, else the definition's); `office` None: the defaults."""
+    rows = [
+        StatedLimit(d.label, deadline_days(office, process, d) if office else d.limit.days, d.limit.unit)
+        for d in process.deadlines
+    ]
+    rows += [
+        StatedLimit(t.label, timer_days(office, process, t) if office else t.timer.days, t.timer.unit)
+        for t in process.transitions
+        if t.timer is not None and t.timer.basis == "entered"
+    ]
     return rows
 
 

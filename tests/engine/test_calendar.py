@@ -780,3 +780,23 @@ def test_the_kept_calendar_follows_every_change_of_the_overrides(app):
         db.session.execute(text("DELETE FROM holiday_overrides"))  # as the test fixtures clean up
         db.session.commit()
         assert office_calendar(office_id).is_working_day(day)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    days=st.lists(DAYS, min_size=1, max_size=12),
+    overrides=st.dictionaries(DAYS, st.booleans(), max_size=6),
+)
+def test_working_day_numbers_agree_with_working_days_between(days, overrides):
+    """The list page's bulk numbering (one pass for every row) gives what a count per row gives."""
+    cal = WorkingCalendar({day: Override(working, "uji") for day, working in overrides.items()})
+    numbers = cal.working_day_numbers(days)
+    assert set(numbers) == set(days)
+    for a in days:
+        for b in days:
+            expected = cal.working_days_between(a, b) if a <= b else -cal.working_days_between(b, a)
+            assert numbers[b] - numbers[a] == expected
+
+
+def test_working_day_numbers_of_nothing():
+    assert CAL.working_day_numbers([]) == {}

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..models import IssuedDocument, Meeting, Notification, OutboxMessage, Request, User
 from ..models.time import local_clock, local_date, utcnow
 from ..processes import PROCESSES
+from ..referrals import referred_to
 from .after_commit import defer
 from .timers import lock_unless_taken
 
@@ -236,6 +237,8 @@ def notice_context(user, request, process, state, kind, trigger, comment, detail
         "process": process.label,  # labels untranslated: translated when rendered
         "state": state.label,
         "organisation": request.organisation.name if request.organisation else "-",
+        "confidential": process.is_confidential(request.details),
+        "referral": [process.referral.label, referred] if (referred := referred_to(request)) else None,
         "comment": comment,
         "meeting": None
         if meeting is None
