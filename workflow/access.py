@@ -89,12 +89,17 @@ def visible_minutes_filter(user):
 
 
 # An applicant's unsubmitted drafts, in every process; built once from the frozen definitions.
-PRIVATE = or_(
-    false(),
-    *(
-        and_(Request.process == p.name, Request.state.in_(p.private_states))
-        for p in PROCESSES.values()
-        if p.private_states
+# The state-name test first: most rows fail it at once (NOT PRIVATE is then true without the
+# per-process terms), which makes the clause several times cheaper in a scan over many rows.
+PRIVATE = and_(
+    Request.state.in_(sorted({s for p in PROCESSES.values() for s in p.private_states})),
+    or_(
+        false(),
+        *(
+            and_(Request.process == p.name, Request.state.in_(p.private_states))
+            for p in PROCESSES.values()
+            if p.private_states
+        ),
     ),
 )
 
