@@ -48,7 +48,7 @@ def can_read_field(user, request, field) -> bool:
     - sensitive data: heads and assigned staff; and a field the intake officer needs to judge
       completeness (intake_readable) also for the office's staff while the file is in intake."""
     process = PROCESSES[request.process]
-    if field.identity and process.confidential_field and (request.details or {}).get(process.confidential_field):
+    if field.identity and process.identity_withheld(request.details):
         return user.role in STAFF and request.office_id == user.office_id and is_assigned(user, request)
     if not field.sensitive:
         return True
