@@ -1,7 +1,7 @@
 """requests: covering indexes for the dashboard and the reports (computed live at 100,000 requests)
 
 Revision ID: d16a5e7c0b42
-Revises: c3d4e5f6a7b8
+Revises: e1f2a3b4c5d6
 Create Date: 2026-11-29 06:30:00.000000
 
 Each figure query of workflow/stats/ groups in the order of one of these indexes and reads only
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = 'd16a5e7c0b42'
-down_revision = 'c3d4e5f6a7b8'
+down_revision = 'e1f2a3b4c5d6'
 branch_labels = None
 depends_on = None
 
