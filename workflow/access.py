@@ -110,12 +110,17 @@ def named_in(column, values):
 
 
 # An applicant's unsubmitted drafts, in every process; built once from the frozen definitions.
-PRIVATE = or_(
-    false(),
-    *(
-        and_(is_named(Request.process, p.name), named_in(Request.state, p.private_states))
-        for p in PROCESSES.values()
-        if p.private_states
+# The state-name test first: most rows fail it at once (NOT PRIVATE is then true without the
+# per-process terms), which makes the clause several times cheaper in a scan over many rows.
+PRIVATE = and_(
+    named_in(Request.state, sorted({s for p in PROCESSES.values() for s in p.private_states})),
+    or_(
+        false(),
+        *(
+            and_(is_named(Request.process, p.name), named_in(Request.state, p.private_states))
+            for p in PROCESSES.values()
+            if p.private_states
+        ),
     ),
 )
 
