@@ -93,6 +93,8 @@ def test_ranperda_from_draft_to_conclusion(journey):
     j.page.get_by_label("Nomor registrasi E-Harmonisasi").fill("EH-2026-KPG-0999")
     j.page.get_by_label("Nomor surat permohonan").fill("180/412/HK/2026")
     j.page.get_by_label("Tanggal surat permohonan").fill("2026-10-01")
+    (j.tmp / "surat-permohonan.pdf").write_bytes(PDF)  # the letter goes with the form
+    j.page.get_by_label("Berkas surat permohonan").set_input_files(str(j.tmp / "surat-permohonan.pdf"))
     j.shot("permohonan-baru")
     j.page.get_by_role("button", name="Simpan sebagai draf").click()
     j.page.wait_for_url(re.compile(r"/permohonan/\d+$"))
@@ -184,7 +186,8 @@ def test_ranperda_from_draft_to_conclusion(journey):
     # the minutes: drafted, saved, finalised
     j.page.get_by_role("button", name="Susun berita acara").click()
     j.page.wait_for_url(re.compile(r"/berita-acara/\d+$"))
-    j.page.get_by_label("Nomor surat permohonan").fill("180/412/HK/2026")
+    # the application letter is the request's: shown, not asked again
+    assert "180/412/HK/2026" in j.page.get_by_test_id("application-letter").inner_text()
     j.page.get_by_label("Temuan 1", exact=True).fill("Rumusan sanksi administratif belum proporsional")
     j.page.get_by_label("Pasal/ayat 1", exact=True).fill("Pasal 12 ayat (3)")
     j.page.get_by_label("Kesimpulan", exact=True).select_option("harmonis")

@@ -187,6 +187,7 @@ def scheduled_meeting(env, day=None):
             title="Rapat pengharmonisasian uji",
             starts_at_local=datetime.combine(day or date.today(), datetime.min.time()).replace(hour=0, minute=5),
             duration_minutes=120,
+            confirm_non_working_day=True,  # today may be a day off
             place="Aula Kanwil",
             online_link=None,
             chair_id=user("head").id,
@@ -293,7 +294,9 @@ def new_case(env):
             "applicant_type": "kepala_daerah",
             "application_letter_number": "180/412/HK/2026",
             "application_letter_date": "2026-10-01",
+            "application_letter": (io.BytesIO(PDF), "surat-permohonan.pdf"),
         },
+        multipart=True,
     )
 
 
@@ -396,6 +399,7 @@ def new_meeting(env):
             "online_link": "",
             "chair_id": str(head_id),
             "participants": "Agustinus Lake; Kepala Bagian Hukum; Pemerintah Kota Kupang; pemrakarsa",
+            "confirm_non_working_day": "y",  # the date may be a day off
         },
     )
 
@@ -422,6 +426,7 @@ def reschedule(env):
             "place": "Aula Kanwil",
             "online_link": "",
             "reason": "Pimpinan berhalangan.",
+            "confirm_non_working_day": "y",  # the date may be a day off
         },
         from_page=f"/rapat/{meeting_id}",
     )

@@ -38,6 +38,14 @@ class WorkingCalendar:
     def holiday_name(self, day: date) -> str | None:
         return national_holidays(day.year).get(day)
 
+    def closure_name(self, day: date) -> str | None:
+        """The name of the holiday (or the reason of an office's closure) that makes `day` a day
+        off, overrides first; None on a working day or a plain weekend."""
+        override = self.overrides.get(day)
+        if override is not None:
+            return None if override.working else override.reason
+        return self.holiday_name(day)
+
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day].working

@@ -98,6 +98,11 @@ class NewRequestForm(Form):
         validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Paling banyak 120 karakter."))],
     )
     application_letter_date = DateField(_l("Tanggal surat permohonan"), validators=[DataRequired(REQUIRED)])
+    # a required document of a harmonisation: uploaded with the form, so the draft starts with it
+    application_letter = FileField(
+        _l("Berkas surat permohonan (PDF, DOCX, atau ODT)"),
+        validators=[FileRequired(_l("Unggah berkas surat permohonan."))],
+    )
 
 
 class UploadForm(Form):

@@ -144,6 +144,7 @@ def new_meeting():
                     chair_id=form.get("chair_id", 0, type=int),
                     participants=parse_participants(form.get("participants")),
                     reason=form.get("reason") or None,
+                    confirm_non_working_day=bool(form.get("confirm_non_working_day")),
                 )
             if not work.failed:
                 flash(_("Rapat dijadwalkan."), "success")
@@ -231,6 +232,7 @@ def reschedule(meeting_id):
             place=form.get("place"),
             online_link=form.get("online_link"),
             reason=form.get("reason", ""),
+            confirm_non_working_day=bool(form.get("confirm_non_working_day")),
         )
         flash(_("Rapat dijadwalkan ulang."), "success")
 
@@ -302,8 +304,6 @@ def minutes_form_values(form) -> tuple[dict, list]:
             "conclusion",
             "notes",
             "correction_deadline",
-            "application_letter_number",
-            "application_letter_date",
             "legal_basis",
         )
     }
