@@ -565,7 +565,12 @@ def test_invitation_follows_reschedule_and_cancel_on_every_request(api):
     error_of(
         officer.post(
             f"/meetings/{meeting['id']}/reschedule",
-            json={"version": v, "starts_at": f"{new_day.isoformat()}T10:00:00", "reason": "lagi", "confirm_non_working_day": True},
+            json={
+                "version": v,
+                "starts_at": f"{new_day.isoformat()}T10:00:00",
+                "reason": "lagi",
+                "confirm_non_working_day": True,
+            },
         ),
         409,
     )

@@ -122,9 +122,12 @@ class ClockShift:
         }
 
 
-def start_clock(req, cal: WorkingCalendar, today: date, days: int, unit: str = "working") -> ClockShift:
+def start_clock(
+    req, cal: WorkingCalendar, today: date, days: int, unit: str = "working", stage: str | None = None
+) -> ClockShift:
+    """Start the clock afresh for `stage` (None: the process's own clock)."""
     before = req.due_date
-    req.time_limit_days, req.clock_unit = days, unit
+    req.time_limit_days, req.clock_unit, req.clock_stage = days, unit, stage
     req.clock_started_on = today
     req.clock_paused_on = req.clock_remaining_days = req.clock_stopped_on = None
     req.due_date = cal.add_days(today, days, unit)
@@ -190,6 +193,13 @@ def current_deadline(req, process) -> tuple[date | None, str | None]:
     if req.due_date is not None:
         return req.due_date, "office"
     return None, None
+
+
+def deadline_name(req, process) -> str | None:
+    """Which deadline current_deadline() is, for the API: "applicant" (e.g. the correction), the
+    stage the office's clock runs for (e.g. "administrative_check"), or "office" (its own clock)."""
+    _deadline, kind = current_deadline(req, process)
+    return req.clock_stage if kind == "office" and req.clock_stage else kind
 
 
 def working_days_left(req, cal: WorkingCalendar, today: date) -> int | None:

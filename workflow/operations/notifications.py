@@ -322,8 +322,11 @@ def _reminder_kind(request, today: date, calendar) -> str | None:
 
 def _assignees_and_heads(request) -> list[User]:
     users = {u.id: u for u in request.assignees if u.active}
-    for head in audience(request, Notify("heads"), None):
-        users.setdefault(head.id, head)
+    # a stage before the office's own clock (the administrative check) is the intake officers' duty
+    audiences = ("officers", "heads") if request.clock_stage else ("heads",)
+    for name in audiences:
+        for user in audience(request, Notify(name), None):
+            users.setdefault(user.id, user)
     return [users[i] for i in sorted(users)]
 
 

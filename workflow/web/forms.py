@@ -203,6 +203,8 @@ class SettingsForm(Form):
     copies_regency_city = TextAreaField(
         _l("Tembusan tambahan untuk kabupaten/kota (satu per baris)"), validators=[Optional(), Length(max=4000)]
     )
+    # prefilled as the place of a new meeting (else the office's name)
+    meeting_place = StringField(_l("Tempat rapat bawaan"), validators=[Optional(), Length(max=300)])
     logo = FileField(_l("Logo kop surat (PNG atau JPEG)"))
     remove_logo = BooleanField(_l("Hapus logo"))
 

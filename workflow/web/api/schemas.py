@@ -163,9 +163,11 @@ class RequestOut(ma.Schema):
     due_date_kind = ma.fields.String(
         allow_none=True,
         metadata={
-            "enum": ["office", "applicant"],
-            "description": "Whose deadline due_date is: the office's (harmonisation clock) or the "
-            "applicant's own (e.g. the correction deadline after 'harmonis dengan catatan').",
+            "enum": ["office", "applicant", *sorted({s.name for p in PROCESSES.values() for s in p.stages})],
+            "description": "Which deadline due_date is: the office's own clock (office), the applicant's "
+            "own (applicant: e.g. the correction deadline after 'harmonis dengan catatan'), or a stage "
+            "of the office's clock before its own (administrative_check: the administrative check "
+            "after submission, until declared complete).",
         },
     )
     clock_paused = ma.fields.Boolean()
