@@ -138,6 +138,10 @@ def stated_limits(office, process: Process) -> list[StatedLimit]:
     """The deadlines beside the clock and the timers counted from entering a state, with the
     days this office runs (its catalogue, else the definition's); `office` None: the defaults."""
     rows = [
+        StatedLimit(s.label, stage_days(office, process, s) if office else s.limit.days, s.limit.unit)
+        for s in process.stages
+    ]
+    rows += [
         StatedLimit(d.label, deadline_days(office, process, d) if office else d.limit.days, d.limit.unit)
         for d in process.deadlines
     ]
