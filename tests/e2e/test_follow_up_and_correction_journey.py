@@ -54,7 +54,8 @@ def schedule_from_request(j, trigger, reason=None):
     """The meeting form from the request page's button; the defaults (title, place, invitees) kept."""
     j.page.locator(f"a[data-trigger='{trigger}']").click()
     j.page.wait_for_url(re.compile(r"/rapat/baru"))
-    assert j.page.get_by_label("Judul rapat").input_value() == f"Rapat Pengharmonisasian {TITLE}"
+    kind = "Rapat Lanjutan" if reason else "Rapat"
+    assert j.page.get_by_label("Judul rapat").input_value() == f"{kind} Pengharmonisasian {TITLE}"
     assert j.page.get_by_label("Tempat").input_value()  # the office's meeting place, or its name
     assert j.page.get_by_label("Nama 1", exact=True).input_value()  # the head, prefilled
     if reason:

@@ -19,7 +19,7 @@ from ..operations import meetings as ops
 from ..operations.issued import draft_name, render_issued
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
 from ..operations.notifications import calendar_host
-from ..processes import in_tagged_states
+from ..processes import in_tagged_state, in_tagged_states
 from ..vocabulary import MinutesStatus, Side
 from .cases import load_request
 from .downloads import attachment
@@ -164,10 +164,12 @@ def default_invitees(selected: list[Request]) -> list[dict]:
 def default_title(selected: list[Request]) -> str:
     """ "Rapat Pengharmonisasian Rancangan Peraturan Daerah Kota Kupang tentang ...", or for several
     drafts of one applicant "Rapat Pengharmonisasian 3 Rancangan Pemerintah Kabupaten Sikka"."""
+    # after a meeting that did not settle everything: "Rapat Lanjutan Pengharmonisasian ..."
+    kind = "Rapat Lanjutan" if any(in_tagged_state(r, StateTag.MEETING_HELD) for r in selected) else "Rapat"
     if len(selected) == 1:
-        return f"Rapat Pengharmonisasian {draft_name(selected[0])}"
+        return f"{kind} Pengharmonisasian {draft_name(selected[0])}"
     if selected and selected[0].organisation:
-        return f"Rapat Pengharmonisasian {len(selected)} Rancangan {selected[0].organisation.name}"
+        return f"{kind} Pengharmonisasian {len(selected)} Rancangan {selected[0].organisation.name}"
     return "Rapat Pengharmonisasian"
 
 
