@@ -28,6 +28,21 @@ class Request(db.Model):
         # the dashboard and the reports group by these within an office and a period
         Index("ix_requests_office_received", "office_id", "received_on"),
         Index("ix_requests_office_concluded", "office_id", "concluded_on"),
+        # the work queue: its visibility and listing clauses, its count and its sort keys (queries.py)
+        # read from the index alone; the table is read for the page's rows only
+        Index(
+            "ix_requests_work_queue",
+            "office_id",
+            "process",
+            "state",
+            "created_by_id",
+            "due_date",
+            "applicant_due_on",
+            "clock_paused_on",
+            "clock_stopped_on",
+            "received_on",
+            "id",
+        ),
         CheckConstraint("applicant_type IS NULL OR applicant_type IN ('kepala_daerah', 'dprd')", name="applicant_type"),
     )
 
