@@ -2,7 +2,7 @@
 process's own clock), or NULL for the process's own clock
 
 Revision ID: d12a0c4ec001
-Revises: e1f2a3b4c5d6
+Revises: e7b3c9d2a5f1
 Create Date: 2026-11-29 06:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'd12a0c4ec001'
-down_revision = 'e1f2a3b4c5d6'
+down_revision = 'e7b3c9d2a5f1'
 branch_labels = None
 depends_on = None
 
