@@ -738,3 +738,23 @@ def test_date_inputs_must_be_yyyy_mm_dd(api, raw):
     r = api.as_("officer").fire(rid, "schedule_meeting", meeting_date=raw)
     assert r.status_code == 422
     assert "data.meeting_date" in r.get_json()["error"]["details"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    days=st.lists(DAYS, min_size=1, max_size=12),
+    overrides=st.dictionaries(DAYS, st.booleans(), max_size=6),
+)
+def test_working_day_numbers_agree_with_working_days_between(days, overrides):
+    """The list page's bulk numbering (one pass for every row) gives what a count per row gives."""
+    cal = WorkingCalendar({day: Override(working, "uji") for day, working in overrides.items()})
+    numbers = cal.working_day_numbers(days)
+    assert set(numbers) == set(days)
+    for a in days:
+        for b in days:
+            expected = cal.working_days_between(a, b) if a <= b else -cal.working_days_between(b, a)
+            assert numbers[b] - numbers[a] == expected
+
+
+def test_working_day_numbers_of_nothing():
+    assert CAL.working_day_numbers([]) == {}

@@ -25,7 +25,6 @@ from ..engine.machine import allowed_triggers, closing_timer_passed
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import (
-    MAX_ID,
     Document,
     Event,
     IssuedDocument,
@@ -43,11 +42,11 @@ from ..operations.requests import create_request, upload_document
 from ..operations.transitions import fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
-from ..queries import filtered_requests, organisation_choices, paginate, staff_choices
-from ..stats.dashboard import DUE_SOON_WORKING_DAYS
-from ..vocabulary import STAFF, MinutesStatus, Phase
+from ..queries import filtered_requests, queue_order, queue_page
+from ..vocabulary import STAFF, MinutesStatus
+from . import queue
 from .downloads import attachment
-from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
+from .forms import ActionForm, NewRequestForm, UploadForm
 from .processmap import process_svg
 from .receipts import remember_receipt
 from .unit_of_work import unit_of_work
@@ -72,61 +71,32 @@ def load_request(request_id: int, *, for_update=False) -> Request:
 
 
 def queue_filter():
-    """The work queue's filter form and the arguments of filtered_requests() it gives (the page
-    and its exports show the same rows)."""
-    form = FilterForm(request.args)
-    form.process_type.choices = [("", _("Semua"))] + [(p.name, _(p.label)) for p in PROCESSES.values()]
-    form.phase.choices = [("", _("Semua"))] + [(p.value, _(p.label)) for p in Phase]
-    states = {s.name: _(s.label) for p in PROCESSES.values() for s in p.states}
-    form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
-    staff = current_user.is_office_account
-    if staff:
-        form.organisation_id.choices = [("", _("Semua"))] + organisation_choices(current_user.office_id)
-        form.assignee_id.choices = [("", _("Semua"))] + staff_choices(current_user.office_id)
-    args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
-    before = request.args.get("before", type=int)
-    args["before"] = before if before and 0 < before <= MAX_ID else None  # older than this id
-    args["process"] = form.process_type.data or None
-    if staff:
-        args["organisation_id"] = request.args.get("organisation_id", type=int)
-        args["assignee_id"] = current_user.id if form.mine.data else request.args.get("assignee_id", type=int)
-        args["overdue"] = form.overdue.data
-        args["waiting"] = form.waiting.data
-        if form.due_soon.data:
-            args["due_soon_until"] = office_calendar(current_user.office_id).add_working_days(
-                today(), DUE_SOON_WORKING_DAYS
-            )
-    return form, args
+    """The work queue's filter (what the query string asks, kept to what the user may choose) and
+    the arguments of filtered_requests() it gives: the page and its exports show the same rows."""
+    user = current_user._get_current_object()
+    f = queue.read_filter(user)
+    return f, queue.query_arguments(f, user, today(), lambda: office_calendar(user.office_id))
 
 
 @bp.get("/")
 def index():
-    form, args = queue_filter()
-    staff = current_user.is_office_account
+    user = current_user._get_current_object()  # not the proxy: asked once per row
+    f, args = queue_filter()
     page_no = request.args.get("page", 1, type=int) or 1
     filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
-    page = paginate(filtered_requests(current_user, day, **args), max(page_no, 1), PER_PAGE)
-    calendar = office_calendar(current_user.office_id)
-    user = current_user._get_current_object()  # not the proxy: asked once per row
-    rows = [
-        (
-            r,
-            PROCESSES[r.process],
-            working_days_left(r, calendar, day),
-            allowed_triggers(PROCESSES[r.process], r, user, day),
-        )
-        for r in page.items
-    ]
+    page = queue_page(user, day, max(page_no, 1), PER_PAGE, f.sort, f.direction, **args)
+    rows = queue.rows_of(page.items, user, day, office_calendar(user.office_id)) if page.items else []
     return render_template(
         "cases/index.html",
-        form=form,
+        f=f,
         page=page,
         rows=rows,
-        staff=staff,
+        staff=user.is_office_account,
         filters=filters,
         filters_without_before={k: v for k, v in filters.items() if k != "before"},
-        day=day,
+        sorts=queue.sort_links(f, {k: v for k, v in filters.items() if k not in ("sort", "dir")}),
+        keyset=f.sort == "number" and f.direction == "desc",  # "older than the last shown" follows this order only
     )
 
 
@@ -450,25 +420,26 @@ def download(request_id, document_id):
     return attachment(content, mimetype=doc.media_type, name=doc.filename)
 
 
-EXPORT_LIMIT = 10_000  # rows in one export (newest first); a wider selection is narrowed by the filter
+EXPORT_LIMIT = 10_000  # rows in one export (the first in the page's order); a wider selection is narrowed by the filter
 
 
 @bp.get("/ekspor.<fmt>")
 def export_queue(fmt):
-    """What the current filter shows, as XLSX or CSV (every matching row, up to EXPORT_LIMIT)."""
+    """What the current filter shows, as XLSX or CSV (every matching row in the page's order, up to
+    EXPORT_LIMIT)."""
     if fmt not in ("xlsx", "csv"):
         abort(404)
     from ..stats import export
     from .reports import MIMETYPES, letterhead
 
-    _form, args = queue_filter()
+    f, args = queue_filter()
     day = today()
     calendar = office_calendar(current_user.office_id)
     stmt = filtered_requests(current_user, day, **args).options(
         joinedload(Request.organisation), selectinload(Request.assignees)
     )
     rows = []
-    for r in db.session.scalars(stmt.order_by(Request.id.desc()).limit(EXPORT_LIMIT)):
+    for r in db.session.scalars(stmt.order_by(*queue_order(f.sort, f.direction)).limit(EXPORT_LIMIT)):
         process = PROCESSES[r.process]
         rows.append(
             [
