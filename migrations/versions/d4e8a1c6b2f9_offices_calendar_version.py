@@ -1,7 +1,7 @@
 """offices.calendar_version: a token that changes with every change of the office's holiday overrides
 
 Revision ID: d4e8a1c6b2f9
-Revises: c3d4e5f6a7b8
+Revises: d16a5e7c0b42
 Create Date: 2026-11-29 06:00:00.000000
 
 Each app process keeps the last working calendar it built per office, keyed by this token
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = 'd4e8a1c6b2f9'
-down_revision = 'c3d4e5f6a7b8'
+down_revision = 'd16a5e7c0b42'
 branch_labels = None
 depends_on = None
 
