@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
 from .organisation import Office, Organisation
@@ -132,6 +132,13 @@ class Request(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     assignees: Mapped[list[User]] = relationship(secondary=request_assignees, order_by=User.id)
+
+    # Read with the row by the request page only (web/cases.py, REQUEST_SECTIONS): whether the request
+    # has any meeting, minutes or issued document, so that the page queries only the sections that
+    # exist. None when the row was loaded without them.
+    has_meetings: Mapped[bool | None] = query_expression()
+    has_minutes: Mapped[bool | None] = query_expression()
+    has_issued: Mapped[bool | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
