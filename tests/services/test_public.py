@@ -536,7 +536,8 @@ def test_completing_documents_and_resubmitting_from_the_status_page(app):
             ("upload_document", None, None),
             ("resubmit", None, "public"),
         ]
-        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == outbox_before + 1
+        # the complainant's confirmation, and the two intake officers told of a file to check again
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == outbox_before + 1 + 2
 
 
 def test_resubmitting_from_the_status_page_without_a_new_file(app):

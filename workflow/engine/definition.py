@@ -373,7 +373,7 @@ class Process:
                 f"confidential_field {self.confidential_field!r} must be a bool field",
             )
         if self.referral:
-            by = [self._transition(t) for t in self.referral.by]
+            by = [next((t for t in self.transitions if t.trigger == name), None) for name in self.referral.by]
             _require(
                 all(t is not None and any(i.name == self.referral.input for i in t.inputs) for t in by)
                 and set(self.referral.ended_by) <= set(triggers),
@@ -444,9 +444,6 @@ class Process:
 
     def intake_field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
-
-    def _transition(self, trigger: str) -> Transition | None:
-        return next((t for t in self.transitions if t.trigger == trigger), None)
 
     def identity_withheld(self, details: dict | None) -> bool:
         """The applicant asked that their identity stay confidential (confidential_field)."""

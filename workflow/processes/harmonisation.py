@@ -42,12 +42,14 @@ from .common import (
     APPLICANT,
     ASSIGNEES,
     HEAD,
+    INTAKE_OFFICERS,
     STAFF,
     SYSTEM,
     assignees_are_office_drafters,
     clock_has_started,
     count_completion_round,
     required_documents_uploaded,
+    resubmit,
     set_assignees,
 )
 
@@ -173,7 +175,6 @@ issue_result_letter = NamedEffect("issue_result_letter")
 
 
 # Who hears of what (besides `notify=True`: the applicant organisation's drafters, kind "status").
-INTAKE_OFFICERS = Notify("officers", "new_file")  # a new or resubmitted file to check
 MEETING_NEWS = Notify("applicant", "meeting")
 
 
@@ -232,15 +233,13 @@ TRANSITIONS = (
         clock=Clock.PAUSE,
         notify=True,
     ),
-    Transition(
-        "resubmit",
+    resubmit(
         ("returned",),
         "submitted",
         APPLICANT,
-        N_("Ajukan kembali"),
+        label=N_("Ajukan kembali"),
         guards=(required_documents_uploaded,),
         clock=Clock.RESUME,
-        notices=(INTAKE_OFFICERS,),
     ),
     Transition(
         "declare_complete",
