@@ -1,7 +1,7 @@
 """minutes awaiting approval (status, the decision's columns); an issued PDF attached to e-mail
 
 Revision ID: d4e5f6a7b8c9
-Revises: e7b3c9d2a5f1
+Revises: d12a0c4ec001
 Create Date: 2026-11-29 06:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'd4e5f6a7b8c9'
-down_revision = 'e7b3c9d2a5f1'
+down_revision = 'd12a0c4ec001'
 branch_labels = None
 depends_on = None
 

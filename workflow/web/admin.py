@@ -265,6 +265,7 @@ def settings():
         form.head_title.data = office.setting("head_title")
         form.copies.data = "\n".join(office.setting("copies") or [])
         form.copies_regency_city.data = "\n".join(office.setting("copies_regency_city") or [])
+        form.meeting_place.data = office.setting("meeting_place")
     if form.validate_on_submit():
         formats = {
             series: _check_number_format(getattr(form, f"{series}_format"))
@@ -292,6 +293,7 @@ def settings():
             settings["copies_regency_city"] = _lines(form.copies_regency_city.data)
             # validate_choice keeps this to the office's active officers (or none)
             settings["approval_delegate_id"] = int(form.approval_delegate.data) if form.approval_delegate.data else None
+            settings["meeting_place"] = (form.meeting_place.data or "").strip() or None
             if logo is not None:  # stored like every other file: under its SHA-256
                 settings["logo_sha256"] = document_store().put(logo)
             elif form.remove_logo.data:

@@ -101,6 +101,7 @@ class Meetings(MethodView):
                 chair_id=args["chair_id"],
                 participants=args["participants"],
                 reason=args["reason"],
+                confirm_non_working_day=args["confirm_non_working_day"],
             )
         return respond(meeting)
 
@@ -128,6 +129,7 @@ class RescheduleView(MethodView):
                 place=args["place"],
                 online_link=args["online_link"],
                 reason=args["reason"],
+                confirm_non_working_day=args["confirm_non_working_day"],
             )
         return respond(meeting)
 
