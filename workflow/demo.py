@@ -261,6 +261,7 @@ def _demo_meetings(users) -> None:
             place="Aula Kanwil Kementerian Hukum NTT, Kupang",
             online_link=None,
             chair_id=head.id,
+            confirm_non_working_day=True,  # a weekday, but perhaps a holiday: the demo schedules anyway
             participants=[
                 {"name": name, "position": position, "institution": institution, "side": "applicant"},
                 {
