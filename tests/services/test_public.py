@@ -163,9 +163,8 @@ def test_a_wrong_file_type_or_missing_documents_are_refused(app):
     assert f'value="{DETAILS["phone"]}"' in r.get_data(as_text=True)
     r = post_form(client, "legal_aid", valid_fields(), {"ktp": (PDF, "ktp.pdf")})
     assert r.status_code == 422
-    assert "Dokumen wajib belum diunggah: Surat keterangan tidak mampu (atau kartu pengganti)." in r.get_data(
-        as_text=True
-    )
+    # one document missing: named, with what is wrong about it
+    assert "Surat keterangan tidak mampu (atau kartu pengganti) belum diunggah." in r.get_data(as_text=True)
     with app.app_context():
         assert counts() == before
 

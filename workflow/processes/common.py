@@ -35,6 +35,8 @@ def required_documents_uploaded(req, ctx):
         for group in required_documents(req.office, ctx.process, req.details)
         if not present.intersection(group)
     ]
+    if len(missing) == 1:  # e.g. "Surat permohonan belum diunggah.": what to do next, in one line
+        return f"{missing[0]} belum diunggah."
     return ("Dokumen wajib belum diunggah: " + "; ".join(missing) + ".") if missing else None
 
 
