@@ -161,13 +161,14 @@ def _load(model, row_id, *, for_update, options=()):
 REQUEST_READ = (joinedload(Request.organisation), selectinload(Request.assignees))
 
 
-def visible_request(request_id: int, user, *, for_update: bool = False) -> Request:
+def visible_request(request_id: int, user, *, for_update: bool = False, options=()) -> Request:
     """The request if `user` may see it, locked for update when asked (PostgreSQL row lock;
-    SQLite already holds the write lock for the transaction).
+    SQLite already holds the write lock for the transaction); `options` adds loader options to
+    the read (not with for_update).
 
     :raise NotFound: absent or not visible, alike (an applicant cannot probe others' ids)
     """
-    req = _load(Request, request_id, for_update=for_update, options=() if for_update else REQUEST_READ)
+    req = _load(Request, request_id, for_update=for_update, options=() if for_update else (*REQUEST_READ, *options))
     if req is None or not can_view(user, req):
         raise NotFound(_l("Permohonan tidak ditemukan."))
     return req

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
 from .organisation import Office, Organisation
@@ -98,6 +98,9 @@ class Request(db.Model):
     clock_remaining_days: Mapped[int | None] = mapped_column()  # working days left when paused
     clock_stopped_on: Mapped[date | None] = mapped_column()
     clock_unit: Mapped[str] = mapped_column(String(16), default="working", server_default="working")  # or "calendar"
+    # The clock's stage when it is not the process's own (engine.definition.Stage), e.g.
+    # "administrative_check": 3 working days from submission until declared complete.
+    clock_stage: Mapped[str | None] = mapped_column(String(40))
     # The applicant's own deadline (e.g. to send a corrected draft), set by the process's effects;
     # it counts in the process's applicant_deadline_states instead of the office's due date.
     applicant_due_on: Mapped[date | None] = mapped_column()
@@ -132,6 +135,13 @@ class Request(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     assignees: Mapped[list[User]] = relationship(secondary=request_assignees, order_by=User.id)
+
+    # Read with the row by the request page only (web/cases.py, REQUEST_SECTIONS): whether the request
+    # has any meeting, minutes or issued document, so that the page queries only the sections that
+    # exist. None when the row was loaded without them.
+    has_meetings: Mapped[bool | None] = query_expression()
+    has_minutes: Mapped[bool | None] = query_expression()
+    has_issued: Mapped[bool | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 

@@ -13,8 +13,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from ..access import visible_minutes_filter, visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
@@ -38,7 +38,7 @@ from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
 from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
 from ..operations.public import register_oral_application
-from ..operations.requests import create_request, upload_document
+from ..operations.requests import create_request, upload_document, upload_documents
 from ..operations.transitions import fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
@@ -66,8 +66,17 @@ def today():
     return local_date(utcnow(), current_user.office.timezone)
 
 
-def load_request(request_id: int, *, for_update=False) -> Request:
-    return visible_request(request_id, current_user, for_update=for_update)
+def load_request(request_id: int, *, for_update=False, options=()) -> Request:
+    return visible_request(request_id, current_user, for_update=for_update, options=options)
+
+
+# Whether the request has meetings, minutes, issued documents: read with the request itself, so
+# that its page runs the queries of only the sections that have rows (most files have none).
+REQUEST_SECTIONS = (
+    with_expression(Request.has_meetings, exists().where(meeting_requests.c.request_id == Request.id)),
+    with_expression(Request.has_minutes, exists().where(Minutes.request_id == Request.id)),
+    with_expression(Request.has_issued, exists().where(IssuedDocument.request_id == Request.id)),
+)
 
 
 def queue_filter():
@@ -114,6 +123,8 @@ def new():
         organisation = current_user.organisation
         form.applicant_type.data = "dprd" if organisation and organisation.kind == "dprd" else "kepala_daerah"
     if form.validate_on_submit():
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        letter = form.application_letter.data
         with unit_of_work(catch=True) as work:
             req = create_request(
                 current_user,
@@ -124,8 +135,18 @@ def new():
                 application_letter_number=form.application_letter_number.data,
                 application_letter_date=form.application_letter_date.data,
             )
+            # the letter itself, in the same step: a draft never lacks it (all or nothing)
+            upload_documents(
+                req,
+                current_user,
+                [("surat_permohonan", letter.filename, letter.stream.read(limit + 1))],
+                store=document_store(),
+                max_bytes=limit,
+            )
         if work.failed:
             for name, messages in work.field_errors.items():
+                # the upload's errors (size, type, an empty file) belong beside the file field
+                name = "application_letter" if name in ("_", "file") else name
                 target = getattr(form, name, None)
                 if target is not None and hasattr(target, "errors"):
                     target.errors = list(target.errors) + list(messages)
@@ -241,13 +262,13 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         db.session.scalars(
             select(Document)
             .where(Document.request_id == req.id)
-            .options(selectinload(Document.uploaded_by))
+            .options(joinedload(Document.uploaded_by))  # in the same statement: a few rows, one uploader each
             .order_by(Document.kind, Document.version.desc())
         ).all(),
         key=lambda d: (order.get(d.kind, len(order)), -d.version),
     )
     events = db.session.scalars(
-        select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
+        select(Event).where(Event.request_id == req.id).options(joinedload(Event.actor)).order_by(Event.seq)
     ).all()
     present = {d.kind for d in documents}
     checklist = [
@@ -274,20 +295,33 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
     calendar = office_calendar(req.office_id)
-    meetings = db.session.scalars(
-        select(Meeting)
-        .join(meeting_requests)
-        .where(meeting_requests.c.request_id == req.id)
-        .order_by(Meeting.starts_at)
-    ).all()
-    minutes = db.session.scalars(
-        select(Minutes)
-        .where(Minutes.request_id == req.id, visible_minutes_filter(current_user))
-        .order_by(Minutes.revision)
-    ).all()
-    issued = db.session.scalars(
-        select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
-    ).all()
+    # a section known to be empty (REQUEST_SECTIONS, read with the request) is not queried; None: not known
+    meetings = (
+        db.session.scalars(
+            select(Meeting)
+            .join(meeting_requests)
+            .where(meeting_requests.c.request_id == req.id)
+            .order_by(Meeting.starts_at)
+        ).all()
+        if req.has_meetings is not False
+        else []
+    )
+    minutes = (
+        db.session.scalars(
+            select(Minutes)
+            .where(Minutes.request_id == req.id, visible_minutes_filter(current_user))
+            .order_by(Minutes.revision)
+        ).all()
+        if req.has_minutes is not False
+        else []
+    )
+    issued = (
+        db.session.scalars(
+            select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+        ).all()
+        if req.has_issued is not False
+        else []
+    )
     final = next((m for m in reversed(minutes) if m.status == MinutesStatus.FINAL), None)
     # the conclusion must state the final minutes' correction deadline: offer it
     prefill = {
@@ -336,7 +370,7 @@ def returned_by(process, req, events):
 
 @bp.get("/<id:request_id>")
 def detail(request_id):
-    return render_detail(load_request(request_id))
+    return render_detail(load_request(request_id, options=REQUEST_SECTIONS))
 
 
 @bp.post("/<id:request_id>/aksi")
