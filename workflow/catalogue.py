@@ -50,6 +50,16 @@ def enabled_processes(office, intake: str | None = None) -> list[Process]:
     return [p for p in PROCESSES.values() if is_enabled(office, p) and (intake is None or p.intake == intake)]
 
 
+def processes_filed_by(office, organisation) -> list[Process]:
+    """What an applicant organisation's drafters can file in this office: the enabled processes
+    taken through an account, those a DPRD may apply for when the organisation is a DPRD (a
+    Ranperkada comes from the executive only)."""
+    applicant_type = "dprd" if organisation is not None and organisation.kind == "dprd" else "kepala_daerah"
+    return [
+        p for p in enabled_processes(office, "account") if not p.applicant_types or applicant_type in p.applicant_types
+    ]
+
+
 def configured_days(office, *path) -> int | None:
     value = office.setting(*path)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None

@@ -738,3 +738,65 @@ def test_date_inputs_must_be_yyyy_mm_dd(api, raw):
     r = api.as_("officer").fire(rid, "schedule_meeting", meeting_date=raw)
     assert r.status_code == 422
     assert "data.meeting_date" in r.get_json()["error"]["details"]
+
+
+def test_the_kept_calendar_follows_every_change_of_the_overrides(app):
+    """office_calendar() keeps the calendar it built, keyed by the office's calendar_version: an
+    override added or removed by the ORM, by a bulk statement or by raw SQL changes the token in the
+    database (triggers), so the next reader never gets the calendar from before the change."""
+    from sqlalchemy import text
+
+    day = date(2026, 3, 26)
+    with app.app_context():
+        office_id = user("officer").office_id
+        first = office_calendar(office_id)
+        assert first.is_working_day(day)
+        assert office_calendar(office_id) is first  # kept: no statement while nothing changed
+        token = db.session.get(Office, office_id).calendar_version
+        db.session.commit()
+
+        db.session.add(HolidayOverride(office_id=office_id, day=day, working=False, reason="Kantor tutup"))
+        db.session.flush()
+        assert not office_calendar(office_id).is_working_day(day)  # the writing transaction sees its own row
+        db.session.commit()
+        assert db.session.get(Office, office_id).calendar_version != token
+        assert not office_calendar(office_id).is_working_day(day)
+        db.session.commit()
+
+        db.session.execute(delete(HolidayOverride).where(HolidayOverride.office_id == office_id))
+        db.session.commit()
+        assert office_calendar(office_id).is_working_day(day)
+        db.session.commit()
+
+        db.session.execute(
+            text(
+                "INSERT INTO holiday_overrides (office_id, day, working, reason, created_at) VALUES (:o, :d, :w, 'x', :d)"
+            ),
+            {"o": office_id, "d": day, "w": False},
+        )
+        db.session.commit()
+        assert not office_calendar(office_id).is_working_day(day)
+        db.session.commit()
+        db.session.execute(text("DELETE FROM holiday_overrides"))  # as the test fixtures clean up
+        db.session.commit()
+        assert office_calendar(office_id).is_working_day(day)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    days=st.lists(DAYS, min_size=1, max_size=12),
+    overrides=st.dictionaries(DAYS, st.booleans(), max_size=6),
+)
+def test_working_day_numbers_agree_with_working_days_between(days, overrides):
+    """The list page's bulk numbering (one pass for every row) gives what a count per row gives."""
+    cal = WorkingCalendar({day: Override(working, "uji") for day, working in overrides.items()})
+    numbers = cal.working_day_numbers(days)
+    assert set(numbers) == set(days)
+    for a in days:
+        for b in days:
+            expected = cal.working_days_between(a, b) if a <= b else -cal.working_days_between(b, a)
+            assert numbers[b] - numbers[a] == expected
+
+
+def test_working_day_numbers_of_nothing():
+    assert CAL.working_day_numbers([]) == {}

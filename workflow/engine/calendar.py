@@ -31,6 +31,12 @@ class Override:
     reason: str
 
 
+def _weekdays_to(day: date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday) up to and including `day`."""
+    weeks, rest = divmod(day.toordinal() - 1, 7)
+    return weeks * 5 + min(rest + 1, 5)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     overrides: Mapping[date, Override] = field(default_factory=dict)
@@ -70,6 +76,28 @@ class WorkingCalendar:
                 usual = day.weekday() < 5 and self.holiday_name(day) is None
                 count += override.working - usual
         return count
+
+    def working_day_numbers(self, days) -> dict[date, int]:
+        """Each of `days` numbered by the working days from the earliest of them: the difference
+        of two numbers is working_days_between() of their days (in either order, with its sign).
+
+        For a list page: every row's deadline and age come from one pass over the weekdays (a
+        closed form), the holidays and the overrides of the span, not from a count per row."""
+        ordered = sorted(set(days))
+        if not ordered:
+            return {}
+        first, last = ordered[0], ordered[-1]
+        # the days in (first, last] that differ from Monday-Friday: -1 a closed weekday, +1 an open weekend day
+        candidates = {d for year in range(first.year, last.year + 1) for d in national_holidays(year)}
+        candidates.update(self.overrides)
+        changes = sorted((d, self.is_working_day(d) - (d.weekday() < 5)) for d in candidates if first < d <= last)
+        numbers, changed, i, base = {}, 0, 0, _weekdays_to(first)
+        for day in ordered:
+            while i < len(changes) and changes[i][0] <= day:
+                changed += changes[i][1]
+                i += 1
+            numbers[day] = _weekdays_to(day) - base + changed
+        return numbers
 
     def add_days(self, start: date, days: int, unit: str = "working") -> date:
         """`days` working days (see add_working_days), calendar days ("hari") or months ("bulan":

@@ -16,7 +16,7 @@ def details_for(user, request, purpose: str) -> list[tuple]:
     """(field, value, redacted) for each intake field the request has; logs a read of the
     sensitive ones when this user may see them."""
     process = PROCESSES[request.process]
-    confidential = bool(process.confidential_field and (request.details or {}).get(process.confidential_field))
+    confidential = process.identity_withheld(request.details)
     rows, read = [], []
     for field in process.fields:
         if field.name not in (request.details or {}):

@@ -113,6 +113,7 @@ PROCESS = Process(
         DocumentKind("referral_letter", N_("Surat rujukan ke instansi berwenang"), "staff", sensitive=True),
     ),
     required_documents=(("ktp",), ("complaint_letter",), ("evidence",)),
+    confidential=True,  # a complaint of a human-rights violation (UU 27/2022): mail marked confidential
     time_limit=TimeLimit(5),  # administrative check
     applicant_upload_states=("draft", "incomplete"),
     staff_upload_states=("examination", "mediation_scheduled", "mediation_held"),

@@ -122,22 +122,6 @@ class ActionForm(Form):
     days = IntegerField(_l("Tambahan hari kerja"), validators=[Optional(), NumberRange(min=1, max=30, message=BETWEEN)])
 
 
-class FilterForm(Form):
-    class Meta:
-        csrf = False  # a GET search form changes nothing
-
-    q = StringField(_l("Cari nomor atau judul"), validators=[Optional()])
-    process_type = SelectField(_l("Jenis"), validators=[Optional()])
-    phase = SelectField(_l("Tahap"), validators=[Optional()])
-    state = SelectField(_l("Status"), validators=[Optional()])
-    organisation_id = SelectField(_l("Pemrakarsa"), validators=[Optional()])
-    assignee_id = SelectField(_l("Perancang"), validators=[Optional()])
-    overdue = BooleanField(_l("Lewat tenggat"))
-    due_soon = BooleanField(_l("Tenggat dalam 2 hari kerja"))
-    waiting = BooleanField(_l("Menunggu pemohon"))
-    mine = BooleanField(_l("Ditugaskan kepada saya"))
-
-
 class UserForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), valid_email])
     name = StringField(_l("Nama"), validators=[DataRequired(REQUIRED), Length(max=200)])
