@@ -74,6 +74,7 @@ def test_a_harmonisation_file_tells_each_party_once(app, api, smtp):  # noqa: F8
                     "request_ids": [rid],
                     "title": "Rapat Harmonisasi Kota Kupang",
                     "starts_at": f"{day.isoformat()}T09:00:00",
+                    "confirm_non_working_day": True,  # a relative date may be a day off
                     "place": "Aula Kanwil NTT",
                     "chair_id": head_id,
                     "participants": [
@@ -96,6 +97,7 @@ def test_a_harmonisation_file_tells_each_party_once(app, api, smtp):  # noqa: F8
                 json={
                     "version": meeting["version"],
                     "starts_at": f"{(day + timedelta(days=1)).isoformat()}T10:00:00",
+                    "confirm_non_working_day": True,  # a relative date may be a day off
                     "reason": "Ruang rapat dipakai.",
                 },
             )

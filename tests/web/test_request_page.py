@@ -34,7 +34,8 @@ def test_several_files_at_once_and_the_next_missing_kind_first(app, api, web):
     web.login("drafter")
     page = web.text(f"/permohonan/{req['id']}")
     selected = re.search(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected', page)
-    assert (selected.group(1) or selected.group(2)) == "sk_tim_penyusun"  # the checklist's next missing one
+    # the checklist's next missing one (the application letter, first, is there)
+    assert (selected.group(1) or selected.group(2)) == "naskah_akademik"
     assert re.search(r'<input[^>]*multiple[^>]*name="file"|<input[^>]*name="file"[^>]*multiple', page)
     r = web.post(
         f"/permohonan/{req['id']}/dokumen",
@@ -52,7 +53,7 @@ def test_several_files_at_once_and_the_next_missing_kind_first(app, api, web):
         ).all()
         assert sorted(names) == ["lampiran-rancangan.pdf", "rancangan.pdf"]
     page = web.text(f"/permohonan/{req['id']}")
-    # the document table in the checklist's order: naskah akademik before the draft
+    # the document table in the checklist's order: the application letter before the draft
     table = page.split('id="dokumen"', 1)[1]
     assert table.index("berkas.pdf") < table.index("rancangan.pdf")
 

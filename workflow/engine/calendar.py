@@ -44,6 +44,14 @@ class WorkingCalendar:
     def holiday_name(self, day: date) -> str | None:
         return national_holidays(day.year).get(day)
 
+    def closure_name(self, day: date) -> str | None:
+        """The name of the holiday (or the reason of an office's closure) that makes `day` a day
+        off, overrides first; None on a working day or a plain weekend."""
+        override = self.overrides.get(day)
+        if override is not None:
+            return None if override.working else override.reason
+        return self.holiday_name(day)
+
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day].working
@@ -142,9 +150,12 @@ class ClockShift:
         }
 
 
-def start_clock(req, cal: WorkingCalendar, today: date, days: int, unit: str = "working") -> ClockShift:
+def start_clock(
+    req, cal: WorkingCalendar, today: date, days: int, unit: str = "working", stage: str | None = None
+) -> ClockShift:
+    """Start the clock afresh for `stage` (None: the process's own clock)."""
     before = req.due_date
-    req.time_limit_days, req.clock_unit = days, unit
+    req.time_limit_days, req.clock_unit, req.clock_stage = days, unit, stage
     req.clock_started_on = today
     req.clock_paused_on = req.clock_remaining_days = req.clock_stopped_on = None
     req.due_date = cal.add_days(today, days, unit)
@@ -210,6 +221,13 @@ def current_deadline(req, process) -> tuple[date | None, str | None]:
     if req.due_date is not None:
         return req.due_date, "office"
     return None, None
+
+
+def deadline_name(req, process) -> str | None:
+    """Which deadline current_deadline() is, for the API: "applicant" (e.g. the correction), the
+    stage the office's clock runs for (e.g. "administrative_check"), or "office" (its own clock)."""
+    _deadline, kind = current_deadline(req, process)
+    return req.clock_stage if kind == "office" and req.clock_stage else kind
 
 
 def working_days_left(req, cal: WorkingCalendar, today: date) -> int | None:

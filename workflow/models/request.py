@@ -98,6 +98,9 @@ class Request(db.Model):
     clock_remaining_days: Mapped[int | None] = mapped_column()  # working days left when paused
     clock_stopped_on: Mapped[date | None] = mapped_column()
     clock_unit: Mapped[str] = mapped_column(String(16), default="working", server_default="working")  # or "calendar"
+    # The clock's stage when it is not the process's own (engine.definition.Stage), e.g.
+    # "administrative_check": 3 working days from submission until declared complete.
+    clock_stage: Mapped[str | None] = mapped_column(String(40))
     # The applicant's own deadline (e.g. to send a corrected draft), set by the process's effects;
     # it counts in the process's applicant_deadline_states instead of the office's due date.
     applicant_due_on: Mapped[date | None] = mapped_column()

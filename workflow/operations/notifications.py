@@ -253,6 +253,10 @@ def notice_context(user, request, process, state, kind, trigger, comment, detail
         "due_date": _iso(request.due_date) if trigger == "declare_complete" else None,
         "your_deadline": _iso(applicant_deadline(request, process)) if kind == "status" else None,
         "deadline": [_iso(deadline[0]), deadline[1]],
+        # the stage of the office's clock a reminder is about (e.g. "Pemeriksaan administrasi")
+        "stage": stage.label
+        if kind in ("due_soon", "overdue") and (stage := process.stage(request.clock_stage or ""))
+        else None,
         "documents": [
             [d.number, absolute(path_for("meetings.issued_pdf", issued_id=d.id))]
             for d in details.get("documents", ())
@@ -372,8 +376,11 @@ def _reminder_kind(request, today: date, calendar) -> str | None:
 
 def _assignees_and_heads(request) -> list[User]:
     users = {u.id: u for u in request.assignees if u.active}
-    for head in audience(request, Notify("heads"), None):
-        users.setdefault(head.id, head)
+    # a stage before the office's own clock (the administrative check) is the intake officers' duty
+    audiences = ("officers", "heads") if request.clock_stage else ("heads",)
+    for name in audiences:
+        for user in audience(request, Notify(name), None):
+            users.setdefault(user.id, user)
     return [users[i] for i in sorted(users)]
 
 

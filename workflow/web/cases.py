@@ -38,7 +38,7 @@ from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
 from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
 from ..operations.public import register_oral_application
-from ..operations.requests import create_request, upload_document
+from ..operations.requests import create_request, upload_document, upload_documents
 from ..operations.transitions import fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
@@ -123,6 +123,8 @@ def new():
         organisation = current_user.organisation
         form.applicant_type.data = "dprd" if organisation and organisation.kind == "dprd" else "kepala_daerah"
     if form.validate_on_submit():
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        letter = form.application_letter.data
         with unit_of_work(catch=True) as work:
             req = create_request(
                 current_user,
@@ -133,8 +135,18 @@ def new():
                 application_letter_number=form.application_letter_number.data,
                 application_letter_date=form.application_letter_date.data,
             )
+            # the letter itself, in the same step: a draft never lacks it (all or nothing)
+            upload_documents(
+                req,
+                current_user,
+                [("surat_permohonan", letter.filename, letter.stream.read(limit + 1))],
+                store=document_store(),
+                max_bytes=limit,
+            )
         if work.failed:
             for name, messages in work.field_errors.items():
+                # the upload's errors (size, type, an empty file) belong beside the file field
+                name = "application_letter" if name in ("_", "file") else name
                 target = getattr(form, name, None)
                 if target is not None and hasattr(target, "errors"):
                     target.errors = list(target.errors) + list(messages)

@@ -98,6 +98,11 @@ class NewRequestForm(Form):
         validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Paling banyak 120 karakter."))],
     )
     application_letter_date = DateField(_l("Tanggal surat permohonan"), validators=[DataRequired(REQUIRED)])
+    # a required document of a harmonisation: uploaded with the form, so the draft starts with it
+    application_letter = FileField(
+        _l("Berkas surat permohonan (PDF, DOCX, atau ODT)"),
+        validators=[FileRequired(_l("Unggah berkas surat permohonan."))],
+    )
 
 
 class UploadForm(Form):
@@ -182,6 +187,8 @@ class SettingsForm(Form):
     copies_regency_city = TextAreaField(
         _l("Tembusan tambahan untuk kabupaten/kota (satu per baris)"), validators=[Optional(), Length(max=4000)]
     )
+    # prefilled as the place of a new meeting (else the office's name)
+    meeting_place = StringField(_l("Tempat rapat bawaan"), validators=[Optional(), Length(max=300)])
     logo = FileField(_l("Logo kop surat (PNG atau JPEG)"))
     remove_logo = BooleanField(_l("Hapus logo"))
 
