@@ -1,7 +1,7 @@
 """audit_chain: a link moves the head (trigger), so linking a commit takes two statements, not three
 
 Revision ID: f2a6c8e4d1b3
-Revises: e7b3c9d2a5f1
+Revises: d12a0c4ec001
 Create Date: 2026-11-29 06:30:00.000000
 
 Linking a commit's events read the head under lock (UPDATE ... RETURNING), inserted the links and
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = 'f2a6c8e4d1b3'
-down_revision = 'e7b3c9d2a5f1'
+down_revision = 'd12a0c4ec001'
 branch_labels = None
 depends_on = None
 
