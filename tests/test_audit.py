@@ -10,7 +10,7 @@ import json
 import os
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from workflow.extensions import db
@@ -19,6 +19,7 @@ from workflow.models.audit_chain import link_hash
 from workflow.models.event import GENESIS
 from workflow.operations.audit import broken_chains, global_chain_problems
 
+from .conftest import owner_of
 from .helpers import submitted_request
 from .services.test_outbox import SmtpServer
 from .test_cli import cli, events_of, release, tamper, two_requests
@@ -82,9 +83,10 @@ def detached_events(conn, statement):
 
 def rebuild_every_hash(app):
     """What a careful intruder does after editing: recompute every request chain, every chain
-    head, the whole global chain and its head, so that nothing in the database disagrees."""
+    head, the whole global chain and its head, so that nothing in the database disagrees (as the
+    tables' owner: only the owner can disable the append-only triggers)."""
     release(app)
-    with app.app_context():
+    with owner_of(app).app_context():
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
@@ -167,7 +169,7 @@ def test_an_edit_with_its_request_chain_rebuilt_is_detected(app, api):
     req, other = two_requests(api)
     events = events_of(app, req["id"])
     release(app)
-    with app.app_context():
+    with owner_of(app).app_context():
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
@@ -325,3 +327,34 @@ def _hash_of(app, event_id):
         value = db.session.scalar(select(Event.hash).where(Event.id == event_id))
         db.session.remove()
         return value
+
+
+def test_linking_a_commit_takes_two_statements_and_moves_the_head(app, api):
+    """The head is read under its lock and the commit's links inserted; a trigger moves the head to
+    the last link (migration f2a6c8e4d1b3), so the head still ends where the chain ends."""
+    from sqlalchemy import event as sa_event
+
+    req = submitted_request(api)
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "audit_head" in statement or "audit_chain" in statement:
+            statements.append(" ".join(statement.split())[:60])
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        officer = api.as_("officer")
+        officer.ok(officer.fire(req["id"], "return_for_completion", comment="Lengkapi."))
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 2, statements
+    assert statements[0].startswith("SELECT audit_head.seq, audit_head.hash")
+    assert statements[1].startswith("INSERT INTO audit_chain")
+    with app.app_context():
+        head = db.session.execute(select(AuditHead.seq, AuditHead.hash)).one()
+        newest = db.session.execute(select(AuditLink.seq, AuditLink.hash).order_by(AuditLink.seq.desc()).limit(1)).one()
+        assert tuple(head) == tuple(newest)
+        assert head[0] == db.session.scalar(select(func.count()).select_from(Event))
+        assert global_chain_problems()[0] == []
