@@ -1,7 +1,7 @@
 """minutes awaiting approval (status, the decision's columns); an issued PDF attached to e-mail
 
 Revision ID: d4e5f6a7b8c9
-Revises: d12a0c4ec001
+Revises: f2a6c8e4d1b3
 Create Date: 2026-11-29 06:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'd4e5f6a7b8c9'
-down_revision = 'd12a0c4ec001'
+down_revision = 'f2a6c8e4d1b3'
 branch_labels = None
 depends_on = None
 
