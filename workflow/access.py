@@ -48,18 +48,27 @@ def can_read_field(user, request, field) -> bool:
     - sensitive data: heads and assigned staff; and a field the intake officer needs to judge
       completeness (intake_readable) also for the office's staff while the file is in intake."""
     process = PROCESSES[request.process]
-    if field.identity and process.confidential_field and (request.details or {}).get(process.confidential_field):
+    if field.identity and process.identity_withheld(request.details):
         return user.role in STAFF and request.office_id == user.office_id and is_assigned(user, request)
     if not field.sensitive:
         return True
-    if can_read_sensitive(user, request):
+    return can_read_sensitive(user, request) or (field.intake_readable and is_intake_reader(user, request))
+
+
+def can_read_document_kind(user, request, kind) -> bool:
+    """Who downloads a document of `kind` (a DocumentKind) on the office's side: the rule of
+    fields (can_read_field) for documents, so the intake officer opens what they check for
+    completeness (intake_readable kinds) and, like the NIK field, not the identity card."""
+    if not kind.sensitive:
         return True
-    return (
-        field.intake_readable
-        and user.role in STAFF
-        and request.office_id == user.office_id
-        and process.state(request.state).phase == "intake"
-    )
+    return can_read_sensitive(user, request) or (kind.intake_readable and is_intake_reader(user, request))
+
+
+def is_intake_reader(user, request) -> bool:
+    """The office's staff while the file is in its intake phase: whoever does the administrative
+    check, before anyone is assigned, reads what they must check (intake_readable only)."""
+    process = PROCESSES[request.process]
+    return user.role in STAFF and request.office_id == user.office_id and process.state(request.state).phase == "intake"
 
 
 # Draft minutes are the office's working copy: the applicant's side sees minutes once they are final

@@ -109,6 +109,30 @@ def limits(office, process: Process) -> list[Limit]:
     return rows
 
 
+@dataclass(frozen=True)
+class StatedLimit:
+    """One limit as the help page states it: this office's days, the definition's unit."""
+
+    label: str
+    days: int
+    unit: object  # DayUnit
+
+
+def stated_limits(office, process: Process) -> list[StatedLimit]:
+    """The deadlines beside the clock and the timers counted from entering a state, with the
+    days this office runs (its catalogue, else the definition's); `office` None: the defaults."""
+    rows = [
+        StatedLimit(d.label, deadline_days(office, process, d) if office else d.limit.days, d.limit.unit)
+        for d in process.deadlines
+    ]
+    rows += [
+        StatedLimit(t.label, timer_days(office, process, t) if office else t.timer.days, t.timer.unit)
+        for t in process.transitions
+        if t.timer is not None and t.timer.basis == "entered"
+    ]
+    return rows
+
+
 def optional_document_kinds(process: Process) -> list:
     """Applicant documents the office may add to what is required: those the definition declares
     but does not require in every case."""

@@ -72,3 +72,40 @@ def test_dashboard_overdue_link_and_xlsx(browser, server, screenshots, tmp_path)
     assert page.locator("main svg").count() == 2
     page.screenshot(path=str(screenshots / "laporan-2026.png"), full_page=True)
     context.close()
+
+
+# Every Content-Security-Policy violation the page raises, recorded from the start of each document
+# (an init script runs outside the page's CSP, as Playwright evaluates it through the debugger).
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
+});
+"""
+
+
+def test_charts_raise_no_csp_violation_and_are_styled(browser, server):
+    """The CSP allows no inline CSS (style-src 'self'); the charts take theirs from /grafik.css. No
+    page with charts raises a violation (nor logs one to the console), and the charts' stylesheet
+    applies: the series colours and the fonts are pygal's, not the SVG defaults (black, 16px)."""
+    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
+    page.goto(server + "/masuk")
+    page.get_by_label("Email").fill("kakanwil@harmoni.test")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.wait_for_url(re.compile(r"/dasbor/$"))
+    for path, charts in (("/dasbor/", 3), ("/laporan/?period=2026", 2)):
+        page.goto(server + path)
+        page.wait_for_load_state("load")
+        assert page.locator("main svg.pygal-chart").count() == charts
+        assert page.evaluate("window.__cspViolations") == [], path
+        bar = page.locator("main svg.pygal-chart .color-0 rect, main svg.pygal-chart .color-0 path").first
+        assert bar.evaluate("e => getComputedStyle(e).fill") == "rgb(13, 110, 253)", path  # STYLE's first colour
+        title = page.locator("main svg.pygal-chart .title").first
+        assert title.evaluate("e => getComputedStyle(e).fontSize") == "14px", path
+    assert not [m for m in console if "Content Security Policy" in m], console
+    context.close()

@@ -186,13 +186,14 @@ def test_smtp_down_nothing_lost_retried_with_backoff_then_delivered_once(app, sm
     ]
     assert len({r["message"]["Message-ID"] for r in smtp.received}) == 3
     indonesian, english, returned = (r["message"].get_content() for r in smtp.received)
-    assert indonesian.startswith("Yth. Bapak/Ibu,")
+    # legal aid and human-rights complaints are confidential matters: the notice comes first
+    assert indonesian.startswith("RAHASIA. Surel ini menyangkut perkara") and "Yth. Bapak/Ibu," in indonesian
     assert (
         f"Permohonan Anda nomor {numbers['la']} (Bantuan hukum) kini berstatus: Diterima, "
         "pemeriksaan kelengkapan." in indonesian
     )
     assert "Surel ini dikirim otomatis oleh Harmoni" in indonesian
-    assert english.startswith("Dear Sir or Madam,")
+    assert english.startswith("CONFIDENTIAL. This e-mail concerns a matter") and "Dear Sir or Madam," in english
     assert f"Your request number {numbers['hr']}" in english and "Received, administrative check" in english
     assert f"with the code {hr_code} and your PIN" in english
     assert "This e-mail was sent automatically by Harmoni; please do not reply." in english

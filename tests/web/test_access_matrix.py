@@ -29,6 +29,7 @@ from .conftest import (
     restore_office,
     without_echo,
 )
+from .test_security_headers import INLINE_STYLE
 
 ROLES = ("anonymous", "drafter", "other_drafter", "officer", "head", "admin")
 LOGIN = "LOGIN"  # 302 to /masuk?next=<this path>
@@ -377,6 +378,8 @@ def check_cell(browser, world, method, path_template, form, role, expected) -> l
         and not (r.mimetype == "image/svg+xml" and body.lstrip().startswith("<svg"))
     ):
         problems.append(f"not an SVG image: {r.mimetype}")
+    if r.mimetype == "text/html" and INLINE_STYLE.search(body):
+        problems.append("inline CSS, which the Content-Security-Policy refuses")
     if got in (403, 404) and not (r.mimetype == "text/html" and 'role="alert"' in body):
         problems.append("a bare error instead of an error page")  # the page says what happened
     for secret in world.secrets_of(role):

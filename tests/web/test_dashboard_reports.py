@@ -5,6 +5,7 @@ the known data set of tests/stats/dataset.py, on SQLite and PostgreSQL."""
 import csv
 import io
 import re
+import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -115,6 +116,17 @@ def test_report_page_and_files(data, signed_in, app):
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages).split())
     assert "LAPORAN PENGHARMONISASIAN" in text and "Tahun 2026" in text
     assert "Pemerintah Kabupaten Sikka" in text and "Rancangan Perwali" in text and "Harmonis dengan catatan" in text
+    assert dark_share_of_first_page(r.data) < 0.1  # the charts drawn with their CSS (without: black boxes)
+
+
+def dark_share_of_first_page(pdf: bytes) -> float:
+    """The share of near-black pixels on the PDF's first page (pdftoppm, greyscale: a PGM, whose
+    three header lines, "P5", "width height" and "255", precede one byte a pixel)."""
+    page = subprocess.run(
+        ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+    pixels = page.split(b"\n", 3)[3]
+    return sum(1 for p in pixels if p < 60) / len(pixels)
 
 
 def test_a_drafter_sees_their_organisation_only(data, signed_in):

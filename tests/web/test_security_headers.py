@@ -1,5 +1,5 @@
 """Security headers on every response (flask-talisman, issue 10): a CSP that allows no inline
-script and no framing, nosniff, a same-origin referrer policy; HSTS only when cookies are secure;
+script, no inline CSS and no framing, nosniff, a same-origin referrer policy; HSTS only when cookies are secure;
 never a redirect to HTTPS in development. And no template carries an inline script, an event
 handler attribute or inline CSS, which the CSP would block (confirmations use data-confirm)."""
 
@@ -27,6 +27,7 @@ def csp(response) -> dict[str, list[str]]:
 def assert_protected(response):
     policy = csp(response)
     assert policy["script-src"] == ["'self'"], policy  # no inline script, no eval
+    assert policy["style-src"] == ["'self'"], policy  # no inline CSS (no <style>, no style attribute)
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["object-src"] == ["'none'"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -64,8 +65,8 @@ def test_signed_in_pages_carry_the_headers_and_no_inline_script(app, alias):
         page = r.get_data(as_text=True)
         assert not INLINE_SCRIPT.search(page), path
         assert not HANDLER.search(page), path
-        # charts are pygal SVGs with their own stylesheet (the CSP allows inline CSS for them)
-        assert not INLINE_STYLE.search(re.sub(r"<svg\b.*?</svg>", "", page, flags=re.S)), path
+        # the charts too: their CSS is /grafik.css (tests/e2e/test_dashboard_journey.py looks)
+        assert not INLINE_STYLE.search(page), path
 
 
 def test_the_api_and_static_files_carry_them_too(app, api):
@@ -104,3 +105,12 @@ def test_hsts_and_secure_cookies_only_when_cookies_are_secure(app):
     r = app.test_client().get("/masuk", base_url="https://harmoni.example")
     assert "Strict-Transport-Security" not in r.headers
     assert "Secure" not in r.headers["Set-Cookie"]
+
+
+def test_the_charts_stylesheet_is_a_file_of_its_own(app):
+    """What the pygal charts used to carry inline: served as CSS, to anyone (it holds no data)."""
+    r = app.test_client().get("/grafik.css")
+    assert r.status_code == 200 and r.mimetype == "text/css"
+    css = r.get_data(as_text=True)
+    assert ".pygal-chart .color-0" in css and "#0d6efd" in css and "#chart-" not in css
+    assert_protected(r)

@@ -110,3 +110,79 @@ def test_the_audit_trail_hides_the_file_name_with_the_document(api, naturalisati
     assert len(uploads) == 2
     for e in uploads:
         assert (e["data"]["filename"] == "[disembunyikan]") is not allowed
+
+
+# The human-rights complaint's intake (Permenkum 23/2022): an officer of the office checks that the
+# complaint is complete before anyone is assigned, so, as with the chronology field, the documents
+# that carry what they check (the complaint letter with its chronology, the evidence, the power of
+# attorney) are theirs to read while the file is in intake, each read logged. The identity card is
+# not, as the NIK and address fields are not: it stays for heads and assignees.
+HR = {
+    "name": "Markus Berkas",
+    "nik": "5371010101900051",
+    "address": "Jl. Berkas",
+    "phone": "0812",
+    "reported_party": "Instansi",
+    "chronology": "Kronologi.",
+    "represented": True,
+}
+HR_KINDS = ("ktp", "complaint_letter", "evidence", "power_of_attorney")
+INTAKE_READABLE = {"complaint_letter", "evidence", "power_of_attorney"}
+
+
+@pytest.fixture
+def complaint(app):
+    """A human-rights complaint filed by the public with its four documents; nobody assigned."""
+    from workflow.actors import PublicActor
+    from workflow.models import Office
+
+    with app.app_context():
+        office = db.session.scalar(select(Office))
+        req = create_request(PublicActor(request_id=0), process="human_rights_complaint", details=HR, office=office)
+        db.session.flush()
+        store = DocumentStore(app.config["DOCUMENT_STORE"])
+        docs = {
+            kind: upload_document(
+                req,
+                PublicActor(request_id=req.id),
+                kind=kind,
+                filename=f"{kind}-markus.pdf",
+                content=PDF,
+                store=store,
+                max_bytes=10**6,
+            ).id
+            for kind in HR_KINDS
+        }
+        db.session.commit()
+        return req.id, docs
+
+
+# state -> reader -> the kinds they download (the rest listed with the name hidden, refused)
+HR_MATRIX = {
+    "submitted": {"officer2": INTAKE_READABLE, "head": set(HR_KINDS), "admin": set()},
+    "incomplete": {"officer2": INTAKE_READABLE, "head": set(HR_KINDS), "admin": set()},
+    "examination": {"officer2": set(), "head": set(HR_KINDS), "admin": set()},  # past intake: the assignees'
+}
+
+
+@pytest.mark.parametrize("state,reader", [(s, r) for s, readers in HR_MATRIX.items() for r in readers])
+def test_the_intake_officer_reads_the_complaint_documents_they_check(app, api, complaint, signed_in, state, reader):
+    from ..helpers import force_state
+
+    rid, docs = complaint
+    with app.app_context():
+        force_state(rid, state)
+    readable = HR_MATRIX[state][reader]
+    client = api.as_(reader)
+    rows = {d["kind"]: d for d in client.ok(client.get(f"/requests/{rid}/documents"))}
+    html = signed_in(reader).text(f"/permohonan/{rid}")
+    for kind, doc_id in docs.items():
+        allowed = kind in readable
+        assert rows[kind]["redacted"] is (not allowed), kind
+        assert (f"{kind}-markus.pdf" in html) is allowed, kind
+        before = reads(app, reader)
+        r = client.get(f"/requests/{rid}/documents/{doc_id}")
+        assert r.status_code == (200 if allowed else 403), kind
+        assert reads(app, reader) == before + (1 if allowed else 0)  # every read logged
+        page = signed_in(reader).get(f"/permohonan/{rid}/dokumen/{doc_id}")
+        assert page.status_code == (200 if allowed else 403), kind

@@ -225,6 +225,9 @@ class DocumentKind:
     # Personal data (UU 27/2022), as Field.sensitive: only heads and assigned staff download it,
     # every read logged; listed to others with the name hidden. Whoever uploaded it.
     sensitive: bool = False
+    # As Field.intake_readable: the office's staff also download it while the file is in intake,
+    # when it is what they check for completeness (e.g. a human-rights complaint letter).
+    intake_readable: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,17 @@ class DefinitionError(ValueError):
 
 FIELD_KINDS = ("text", "longtext", "email", "date", "choice", "bool", "int")
 INPUT_KINDS = ("date", "int", "text", "user_ids")
+
+
+@dataclass(frozen=True)
+class Referral:
+    """The organisation a file is handed to (legal aid: the OBH, PP 42/2013 Pasal 7), recorded as
+    the `input` of the transitions `by`; it holds the file until one of `ended_by` (a refusal)."""
+
+    label: str  # what the e-mails call it, e.g. "Organisasi bantuan hukum (OBH)"
+    input: str
+    by: tuple[str, ...]
+    ended_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # one object per process: identity is equality (and hashable)
@@ -295,6 +309,11 @@ class Process:
     counter_documents: tuple[str, ...] = ()
     # A bool field by which the applicant asks that their identity fields stay confidential.
     confidential_field: str | None = None
+    # Its files are confidential matters (sensitive personal data, UU 27/2022): its e-mails carry
+    # a confidentiality notice. A request whose applicant asked for confidentiality is one too.
+    confidential: bool = False
+    # The organisation the file is referred to, named in the e-mails while it holds the file.
+    referral: Referral | None = None
     # States in which the applicant's own deadline (requests.applicant_due_on, e.g. to correct a
     # draft) is the one that counts, shown and filtered where the office's due date is otherwise.
     applicant_deadline_states: tuple[str, ...] = ()
@@ -336,6 +355,13 @@ class Process:
             _require(
                 confidential is not None and confidential.kind == "bool",
                 f"confidential_field {self.confidential_field!r} must be a bool field",
+            )
+        if self.referral:
+            by = [self._transition(t) for t in self.referral.by]
+            _require(
+                all(t is not None and any(i.name == self.referral.input for i in t.inputs) for t in by)
+                and set(self.referral.ended_by) <= set(triggers),
+                f"referral: each of {self.referral.by} needs the input {self.referral.input!r}",
             )
         for d in self.deadlines:
             _require(
@@ -393,6 +419,17 @@ class Process:
 
     def intake_field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def _transition(self, trigger: str) -> Transition | None:
+        return next((t for t in self.transitions if t.trigger == trigger), None)
+
+    def identity_withheld(self, details: dict | None) -> bool:
+        """The applicant asked that their identity stay confidential (confidential_field)."""
+        return bool(self.confidential_field and (details or {}).get(self.confidential_field))
+
+    def is_confidential(self, details: dict | None) -> bool:
+        """A confidential matter: the process's files always, or this applicant asked."""
+        return self.confidential or self.identity_withheld(details)
 
     @property
     def sensitive_fields(self) -> tuple[str, ...]:

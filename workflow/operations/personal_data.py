@@ -3,7 +3,7 @@
 
 from sqlalchemy import insert, select
 
-from ..access import can_read_field, can_read_sensitive
+from ..access import can_read_document_kind, can_read_field
 from ..engine.errors import NotPermitted
 from ..extensions import db, read_only_request
 from ..models import AccessLog, Document
@@ -16,7 +16,7 @@ def details_for(user, request, purpose: str) -> list[tuple]:
     """(field, value, redacted) for each intake field the request has; logs a read of the
     sensitive ones when this user may see them."""
     process = PROCESSES[request.process]
-    confidential = bool(process.confidential_field and (request.details or {}).get(process.confidential_field))
+    confidential = process.identity_withheld(request.details)
     rows, read = [], []
     for field in process.fields:
         if field.name not in (request.details or {}):
@@ -41,18 +41,19 @@ def document_is_sensitive(request, document) -> bool:
 def document_hidden(user, request, document) -> bool:
     """True if `user` sees this document only as a redacted row (no name, no download): a sensitive
     kind (identity cards, passport copies, civil records, case files) follows the rule of sensitive
-    fields, heads and assigned staff only, whether the applicant or the office uploaded it."""
-    if not document_is_sensitive(request, document):
-        return False
+    fields (access.can_read_document_kind), whether the applicant or the office uploaded it."""
     if user.role in ("drafter", "public"):
         return False  # the applicant's own file (visibility of the request already checked)
-    return not can_read_sensitive(user, request)
+    kind = PROCESSES[request.process].document_kind(document.kind)
+    return kind is not None and not can_read_document_kind(user, request, kind)
 
 
 def hidden_document_ids(user, request) -> set[int]:
     """The ids of the request's documents `user` sees only redacted (for lists and the timeline)."""
-    kinds = {k.name for k in PROCESSES[request.process].document_kinds if k.sensitive}
-    if not kinds or user.role in ("drafter", "public") or can_read_sensitive(user, request):
+    if user.role in ("drafter", "public"):
+        return set()
+    kinds = {k.name for k in PROCESSES[request.process].document_kinds if not can_read_document_kind(user, request, k)}
+    if not kinds:
         return set()
     return set(
         db.session.scalars(select(Document.id).where(Document.request_id == request.id, Document.kind.in_(kinds)))
@@ -67,14 +68,15 @@ def redact_event_data(data: dict, hidden: set[int]) -> dict:
 
 
 def check_document_read(user, request, document) -> None:
-    """Downloading a sensitive document: heads and assigned staff (and the applicant), every
-    staff read logged in access_log.
+    """Downloading a sensitive document: heads and assigned staff (and the applicant), and the
+    intake officer for what they check (access.can_read_document_kind); every staff read logged
+    in access_log.
 
     :raise NotPermitted: for anyone else on the office's side
     """
     if not document_is_sensitive(request, document) or user.role in ("drafter", "public"):
         return
-    if not can_read_sensitive(user, request):
+    if document_hidden(user, request, document):
         raise NotPermitted("Dokumen ini memuat data pribadi: hanya untuk pimpinan dan petugas yang ditugaskan.")
     log_read(request, user, [f"document:{document.kind}"], "download")
 

@@ -71,7 +71,12 @@ def create_request(
         # switched off in the office's catalogue: no new requests (running ones finish)
         raise NotPermitted("Layanan ini tidak tersedia di kantor ini.")
     details = validate_details(definition, details or {})
-    title = (title or "").strip() or (f"{definition.label}: {details['name']}" if details.get("name") else "")
+    # a default title names the applicant, unless they asked that their identity stay confidential:
+    # every list, page and e-mail of the office shows the title
+    default = f"{definition.label}: {details['name']}" if details.get("name") else ""
+    if default and definition.identity_withheld(details):
+        default = definition.label
+    title = (title or "").strip() or default
     if not title:
         raise InvalidInput("Judul wajib diisi.", details={"title": ["Judul wajib diisi."]})
     reject_nul(title=title, external_ref=external_ref)

@@ -98,13 +98,22 @@ PROCESS = Process(
         Field("represented", N_("Diajukan melalui kuasa"), kind="bool", required=False),
     ),
     document_kinds=(
+        # the intake officer opens what they check for completeness (as the chronology field),
+        # not the identity card (as the NIK and address fields): that stays with heads and assignees
         DocumentKind("ktp", N_("KTP"), "applicant", images=True, sensitive=True),
-        DocumentKind("complaint_letter", N_("Surat pengaduan"), "applicant", sensitive=True),
-        DocumentKind("evidence", N_("Bukti pendukung"), "applicant", images=True, sensitive=True),
-        DocumentKind("power_of_attorney", N_("Surat kuasa (bila melalui kuasa)"), "applicant", sensitive=True),
+        DocumentKind("complaint_letter", N_("Surat pengaduan"), "applicant", sensitive=True, intake_readable=True),
+        DocumentKind("evidence", N_("Bukti pendukung"), "applicant", images=True, sensitive=True, intake_readable=True),
+        DocumentKind(
+            "power_of_attorney",
+            N_("Surat kuasa (bila melalui kuasa)"),
+            "applicant",
+            sensitive=True,
+            intake_readable=True,
+        ),
         DocumentKind("referral_letter", N_("Surat rujukan ke instansi berwenang"), "staff", sensitive=True),
     ),
     required_documents=(("ktp",), ("complaint_letter",), ("evidence",)),
+    confidential=True,  # a complaint of a human-rights violation (UU 27/2022): mail marked confidential
     time_limit=TimeLimit(5),  # administrative check
     applicant_upload_states=("draft", "incomplete"),
     staff_upload_states=("examination", "mediation_scheduled", "mediation_held"),

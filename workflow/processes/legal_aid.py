@@ -25,6 +25,7 @@ from ..engine.definition import (
     Input,
     Phase,
     Process,
+    Referral,
     State,
     TimeLimit,
     Transition,
@@ -130,6 +131,9 @@ PROCESS = Process(
         DocumentKind("obh_letter", N_("Surat jawaban OBH"), "staff", sensitive=True),
     ),
     required_documents=(("ktp",), ("sktm",)),
+    confidential=True,  # the applicant's poverty and legal problem (UU 27/2022)
+    # the e-mails name the OBH holding the file: the one referred to, until it refuses in writing
+    referral=Referral(N_("Organisasi bantuan hukum (OBH)"), "obh", by=("refer",), ended_by=("record_obh_refusal",)),
     # the OBH's completeness check after referral: 1 working day (its written answer: 3, below)
     time_limit=TimeLimit(1, maximum=1),
     applicant_upload_states=("draft", "incomplete"),

@@ -1,11 +1,19 @@
 """Charts as SVG, drawn on the server by pygal: the same markup goes inline into the page and into
 the report's PDF (WeasyPrint draws inline SVG), with no JavaScript. pygal's own scripts (tooltips
-from a CDN) are switched off; every chart is accompanied by a table of its numbers."""
+from a CDN) are switched off; every chart is accompanied by a table of its numbers.
+
+No inline CSS either, so the pages' Content-Security-Policy needs no `style-src 'unsafe-inline'`:
+pygal writes each chart's stylesheet into the SVG, scoped to the chart's random id; every chart here
+has the same style, so the sheet is the same for all but the id. The charts leave it out and the
+pages link `stylesheet()` once, scoped to the `pygal-chart` class every chart carries (web/charts.py
+serves it). The PDF, which no CSP governs, gets it back inside each SVG (`with_stylesheet`).
+"""
 
 from __future__ import annotations
 
 import re
 import sys
+from functools import cache
 
 import pygal
 from markupsafe import Markup
@@ -45,12 +53,38 @@ CONFIG = dict(
 )
 
 
+STYLE_ELEMENT = re.compile(r'<style type="text/css">(.*?)</style>', re.S)
+# pygal's tooltip group starts hidden by a style attribute, for its scripts to show; there are none
+TOOLTIP_HIDDEN = ' style="opacity: 0"'
+
+
 def _render(chart, title: str) -> Markup:
     # pygal embeds its configuration in a <script> even without its scripts: no script at all
     svg = re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
+    svg = STYLE_ELEMENT.sub("", svg, count=1).replace(TOOLTIP_HIDDEN, "")  # stylesheet() instead
     # the chart is a picture of the table that follows it: name it for screen readers
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(title)}" ', 1)
     return Markup(svg)
+
+
+@cache
+def stylesheet() -> str:
+    """The charts' CSS, pygal's own for STYLE, scoped to `.pygal-chart`: drawn from a chart with a
+    series in every colour (the sheet has one rule per series colour; the rest does not depend on
+    the chart's kind or options)."""
+    sample = pygal.Line(**CONFIG)
+    for i in range(len(STYLE.colors)):
+        sample.add(str(i), [i])
+    svg = sample.render(is_unicode=True)
+    chart_id = re.search(r'id="(chart-[^"]+)"', svg).group(1)
+    css = STYLE_ELEMENT.search(svg).group(1).replace("&gt;", ">").replace(f"#{chart_id}", ".pygal-chart")
+    return css + "\n.pygal-chart .tooltip{display:none}\n"
+
+
+def with_stylesheet(svg: Markup) -> Markup:
+    """The chart with its stylesheet inside (for the PDF: WeasyPrint styles an SVG from within)."""
+    # (str: Markup.replace would escape the markup inserted)
+    return Markup(str(svg).replace("<defs>", f"<defs><style>{Markup.escape(stylesheet())}</style>", 1))
 
 
 def bars(title: str, labels: list[str], series: dict[str, list], *, horizontal=False, **options) -> Markup:

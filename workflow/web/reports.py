@@ -84,8 +84,8 @@ def report_response(report, fmt: str, office) -> Response:
             sheets=sheets,
             letterhead=letterhead(office),
             subtitle=export.subtitle(report),
-            by_type=by_type,
-            outcomes=outcomes,
+            by_type=charts.with_stylesheet(by_type),  # no CSP in a PDF: the charts carry their CSS
+            outcomes=charts.with_stylesheet(outcomes),
             city=office.setting("city"),
             today=local_date(utcnow(), office.timezone),
         )

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..actors import PublicActor
 from ..catalogue import deadline_status, is_enabled, promise
-from ..documents.pdf import renderer
+from ..documents.pdf import logo_uri, renderer
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
 from ..engine.errors import NotPermitted, StaleVersion
@@ -169,8 +169,10 @@ def receipt_pdf():
     office = req.office
     html = render_template(
         "pdf/receipt.html",
+        logo=logo_uri({"office": {"logo": office.setting("logo_sha256")}}),
         r={
-            "letterhead": office.setting("letterhead") or [office.name.upper()],
+            # the kop of every document (pdf/_letterhead.html): its lines and the office's logo
+            "office": {"letterhead": office.setting("letterhead") or [office.name.upper()]},
             "office_name": office.name,
             "process": _(process.label),
             "number": req.number,

@@ -13,6 +13,7 @@ from ..extensions import LANGUAGES
 from ..i18n import format_day, gettext
 from ..links import web_link
 from ..models.time import ZONES
+from ..referrals import referred_to
 
 
 def register(app) -> None:
@@ -58,6 +59,7 @@ def register(app) -> None:
     app.add_template_global(working_days_left, "days_left_on")
     app.add_template_global(current_deadline)
     app.add_template_global(is_exit)
+    app.add_template_global(referred_to)  # e-mails name the OBH holding a legal-aid file
 
     @app.context_processor
     def globals_():
