@@ -378,3 +378,83 @@ def test_a_configured_certificate_that_cannot_be_read_stops_the_app(tmp_path, te
     with good.app_context():
         assert office_signer().demo is False
         db.engine.dispose()
+
+
+# --- PAdES B-T: a timestamp authority ---------------------------------------------------------------
+
+
+def _timestamp_authority():
+    """A self-signed TSA certificate and key (pyHanko's DummyTimeStamper answers with them)."""
+    from datetime import UTC, datetime, timedelta
+
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Harmoni Test TSA")])
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        asn1_keys.PrivateKeyInfo.load(der_key),
+    )
+
+
+@pytest.fixture
+def timestamp_authority(app):
+    """An RFC 3161 timestamp server on a local port, configured as the office's (PAdES B-T)."""
+    import threading
+
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+    from werkzeug.serving import make_server
+    from werkzeug.wrappers import Request, Response
+
+    tsa_cert, tsa_key = _timestamp_authority()
+    stamper = DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key)
+
+    @Request.application
+    def answer(request):
+        reply = stamper.request_tsa_response(tsp.TimeStampReq.load(request.get_data()))
+        return Response(reply.dump(), content_type="application/timestamp-reply")
+
+    server = make_server("127.0.0.1", 0, answer, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    saved = app.config.get("SIGNING_TSA_URL")
+    app.config["SIGNING_TSA_URL"] = f"http://127.0.0.1:{server.server_port}/"
+    yield tsa_cert
+    app.config["SIGNING_TSA_URL"] = saved
+    server.shutdown()
+    thread.join()
+
+
+def test_with_a_timestamp_authority_the_signature_carries_its_timestamp(api, signing, timestamp_authority):
+    s = finalised(api)
+    data = api.as_("officer").get(f"/issued/{s.issued['id']}/pdf").data
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    (signature,) = reader.embedded_signatures
+    roots = [load_cert_from_pemder(str(signing.trust_root)), timestamp_authority]
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots, allow_fetching=False))
+    assert status.intact and status.trusted
+    stamp = status.timestamp_validity
+    assert stamp is not None and stamp.intact and stamp.valid and stamp.trusted  # PAdES B-T
+    (reported,) = api.as_("officer").ok(api_verify(api, data, alias="officer"))["signatures"]
+    assert reported["timestamped_at"] and reported["intact"] and reported["trusted"]
