@@ -1,7 +1,7 @@
 """Run every benchmark, write bench/results.json, print the table of ratios against the targets,
 and put the same table into bench/README.md between its markers.
 
-    python bench/run.py [--quick] [--no-profile] [--only transition,engine,pdf,scale]
+    python bench/run.py [--quick] [--no-profile] [--only transition,engine,pdf,scale,stats]
 
 SQLite always (temporary files); PostgreSQL as well when DATABASE_URL names a PostgreSQL database
 (each benchmark works in a schema of its own there and drops it). Every benchmark runs in its own
@@ -44,6 +44,8 @@ FULL = {
     "http_runs": 5,
     "http_duration": 1.5,
     "profile_count": 30,
+    "stats_runs": 3,
+    "stats_duration": 2.0,
 }
 QUICK = {
     "sizes": (300, 3_000),
@@ -58,6 +60,8 @@ QUICK = {
     "http_runs": 2,
     "http_duration": 0.5,
     "profile_count": 10,
+    "stats_runs": 1,
+    "stats_duration": 0.5,
 }
 LIST_ENDPOINTS = ("work_queue", "work_queue_filtered", "api_list")
 HTTP_ENDPOINTS = (
@@ -77,6 +81,9 @@ PAGE_TARGETS = (
     ("request_page", "request_floor", 0.8),
 )
 TRANSITION_TARGET = 0.8  # Harmoni / the same load, UPDATE and INSERT through the ORM alone
+# Issue 14's targets (bench/stats_bench.py), for the figures computed live and, beside them, kept
+STATS_QUEUE_TARGET = 0.3  # dashboard req/s / work queue req/s, at every size
+STATS_P95_TARGET = 1.5  # p95 at the largest size / at the smallest
 
 
 def per_round_ratio(endpoints: dict, name: str, floor: str) -> float | None:
@@ -273,6 +280,8 @@ def table(results: dict) -> str:
                     f"{' / '.join(','.join(map(str, v)) for v in seen.values())} | constant | "
                     f"{'met' if constant else '**missed**'} | at {' / '.join(f'{int(s):,}' for s in seen)} |"
                 )
+    for backend, st in results.get("stats", {}).items():
+        stats_rows(rows, backend, st)
     p = results.get("pdf")
     if p:
         for doc in ("small", "large"):
@@ -298,6 +307,53 @@ def table(results: dict) -> str:
                     f"parsed {s['ratio_kept_key_cpu']:.2f}x; wall {s['ratio_wall']:.2f}x",
                 )
     return "\n".join(rows)
+
+
+def stats_rows(rows: list, backend: str, st: dict) -> None:
+    """Issue 14's targets from one stats_bench.py run, per figures mode (live, cached)."""
+    sizes = sorted(st.get("sizes", {}), key=int)
+    if not sizes:
+        return
+    small, large = sizes[0], sizes[-1]
+    for mode in st.get("modes", ()):
+        at = {size: st["sizes"][size][mode] for size in sizes}
+        ratios = [at[size]["dashboard"]["ratio_to_work_queue"] for size in sizes]
+        row(
+            rows,
+            f"dashboard, {backend}, figures {mode}: req/s / work queue req/s (lowest of the sizes)",
+            min(ratios),
+            f">= {STATS_QUEUE_TARGET}x",
+            min(ratios) >= STATS_QUEUE_TARGET,
+            note="at " + ", ".join(f"{int(z):,}: {r:.2f}x" for z, r in zip(sizes, ratios, strict=True)),
+        )
+        for name in ("dashboard", "report_year", "report_xlsx"):
+            a, b = at[small][name]["p95_ms"], at[large][name]["p95_ms"]
+            row(
+                rows,
+                f"scale, {backend}, figures {mode}: {name.replace('_', ' ')} p95 at {int(large):,} / at {int(small):,}",
+                b / a,
+                f"<= {STATS_P95_TARGET}x",
+                b / a <= STATS_P95_TARGET,
+                note=f"{b:.1f} vs {a:.1f} ms; SQL {','.join(at[large][name]['queries'])}",
+            )
+
+
+def stats_details(backend: str, st: dict) -> str:
+    lines = [
+        f"Dashboard and reports, {backend} (bench/stats_bench.py, signed in as the head; live = "
+        "STATS_CACHE_SECONDS=0, cached = 60 s; medians of the runs):",
+        "",
+        "| requests | figures | endpoint | req/s | vs work queue | p50 ms | p95 ms | SQL/request |",
+        "|---:|---|---|---:|---:|---:|---:|---|",
+    ]
+    for size, entry in sorted(st.get("sizes", {}).items(), key=lambda kv: int(kv[0])):
+        for mode in st.get("modes", ()):
+            for name, r in entry[mode].items():
+                lines.append(
+                    f"| {int(size):,} | {mode} | {name} | {r['rps']:.1f} | {r['ratio_to_work_queue']:.2f} | "
+                    f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {','.join(r['queries'])} |"
+                )
+    return "\n".join(lines)
 
 
 def detail_tables(results: dict) -> str:
@@ -338,6 +394,8 @@ def detail_tables(results: dict) -> str:
                 )
                 lines.append(mem)
         parts.append("\n".join(lines))
+    for backend, st in results.get("stats", {}).items():
+        parts.append(stats_details(backend, st))
     e = results.get("engine")
     if e:
         parts.append(
@@ -376,7 +434,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small sizes and few runs: a smoke run")
     parser.add_argument("--no-profile", action="store_true", help="skip the pyinstrument profiles")
-    parser.add_argument("--only", default="transition,engine,pdf,scale")
+    parser.add_argument("--only", default="transition,engine,pdf,scale,stats")
     parser.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
     args = parser.parse_args()
     try:
@@ -443,6 +501,24 @@ def main():
         for url in backends:
             sc = run_scale(url, cfg, profile)
             results["scale"][sc["backend"]] = sc
+    if "stats" in only:
+        results["stats"] = {}
+        for url in backends:
+            name = "postgresql" if url else "sqlite"
+            st = step(
+                f"dashboard and reports, {name}",
+                "stats_bench.py",
+                *(["--database-url", url] if url else []),
+                "--sizes",
+                ",".join(map(str, cfg["sizes"])),
+                "--runs",
+                cfg["stats_runs"],
+                "--duration",
+                cfg["stats_duration"],
+                timeout=3600,
+            )
+            if st:
+                results["stats"][name] = st
     results["seconds"] = time.perf_counter() - started
     results["machine"]["load_average_end"] = common.load_average()
     out = RESULTS.with_name("results-quick.json") if args.quick else RESULTS  # a smoke run keeps the report

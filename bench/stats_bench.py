@@ -11,13 +11,18 @@ head of office (who sees the whole office):
 Targets: p95 at the largest size <= 1.5x p95 at the smallest, per endpoint; dashboard req/s >=
 0.3x work queue req/s at every size; SQL statements per request constant (X-Bench-Queries).
 
+Each size is measured with the figures computed live (HARMONI_STATS_CACHE_SECONDS=0: every page
+runs its queries) and, with --cache both (the default), again with them kept for 60 s
+(workflow/stats/cache.py), each under a gunicorn of its own; the issue's targets are for live.
+
     python bench/stats_bench.py [--database-url URL] [--sizes 1000,10000,100000] [--runs 3]
-                                [--duration 2] [--json out.json]
+                                [--duration 2] [--cache live|cached|both] [--json out.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -29,6 +34,7 @@ import common  # noqa: E402
 import http_bench  # noqa: E402
 import loadgen  # noqa: E402
 
+CACHE_MODES = {"live": 0, "cached": 60}  # STATS_CACHE_SECONDS of the server measured
 PATHS = {
     "work_queue": "/permohonan/",
     "dashboard": "/dasbor/",
@@ -73,6 +79,20 @@ def measure(port, cookies, args) -> dict:
     return out
 
 
+def print_size(backend: str, size: int, entry: dict) -> None:
+    print(f"{backend}, {size:,} requests (filled in {entry['fill']['seconds']:.0f} s):")
+    print(
+        f"  {'figures':7s} {'endpoint':12s} {'req/s':>8s} {'vs queue':>8s} {'p50 ms':>8s} {'p95 ms':>8s}  queries  statuses"
+    )
+    for mode in CACHE_MODES:
+        for name, r in (entry.get(mode) or {}).items():
+            print(
+                f"  {mode:7s} {name:12s} {r['rps']:8.1f} {r['ratio_to_work_queue']:8.2f} {r['p50_ms']:8.2f}"
+                f" {r['p95_ms']:8.2f}  {','.join(r['queries']) or '-':7s}  {r['statuses']}"
+            )
+    sys.stdout.flush()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
@@ -83,13 +103,16 @@ def main():
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--cache", choices=("live", "cached", "both"), default="both")
     parser.add_argument("--json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    modes = list(CACHE_MODES) if args.cache == "both" else [args.cache]
 
     tmp = tempfile.mkdtemp(prefix="harmoni-bench-stats-")
     store, base_url = f"{tmp}/docs", args.database_url
     url, schema = common.bench_database(base_url, "stats", tmp)
+    backend = common.backend_name(url)
     results, proc = {}, None
     try:
         app = common.make_app(url, store)
@@ -104,28 +127,29 @@ def main():
 
                 db.session.remove()
                 db.engine.dispose()
-            port = http_bench.free_port()
-            proc = http_bench.start_gunicorn(url, store, port, args.workers, args.threads, 25)
-            cookies = http_bench.sign_in(port, common.HEAD)
-            results[size] = {"fill": filled, "endpoints": measure(port, cookies, args)}
-            http_bench.stop(proc)
-            proc = None
-            print(f"{common.backend_name(url)}, {size:,} requests (filled in {filled['seconds']:.0f} s):")
-            print(f"  {'endpoint':12s} {'req/s':>8s} {'vs queue':>8s} {'p50 ms':>8s} {'p95 ms':>8s}  queries  statuses")
-            for name, r in results[size]["endpoints"].items():
-                print(
-                    f"  {name:12s} {r['rps']:8.1f} {r['ratio_to_work_queue']:8.2f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f}"
-                    f"  {','.join(r['queries']) or '-':7s}  {r['statuses']}"
-                )
-            sys.stdout.flush()
+            results[size] = {"fill": filled, "load_average": {"start": common.load_average()}}
+            for mode in modes:
+                # the server reads it from its environment (config.py) when it starts
+                os.environ["HARMONI_STATS_CACHE_SECONDS"] = str(CACHE_MODES[mode])
+                port = http_bench.free_port()
+                proc = http_bench.start_gunicorn(url, store, port, args.workers, args.threads, 25)
+                cookies = http_bench.sign_in(port, common.HEAD)
+                results[size][mode] = measure(port, cookies, args)
+                http_bench.stop(proc)
+                proc = None
+            results[size]["load_average"]["end"] = common.load_average()
+            print_size(backend, size, results[size])
         small, large = min(results), max(results)
-        print(f"p95 at {large:,} / p95 at {small:,}:")
-        for name in PATHS:
-            a, b = results[small]["endpoints"][name]["p95_ms"], results[large]["endpoints"][name]["p95_ms"]
-            print(f"  {name:12s} {b / a:5.2f}x  ({a:.1f} -> {b:.1f} ms)")
+        for mode in modes:
+            print(f"{mode}: p95 at {large:,} / p95 at {small:,}; dashboard req/s / work queue req/s at each size:")
+            for name in PATHS:
+                a, b = results[small][mode][name]["p95_ms"], results[large][mode][name]["p95_ms"]
+                print(f"  {name:12s} {b / a:5.2f}x  ({a:.1f} -> {b:.1f} ms)")
+            ratios = ", ".join(f"{results[s][mode]['dashboard']['ratio_to_work_queue']:.2f}x" for s in sizes)
+            print(f"  dashboard / work queue: {ratios}")
         common.write_json(
             args.json,
-            {"backend": common.backend_name(url), "sizes": results, "load_average": common.load_average()},
+            {"backend": backend, "modes": modes, "sizes": results, "load_average": common.load_average()},
         )
     finally:
         if proc is not None:

@@ -29,8 +29,8 @@ ALIASES = {
     "other_drafter": "hukum.sikka@harmoni.test",
 }
 REQUIRED = {
-    "ranperda": ["naskah_akademik", "sk_tim_penyusun", "rancangan", "sk_propemperda"],
-    "ranperkada": ["naskah_akademik", "sk_tim_penyusun", "rancangan"],
+    "ranperda": ["surat_permohonan", "naskah_akademik", "sk_tim_penyusun", "rancangan", "sk_propemperda"],
+    "ranperkada": ["surat_permohonan", "naskah_akademik", "sk_tim_penyusun", "rancangan"],
 }
 
 

@@ -8,6 +8,8 @@ settings keys (each per process name):
 - "time_limits": {process: days} the SLA clock's limit;
 - "timers": {process: {trigger: days}} a configurable timer (e.g. deemed withdrawn);
 - "deadlines": {process: {name: days}} a deadline beside the clock (e.g. the written reply);
+- "stages": {process: {name: days}} a stage of the clock before the process's own (e.g. the
+  administrative check of a harmonisation);
 - "required_documents": {process: [kind, ...]} documents the office requires besides the
   definition's own (which an office cannot drop: they are the regulation's).
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .engine.definition import Deadline, Process, TimeLimit, Transition
+from .engine.definition import Deadline, Process, Stage, TimeLimit, Transition
 from .processes import PROCESSES
 
 MAX_DAYS = 365  # no limit in the catalogue runs longer than a year, whatever the definition says
@@ -50,6 +52,16 @@ def enabled_processes(office, intake: str | None = None) -> list[Process]:
     return [p for p in PROCESSES.values() if is_enabled(office, p) and (intake is None or p.intake == intake)]
 
 
+def processes_filed_by(office, organisation) -> list[Process]:
+    """What an applicant organisation's drafters can file in this office: the enabled processes
+    taken through an account, those a DPRD may apply for when the organisation is a DPRD (a
+    Ranperkada comes from the executive only)."""
+    applicant_type = "dprd" if organisation is not None and organisation.kind == "dprd" else "kepala_daerah"
+    return [
+        p for p in enabled_processes(office, "account") if not p.applicant_types or applicant_type in p.applicant_types
+    ]
+
+
 def configured_days(office, *path) -> int | None:
     value = office.setting(*path)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
@@ -65,6 +77,10 @@ def timer_days(office, process: Process, transition: Transition) -> int:
     if not timer.configurable:
         return timer.days
     return configured_days(office, "timers", process.name, transition.trigger) or timer.days
+
+
+def stage_days(office, process: Process, stage: Stage) -> int:
+    return min(configured_days(office, "stages", process.name, stage.name) or stage.limit.days, _maximum(stage.limit))
 
 
 def deadline_days(office, process: Process, deadline: Deadline) -> int:
@@ -83,6 +99,16 @@ def limits(office, process: Process) -> list[Limit]:
                 process.time_limit,
                 _maximum(process.time_limit),
                 configured_days(office, "time_limits", process.name),
+            )
+        )
+    for stage in process.stages:
+        rows.append(
+            Limit(
+                f"stage:{stage.name}",
+                stage.label,
+                stage.limit,
+                _maximum(stage.limit),
+                configured_days(office, "stages", process.name, stage.name),
             )
         )
     for t in process.transitions:
@@ -122,6 +148,10 @@ def stated_limits(office, process: Process) -> list[StatedLimit]:
     """The deadlines beside the clock and the timers counted from entering a state, with the
     days this office runs (its catalogue, else the definition's); `office` None: the defaults."""
     rows = [
+        StatedLimit(s.label, stage_days(office, process, s) if office else s.limit.days, s.limit.unit)
+        for s in process.stages
+    ]
+    rows += [
         StatedLimit(d.label, deadline_days(office, process, d) if office else d.limit.days, d.limit.unit)
         for d in process.deadlines
     ]

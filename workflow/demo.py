@@ -1,10 +1,13 @@
 """Demo data (the fixed points the README lists): one office, its applicant organisations, six accounts,
 and a few requests at different stages. Running it again changes nothing but passwords."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from .extensions import db
 from .models import Office, Organisation, Request, User
+from .models.time import utcnow
 
 OFFICE = {
     "code": "NTT",
@@ -63,7 +66,9 @@ USERS = [
     ),
 ]
 
-# (drafter, process, title, E-Harmonisasi number, steps: (actor, trigger, comment, data))
+# (drafter, process, title, E-Harmonisasi number, steps: (actor, trigger, comment, data)); each is
+# created with its application letter (surat permohonan: number and date, the file uploaded with the
+# other required documents), as the new-request form asks for it.
 REQUESTS = [
     (
         "hukum.kotakupang@harmoni.test",
@@ -158,8 +163,16 @@ def _demo_requests(users) -> None:
     from .processes import PROCESSES
 
     store = document_store()
-    for email, process, title, ref, steps in REQUESTS:
-        request = create_request(users[email], process=process, title=title, external_ref=ref)
+    today = utcnow().date()
+    for i, (email, process, title, ref, steps) in enumerate(REQUESTS, start=1):
+        request = create_request(
+            users[email],
+            process=process,
+            title=title,
+            external_ref=ref,
+            application_letter_number=f"100.3.3/{140 + i}/HK/{today.year}",
+            application_letter_date=today - timedelta(days=14 - i),  # dated before the request
+        )
         for group in PROCESSES[process].required_documents if steps else ():
             upload_document(
                 request,

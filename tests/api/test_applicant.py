@@ -41,3 +41,26 @@ def test_bad_applicant_input_is_named_and_writes_nothing(app, api, process, body
     assert r.status_code == 422, r.get_json()
     assert field in str(r.get_json()["error"]["details"])
     assert count(app) == before
+
+
+@pytest.mark.parametrize("process", ["ranperda", "ranperkada"])
+def test_the_application_letter_is_a_required_document_checked_at_submission(api, process):
+    """An API client creates, uploads, then submits: without the letter the submission is refused
+    with the reason, and nothing moves; with it, the request is submitted."""
+    from ..helpers import REQUIRED
+
+    drafter = api.as_("drafter")
+    listed = {p["name"]: p for p in drafter.ok(drafter.get("/processes"))}
+    assert listed[process]["required_documents"][0] == ["surat_permohonan"]
+    req = drafter.create(process)
+    for kind in REQUIRED[process]:
+        if kind != "surat_permohonan":
+            drafter.ok(drafter.upload(req["id"], kind), 201)
+    version = drafter.ok(drafter.get(f"/requests/{req['id']}"))["version"]
+    r = drafter.fire(req["id"], "submit")
+    assert r.status_code == 422
+    assert r.get_json()["error"]["details"] == ["Surat permohonan belum diunggah."]
+    after = drafter.ok(drafter.get(f"/requests/{req['id']}"))
+    assert (after["state"], after["version"]) == ("draft", version)
+    drafter.ok(drafter.upload(req["id"], "surat_permohonan"), 201)
+    assert drafter.ok(drafter.fire(req["id"], "submit"))["state"] == "submitted"

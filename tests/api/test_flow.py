@@ -24,15 +24,17 @@ def test_ranperda_from_draft_to_harmonis(api):
     req = drafter.ok(drafter.fire(req["id"], "submit"))
     assert req["state"] == "submitted"
 
-    # returned for completion, and resubmitted: a round is counted, no clock yet
+    # the administrative check has its deadline (3 working days)
+    assert req["due_date"] is not None and req["due_date_kind"] == "administrative_check"
+    # returned for completion, and resubmitted: a round is counted, the check's clock paused
     req = officer.ok(officer.fire(req["id"], "return_for_completion", comment="SK tim belum ditandatangani"))
-    assert req["state"] == "returned" and req["completion_rounds"] == 1 and req["due_date"] is None
+    assert req["state"] == "returned" and req["completion_rounds"] == 1 and req["clock_paused"] is True
     drafter.ok(drafter.upload(req["id"], "sk_tim_penyusun"), 201)
     req = drafter.ok(drafter.fire(req["id"], "resubmit"))
 
     req = officer.ok(officer.fire(req["id"], "declare_complete"))
     assert req["state"] == "verified" and req["phase"] == "review"
-    assert req["due_date"] is not None and req["clock_paused"] is False
+    assert req["due_date"] is not None and req["clock_paused"] is False and req["due_date_kind"] == "office"
 
     processes = api.as_("head").ok(api.as_("head").get("/processes"))
     assert {"ranperda", "ranperkada"} <= {p["name"] for p in processes}

@@ -18,6 +18,7 @@ def meeting_body(api, request_id, day, **extra):
         "request_ids": [request_id],
         "title": "Rapat Harmonisasi Kota Kupang",
         "starts_at": f"{day.isoformat()}T07:30:00",
+        "confirm_non_working_day": True,  # a relative date may be a day off
         "place": "Aula Kanwil NTT",
         "chair_id": head_id,
         "participants": [],

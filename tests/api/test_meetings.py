@@ -126,7 +126,10 @@ def meeting_day():
 def ready(api, alias="drafter", process="ranperda", title=TITLE):
     """A submitted request of `alias`'s organisation whose analysis is done (state `analysed`)."""
     client = api.as_(alias)
-    req = client.create(process, title=title)
+    # the application letter as given with the request: the berita acara and letters read it there
+    req = client.create(
+        process, title=title, application_letter_number="180/412/HK/2026", application_letter_date="2026-10-01"
+    )
     for kind in REQUIRED[process]:
         client.ok(client.upload(req["id"], kind), 201)
     client.ok(client.fire(req["id"], "submit"))
@@ -142,6 +145,7 @@ def meeting_body(api, request_ids, **overrides):
         "request_ids": request_ids,
         "title": "Rapat Pengharmonisasian Kota Kupang",
         "starts_at": f"{meeting_day().isoformat()}T07:30:00",
+        "confirm_non_working_day": True,  # a relative date may be a day off
         "place": PLACE,
         "chair_id": head_id,
         "participants": [dict(p) for p in PARTICIPANTS],
@@ -175,8 +179,6 @@ def draft_minutes(api, **request_kw):
                 "conclusion": "harmonis_with_notes",
                 "notes": NOTES,
                 "correction_deadline": deadline.isoformat(),
-                "application_letter_number": "180/412/HK/2026",
-                "application_letter_date": "2026-10-01",
                 "findings": FINDINGS,
             },
         )
@@ -512,6 +514,7 @@ def test_invitation_follows_reschedule_and_cancel_on_every_request(api):
             json={
                 "version": meeting["version"],
                 "starts_at": f"{new_day.isoformat()}T10:00:00",
+                "confirm_non_working_day": True,  # a relative date may be a day off
                 "place": "Ruang Rapat Lantai 2",
                 "reason": reason,
             },
@@ -562,7 +565,12 @@ def test_invitation_follows_reschedule_and_cancel_on_every_request(api):
     error_of(
         officer.post(
             f"/meetings/{meeting['id']}/reschedule",
-            json={"version": v, "starts_at": f"{new_day.isoformat()}T10:00:00", "reason": "lagi"},
+            json={
+                "version": v,
+                "starts_at": f"{new_day.isoformat()}T10:00:00",
+                "reason": "lagi",
+                "confirm_non_working_day": True,
+            },
         ),
         409,
     )

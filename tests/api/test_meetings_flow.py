@@ -29,6 +29,7 @@ def test_meeting_minutes_and_documents(api):
                 "request_ids": [first["id"], second["id"]],
                 "title": "Rapat Harmonisasi Kota Kupang",
                 "starts_at": f"{day.isoformat()}T09:00:00",
+                "confirm_non_working_day": True,  # a relative date may be a day off
                 "place": "Aula Kanwil NTT",
                 "chair_id": head_id,
                 "participants": [
@@ -84,8 +85,6 @@ def test_meeting_minutes_and_documents(api):
             json={
                 "version": minutes["version"],
                 "conclusion": "harmonis",
-                "application_letter_number": "180/412/HK/2026",
-                "application_letter_date": "2026-10-01",
                 "findings": [
                     {
                         "aspect": "substansi",

@@ -84,8 +84,6 @@ def issue(api, *, n_findings=3, alias="other_drafter", title=SIKKA_TITLE, conclu
     body = {
         "version": minutes["version"],
         "conclusion": conclusion,
-        "application_letter_number": "180/412/HK/2026",
-        "application_letter_date": "2026-10-01",
         "findings": findings(n_findings),
     }
     if conclusion != "harmonis":

@@ -21,7 +21,8 @@ PASSWORD = "rahasia-e2e-123"
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_app(tmp_path_factory):
+    """The app the live server serves (a journey may set up its starting point in it)."""
     tmp = tmp_path_factory.mktemp("e2e")
     app = create_app(
         "config.TestConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/e2e.db", DOCUMENT_STORE=str(tmp / "documents")
@@ -30,6 +31,12 @@ def live_server(tmp_path_factory):
         flask_migrate.upgrade()
         seed(PASSWORD)
         db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -61,6 +61,16 @@ class Journey:
         self.page.wait_for_load_state()
         assert "diunggah" in self.page.content()
 
+    def schedule_meeting(self):
+        """Press "Jadwalkan"; on a day off the form asks first, naming the day: confirm it."""
+        self.page.get_by_role("button", name="Jadwalkan", exact=True).click()
+        self.page.wait_for_load_state()
+        if self.page.get_by_test_id("non-working-day").count():
+            assert "Tetap jadwalkan?" in self.page.get_by_test_id("non-working-day").inner_text()
+            self.page.get_by_label("Ya, tetap jadwalkan pada hari libur ini").check()
+            self.page.get_by_role("button", name="Jadwalkan", exact=True).click()
+        self.page.wait_for_url(re.compile(r"/rapat/\d+$"))
+
     def act(self, trigger, comment=None, **inputs):
         form = self.page.locator(f"form:has(button[data-trigger='{trigger}'])")
         if comment is not None:
@@ -93,6 +103,8 @@ def test_ranperda_from_draft_to_conclusion(journey):
     j.page.get_by_label("Nomor registrasi E-Harmonisasi").fill("EH-2026-KPG-0999")
     j.page.get_by_label("Nomor surat permohonan").fill("180/412/HK/2026")
     j.page.get_by_label("Tanggal surat permohonan").fill("2026-10-01")
+    (j.tmp / "surat-permohonan.pdf").write_bytes(PDF)  # the letter goes with the form
+    j.page.get_by_label("Berkas surat permohonan").set_input_files(str(j.tmp / "surat-permohonan.pdf"))
     j.shot("permohonan-baru")
     j.page.get_by_role("button", name="Simpan sebagai draf").click()
     j.page.wait_for_url(re.compile(r"/permohonan/\d+$"))
@@ -168,13 +180,13 @@ def test_ranperda_from_draft_to_conclusion(journey):
     j.page.get_by_label("Tanggal").fill(date.today().isoformat())
     j.page.get_by_label("Jam (WITA)").fill("00:00")
     j.page.get_by_label("Tempat").fill("Aula Kanwil Kementerian Hukum NTT")
-    j.page.get_by_label("Undangan").fill(
-        "Kepala Kantor Wilayah; Kepala Kantor Wilayah; Kanwil Kementerian Hukum NTT; kanwil\n"
-        "Agustinus Lake; Kepala Bagian Hukum; Pemerintah Kota Kupang; pemrakarsa; agus@kupang.test"
-    )
+    # the invitees are prefilled (the head, the assigned drafters, the applicant's accounts): one more
+    j.page.get_by_label("Nama 5", exact=True).fill("Agustinus Lake")
+    j.page.get_by_label("Jabatan 5", exact=True).fill("Kepala Bagian Hukum")
+    j.page.get_by_label("Instansi 5", exact=True).fill("Pemerintah Kota Kupang")
+    j.page.get_by_label("Email 5", exact=True).fill("agus@kupang.test")
     j.shot("rapat-baru")
-    j.page.get_by_role("button", name="Jadwalkan", exact=True).click()
-    j.page.wait_for_url(re.compile(r"/rapat/\d+$"))
+    j.schedule_meeting()
     j.shot("rapat")
     meeting_url = j.page.url
     j.page.get_by_role("button", name="Simpan dan catat rapat telah dilaksanakan").click()
@@ -184,7 +196,8 @@ def test_ranperda_from_draft_to_conclusion(journey):
     # the minutes: drafted, saved, finalised
     j.page.get_by_role("button", name="Susun berita acara").click()
     j.page.wait_for_url(re.compile(r"/berita-acara/\d+$"))
-    j.page.get_by_label("Nomor surat permohonan").fill("180/412/HK/2026")
+    # the application letter is the request's: shown, not asked again
+    assert "180/412/HK/2026" in j.page.get_by_test_id("application-letter").inner_text()
     j.page.get_by_label("Temuan 1", exact=True).fill("Rumusan sanksi administratif belum proporsional")
     j.page.get_by_label("Pasal/ayat 1", exact=True).fill("Pasal 12 ayat (3)")
     j.page.get_by_label("Kesimpulan", exact=True).select_option("harmonis")

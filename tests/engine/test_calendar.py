@@ -26,7 +26,7 @@ from workflow.models import Event, HolidayOverride, Office, Request, User
 from workflow.operations.calendar import office_calendar
 from workflow.operations.transitions import fire
 
-from ..helpers import final_minutes, force_state, submitted_request, user
+from ..helpers import REQUIRED, final_minutes, force_state, submitted_request, user
 
 CAL = WorkingCalendar()
 
@@ -296,6 +296,17 @@ def last_event(app, request_id):
         )
 
 
+def submitted_at(api, when, process="ranperda"):
+    """A request of Kota Kupang with every required document, submitted at the UTC moment `when`
+    (the administrative check's deadline runs from there)."""
+    drafter = api.as_("drafter")
+    req = drafter.create(process)
+    for kind in REQUIRED[process]:
+        drafter.ok(drafter.upload(req["id"], kind), 201)
+    fire_at(api.app, req["id"], "submit", "drafter", when)
+    return req
+
+
 def add_override(app, day, working, reason):
     with app.app_context():
         office_id = user("officer").office_id
@@ -315,16 +326,18 @@ def add_override(app, day, working, reason):
     ],
 )
 def test_declared_complete_starts_five_working_days_from_the_next_working_day(api, when, local_day, due):
-    req = submitted_request(api)
+    req = submitted_at(api, when)
+    check_due = WorkingCalendar().add_working_days(local_day, 3)  # the administrative check's, ended here
     data, clock = fire_at(api.app, req["id"], "declare_complete", "officer", when)
     assert clock["state"] == "verified"
     assert clock["clock_started_on"] == local_day
     assert clock["due_date"] == due
     assert clock["time_limit_days"] == 5
     assert clock["clock_paused"] is False
-    assert data["clock"] == {"due_date_before": None, "due_date_after": due.isoformat()}
+    assert data["clock"] == {"due_date_before": check_due.isoformat(), "due_date_after": due.isoformat()}
     shown = api.as_("drafter").ok(api.as_("drafter").get(f"/requests/{req['id']}"))
     assert shown["due_date"] == due.isoformat() and shown["clock_paused"] is False
+    assert shown["due_date_kind"] == "office"
 
 
 def test_an_office_closure_moves_the_due_date(api):
@@ -334,29 +347,66 @@ def test_an_office_closure_moves_the_due_date(api):
     assert clock["due_date"] == date(2026, 4, 1)  # 25, (26), 27, 30, 31, 1 April
 
 
-def test_returned_during_the_administrative_check_has_no_clock_to_pause(api):
-    req = submitted_request(api)
+def test_the_administrative_check_has_its_own_deadline_paused_while_returned(api):
+    """3 working days from submission (issue 12); a return pauses it and the resubmission resumes
+    it, as the review clock; "declared complete" starts the process's own 5 working days."""
+    # submitted on Tuesday 3 February (local): due Friday 6 February
+    req = submitted_at(api, datetime(2026, 2, 3, 2, 0))
+    drafter = api.as_("drafter")
+    shown = drafter.ok(drafter.get(f"/requests/{req['id']}"))
+    assert (shown["due_date"], shown["due_date_kind"]) == ("2026-02-06", "administrative_check")
+    assert shown["clock_paused"] is False
+    # returned on Wednesday 4 February: 5, 6 remain
     data, clock = fire_at(
         api.app,
         req["id"],
         "return_for_completion",
         "officer",
-        datetime(2026, 3, 10, 2, 0),
+        datetime(2026, 2, 4, 2, 0),
         comment="SK tim penyusun belum ditandatangani",
     )
-    assert "clock" not in data and data["completion_round"] == 1
-    assert clock["due_date"] is None and clock["clock_paused"] is False
-    data, clock = fire_at(api.app, req["id"], "resubmit", "drafter", datetime(2026, 3, 12, 2, 0))
-    assert "clock" not in data
-    assert clock["due_date"] is None and clock["clock_paused"] is False
-    # the clock starts only when the file is declared complete
-    data, clock = fire_at(api.app, req["id"], "declare_complete", "officer", datetime(2026, 3, 16, 23, 30))
-    assert clock["due_date"] == date(2026, 3, 31)
+    assert data["completion_round"] == 1
+    assert data["clock"] == {
+        "due_date_before": "2026-02-06",
+        "due_date_after": "2026-02-06",
+        "remaining_working_days": 2,
+    }
+    assert clock["clock_paused"] is True
+    # resubmitted on Monday 9 February: the two days left, 10 and 11
+    data, clock = fire_at(api.app, req["id"], "resubmit", "drafter", datetime(2026, 2, 9, 2, 0))
+    assert data["clock"] == {"due_date_before": "2026-02-06", "due_date_after": "2026-02-11"}
+    assert clock["due_date"] == date(2026, 2, 11) and clock["clock_paused"] is False
+    # declared complete on Wednesday 11 February: the process's own clock starts afresh (12, 13,
+    # then cuti bersama and Imlek 16-17, 18, 19, 20)
+    data, clock = fire_at(api.app, req["id"], "declare_complete", "officer", datetime(2026, 2, 10, 23, 30))
+    assert clock["due_date"] == date(2026, 2, 20) and clock["time_limit_days"] == 5
+    assert drafter.ok(drafter.get(f"/requests/{req['id']}"))["due_date_kind"] == "office"
+
+
+def test_an_office_sets_its_own_administrative_check(api):
+    with api.app.app_context():
+        office = db.session.get(Office, user("officer").office_id)
+        before = dict(office.settings or {})
+        office.settings = {**before, "stages": {"ranperda": {"administrative_check": 5}}}
+        db.session.commit()
+    try:
+        req = submitted_at(api, datetime(2026, 2, 3, 2, 0))  # Tuesday: 4, 5, 6, 9, 10
+        shown = api.as_("drafter").ok(api.as_("drafter").get(f"/requests/{req['id']}"))
+        assert shown["due_date"] == "2026-02-10"
+        # a Ranperkada keeps the default
+        other = submitted_at(api, datetime(2026, 2, 3, 2, 0), process="ranperkada")
+        assert api.as_("drafter").ok(api.as_("drafter").get(f"/requests/{other['id']}"))["due_date"] == "2026-02-06"
+    finally:
+        with api.app.app_context():
+            office = db.session.get(Office, user("officer").office_id)
+            office.settings = before
+            db.session.commit()
 
 
 def test_pause_during_review_and_resume_after_resubmission(api):
     app = api.app
-    req = submitted_request(api)
+    # the check's deadline: 17 March, then cuti bersama, Nyepi and Idul Fitri (18-24 March), 25, 26
+    req = submitted_at(api, datetime(2026, 3, 16, 2, 0))
     rid = req["id"]
     # declared complete on Tuesday 17 March (local): due 31 March
     _, clock = fire_at(app, rid, "declare_complete", "officer", datetime(2026, 3, 16, 23, 30))
@@ -428,7 +478,8 @@ def test_pause_during_review_and_resume_after_resubmission(api):
             if "clock" in e.data
         ]
     assert shifts == [
-        ("declare_complete", None, "2026-03-31"),
+        ("submit", None, "2026-03-26"),  # the administrative check
+        ("declare_complete", "2026-03-26", "2026-03-31"),
         ("return_for_completion", "2026-03-31", "2026-03-31"),
         ("resubmit", "2026-03-31", "2026-04-08"),
         ("extend_deadline", "2026-04-08", "2026-04-10"),
@@ -522,17 +573,19 @@ def test_extension_through_the_api(api):
 
 def test_extension_needs_a_running_clock(api):
     head = api.as_("head")
-    req = submitted_request(api)  # submitted, not yet declared complete
-    r = head.fire(req["id"], "extend_deadline", comment="Rancangan kompleks", days=2)
-    assert r.status_code == 422
-    assert r.get_json()["error"]["code"] == "guard_failed"
-    # returned during the administrative check: still no clock to extend
+    drafter = api.as_("drafter")
+    req = submitted_at(api, datetime(2026, 3, 10, 2, 0))  # the administrative check runs: 13 March
+    # returned, the check pauses: an extension adds to the days left
     api.as_("officer").ok(api.as_("officer").fire(req["id"], "return_for_completion", comment="Kurang SK"))
-    r = head.fire(req["id"], "extend_deadline", comment="Rancangan kompleks", days=2)
-    assert r.status_code == 422 and r.get_json()["error"]["code"] == "guard_failed"
+    shown = head.ok(head.fire(req["id"], "extend_deadline", comment="Pemohon di luar daerah", days=2))
+    assert shown["clock_paused"] is True and shown["due_date_kind"] == "administrative_check"
     with api.app.app_context():
+        # withdrawn: the clock stops, and no extension after that
         row = db.session.get(Request, req["id"])
-        assert row.due_date is None and row.time_limit_days is None
+        assert row.time_limit_days == 5
+    drafter.ok(drafter.fire(req["id"], "withdraw", comment="Ditarik"))
+    r = head.fire(req["id"], "extend_deadline", comment="Rancangan kompleks", days=2)
+    assert r.status_code == 409
 
 
 def test_conclusion_stops_the_clock(api):
@@ -738,3 +791,65 @@ def test_date_inputs_must_be_yyyy_mm_dd(api, raw):
     r = api.as_("officer").fire(rid, "schedule_meeting", meeting_date=raw)
     assert r.status_code == 422
     assert "data.meeting_date" in r.get_json()["error"]["details"]
+
+
+def test_the_kept_calendar_follows_every_change_of_the_overrides(app):
+    """office_calendar() keeps the calendar it built, keyed by the office's calendar_version: an
+    override added or removed by the ORM, by a bulk statement or by raw SQL changes the token in the
+    database (triggers), so the next reader never gets the calendar from before the change."""
+    from sqlalchemy import text
+
+    day = date(2026, 3, 26)
+    with app.app_context():
+        office_id = user("officer").office_id
+        first = office_calendar(office_id)
+        assert first.is_working_day(day)
+        assert office_calendar(office_id) is first  # kept: no statement while nothing changed
+        token = db.session.get(Office, office_id).calendar_version
+        db.session.commit()
+
+        db.session.add(HolidayOverride(office_id=office_id, day=day, working=False, reason="Kantor tutup"))
+        db.session.flush()
+        assert not office_calendar(office_id).is_working_day(day)  # the writing transaction sees its own row
+        db.session.commit()
+        assert db.session.get(Office, office_id).calendar_version != token
+        assert not office_calendar(office_id).is_working_day(day)
+        db.session.commit()
+
+        db.session.execute(delete(HolidayOverride).where(HolidayOverride.office_id == office_id))
+        db.session.commit()
+        assert office_calendar(office_id).is_working_day(day)
+        db.session.commit()
+
+        db.session.execute(
+            text(
+                "INSERT INTO holiday_overrides (office_id, day, working, reason, created_at) VALUES (:o, :d, :w, 'x', :d)"
+            ),
+            {"o": office_id, "d": day, "w": False},
+        )
+        db.session.commit()
+        assert not office_calendar(office_id).is_working_day(day)
+        db.session.commit()
+        db.session.execute(text("DELETE FROM holiday_overrides"))  # as the test fixtures clean up
+        db.session.commit()
+        assert office_calendar(office_id).is_working_day(day)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    days=st.lists(DAYS, min_size=1, max_size=12),
+    overrides=st.dictionaries(DAYS, st.booleans(), max_size=6),
+)
+def test_working_day_numbers_agree_with_working_days_between(days, overrides):
+    """The list page's bulk numbering (one pass for every row) gives what a count per row gives."""
+    cal = WorkingCalendar({day: Override(working, "uji") for day, working in overrides.items()})
+    numbers = cal.working_day_numbers(days)
+    assert set(numbers) == set(days)
+    for a in days:
+        for b in days:
+            expected = cal.working_days_between(a, b) if a <= b else -cal.working_days_between(b, a)
+            assert numbers[b] - numbers[a] == expected
+
+
+def test_working_day_numbers_of_nothing():
+    assert CAL.working_day_numbers([]) == {}

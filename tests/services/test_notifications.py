@@ -10,7 +10,7 @@ but stays in the list.
 from datetime import date, datetime, timedelta
 
 from icalendar import Calendar
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from workflow.extensions import db
 from workflow.models import Notification, OutboxMessage, User
@@ -74,6 +74,7 @@ def test_a_harmonisation_file_tells_each_party_once(app, api, smtp):  # noqa: F8
                     "request_ids": [rid],
                     "title": "Rapat Harmonisasi Kota Kupang",
                     "starts_at": f"{day.isoformat()}T09:00:00",
+                    "confirm_non_working_day": True,  # a relative date may be a day off
                     "place": "Aula Kanwil NTT",
                     "chair_id": head_id,
                     "participants": [
@@ -96,6 +97,7 @@ def test_a_harmonisation_file_tells_each_party_once(app, api, smtp):  # noqa: F8
                 json={
                     "version": meeting["version"],
                     "starts_at": f"{(day + timedelta(days=1)).isoformat()}T10:00:00",
+                    "confirm_non_working_day": True,  # a relative date may be a day off
                     "reason": "Ruang rapat dipakai.",
                 },
             )
@@ -209,3 +211,52 @@ def test_conclusion_and_correction_tell_the_applicant_with_the_documents(app, ap
         # the correction went to the head (and to no assignee: there is none)
         assert [n.kind for n in notices(HEAD)] == ["new_file"]
         assert db.session.get(Request, rid).state == "harmonis_with_notes"
+
+
+def test_a_notice_is_rendered_when_sent_in_the_recipients_language_with_the_same_text(app, api, smtp):  # noqa: F811
+    """A transition's notices keep their context, not their text: the body is rendered when the
+    in-app notification is read and when `notifications send` sends the e-mail (then kept on the
+    outbox row), in the recipient's language, and says what it said when it was rendered inside
+    the transaction (the text below is that text, written out)."""
+    officer = api.as_("officer")
+    with app.app_context():
+        set_user(DRAFTER, language="en")
+        drafter_name = user("drafter").name
+    try:
+        req = submitted_request(api)
+        rid, number = req["id"], req["number"]
+        officer.ok(officer.fire(rid, "return_for_completion", comment="Lampirkan SK tim penyusun."))
+        with app.app_context():
+            rows = notices(DRAFTER)
+            mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == DRAFTER)).all()
+            officer_notice = notices(OFFICER)[0]
+            assert len(rows) == len(mails) == 1
+            assert rows[0].stored_body is None and mails[0].stored_body is None  # not rendered in the transaction
+            assert rows[0].context["language"] == "en"
+            english = (
+                f"Dear {drafter_name},\n\n"
+                f"Request number {number} (Harmonisation of a draft regional regulation (Ranperda)) is now: Returned for completion.\n"
+                f"{req['title']}\n\n"
+                "Reasons for the return:\nLampirkan SK tim penyusun.\n\n"
+                f"Next step at http://127.0.0.1:5000/permohonan/{rid}\n\n"
+                "This e-mail was sent automatically by Harmoni; please do not reply.\n"
+                "Choose which notifications you get by e-mail at http://127.0.0.1:5000/akun/notifikasi\n"
+                "Kanwil Kementerian Hukum NTT"
+            )
+            assert rows[0].body == mails[0].body == english
+            # the intake officer's notice of the submission, in Indonesian
+            indonesian = officer_notice.body
+            assert indonesian.startswith(f"Yth. {user('officer').name},\n\nBerkas {number} (")
+            assert "menunggu tindakan: Diajukan, pemeriksaan administrasi." in indonesian
+            queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+            smtp.start()
+            assert send_pending(now=utcnow() + timedelta(seconds=1), batch=200) == (queued, 0)
+            db.session.expire_all()
+            sent = db.session.get(OutboxMessage, mails[0].id)
+            assert sent.stored_body == english  # the text as sent stays on record
+    finally:
+        with app.app_context():
+            set_user(DRAFTER, language="id")
+    got = {r["rcpt_tos"][0]: r["message"] for r in smtp.received}
+    assert got[DRAFTER].get_content().replace("\r\n", "\n").rstrip("\n") == english
+    assert got[OFFICER].get_content().replace("\r\n", "\n").rstrip("\n") == indonesian

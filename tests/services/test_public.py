@@ -163,9 +163,8 @@ def test_a_wrong_file_type_or_missing_documents_are_refused(app):
     assert f'value="{DETAILS["phone"]}"' in r.get_data(as_text=True)
     r = post_form(client, "legal_aid", valid_fields(), {"ktp": (PDF, "ktp.pdf")})
     assert r.status_code == 422
-    assert "Dokumen wajib belum diunggah: Surat keterangan tidak mampu (atau kartu pengganti)." in r.get_data(
-        as_text=True
-    )
+    # one document missing: named, with what is wrong about it
+    assert "Surat keterangan tidak mampu (atau kartu pengganti) belum diunggah." in r.get_data(as_text=True)
     with app.app_context():
         assert counts() == before
 
@@ -537,7 +536,8 @@ def test_completing_documents_and_resubmitting_from_the_status_page(app):
             ("upload_document", None, None),
             ("resubmit", None, "public"),
         ]
-        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == outbox_before + 1
+        # the complainant's confirmation, and the two intake officers told of a file to check again
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == outbox_before + 1 + 2
 
 
 def test_resubmitting_from_the_status_page_without_a_new_file(app):

@@ -49,7 +49,7 @@ def send_work(app, wait, now, port):
 
 def file_due(api, due: date, assignees):
     req = submitted_request(api)
-    force_state(req["id"], "in_analysis", clock_started_on=due - timedelta(days=7), due_date=due)
+    force_state(req["id"], "in_analysis", clock_started_on=due - timedelta(days=7), due_date=due, clock_stage=None)
     r = db.session.get(Request, req["id"])
     r.assignees = assignees
     db.session.commit()
@@ -106,3 +106,31 @@ def _mixed_work(app, wait, role, now, port):
     if role == "tick":
         return tick_work(app, wait, now)
     return send_work(app, wait, now, port)
+
+
+def test_the_administrative_check_is_reminded_to_officers_and_heads(app, api):
+    """A submitted file whose administrative check ends tomorrow, then one past it: the office's
+    officers (intake) and heads are told once, the message naming the check."""
+    with app.app_context():
+        cal = office_calendar(user("head").office_id)
+        today = date(2026, 12, 1)  # a Tuesday
+        tomorrow = cal.add_days(today, 1, "working")
+        soon = submitted_request(api)["id"]
+        late = submitted_request(api)["id"]
+        force_state(soon, "submitted", clock_started_on=today, due_date=tomorrow)
+        force_state(late, "submitted", clock_started_on=today - timedelta(days=7), due_date=today - timedelta(days=1))
+        staff = set(
+            db.session.scalars(
+                select(User.email).where(User.role.in_(("officer", "head")), User.active.is_(True))
+            ).all()
+        )
+        assert sorted(remind_deadlines(now=at(today))) == sorted([(soon, "due_soon"), (late, "overdue")])
+        assert remind_deadlines(now=at(today)) == []  # once a day
+        rows = db.session.scalars(select(Notification).where(Notification.request_id.in_((soon, late)))).all()
+        reminders = [n for n in rows if n.kind in ("due_soon", "overdue")]
+        assert {db.session.get(User, n.user_id).email for n in reminders if n.request_id == soon} == staff
+        assert {db.session.get(User, n.user_id).email for n in reminders if n.request_id == late} == staff
+        mail = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.request_id == soon, OutboxMessage.subject.startswith("Tenggat"))
+        ).first()
+        assert mail is not None and "(pemeriksaan administrasi)" in mail.body

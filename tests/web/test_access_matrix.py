@@ -148,6 +148,7 @@ FORMS = {
         "title": "Ranperda Baru dari Matriks",
         "application_letter_number": "180/1/HK/2026",
         "application_letter_date": "2026-10-01",
+        "application_letter": (io.BytesIO(PDF), "surat-permohonan.pdf"),
     },
     "declare_complete": lambda w: {
         "trigger": "declare_complete",
@@ -344,7 +345,10 @@ def check_cell(browser, world, method, path_template, form, role, expected) -> l
         r = browser.get(path)
     else:
         r = browser.post(
-            path, FORMS[form](world), from_page="/", content_type="multipart/form-data" if "file" in form else None
+            path,
+            FORMS[form](world),
+            from_page="/",
+            content_type="multipart/form-data" if "file" in form or form == "new" else None,
         )
     body = r.get_data().decode("utf-8", "replace")  # downloads (XLSX, PDF) are bytes
     got = r.status_code

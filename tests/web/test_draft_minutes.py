@@ -20,6 +20,7 @@ def held_meeting_with_draft_minutes(api):
                 "request_ids": [req["id"]],
                 "title": "Rapat",
                 "starts_at": f"{day}T09:00:00",
+                "confirm_non_working_day": True,  # a relative date may be a day off
                 "place": "Aula",
                 "chair_id": head_id,
                 "participants": [],

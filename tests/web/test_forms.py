@@ -15,7 +15,7 @@ from workflow.extensions import db
 from workflow.models import HolidayOverride, Office, Organisation, User
 
 from ..conftest import PASSWORD
-from ..helpers import ALIASES, EXE, PDF, docx, force_state, user
+from ..helpers import ALIASES, EXE, PDF, REQUIRED, docx, force_state, user
 from .conftest import HOST, counts, login_target, new_request, office_state, restore_office
 
 
@@ -281,7 +281,9 @@ def test_new_request_refuses_a_bad_title_and_keeps_what_was_typed(app, signed_in
             "external_ref": "EH-2026/0042",
             "application_letter_number": "180/412/HK/2026",
             "application_letter_date": "2026-10-01",
+            "application_letter": (io.BytesIO(PDF), "surat-permohonan.pdf"),
         },
+        content_type="multipart/form-data",
     )
     page = r.get_data(as_text=True)
     assert r.status_code == 422
@@ -303,12 +305,68 @@ def test_new_request_is_created_as_a_draft(app, signed_in):
             "external_ref": "EH-1",
             "application_letter_number": "180/412/HK/2026",
             "application_letter_date": "2026-10-01",
+            "application_letter": (io.BytesIO(PDF), "surat-permohonan.pdf"),
         },
+        content_type="multipart/form-data",
     )
     assert r.status_code == 302 and re.fullmatch(r"/permohonan/\d+", r.headers["Location"])
     page = web.text(r.headers["Location"])
     assert "Ranperda tentang Pariwisata" in page and "dibuat sebagai draf" in page
     assert re.search(r'data-testid="state">Draf<', page)
+
+
+def test_new_request_stores_the_application_letter_with_it(app, signed_in, api):
+    web = signed_in("drafter")
+    letter = PDF + b"% surat permohonan\n"
+    r = web.post(
+        "/permohonan/baru",
+        {
+            "process_type": "ranperkada",
+            "title": "Rancangan Peraturan Wali Kota Kupang tentang Uji Surat",
+            "application_letter_number": "100.3.3/77/HK/2026",
+            "application_letter_date": "2026-10-01",
+            "application_letter": (io.BytesIO(letter), "surat-permohonan.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302
+    request_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    drafter = api.as_("drafter")
+    documents = drafter.ok(drafter.get(f"/requests/{request_id}/documents"))
+    assert [(d["kind"], d["filename"], d["version"]) for d in documents] == [
+        ("surat_permohonan", "surat-permohonan.pdf", 1)
+    ]
+    page = web.text(f"/permohonan/{request_id}")
+    assert "100.3.3/77/HK/2026" in page
+    # the checklist's first line is ticked: the letter is there; the next missing one is offered
+    assert re.search(r'<option selected value="naskah_akademik">|<option value="naskah_akademik" selected', page)
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (None, "Unggah berkas surat permohonan."),
+        ((EXE, "surat.pdf"), "Jenis berkas tidak didukung"),
+        ((b"", "kosong.pdf"), "Berkas kosong."),
+    ],
+)
+def test_new_request_without_a_usable_application_letter_writes_nothing(app, signed_in, upload, message):
+    web = signed_in("drafter")
+    before, files = counts(app), store_files(app)
+    data = {
+        "process_type": "ranperda",
+        "title": "Rancangan Peraturan Daerah tentang Tanpa Surat",
+        "application_letter_number": "180/9/HK/2026",
+        "application_letter_date": "2026-10-01",
+    }
+    if upload is not None:
+        data["application_letter"] = (io.BytesIO(upload[0]), upload[1])
+    r = web.post("/permohonan/baru", data, content_type="multipart/form-data")
+    page = r.get_data(as_text=True)
+    assert r.status_code in (413, 415, 422), r.status_code
+    assert message in page
+    assert field_value(page, "application_letter_number") == "180/9/HK/2026"  # what was typed stays
+    assert counts(app) == before and store_files(app) == files
 
 
 def test_walk_in_registration_refuses_missing_fields_and_keeps_what_was_typed(app, signed_in):
@@ -646,12 +704,14 @@ def test_html_in_what_users_type_is_escaped(app, api, signed_in):
             "external_ref": PAYLOAD[:100],
             "application_letter_number": "180/412/HK/2026",
             "application_letter_date": "2026-10-01",
+            "application_letter": (io.BytesIO(PDF), "surat-permohonan.pdf"),
         },
+        content_type="multipart/form-data",
     )
     assert r.status_code == 302
     request_id = int(r.headers["Location"].rsplit("/", 1)[1])
     drafter = api.as_("drafter")
-    for kind in ("naskah_akademik", "sk_tim_penyusun", "rancangan", "sk_propemperda"):
+    for kind in REQUIRED["ranperda"][1:]:  # the application letter came with the form
         drafter.ok(drafter.upload(request_id, kind), 201)
     drafter.ok(drafter.fire(request_id, "submit"))
     api.as_("officer").ok(api.as_("officer").fire(request_id, "return_for_completion", comment=PAYLOAD))

@@ -8,6 +8,7 @@ placeholder, or when the committed .mo or the catalogue itself lags behind.
 import io
 import re
 from collections import Counter
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -125,6 +126,28 @@ def test_the_per_request_catalogue_follows_force_locale(app):
         assert gettext("%(count)s permohonan", count=3) == "3 permohonan"
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 27, 1, 30),  # 09.30 WITA
+        datetime(2026, 5, 31, 16, 5),  # 00.05 WITA on 1 June: the local day, not the UTC one
+        datetime(2026, 12, 31, 23, 59, 59),  # the next year, locally
+        datetime(2026, 8, 17, 0, 0),
+    ],
+)
+def test_the_waktu_filter_says_what_babel_says(app, moment):
+    """Timeline dates are formatted without a babel pattern per entry (web/templating.py, moment):
+    the same text as flask_babel's format_datetime, in both languages and the office's zone."""
+    from flask import render_template_string
+    from flask_babel import force_locale, format_datetime
+
+    with app.test_request_context("/"):
+        for language in ("id", "en"):
+            with force_locale(language):
+                expected = format_datetime(moment, "d MMM y HH.mm") + " WITA"
+                assert render_template_string("{{ m|waktu }}", m=moment) == expected
+
+
 def test_unknown_language_is_ignored(client):
     r = switch(client, "xx")
     assert r.status_code == 302
@@ -186,7 +209,8 @@ def test_catalog_is_english():
 
 
 def test_every_message_is_translated():
-    untranslated = [m.id for m in messages() if not (m.string or "").strip()]
+    forms = lambda m: m.string if m.pluralizable else [m.string or ""]  # noqa: E731 (a plural has one per form)
+    untranslated = [m.id for m in messages() if not all(s.strip() for s in forms(m))]
     fuzzy = [m.id for m in messages() if m.fuzzy]  # compile leaves fuzzy entries out
     assert not untranslated, f"untranslated: {untranslated}"
     assert not fuzzy, f"fuzzy (check, then remove the flag): {fuzzy}"

@@ -142,7 +142,7 @@ def test_list_queries_do_not_grow_with_rows(app, backend, api, web):
 
 def test_a_capped_list_goes_on_to_older_requests_without_gaps(app, api, web, monkeypatch):
     """Counts stop at COUNT_LIMIT; the list then goes on by keyset (`before`, the last id shown).
-    Walking it, on the page and in the API, yields every visible request once, newest first."""
+    Walking it, in the API and on the page sorted newest first, yields every visible request once."""
     import workflow.queries
 
     monkeypatch.setattr(workflow.queries, "COUNT_LIMIT", 10)
@@ -175,7 +175,8 @@ def test_a_capped_list_goes_on_to_older_requests_without_gaps(app, api, web, mon
 
     browser = web.new()
     browser.login("officer")
-    seen, path = [], "/permohonan/"
+    # the page goes on to older requests in its newest-first order (sorted by number, descending)
+    seen, path = [], "/permohonan/?sort=number&dir=desc"
     while path:
         page = browser.text(path)
         seen += [int(i) for i in re.findall(r'<a href="/permohonan/(\d+)">', page)]

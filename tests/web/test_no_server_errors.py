@@ -187,6 +187,7 @@ def scheduled_meeting(env, day=None):
             title="Rapat pengharmonisasian uji",
             starts_at_local=datetime.combine(day or date.today(), datetime.min.time()).replace(hour=0, minute=5),
             duration_minutes=120,
+            confirm_non_working_day=True,  # today may be a day off
             place="Aula Kanwil",
             online_link=None,
             chair_id=user("head").id,
@@ -293,7 +294,9 @@ def new_case(env):
             "applicant_type": "kepala_daerah",
             "application_letter_number": "180/412/HK/2026",
             "application_letter_date": "2026-10-01",
+            "application_letter": (io.BytesIO(PDF), "surat-permohonan.pdf"),
         },
+        multipart=True,
     )
 
 
@@ -395,7 +398,12 @@ def new_meeting(env):
             "place": "Aula Kanwil",
             "online_link": "",
             "chair_id": str(head_id),
-            "participants": "Agustinus Lake; Kepala Bagian Hukum; Pemerintah Kota Kupang; pemrakarsa",
+            "inv_name": "Agustinus Lake",
+            "inv_position": "Kepala Bagian Hukum",
+            "inv_institution": "Pemerintah Kota Kupang",
+            "inv_side": "applicant",
+            "inv_email": "",
+            "confirm_non_working_day": "y",  # the date may be a day off
         },
     )
 
@@ -422,6 +430,7 @@ def reschedule(env):
             "place": "Aula Kanwil",
             "online_link": "",
             "reason": "Pimpinan berhalangan.",
+            "confirm_non_working_day": "y",  # the date may be a day off
         },
         from_page=f"/rapat/{meeting_id}",
     )
@@ -753,7 +762,10 @@ FORMS = {
             "place": (),
             "online_link": (),
             "chair_id": NUMBER,
-            "participants": (),
+            "inv_name": (),
+            "inv_side": (),
+            "inv_email": (),
+            "confirm_non_working_day": (),
         },
         new_meeting,
     ),

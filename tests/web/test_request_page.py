@@ -34,7 +34,8 @@ def test_several_files_at_once_and_the_next_missing_kind_first(app, api, web):
     web.login("drafter")
     page = web.text(f"/permohonan/{req['id']}")
     selected = re.search(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected', page)
-    assert (selected.group(1) or selected.group(2)) == "sk_tim_penyusun"  # the checklist's next missing one
+    # the checklist's next missing one (the application letter, first, is there)
+    assert (selected.group(1) or selected.group(2)) == "naskah_akademik"
     assert re.search(r'<input[^>]*multiple[^>]*name="file"|<input[^>]*name="file"[^>]*multiple', page)
     r = web.post(
         f"/permohonan/{req['id']}/dokumen",
@@ -52,7 +53,7 @@ def test_several_files_at_once_and_the_next_missing_kind_first(app, api, web):
         ).all()
         assert sorted(names) == ["lampiran-rancangan.pdf", "rancangan.pdf"]
     page = web.text(f"/permohonan/{req['id']}")
-    # the document table in the checklist's order: naskah akademik before the draft
+    # the document table in the checklist's order: the application letter before the draft
     table = page.split('id="dokumen"', 1)[1]
     assert table.index("berkas.pdf") < table.index("rancangan.pdf")
 
@@ -71,3 +72,59 @@ def test_a_bad_file_among_several_uploads_none(app, api, web):
     assert r.status_code in (415, 422)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Document)) == before
+
+
+def _sections(page: str) -> str:
+    """The page from its title down, without CSRF tokens (they carry a timestamp)."""
+    from .conftest import without_echo
+
+    return without_echo(page.split("<main", 1)[1])
+
+
+def test_the_page_shows_the_same_whether_or_not_it_knew_its_sections_were_empty(app, api, web, monkeypatch):
+    """The request page reads with the request whether it has meetings, minutes and issued
+    documents, and skips the queries of empty sections: with and without that knowledge the page
+    is the same, for a file with none of them and for one with all three."""
+    import workflow.web.cases as cases
+
+    from ..helpers import final_minutes, force_state
+
+    bare, full = new_request(api), new_request(api, title="Rancangan Peraturan Daerah tentang Rapat")
+    with app.app_context():
+        force_state(full["id"], "meeting_held")
+        final_minutes(full["id"])
+    web.login("officer")
+    for req, has_all in ((bare, False), (full, True)):
+        with app.app_context():
+            db.session.expire_all()
+        known = web.text(f"/permohonan/{req['id']}")
+        with monkeypatch.context() as m:
+            m.setattr(cases, "REQUEST_SECTIONS", ())  # unknown: every section queried
+            queried = web.text(f"/permohonan/{req['id']}")
+        assert _sections(known) == _sections(queried)
+        assert ("Belum ada rapat." in known) is not has_all
+        assert ("Rapat pengharmonisasian uji" in known) is has_all
+        assert ("Berita acara revisi 1" in known) is has_all
+        assert ("(PDF)" in known) is has_all
+
+
+def test_the_bell_count_read_with_the_user_is_the_unread_count(app, api, web):
+    """The bell's count comes with the signed-in user's row (one statement fewer per page): it is
+    the number of unread notifications, and follows them as they are read."""
+    from workflow.models import Notification
+
+    from ..helpers import user
+
+    req = new_request(api)  # submitting notifies the officers
+    web.login("officer")
+    with app.app_context():
+        unread = db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user("officer").id, Notification.read_at.is_(None))
+        )
+    assert unread >= 1
+    page = web.text(f"/permohonan/{req['id']}")
+    assert re.search(rf'id="bell-count">{unread}<', page)
+    web.text("/notifikasi")  # shown: marked read
+    assert 'id="bell-count"' not in web.text(f"/permohonan/{req['id']}")

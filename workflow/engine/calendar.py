@@ -31,12 +31,26 @@ class Override:
     reason: str
 
 
+def _weekdays_to(day: date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday) up to and including `day`."""
+    weeks, rest = divmod(day.toordinal() - 1, 7)
+    return weeks * 5 + min(rest + 1, 5)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     overrides: Mapping[date, Override] = field(default_factory=dict)
 
     def holiday_name(self, day: date) -> str | None:
         return national_holidays(day.year).get(day)
+
+    def closure_name(self, day: date) -> str | None:
+        """The name of the holiday (or the reason of an office's closure) that makes `day` a day
+        off, overrides first; None on a working day or a plain weekend."""
+        override = self.overrides.get(day)
+        if override is not None:
+            return None if override.working else override.reason
+        return self.holiday_name(day)
 
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:
@@ -70,6 +84,28 @@ class WorkingCalendar:
                 usual = day.weekday() < 5 and self.holiday_name(day) is None
                 count += override.working - usual
         return count
+
+    def working_day_numbers(self, days) -> dict[date, int]:
+        """Each of `days` numbered by the working days from the earliest of them: the difference
+        of two numbers is working_days_between() of their days (in either order, with its sign).
+
+        For a list page: every row's deadline and age come from one pass over the weekdays (a
+        closed form), the holidays and the overrides of the span, not from a count per row."""
+        ordered = sorted(set(days))
+        if not ordered:
+            return {}
+        first, last = ordered[0], ordered[-1]
+        # the days in (first, last] that differ from Monday-Friday: -1 a closed weekday, +1 an open weekend day
+        candidates = {d for year in range(first.year, last.year + 1) for d in national_holidays(year)}
+        candidates.update(self.overrides)
+        changes = sorted((d, self.is_working_day(d) - (d.weekday() < 5)) for d in candidates if first < d <= last)
+        numbers, changed, i, base = {}, 0, 0, _weekdays_to(first)
+        for day in ordered:
+            while i < len(changes) and changes[i][0] <= day:
+                changed += changes[i][1]
+                i += 1
+            numbers[day] = _weekdays_to(day) - base + changed
+        return numbers
 
     def add_days(self, start: date, days: int, unit: str = "working") -> date:
         """`days` working days (see add_working_days), calendar days ("hari") or months ("bulan":
@@ -114,9 +150,12 @@ class ClockShift:
         }
 
 
-def start_clock(req, cal: WorkingCalendar, today: date, days: int, unit: str = "working") -> ClockShift:
+def start_clock(
+    req, cal: WorkingCalendar, today: date, days: int, unit: str = "working", stage: str | None = None
+) -> ClockShift:
+    """Start the clock afresh for `stage` (None: the process's own clock)."""
     before = req.due_date
-    req.time_limit_days, req.clock_unit = days, unit
+    req.time_limit_days, req.clock_unit, req.clock_stage = days, unit, stage
     req.clock_started_on = today
     req.clock_paused_on = req.clock_remaining_days = req.clock_stopped_on = None
     req.due_date = cal.add_days(today, days, unit)
@@ -182,6 +221,13 @@ def current_deadline(req, process) -> tuple[date | None, str | None]:
     if req.due_date is not None:
         return req.due_date, "office"
     return None, None
+
+
+def deadline_name(req, process) -> str | None:
+    """Which deadline current_deadline() is, for the API: "applicant" (e.g. the correction), the
+    stage the office's clock runs for (e.g. "administrative_check"), or "office" (its own clock)."""
+    _deadline, kind = current_deadline(req, process)
+    return req.clock_stage if kind == "office" and req.clock_stage else kind
 
 
 def working_days_left(req, cal: WorkingCalendar, today: date) -> int | None:

@@ -75,6 +75,18 @@ class TimeLimit:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """A stage of the SLA clock before the process's own, with its own limit (the office may set
+    its days in the service catalogue): e.g. the administrative check of a harmonisation, 3 working
+    days from submission, before the 5 working days from "declared complete". The request records
+    the running stage (requests.clock_stage); the process's own clock is no stage."""
+
+    name: str
+    label: str
+    limit: TimeLimit
+
+
+@dataclass(frozen=True)
 class State:
     name: str
     phase: Phase
@@ -178,6 +190,10 @@ class Transition:
     effects: tuple[Effect, ...] = ()
     clock: Clock | None = None
     limit: TimeLimit | None = None  # for START/RESTART: this stage's limit (else the process's)
+    # For START: the clock runs for this stage (with its limit) rather than the process's own clock.
+    # START starts the clock unless the same stage already runs, so the process's own START ends a
+    # stage, and a resubmission after a return during the review resumes the clock it paused.
+    stage: Stage | None = None
     # Officers may fire it only on requests they are assigned to (heads always may).
     assignees_only: bool = False
     timer: Timer | None = None  # fired by `workflow tick` as the system (roles ("system",))
@@ -357,7 +373,7 @@ class Process:
                 f"confidential_field {self.confidential_field!r} must be a bool field",
             )
         if self.referral:
-            by = [self._transition(t) for t in self.referral.by]
+            by = [next((t for t in self.transitions if t.trigger == name), None) for name in self.referral.by]
             _require(
                 all(t is not None and any(i.name == self.referral.input for i in t.inputs) for t in by)
                 and set(self.referral.ended_by) <= set(triggers),
@@ -410,6 +426,15 @@ class Process:
     def transitions_for(self, state: str, role: str) -> tuple[Transition, ...]:
         return self._by_state_role.get((state, role), ())
 
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The clock's stages its transitions start, each once, in declaration order."""
+        found = {t.stage.name: t.stage for t in self.transitions if t.stage is not None}
+        return tuple(found.values())
+
+    def stage(self, name: str) -> Stage | None:
+        return next((s for s in self.stages if s.name == name), None)
+
     def document_kind(self, name: str) -> DocumentKind | None:
         return next((k for k in self.document_kinds if k.name == name), None)
 
@@ -419,9 +444,6 @@ class Process:
 
     def intake_field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
-
-    def _transition(self, trigger: str) -> Transition | None:
-        return next((t for t in self.transitions if t.trigger == trigger), None)
 
     def identity_withheld(self, details: dict | None) -> bool:
         """The applicant asked that their identity stay confidential (confidential_field)."""

@@ -3,7 +3,8 @@ reports (like the outbox), shown under the bell in the top bar."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..engine.definition import N_
@@ -43,7 +44,29 @@ class Notification(db.Model):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300))  # in the user's language
-    body: Mapped[str] = mapped_column(Text)
+    # The text: stored when written (older rows, mail to the public) or once rendered; a notice of a
+    # transition is written with its `context` only and rendered when shown or sent (`body`).
+    stored_body: Mapped[str | None] = mapped_column("body", Text)
+    context: Mapped[dict | None] = mapped_column(JSON)
+
+    @hybrid_property
+    def body(self) -> str:
+        """The text, rendered from `context` in the recipient's language when not stored."""
+        if self.stored_body is None and self.context is not None:
+            from ..operations.notifications import render_notice  # the templates live with the operations
+
+            return render_notice(self.context)
+        return self.stored_body
+
+    @body.inplace.setter
+    def _body_setter(self, value: str | None) -> None:
+        self.stored_body = value
+
+    @body.inplace.expression
+    @classmethod
+    def _body_expression(cls):
+        return cls.stored_body
+
     link: Mapped[str] = mapped_column(String(300))  # a path inside Harmoni: where the next step is taken
     dedupe_key: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

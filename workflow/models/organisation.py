@@ -1,5 +1,7 @@
 """The office (Kanwil) and the applicant organisations it serves."""
 
+from uuid import uuid4
+
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +20,9 @@ class Office(db.Model):
     # Names, letterhead text, number formats and time limits change with reorganisations:
     # they are settings, never code. Missing keys fall back to DEFAULT_SETTINGS.
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # A new random token whenever a holiday override of this office changes (database triggers,
+    # migration d4e8a1c6b2f9): the key under which app processes keep its working calendar.
+    calendar_version: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex, server_default="0")
 
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="office")
 

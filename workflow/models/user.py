@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, select, text
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, query_expression, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -56,6 +56,9 @@ class User(UserMixin, db.Model):
 
     office: Mapped[Office] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    # The bell's count, read with the user when a browser session is loaded (operations/accounts.py,
+    # session_user); None when the row was loaded without it.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     def get_id(self) -> str:
         """Flask-Login's alternative id: the account and its session generation."""

@@ -15,12 +15,12 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db, read_only_request
-from ..models import ApiToken, User, UserSession
+from ..models import ApiToken, Notification, User, UserSession
 from ..models.time import utcnow
 
 # last_seen_at / last_used_at are written at most this often: not a write on every page
@@ -58,6 +58,15 @@ def start_session(user: User, *, user_agent: str, address: str) -> str:
     return key
 
 
+# The signed-in user's unread notifications (index ix_notifications_user_read), a column of the user's row.
+UNREAD = (
+    select(func.count())
+    .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+    .correlate(User)
+    .scalar_subquery()
+)
+
+
 def session_user(alternative_id: str, key: str | None) -> tuple[User, UserSession] | None:
     """The user and session row a cookie stands for, or None when the session has ended: no such
     row, idle too long, another generation, or the account inactive."""
@@ -68,7 +77,10 @@ def session_user(alternative_id: str, key: str | None) -> tuple[User, UserSessio
         select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.key_hash == _digest(key), User.id == int(user_id))
-        .options(joinedload(User.office))  # every page needs the office's day and time zone
+        .options(
+            joinedload(User.office),  # every page needs the office's day and time zone
+            with_expression(User.unread_notifications, UNREAD),  # and the bell its count
+        )
     ).first()
     if found is None:
         return None

@@ -36,7 +36,7 @@ def configure_service(office, process: Process, *, enabled: bool, days: dict, do
             section, path = "time_limits", (process.name,)
         else:
             kind, name = key.split(":", 1)
-            section, path = {"timer": "timers", "deadline": "deadlines"}[kind], (process.name, name)
+            section, path = {"timer": "timers", "deadline": "deadlines", "stage": "stages"}[kind], (process.name, name)
         settings[section] = _with(settings.get(section, {}), path, value)
     required = dict(settings.get("required_documents", {}))
     required[process.name] = [k.name for k in optional_document_kinds(process) if k.name in documents]

@@ -287,13 +287,14 @@ def _request(req) -> dict:
 
 
 def _basis(minutes) -> dict:
-    """The application letter: its signer, number and date (from the minutes, else as the applicant
-    gave them when submitting), and the legal basis."""
+    """The application letter: its signer, number and date as the applicant gave them with the
+    request (minutes of older requests, made before the request held them, keep their own), and the
+    legal basis."""
     req = minutes.request
-    letter_date = minutes.application_letter_date or req.application_letter_date
+    letter_date = req.application_letter_date or minutes.application_letter_date
     return {
         "signer": application_letter_signer(req),
-        "letter_number": minutes.application_letter_number or req.application_letter_number,
+        "letter_number": req.application_letter_number or minutes.application_letter_number,
         "letter_date": long_date(letter_date) if isinstance(letter_date, date) else None,
         "legal_basis": minutes.legal_basis or req.office.setting("legal_basis"),
     }

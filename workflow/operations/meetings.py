@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..access import can_view
-from ..documents.words import long_date
+from ..documents.words import day_name, long_date
 from ..engine.definition import StateTag
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
@@ -18,6 +18,7 @@ from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_clock, utcnow
 from ..processes import in_tagged_state
 from ..vocabulary import STAFF
+from .calendar import office_calendar
 from .letters import issue_invitation_letter
 from .notifications import queue_meeting_invitations
 from .transitions import fire
@@ -64,6 +65,27 @@ def _check_details(errors: dict, *, starts_at_local: datetime, **texts) -> None:
         errors["date"] = ["Tanggal rapat harus antara tahun 2000 dan 2100."]
 
 
+def non_working_day(office_id: int, day) -> str | None:
+    """None on a working day of the office; else the question to confirm, naming the day and the
+    holiday (national holidays, cuti bersama and the office's own closures, overrides included)."""
+    calendar = office_calendar(office_id)
+    if calendar.is_working_day(day):
+        return None
+    name = calendar.closure_name(day)
+    if name:
+        return f"Tanggal {long_date(day)} adalah hari libur: {name}. Tetap jadwalkan?"
+    return f"Tanggal {long_date(day)} adalah hari {day_name(day)}, bukan hari kerja. Tetap jadwalkan?"
+
+
+def _check_working_day(errors: dict, office_id: int, starts_at_local: datetime, confirmed: bool) -> None:
+    """A meeting on a day off needs the scheduler's explicit confirmation (`confirm_non_working_day`)."""
+    if confirmed or "date" in errors:
+        return
+    question = non_working_day(office_id, starts_at_local.date())
+    if question:
+        errors["confirm_non_working_day"] = [question]
+
+
 def schedule_meeting(
     actor,
     *,
@@ -76,10 +98,12 @@ def schedule_meeting(
     chair_id: int,
     participants: list[dict],
     reason: str | None = None,
+    confirm_non_working_day: bool = False,
     now=None,
 ) -> Meeting:
     """A meeting for `request_ids` (each must be ready: its analysis done, or a meeting held that
-    needs a follow-up, with `reason`), with its invitees."""
+    needs a follow-up, with `reason`), with its invitees. On a day off at the office only with
+    `confirm_non_working_day` (else InvalidInput naming the day and the holiday)."""
     _check_staff(actor)
     errors = {}
     if not request_ids:
@@ -95,6 +119,7 @@ def schedule_meeting(
     if not 15 <= duration_minutes <= 12 * 60:
         errors["duration_minutes"] = ["Durasi antara 15 menit dan 12 jam."]
     _check_details(errors, starts_at_local=starts_at_local, title=title, place=place, online_link=online_link)
+    _check_working_day(errors, actor.office_id, starts_at_local, confirm_non_working_day)
     if errors:
         raise InvalidInput(details=errors)
     requests = []
@@ -207,12 +232,22 @@ def _lock_requests(meeting):
 
 
 def reschedule_meeting(
-    meeting, actor, *, version: int, starts_at_local: datetime, place, online_link, reason: str, now=None
+    meeting,
+    actor,
+    *,
+    version: int,
+    starts_at_local: datetime,
+    place,
+    online_link,
+    reason: str,
+    confirm_non_working_day: bool = False,
+    now=None,
 ) -> Meeting:
     _check_staff(actor)
     _check_version(meeting, version)
     errors = {} if (reason or "").strip() else {"reason": ["Alasan wajib diisi."]}
     _check_details(errors, starts_at_local=starts_at_local, place=place, online_link=online_link)
+    _check_working_day(errors, meeting.office_id, starts_at_local, confirm_non_working_day)
     if errors:
         raise InvalidInput(details=errors)
     meeting.starts_at = to_utc(starts_at_local, meeting.office.timezone)

@@ -28,6 +28,8 @@ def office_days(req, cal: WorkingCalendar) -> int | None:
     """
     if req.clock_started_on is None or req.clock_stopped_on is None or req.due_date is None:
         return None
+    if req.clock_stage is not None:  # stopped in a stage before "declared complete" (a withdrawal)
+        return None
     stop, due = req.clock_stopped_on, req.due_date
     left = cal.days_between(stop, due, req.clock_unit) if stop <= due else -cal.days_between(due, stop, req.clock_unit)
     return max((req.time_limit_days or 0) - left, 0)

@@ -24,6 +24,9 @@ from .issued import issue_minutes
 from .transitions import ISO_DATE
 
 MAX_FINDINGS = 500
+# The application letter is the request's (captured with it at submission): the berita acara reads
+# it from there (operations/issued._basis). Minutes saved before keep what they held.
+FROM_THE_REQUEST = ("application_letter_number", "application_letter_date")
 
 
 class MinutesLocked(TransitionUnavailable):
@@ -231,12 +234,15 @@ def _validate(fields: dict, findings: list[dict] | None):
         "conclusion": lambda v: _choice(v, CONCLUSIONS),
         "notes": lambda v: _text(v, 20000),
         "correction_deadline": _date,
-        "application_letter_number": lambda v: _text(v, 120),
-        "application_letter_date": _date,
         "legal_basis": lambda v: _text(v, 5000),
         "signatories": _signatories,
     }
     for name, raw in fields.items():
+        if name in FROM_THE_REQUEST:
+            errors[name] = [
+                "Nomor dan tanggal surat permohonan diambil dari permohonan, bukan diisi pada berita acara."
+            ]
+            continue
         if name not in parsers:
             errors[name] = ["Kolom tidak dikenal."]
             continue

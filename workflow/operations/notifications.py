@@ -18,12 +18,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
 
 from ..documents.ics import meeting_invitation
-from ..engine.calendar import current_deadline
+from ..engine.calendar import applicant_deadline, current_deadline
 from ..engine.definition import N_, Notify, Transition
 from ..extensions import db
 from ..models import IssuedDocument, Meeting, Notification, OutboxMessage, Request, User
 from ..models.time import local_clock, local_date, utcnow
 from ..processes import PROCESSES
+from ..referrals import referred_to
 from .after_commit import defer
 from .timers import lock_unless_taken
 
@@ -200,37 +201,90 @@ def notify_user(
             subject = _(HEADLINES[kind], number=request.number)
         else:
             subject = _("Permohonan %(number)s: %(state)s", number=request.number, state=_(state.label))
-        body = render_template(
-            "email/notice.txt",
-            user=user,
-            request=request,
-            process=process,
-            state=state,
-            kind=kind,
-            trigger=trigger,
-            comment=comment,
-            meeting=(details or {}).get("meeting"),
-            documents=[d for d in (details or {}).get("documents", ()) if d is not None],
-            meeting_when=meeting_when((details or {}).get("meeting")),
-            deadline=current_deadline(request, process),
-            link=absolute(link),
-            absolute=absolute,
-            path_for=path_for,
-        )
+    # the body is rendered from this when shown or sent, not inside the transaction (render_notice)
+    context = notice_context(user, request, process, state, kind, trigger, comment, details or {}, link)
     row = Notification(
         user_id=user.id,
         request_id=request.id,
         kind=kind,
         subject=subject[:300],
-        body=body,
+        context=context,
         link=link,
         dedupe_key=dedupe_key,
     )
     db.session.add(row)
     if kind not in (user.email_opt_out or ()):
-        db.session.add(OutboxMessage(request_id=request.id, recipient=user.email, subject=subject[:300], body=body))
+        db.session.add(
+            OutboxMessage(request_id=request.id, recipient=user.email, subject=subject[:300], context=context)
+        )
         defer(wake_outbox)
     return row
+
+
+def notice_context(user, request, process, state, kind, trigger, comment, details: dict, link: str) -> dict:
+    """Everything a notice's text says, as it stands at the transition (JSON: the row keeps it):
+    the text itself is rendered later, in the recipient's language, by render_notice."""
+    meeting = details.get("meeting")
+    when = meeting_when(meeting)
+    deadline = current_deadline(request, process) if kind in ("due_soon", "overdue") else (None, None)
+    return {
+        "language": user.language or "id",
+        "name": user.name,
+        "kind": kind,
+        "trigger": trigger,
+        "number": request.number,
+        "title": request.title,
+        "process": process.label,  # labels untranslated: translated when rendered
+        "state": state.label,
+        "organisation": request.organisation.name if request.organisation else "-",
+        "confidential": process.is_confidential(request.details),
+        "referral": [process.referral.label, referred] if (referred := referred_to(request)) else None,
+        "comment": comment,
+        "meeting": None
+        if meeting is None
+        else {
+            "title": meeting.title,
+            "date": when[0].isoformat(),
+            "time": when[1],
+            "place": meeting.place,
+            "online_link": meeting.online_link,
+            "status_reason": meeting.status_reason,
+        },
+        "due_date": _iso(request.due_date) if trigger == "declare_complete" else None,
+        "your_deadline": _iso(applicant_deadline(request, process)) if kind == "status" else None,
+        "deadline": [_iso(deadline[0]), deadline[1]],
+        # the stage of the office's clock a reminder is about (e.g. "Pemeriksaan administrasi")
+        "stage": stage.label
+        if kind in ("due_soon", "overdue") and (stage := process.stage(request.clock_stage or ""))
+        else None,
+        "documents": [
+            [d.number, absolute(path_for("meetings.issued_pdf", issued_id=d.id))]
+            for d in details.get("documents", ())
+            if d is not None
+        ],
+        "link": absolute(link),
+        "settings_url": absolute(path_for("notifications.settings")),
+        "office": request.office.name,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+DATES_IN_CONTEXT = ("due_date", "your_deadline")
+
+
+def render_notice(context: dict) -> str:
+    """A notice's text from its context (notice_context), in the recipient's language."""
+    c = dict(context)
+    for key in DATES_IN_CONTEXT:
+        c[key] = date.fromisoformat(c[key]) if c.get(key) else None
+    c["deadline"] = [date.fromisoformat(c["deadline"][0]) if c["deadline"][0] else None, c["deadline"][1]]
+    if c.get("meeting"):
+        c["meeting"] = dict(c["meeting"], date=date.fromisoformat(c["meeting"]["date"]))
+    with force_locale(c["language"]):
+        return render_template("email/notice.txt", c=c)
 
 
 def meeting_when(meeting) -> tuple[date, str] | None:
@@ -322,8 +376,11 @@ def _reminder_kind(request, today: date, calendar) -> str | None:
 
 def _assignees_and_heads(request) -> list[User]:
     users = {u.id: u for u in request.assignees if u.active}
-    for head in audience(request, Notify("heads"), None):
-        users.setdefault(head.id, head)
+    # a stage before the office's own clock (the administrative check) is the intake officers' duty
+    audiences = ("officers", "heads") if request.clock_stage else ("heads",)
+    for name in audiences:
+        for user in audience(request, Notify(name), None):
+            users.setdefault(user.id, user)
     return [users[i] for i in sorted(users)]
 
 
@@ -336,21 +393,34 @@ def send_pending(now=None, batch: int = 50) -> tuple[int, int]:
     for message_id in claimed:
         message = db.session.get(OutboxMessage, message_id)
         try:
-            _deliver(message, config)
-        except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: an unusable header
-            message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            log.warning("e-mail %s to %s failed (attempt %d): %s", message.id, message.recipient, message.attempts, exc)
-            # 1, 2, 4, 8 ... minutes, at most six hours: a server that is down gets time to return
-            message.next_attempt_at = now + min(timedelta(minutes=2 ** (message.attempts - 1)), MAX_BACKOFF)
-            message.claimed_until = None
+            # a transition's notice is rendered here, from the context it was written with
+            body = message.body
+        except Exception as exc:  # a text that cannot be rendered is kept and retried like a failed send
+            log.exception("e-mail %s to %s could not be rendered", message.id, message.recipient)
+            _failed(message, exc, now)
             failed += 1
         else:
-            message.attempts += 1
-            message.sent_at, message.claimed_until, message.last_error = utcnow(), None, None
-            sent += 1
+            try:
+                _deliver(message, body, config)
+            except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: an unusable header
+                _failed(message, exc, now)
+                failed += 1
+            else:
+                message.attempts += 1
+                message.sent_at, message.claimed_until, message.last_error = utcnow(), None, None
+                message.stored_body = body  # the text as sent stays on record
+                sent += 1
         db.session.commit()  # commits itself: each message's outcome stands, whatever the next one does
     return sent, failed
+
+
+def _failed(message: OutboxMessage, exc: Exception, now) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    log.warning("e-mail %s to %s failed (attempt %d): %s", message.id, message.recipient, message.attempts, exc)
+    # 1, 2, 4, 8 ... minutes, at most six hours: a server that is down gets time to return
+    message.next_attempt_at = now + min(timedelta(minutes=2 ** (message.attempts - 1)), MAX_BACKOFF)
+    message.claimed_until = None
 
 
 def _claim(now, batch) -> list[int]:
@@ -373,13 +443,13 @@ def _claim(now, batch) -> list[int]:
     return [row.id for row in rows]
 
 
-def _deliver(message: OutboxMessage, config) -> None:
+def _deliver(message: OutboxMessage, body: str, config) -> None:
     email = EmailMessage()
     email["From"] = config["MAIL_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}@{config['MAIL_SENDER'].rsplit('@', 1)[-1].strip('>')}>"
-    email.set_content(message.body)
+    email.set_content(body)
     if message.attachment is not None:
         maintype, _slash, rest = (message.attachment_type or "application/octet-stream").partition("/")
         subtype, *params = [p.strip() for p in rest.split(";")]

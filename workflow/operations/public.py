@@ -1,7 +1,6 @@
 """Requests from the public: opened without an account through a form, followed with a tracking
 code and a PIN (only the PIN's hash is kept)."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from ..models import Office, Request
 from ..models.time import utcnow
 from ..models.user import dummy_hash
 from ..processes import get_process
-from .requests import create_request, upload_document
+from .requests import create_request, files_removed_on_failure, upload_documents
 from .transitions import fire
 
 RESEND_WINDOW = timedelta(minutes=30)  # a repeated form post within it shows the same request
@@ -139,20 +138,9 @@ def _issue_tracking(request: Request) -> tuple[str, str]:
 def _upload_and_fire(request: Request, actor, trigger: str, uploads, *, store, max_bytes: int, now) -> None:
     """Upload the applicant's files, then fire `trigger`. The files this call added to the store
     are removed again if anything fails (the transaction rolls back the rows, not the files)."""
-    written = []
-    try:
-        for kind, filename, content in uploads:
-            existed = store.path(hashlib.sha256(content).hexdigest()).exists()
-            document = upload_document(
-                request, actor, kind=kind, filename=filename, content=content, store=store, max_bytes=max_bytes, now=now
-            )
-            if not existed:
-                written.append(document.sha256)
+    with files_removed_on_failure(store) as written:
+        upload_documents(request, actor, uploads, store=store, max_bytes=max_bytes, now=now, written=written)
         fire(request, trigger, actor, version=request.version, now=now)
-    except Exception:
-        for sha256 in written:
-            store.discard(sha256)
-        raise
 
 
 def normalise_code(code: str | None) -> str:

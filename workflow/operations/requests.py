@@ -1,6 +1,9 @@
 """Creating requests and adding documents to them."""
 
+import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -370,3 +373,37 @@ def upload_document(
     )
     db.session.flush()
     return document
+
+
+@contextmanager
+def files_removed_on_failure(store: DocumentStore) -> Iterator[list[str]]:
+    """Collect the SHA-256 of each file the block adds to the store (`written.append`), and remove
+    them again if the block fails: the rollback undoes the rows, not the files."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for sha256 in written:
+            store.discard(sha256)
+        raise
+
+
+def upload_documents(
+    request, actor, uploads, *, store: DocumentStore, max_bytes: int, now=None, written: list[str] | None = None
+) -> list[Document]:
+    """Upload `uploads` ((kind, filename, content), ...) as upload_document does, all or none: the
+    files this call added to the store are removed again if one of them is refused. `written` (of
+    an enclosing files_removed_on_failure) also gets them, for a failure after this call."""
+    documents = []
+    with files_removed_on_failure(store) as added:
+        for kind, filename, content in uploads:
+            existed = store.path(hashlib.sha256(content).hexdigest()).exists()
+            document = upload_document(
+                request, actor, kind=kind, filename=filename, content=content, store=store, max_bytes=max_bytes, now=now
+            )
+            documents.append(document)
+            if not existed:
+                added.append(document.sha256)
+    if written is not None:
+        written.extend(added)
+    return documents

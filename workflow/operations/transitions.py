@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..access import can_view
-from ..catalogue import clock_days, timer_days
+from ..catalogue import clock_days, stage_days, timer_days
 from ..documents.words import long_date
 from ..engine import calendar as clock
 from ..engine.calendar import WorkingCalendar
@@ -151,8 +151,16 @@ def _refuse_after_a_closing_timer(process: Process, request, trigger: str, today
 def _apply_clock(transition: Transition, request, ctx: Context):
     match transition.clock:
         case Clock.START | Clock.RESTART:
-            if transition.clock == Clock.START and request.clock_started_on is not None:
+            stage = transition.stage
+            if (
+                transition.clock == Clock.START
+                and request.clock_started_on is not None
+                and request.clock_stage == (stage.name if stage else None)
+            ):
                 return None  # declared complete again after a return: the clock already runs
+            if stage is not None:  # a stage before the process's own clock (the office may set its days)
+                days, unit = stage_days(request.office, ctx.process, stage), stage.limit.unit.value
+                return clock.start_clock(request, ctx.calendar, ctx.today, days, unit, stage.name)
             limit = transition.limit or ctx.process.time_limit
             days = limit.days if transition.limit else clock_days(request.office, ctx.process)
             return clock.start_clock(request, ctx.calendar, ctx.today, days, limit.unit.value)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from ..engine.definition import N_, Clock, Input, Transition, row_guard
+from ..engine.definition import N_, Clock, Input, Notify, Transition, row_guard
 from ..extensions import db
 from ..models import Document, User
 
@@ -19,6 +19,9 @@ APPLICANT_TYPES = {
 
 ASSIGNEES = Input("assignees", "user_ids", N_("Perancang yang ditugaskan"))
 
+# Who hears of a file to check at intake: the office's officers (a new or resubmitted file).
+INTAKE_OFFICERS = Notify("officers", "new_file")
+
 
 # Guards: (request, context) -> None when satisfied, else the reason in Indonesian.
 
@@ -32,6 +35,8 @@ def required_documents_uploaded(req, ctx):
         for group in required_documents(req.office, ctx.process, req.details)
         if not present.intersection(group)
     ]
+    if len(missing) == 1:  # e.g. "Surat permohonan belum diunggah.": what to do next, in one line
+        return f"{missing[0]} belum diunggah."
     return ("Dokumen wajib belum diunggah: " + "; ".join(missing) + ".") if missing else None
 
 
@@ -87,4 +92,30 @@ def return_for_completion(sources: tuple[str, ...], *, clock: Clock | None = Non
         effects=(count_completion_round,),
         clock=clock,
         notify=True,
+    )
+
+
+def resubmit(
+    sources: tuple[str, ...],
+    dest: str,
+    roles: tuple[str, ...],
+    *,
+    label: str = N_("Kirim kelengkapan"),
+    guards: tuple = (),
+    clock: Clock | None = None,
+) -> Transition:
+    """The applicant sends the completed file back after a return for completion: in every process
+    the intake officers are told there is a file to check again, and a member of the public, who
+    has no account to look in, gets the e-mail confirming it (as on submit). `clock=Clock.RESUME`
+    where return_for_completion paused the office's clock."""
+    return Transition(
+        "resubmit",
+        sources,
+        dest,
+        roles,
+        label,
+        guards=guards,
+        clock=clock,
+        notify=roles == PUBLIC,
+        notices=(INTAKE_OFFICERS,),
     )

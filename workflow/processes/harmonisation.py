@@ -1,7 +1,8 @@
 """The harmonisation of regional drafts (UU 12/2011 Pasal 58 and 63 as amended, Permenkum
 40/2025), shared by Ranperda and Ranperkada.
 
-intake:     draft -> submitted <-> returned (returned for completion; rounds counted)
+intake:     draft -> submitted <-> returned (returned for completion; rounds counted); the
+            administrative check has its own deadline (a stage of the clock, 3 working days)
             | discarded (a draft the applicant throws away, never submitted: private like a draft)
 review:     verified (declared complete: the clock starts) -> in_analysis (drafters assigned)
             -> analysed
@@ -27,6 +28,7 @@ from ..engine.definition import (
     Notify,
     Phase,
     Process,
+    Stage,
     State,
     StateTag,
     TimeLimit,
@@ -40,12 +42,14 @@ from .common import (
     APPLICANT,
     ASSIGNEES,
     HEAD,
+    INTAKE_OFFICERS,
     STAFF,
     SYSTEM,
     assignees_are_office_drafters,
     clock_has_started,
     count_completion_round,
     required_documents_uploaded,
+    resubmit,
     set_assignees,
 )
 
@@ -171,7 +175,6 @@ issue_result_letter = NamedEffect("issue_result_letter")
 
 
 # Who hears of what (besides `notify=True`: the applicant organisation's drafters, kind "status").
-INTAKE_OFFICERS = Notify("officers", "new_file")  # a new or resubmitted file to check
 MEETING_NEWS = Notify("applicant", "meeting")
 
 
@@ -201,6 +204,11 @@ issue_return_letter = NamedEffect("issue_return_letter")
 # Set when the transition is fired from a meeting (see operations/meetings.py).
 MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=MAX_ID, required=False)
 
+# The office's administrative check: from submission until declared complete or returned, 3
+# working days by default (an office sets its own in the service catalogue). A return pauses it and
+# the resubmission resumes it, as the review clock; "declared complete" starts the process's own.
+ADMINISTRATIVE_CHECK = Stage("administrative_check", N_("Pemeriksaan administrasi"), TimeLimit(3, maximum=30))
+
 TRANSITIONS = (
     Transition(
         "submit",
@@ -209,6 +217,8 @@ TRANSITIONS = (
         APPLICANT,
         N_("Ajukan"),
         guards=(required_documents_uploaded,),
+        clock=Clock.START,
+        stage=ADMINISTRATIVE_CHECK,
         notices=(INTAKE_OFFICERS,),
     ),
     Transition("discard", ("draft",), "discarded", APPLICANT, N_("Buang draf")),
@@ -223,15 +233,13 @@ TRANSITIONS = (
         clock=Clock.PAUSE,
         notify=True,
     ),
-    Transition(
-        "resubmit",
+    resubmit(
         ("returned",),
         "submitted",
         APPLICANT,
-        N_("Ajukan kembali"),
+        label=N_("Ajukan kembali"),
         guards=(required_documents_uploaded,),
         clock=Clock.RESUME,
-        notices=(INTAKE_OFFICERS,),
     ),
     Transition(
         "declare_complete",

@@ -38,6 +38,7 @@ from .common import (
     SYSTEM,
     assignees_are_office_drafters,
     required_documents_uploaded,
+    resubmit,
     return_for_completion,
     set_assignees,
 )
@@ -129,15 +130,12 @@ PROCESS = Process(
             notify=True,
         ),
         return_for_completion(("submitted",), clock=Clock.PAUSE),
-        Transition(
-            "resubmit",
+        resubmit(
             ("incomplete",),
             "submitted",
             PUBLIC,
-            N_("Kirim kelengkapan"),
             guards=(required_documents_uploaded, power_of_attorney_if_represented),
             clock=Clock.RESUME,
-            notify=True,
         ),
         Transition(
             "deem_withdrawn",

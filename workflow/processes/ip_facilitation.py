@@ -33,6 +33,7 @@ from .common import (
     STAFF,
     assignees_are_office_drafters,
     required_documents_uploaded,
+    resubmit,
     return_for_completion,
     set_assignees,
 )
@@ -155,12 +156,10 @@ PROCESS = Process(
             notify=True,
         ),
         return_for_completion(("submitted", "document_check"), clock=Clock.PAUSE),
-        Transition(
-            "resubmit",
+        resubmit(
             ("incomplete",),
             "submitted",
             PUBLIC,
-            N_("Kirim kelengkapan"),
             guards=(required_documents_uploaded, trademark_classes_given),
             clock=Clock.RESUME,
         ),

@@ -39,6 +39,7 @@ from .common import (
     STAFF,
     assignees_are_office_drafters,
     required_documents_uploaded,
+    resubmit,
     return_for_completion,
     set_assignees,
 )
@@ -158,14 +159,7 @@ PROCESS = Process(
             notify=True,
         ),
         return_for_completion(("submitted",)),
-        Transition(
-            "resubmit",
-            ("incomplete",),
-            "submitted",
-            PUBLIC,
-            N_("Kirim kelengkapan"),
-            guards=(required_documents_uploaded,),
-        ),
+        resubmit(("incomplete",), "submitted", PUBLIC, guards=(required_documents_uploaded,)),
         Transition(
             "declare_complete",
             ("submitted",),

@@ -33,6 +33,7 @@ from .common import (
     STAFF,
     SYSTEM,
     assignees_are_office_drafters,
+    resubmit,
     return_for_completion,
     set_assignees,
 )
@@ -99,13 +100,7 @@ PROCESS = Process(
             notify=True,
         ),
         return_for_completion(("received",)),
-        Transition(
-            "resubmit",
-            ("incomplete",),
-            "received",
-            PUBLIC,
-            N_("Kirim kelengkapan"),
-        ),
+        resubmit(("incomplete",), "received", PUBLIC),
         Transition(
             "deem_withdrawn",
             ("incomplete",),

@@ -8,6 +8,7 @@ PROCESS = harmonisation_process(
     N_("Pengharmonisasian Rancangan Peraturan Daerah"),
     "RANPERDA",
     required_documents=(
+        ("surat_permohonan",),  # to the Kepala Kanwil, through the Sekda or the Sekwan (Pasal 4)
         ("naskah_akademik",),
         ("sk_tim_penyusun",),
         ("rancangan",),

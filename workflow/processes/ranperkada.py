@@ -8,6 +8,6 @@ PROCESS = harmonisation_process(
     "ranperkada",
     N_("Pengharmonisasian Rancangan Peraturan Kepala Daerah"),
     "RANPERKADA",
-    required_documents=(("naskah_akademik",), ("sk_tim_penyusun",), ("rancangan",)),
+    required_documents=(("surat_permohonan",), ("naskah_akademik",), ("sk_tim_penyusun",), ("rancangan",)),
     applicant_types=("kepala_daerah",),  # a regulation of the Kepala Daerah: only the executive applies
 )

@@ -25,3 +25,24 @@ document.addEventListener("submit", function (event) {
     form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
   }, 0);
 });
+
+// a button data-add-row="NAME" appends an empty copy of the last row marked data-testid="NAME"
+// (repeatable form rows, e.g. a meeting's invitees); without script the page offers blank rows
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-add-row]");
+  if (!button) {
+    return;
+  }
+  var rows = document.querySelectorAll("[data-testid='" + button.dataset.addRow + "']");
+  if (!rows.length) {
+    return;
+  }
+  var last = rows[rows.length - 1];
+  var copy = last.cloneNode(true);
+  copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+  copy.querySelectorAll("[aria-label]").forEach(function (field) {
+    field.setAttribute("aria-label", field.getAttribute("aria-label").replace(/\d+$/, String(rows.length + 1)));
+  });
+  last.after(copy);
+  copy.querySelector("input").focus();
+});

@@ -17,7 +17,6 @@ from ..engine.definition import Phase
 from ..extensions import db
 from ..models import Organisation, Request, User, request_assignees
 from ..models.time import local_date, utcnow
-from ..processes import PROCESSES
 from . import sql
 
 DUE_SOON_WORKING_DAYS = 2
@@ -108,68 +107,94 @@ def cached_overview(user, today: date, cal: WorkingCalendar):
 
 
 def overview(user, today: date, cal: WorkingCalendar) -> Overview:
-    """Every figure of the dashboard in eight queries, however many requests there are."""
+    """Every figure of the dashboard in five queries, however many requests there are.
+
+    Each query groups by plain columns in the order of an index that holds every column it reads
+    (see models/request.py), so SQLite walks one index without sorting and without reading the
+    table; what depends only on the state (open? with the applicant? which phase?) is decided per
+    group from the definitions (sql.STATE_KINDS), months and medians from per-day groups.
+    """
     where = scope(user)
     soon = cal.add_working_days(today, DUE_SOON_WORKING_DAYS)
     result = Overview(today, soon, by_phase={p.value: 0 for p in Phase})
+    kinds = sql.STATE_KINDS
 
-    # 1. open files per process and state, with how many are overdue, due soon, with the applicant
-    rows = db.session.execute(
+    # 1. per process, state, organisation and outcome: the open files (overdue, due soon, with the
+    # applicant) and, per applicant organisation, open and concluded this year by outcome
+    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
+    received = Request.received_on.is_not(None)
+    per_org: dict[int, dict] = {}
+    for process, state, org_id, outcome, count, late, late_any, near, got, concluded in db.session.execute(
         select(
             Request.process,
             Request.state,
+            Request.organisation_id,
+            Request.outcome,
             func.count(),
-            sql.count_if(sql.overdue(today)),
+            sql.count_if(sql.late_clock(today)),
+            sql.count_if(sql.late_either(today)),
             sql.count_if(sql.due_soon(today, soon)),
-            sql.count_if(sql.waiting_on_applicant()),
+            sql.count_if(received),
+            sql.count_if(and_(received, sql.between(Request.concluded_on, year_start, year_end))),
         )
-        .where(where, sql.is_open())
-        .group_by(Request.process, Request.state)
-    ).all()
-    for process, state, count, late, near, waiting in rows:
-        definition = PROCESSES[process]
-        result.open_total += count
-        result.overdue += late
-        result.due_soon += near
-        result.waiting_on_applicant += waiting
-        result.by_phase[definition.state(state).phase.value] += count
-        result.by_process[process] = result.by_process.get(process, 0) + count
+        .where(where)
+        .group_by(Request.process, Request.state, Request.organisation_id, Request.outcome)
+    ):
+        kind = kinds.get((process, state))
+        is_open = kind is not None and kind.open
+        if is_open:
+            result.open_total += count
+            result.overdue += late_any if kind.applicant_deadline else late
+            result.due_soon += near
+            result.waiting_on_applicant += count if kind.waiting else 0
+            result.by_phase[kind.phase] += count
+            result.by_process[process] = result.by_process.get(process, 0) + count
+        if org_id is not None and got:
+            entry = per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})
+            entry["open"] += got if is_open else 0
+            entry["concluded"] += concluded
+            if outcome and concluded:
+                entry["outcomes"][outcome] = entry["outcomes"].get(outcome, 0) + concluded
 
     # 2. workload per assigned member of staff: open assignments, overdue among them (an
     # officer's own line only: their colleagues' share of a file is not their part)
     assigned = true() if user.role != "officer" else request_assignees.c.user_id == user.id
-    result.workload = [
-        {"user_id": uid, "name": name, "open": count, "overdue": late}
-        for uid, name, count, late in db.session.execute(
-            select(User.id, User.name, func.count(), sql.count_if(sql.overdue(today)))
-            .select_from(request_assignees)
-            .join(Request, Request.id == request_assignees.c.request_id)
-            .join(User, User.id == request_assignees.c.user_id)
-            .where(where, sql.is_open(), assigned)
-            .group_by(User.id, User.name)
-            .order_by(func.count().desc(), User.name)
-        )
-    ]
-
-    # 3. per applicant organisation: open, concluded this year, and by outcome
-    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
-    concluded_this_year = sql.between(Request.concluded_on, year_start, year_end)
-    per_org: dict[int, dict] = {}
-    for org_id, outcome, open_count, concluded in db.session.execute(
+    staff: dict[int, dict] = {}
+    # grouped before the names are joined: one lookup of a name per group, not per assignment
+    per_assignee = (
         select(
-            Request.organisation_id,
-            Request.outcome,
-            sql.count_if(sql.is_open()),
-            sql.count_if(concluded_this_year),
+            request_assignees.c.user_id,
+            Request.process,
+            Request.state,
+            func.count().label("count"),
+            sql.count_if(sql.late_clock(today)).label("late"),
+            sql.count_if(sql.late_either(today)).label("late_any"),
         )
-        .where(where, Request.organisation_id.is_not(None), Request.received_on.is_not(None))
-        .group_by(Request.organisation_id, Request.outcome)
+        .select_from(Request)
+        .join(request_assignees, request_assignees.c.request_id == Request.id)
+        .where(where, assigned, sql.maybe_open())
+        .group_by(Request.process, Request.state, request_assignees.c.user_id)
+        .subquery()
+    )
+    for uid, name, process, state, count, late, late_any in db.session.execute(
+        select(
+            User.id,
+            User.name,
+            per_assignee.c.process,
+            per_assignee.c.state,
+            per_assignee.c.count,
+            per_assignee.c.late,
+            per_assignee.c.late_any,
+        ).join(per_assignee, per_assignee.c.user_id == User.id)
     ):
-        entry = per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})
-        entry["open"] += open_count
-        entry["concluded"] += concluded
-        if outcome and concluded:
-            entry["outcomes"][outcome] = entry["outcomes"].get(outcome, 0) + concluded
+        kind = kinds.get((process, state))
+        if kind is not None and kind.open:
+            entry = staff.setdefault(uid, {"user_id": uid, "name": name, "open": 0, "overdue": 0})
+            entry["open"] += count
+            entry["overdue"] += late_any if kind.applicant_deadline else late
+    result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
+
+    # 3. the organisations listed (every one of the scope, with or without files)
     org_filter = Organisation.office_id == user.office_id
     if user.role == "drafter":
         org_filter = Organisation.id == user.organisation_id
@@ -180,42 +205,43 @@ def overview(user, today: date, cal: WorkingCalendar) -> Overview:
         )
     ]
 
-    # 4-6. the last 12 months: received, concluded, on time; medians per month and overall
+    # 4-5. the last 12 months: received per day; concluded, on time and the office's days per day
+    # (the medians from the days' histogram), summed into months here
     months = months_back(today, TREND_MONTHS)
     start = date(months[0][0], months[0][1], 1)
-    trend = {y * 100 + m: {"received": 0, "concluded": 0, "on_time": 0, "timed": 0, "median": None} for y, m in months}
-    # grouped by the label: PostgreSQL sees two spellings of one expression (bound parameters) as two
-    received_month = sql.month_key(Request.received_on).label("month")
-    for key, count in db.session.execute(
-        select(received_month, func.count())
+    trend = {y * 100 + m: {"received": 0, "concluded": 0, "on_time": 0, "timed": 0, "days": {}} for y, m in months}
+    for day, count in db.session.execute(
+        select(Request.received_on, func.count())
         .where(where, sql.between(Request.received_on, start, today))
-        .group_by(received_month)
+        .group_by(Request.received_on)
     ):
-        trend[int(key)]["received"] = count
-    in_window = and_(where, sql.between(Request.concluded_on, start, today))
-    concluded_month = sql.month_key(Request.concluded_on).label("month")
-    for key, count, timely, timed in db.session.execute(
+        trend[_month(day)]["received"] += count
+    overall: dict[int, int] = {}
+    for day, days, count, timely, timed in db.session.execute(
         select(
-            concluded_month,
+            Request.concluded_on,
+            Request.office_days,
             sql.count_if(Request.outcome.not_in(sql.WITHDRAWN_OUTCOMES)),
             sql.count_if(sql.on_time()),
             sql.count_if(sql.timed_conclusion()),
         )
-        .where(in_window)
-        .group_by(concluded_month)
+        .where(where, sql.between(Request.concluded_on, start, today))
+        .group_by(Request.concluded_on, Request.office_days)
     ):
-        trend[int(key)].update(concluded=count, on_time=timely, timed=timed)
-    month = sql.month_key(Request.concluded_on)
-    for key, median, _p90 in db.session.execute(sql.quantiles(in_window, month)):
-        trend[int(key)]["median"] = _round(median)
-    overall = db.session.execute(sql.quantiles(in_window)).first()
-    result.median_days = _round(overall.median) if overall else None
+        t = trend[_month(day)]
+        t["concluded"] += count
+        t["on_time"] += timely
+        t["timed"] += timed
+        if timed:
+            t["days"][days] = t["days"].get(days, 0) + timed
+            overall[days] = overall.get(days, 0) + timed
+    result.median_days = _round(sql.median_p90(overall)[0])
     result.trend = [
         {
             "month": f"{key // 100:04d}-{key % 100:02d}",
             "received": t["received"],
             "concluded": t["concluded"],
-            "median_working_days": t["median"],
+            "median_working_days": _round(sql.median_p90(t["days"])[0]),
             "on_time_rate": sql.rate(t["on_time"], t["timed"]),
         }
         for key, t in trend.items()
@@ -224,6 +250,13 @@ def overview(user, today: date, cal: WorkingCalendar) -> Overview:
     result.timed = sum(t["timed"] for t in trend.values())
     result.on_time_rate = sql.rate(result.on_time, result.timed)
     return result
+
+
+def _month(day) -> int:
+    """year * 100 + month of a date (PostgreSQL returns a date; SQLite through SQLAlchemy too)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return day.year * 100 + day.month
 
 
 def _round(value) -> float | None:

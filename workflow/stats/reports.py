@@ -80,10 +80,10 @@ def _month_end(year: int, month: int) -> date:
     return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
 
 
-def regulation_type():
-    """ranperda_<level> or pergub/perbup/perwali, from the process and the organisation's kind
-    (a DPRD's level from its region: "Provinsi ...", "Kota ...", else a regency)."""
-    level = case(
+def organisation_level():
+    """provinsi, kabupaten or kota, from the organisation's kind (a DPRD's level from its region:
+    "Provinsi ...", "Kota ...", else a regency); in SQL, so LIKE means what the database says."""
+    return case(
         (Organisation.kind == "province", "provinsi"),
         (Organisation.kind == "city", "kota"),
         (Organisation.kind == "regency", "kabupaten"),
@@ -91,12 +91,13 @@ def regulation_type():
         (Organisation.region.like("Kota%"), "kota"),
         else_="kabupaten",
     )
-    return case(
-        (Request.process == "ranperda", "ranperda_" + level),
-        (level == "provinsi", "pergub"),
-        (level == "kota", "perwali"),
-        else_="perbup",
-    )
+
+
+def regulation_type(process: str, level: str) -> str:
+    """ranperda_<level> or pergub/perbup/perwali, from the process and the organisation's level."""
+    if process == "ranperda":
+        return f"ranperda_{level}"
+    return {"provinsi": "pergub", "kota": "perwali"}.get(level, "perbup")
 
 
 @dataclass
@@ -178,43 +179,34 @@ class Report:
         }
 
 
-def _rows(where, key, period: Period, labels: dict, *, join_org=False) -> dict[str, Row]:
-    """One table's figures grouped by `key`: counts in one query, percentiles in another."""
-    received = sql.between(Request.received_on, period.start, period.end)
-    concluded = sql.between(Request.concluded_on, period.start, period.end)
-    stmt = select(
-        key,
-        sql.count_if(received),
-        sql.count_if(and_(received, Request.completion_rounds > 0)),
-        func.coalesce(func.sum(case((received, Request.completion_rounds), else_=0)), 0),
-        Request.outcome,
-        sql.count_if(concluded),
-        sql.count_if(and_(concluded, sql.on_time())),
-        sql.count_if(and_(concluded, sql.timed_conclusion())),
-    ).where(where, or_(received, concluded))
-    if join_org:
-        stmt = stmt.join(Organisation, Organisation.id == Request.organisation_id)
-    rows: dict[str, Row] = {}
-    for k, got, returned, rounds, outcome, done, timely, timed in db.session.execute(
-        stmt.group_by(key, Request.outcome)
-    ):
-        row = rows.setdefault(str(k), Row(str(k), labels.get(str(k), str(k))))
+class _Tally:
+    """One row's counts and its histogram of the office's days, summed over GROUP BY groups."""
+
+    def __init__(self, key: str, label):
+        self.row = Row(key, label)
+        self.days: dict[int, int] = {}
+
+    def add(self, outcome, days, got, returned, rounds, done, timely) -> None:
+        row = self.row
         row.received += got
         row.returned += returned
         row.rounds += int(rounds)
-        row.on_time += timely
-        row.timed += timed
         if outcome and done:
             if outcome in sql.WITHDRAWN_OUTCOMES:
                 row.withdrawn += done
             else:
                 row.concluded += done
                 row.outcomes[outcome] = row.outcomes.get(outcome, 0) + done
-    for k, median, p90 in db.session.execute(sql.quantiles(and_(where, concluded), key, join_organisation=join_org)):
-        if str(k) in rows:
-            rows[str(k)].median = None if median is None else round(float(median), 1)
-            rows[str(k)].p90 = p90
-    return rows
+                if days is not None:  # a timed conclusion (sql.timed_conclusion)
+                    row.on_time += timely
+                    row.timed += done
+                    self.days[days] = self.days.get(days, 0) + done
+
+    def finish(self) -> Row:
+        median, p90 = sql.median_p90(self.days)
+        self.row.median = None if median is None else round(float(median), 1)
+        self.row.p90 = p90
+        return self.row
 
 
 def scope(user):
@@ -222,24 +214,62 @@ def scope(user):
 
 
 def harmonisation_report(user, period: Period) -> Report:
-    """The recap for `period` as `user` may see it (their office; a drafter, their organisation)."""
-    where = scope(user)
-    harmonisation = and_(where, Request.process.in_(HARMONISATION))
+    """The recap for `period` as `user` may see it (their office; a drafter, their organisation).
+
+    Two queries, however many requests: the organisations, then every request received or
+    concluded in the period grouped by process, organisation, outcome and the office's days, in
+    the order of the index that holds every column read (models/request.py: no sort, no table
+    read on SQLite). Each table (per organisation, per type, per service, harmonisation as a whole)
+    sums those groups; the medians and 90th percentiles come from the days' histogram.
+    """
     org_filter = Organisation.office_id == user.office_id
     if user.role == "drafter":
         org_filter = Organisation.id == user.organisation_id
-    organisations = db.session.execute(
-        select(Organisation.id, Organisation.name).where(org_filter).order_by(Organisation.name)
-    ).all()
-    names = {str(oid): name for oid, name in organisations}
-    by_org = _rows(harmonisation, Request.organisation_id, period, names)
-    type_labels = dict(TYPES)
-    by_type = _rows(harmonisation, regulation_type(), period, type_labels, join_org=True)
+    listed, levels = [], {}
+    for oid, name, level, shown in db.session.execute(
+        select(Organisation.id, Organisation.name, organisation_level(), org_filter).order_by(Organisation.name)
+    ):
+        levels[oid] = level
+        if shown:
+            listed.append((oid, name))
+    names = {str(oid): name for oid, name in listed}
     services = {p.name: p.label for p in PROCESSES.values() if p.name not in HARMONISATION}
-    by_service = _rows(and_(where, Request.process.in_(services)), Request.process, period, services)
-    # one group per office: the scope's whole (a constant key would do, but PostgreSQL refuses it)
-    overall = next(iter(_rows(harmonisation, Request.office_id, period, {}).values()), None) or Row("all", "")
-    overall.key, overall.label = "all", _l("Harmonisasi")
+    type_labels = dict(TYPES)
+    by_org: dict[str, _Tally] = {}
+    by_type: dict[str, _Tally] = {}
+    by_service: dict[str, _Tally] = {}
+    overall = _Tally("all", _l("Harmonisasi"))
+
+    received = sql.between(Request.received_on, period.start, period.end)
+    concluded = sql.between(Request.concluded_on, period.start, period.end)
+    for process, org_id, outcome, days, got, returned, rounds, done, timely in db.session.execute(
+        select(
+            Request.process,
+            Request.organisation_id,
+            Request.outcome,
+            Request.office_days,
+            sql.count_if(received),
+            sql.count_if(and_(received, Request.completion_rounds > 0)),
+            func.coalesce(func.sum(case((received, Request.completion_rounds), else_=0)), 0),
+            sql.count_if(concluded),
+            sql.count_if(and_(concluded, Request.clock_stopped_on <= Request.due_date)),
+        )
+        .where(scope(user), or_(received, concluded))
+        .group_by(Request.process, Request.organisation_id, Request.outcome, Request.office_days)
+    ):
+        figures = (outcome, days, got, returned, rounds, done, timely)
+        if process in HARMONISATION:
+            overall.add(*figures)
+            key = str(org_id)
+            by_org.setdefault(key, _Tally(key, names.get(key, key))).add(*figures)
+            if org_id in levels:  # the type needs the organisation (as the inner join did)
+                key = regulation_type(process, levels[org_id])
+                by_type.setdefault(key, _Tally(key, type_labels.get(key, key))).add(*figures)
+        elif process in services:
+            by_service.setdefault(process, _Tally(process, services[process])).add(*figures)
+    by_org_rows = {k: t.finish() for k, t in by_org.items()}
+    by_type_rows = {k: t.finish() for k, t in by_type.items()}
+    by_service_rows = {k: t.finish() for k, t in by_service.items()}
 
     tables = [
         Table(
@@ -247,24 +277,24 @@ def harmonisation_report(user, period: Period) -> Report:
             _l("Rekapitulasi per pemrakarsa"),
             _l("Pemrakarsa"),
             OUTCOMES,
-            [by_org.get(str(oid)) or Row(str(oid), name) for oid, name in organisations],
+            [by_org_rows.get(str(oid)) or Row(str(oid), name) for oid, name in listed],
         ),
         Table(
             "types",
             _l("Rekapitulasi per jenis rancangan"),
             _l("Jenis"),
             OUTCOMES,
-            [by_type.get(k) or Row(k, label) for k, label in TYPES],
+            [by_type_rows.get(k) or Row(k, label) for k, label in TYPES],
         ),
         Table(
             "services",
             _l("Rekapitulasi layanan hukum lainnya"),
             _l("Layanan"),
             (),
-            [by_service.get(k) or Row(k, label) for k, label in services.items()],
+            [by_service_rows.get(k) or Row(k, label) for k, label in services.items()],
         ),
     ]
-    return Report(period, user.office.name, tables, overall)
+    return Report(period, user.office.name, tables, overall.finish())
 
 
 _NUMBERS = ("received", "returned", "rounds", "outcomes", "concluded", "withdrawn", "on_time", "timed", "median", "p90")

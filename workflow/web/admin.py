@@ -256,6 +256,7 @@ def settings():
         form.head_title.data = office.setting("head_title")
         form.copies.data = "\n".join(office.setting("copies") or [])
         form.copies_regency_city.data = "\n".join(office.setting("copies_regency_city") or [])
+        form.meeting_place.data = office.setting("meeting_place")
     if form.validate_on_submit():
         formats = {
             series: _check_number_format(getattr(form, f"{series}_format"))
@@ -281,6 +282,7 @@ def settings():
             settings["head_title"] = (form.head_title.data or "").strip() or Office.DEFAULT_SETTINGS["head_title"]
             settings["copies"] = _lines(form.copies.data)
             settings["copies_regency_city"] = _lines(form.copies_regency_city.data)
+            settings["meeting_place"] = (form.meeting_place.data or "").strip() or None
             if logo is not None:  # stored like every other file: under its SHA-256
                 settings["logo_sha256"] = document_store().put(logo)
             elif form.remove_logo.data:

@@ -13,8 +13,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from ..access import visible_minutes_filter, visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
@@ -25,7 +25,6 @@ from ..engine.machine import allowed_triggers, closing_timer_passed
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import (
-    MAX_ID,
     Document,
     Event,
     IssuedDocument,
@@ -39,15 +38,15 @@ from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
 from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
 from ..operations.public import register_oral_application
-from ..operations.requests import create_request, upload_document
+from ..operations.requests import create_request, upload_document, upload_documents
 from ..operations.transitions import fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
-from ..queries import filtered_requests, organisation_choices, paginate, staff_choices
-from ..stats.dashboard import DUE_SOON_WORKING_DAYS
-from ..vocabulary import STAFF, MinutesStatus, Phase
+from ..queries import filtered_requests, queue_order, queue_page
+from ..vocabulary import STAFF, MinutesStatus
+from . import queue
 from .downloads import attachment
-from .forms import ActionForm, FilterForm, NewRequestForm, UploadForm
+from .forms import ActionForm, NewRequestForm, UploadForm
 from .processmap import process_svg
 from .receipts import remember_receipt
 from .unit_of_work import unit_of_work
@@ -67,66 +66,46 @@ def today():
     return local_date(utcnow(), current_user.office.timezone)
 
 
-def load_request(request_id: int, *, for_update=False) -> Request:
-    return visible_request(request_id, current_user, for_update=for_update)
+def load_request(request_id: int, *, for_update=False, options=()) -> Request:
+    return visible_request(request_id, current_user, for_update=for_update, options=options)
+
+
+# Whether the request has meetings, minutes, issued documents: read with the request itself, so
+# that its page runs the queries of only the sections that have rows (most files have none).
+REQUEST_SECTIONS = (
+    with_expression(Request.has_meetings, exists().where(meeting_requests.c.request_id == Request.id)),
+    with_expression(Request.has_minutes, exists().where(Minutes.request_id == Request.id)),
+    with_expression(Request.has_issued, exists().where(IssuedDocument.request_id == Request.id)),
+)
 
 
 def queue_filter():
-    """The work queue's filter form and the arguments of filtered_requests() it gives (the page
-    and its exports show the same rows)."""
-    form = FilterForm(request.args)
-    form.process_type.choices = [("", _("Semua"))] + [(p.name, _(p.label)) for p in PROCESSES.values()]
-    form.phase.choices = [("", _("Semua"))] + [(p.value, _(p.label)) for p in Phase]
-    states = {s.name: _(s.label) for p in PROCESSES.values() for s in p.states}
-    form.state.choices = [("", _("Semua"))] + sorted(states.items(), key=lambda kv: kv[1])
-    staff = current_user.is_office_account
-    if staff:
-        form.organisation_id.choices = [("", _("Semua"))] + organisation_choices(current_user.office_id)
-        form.assignee_id.choices = [("", _("Semua"))] + staff_choices(current_user.office_id)
-    args = {f: (getattr(form, f).data or None) for f in ("q", "phase", "state")}
-    before = request.args.get("before", type=int)
-    args["before"] = before if before and 0 < before <= MAX_ID else None  # older than this id
-    args["process"] = form.process_type.data or None
-    if staff:
-        args["organisation_id"] = request.args.get("organisation_id", type=int)
-        args["assignee_id"] = current_user.id if form.mine.data else request.args.get("assignee_id", type=int)
-        args["overdue"] = form.overdue.data
-        args["waiting"] = form.waiting.data
-        if form.due_soon.data:
-            args["due_soon_until"] = office_calendar(current_user.office_id).add_working_days(
-                today(), DUE_SOON_WORKING_DAYS
-            )
-    return form, args
+    """The work queue's filter (what the query string asks, kept to what the user may choose) and
+    the arguments of filtered_requests() it gives: the page and its exports show the same rows."""
+    user = current_user._get_current_object()
+    f = queue.read_filter(user)
+    return f, queue.query_arguments(f, user, today(), lambda: office_calendar(user.office_id))
 
 
 @bp.get("/")
 def index():
-    form, args = queue_filter()
-    staff = current_user.is_office_account
+    user = current_user._get_current_object()  # not the proxy: asked once per row
+    f, args = queue_filter()
     page_no = request.args.get("page", 1, type=int) or 1
     filters = {k: v for k, v in request.args.items() if k != "page"}
     day = today()
-    page = paginate(filtered_requests(current_user, day, **args), max(page_no, 1), PER_PAGE)
-    calendar = office_calendar(current_user.office_id)
-    user = current_user._get_current_object()  # not the proxy: asked once per row
-    rows = [
-        (
-            r,
-            PROCESSES[r.process],
-            working_days_left(r, calendar, day),
-            allowed_triggers(PROCESSES[r.process], r, user, day),
-        )
-        for r in page.items
-    ]
+    page = queue_page(user, day, max(page_no, 1), PER_PAGE, f.sort, f.direction, **args)
+    rows = queue.rows_of(page.items, user, day, office_calendar(user.office_id)) if page.items else []
     return render_template(
         "cases/index.html",
-        form=form,
+        f=f,
         page=page,
         rows=rows,
-        staff=staff,
+        staff=user.is_office_account,
         filters=filters,
         filters_without_before={k: v for k, v in filters.items() if k != "before"},
-        day=day,
+        sorts=queue.sort_links(f, {k: v for k, v in filters.items() if k not in ("sort", "dir")}),
+        keyset=f.sort == "number" and f.direction == "desc",  # "older than the last shown" follows this order only
     )
 
 
@@ -144,6 +123,8 @@ def new():
         organisation = current_user.organisation
         form.applicant_type.data = "dprd" if organisation and organisation.kind == "dprd" else "kepala_daerah"
     if form.validate_on_submit():
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        letter = form.application_letter.data
         with unit_of_work(catch=True) as work:
             req = create_request(
                 current_user,
@@ -154,8 +135,18 @@ def new():
                 application_letter_number=form.application_letter_number.data,
                 application_letter_date=form.application_letter_date.data,
             )
+            # the letter itself, in the same step: a draft never lacks it (all or nothing)
+            upload_documents(
+                req,
+                current_user,
+                [("surat_permohonan", letter.filename, letter.stream.read(limit + 1))],
+                store=document_store(),
+                max_bytes=limit,
+            )
         if work.failed:
             for name, messages in work.field_errors.items():
+                # the upload's errors (size, type, an empty file) belong beside the file field
+                name = "application_letter" if name in ("_", "file") else name
                 target = getattr(form, name, None)
                 if target is not None and hasattr(target, "errors"):
                     target.errors = list(target.errors) + list(messages)
@@ -271,13 +262,13 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         db.session.scalars(
             select(Document)
             .where(Document.request_id == req.id)
-            .options(selectinload(Document.uploaded_by))
+            .options(joinedload(Document.uploaded_by))  # in the same statement: a few rows, one uploader each
             .order_by(Document.kind, Document.version.desc())
         ).all(),
         key=lambda d: (order.get(d.kind, len(order)), -d.version),
     )
     events = db.session.scalars(
-        select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
+        select(Event).where(Event.request_id == req.id).options(joinedload(Event.actor)).order_by(Event.seq)
     ).all()
     present = {d.kind for d in documents}
     checklist = [
@@ -304,20 +295,33 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     actions = [process.transition(t) for t in triggers]
     drafters = office_drafters() if "assign" in triggers else []
     calendar = office_calendar(req.office_id)
-    meetings = db.session.scalars(
-        select(Meeting)
-        .join(meeting_requests)
-        .where(meeting_requests.c.request_id == req.id)
-        .order_by(Meeting.starts_at)
-    ).all()
-    minutes = db.session.scalars(
-        select(Minutes)
-        .where(Minutes.request_id == req.id, visible_minutes_filter(current_user))
-        .order_by(Minutes.revision)
-    ).all()
-    issued = db.session.scalars(
-        select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
-    ).all()
+    # a section known to be empty (REQUEST_SECTIONS, read with the request) is not queried; None: not known
+    meetings = (
+        db.session.scalars(
+            select(Meeting)
+            .join(meeting_requests)
+            .where(meeting_requests.c.request_id == req.id)
+            .order_by(Meeting.starts_at)
+        ).all()
+        if req.has_meetings is not False
+        else []
+    )
+    minutes = (
+        db.session.scalars(
+            select(Minutes)
+            .where(Minutes.request_id == req.id, visible_minutes_filter(current_user))
+            .order_by(Minutes.revision)
+        ).all()
+        if req.has_minutes is not False
+        else []
+    )
+    issued = (
+        db.session.scalars(
+            select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+        ).all()
+        if req.has_issued is not False
+        else []
+    )
     final = next((m for m in reversed(minutes) if m.status == MinutesStatus.FINAL), None)
     # the conclusion must state the final minutes' correction deadline: offer it
     prefill = {
@@ -366,7 +370,7 @@ def returned_by(process, req, events):
 
 @bp.get("/<id:request_id>")
 def detail(request_id):
-    return render_detail(load_request(request_id))
+    return render_detail(load_request(request_id, options=REQUEST_SECTIONS))
 
 
 @bp.post("/<id:request_id>/aksi")
@@ -450,25 +454,26 @@ def download(request_id, document_id):
     return attachment(content, mimetype=doc.media_type, name=doc.filename)
 
 
-EXPORT_LIMIT = 10_000  # rows in one export (newest first); a wider selection is narrowed by the filter
+EXPORT_LIMIT = 10_000  # rows in one export (the first in the page's order); a wider selection is narrowed by the filter
 
 
 @bp.get("/ekspor.<fmt>")
 def export_queue(fmt):
-    """What the current filter shows, as XLSX or CSV (every matching row, up to EXPORT_LIMIT)."""
+    """What the current filter shows, as XLSX or CSV (every matching row in the page's order, up to
+    EXPORT_LIMIT)."""
     if fmt not in ("xlsx", "csv"):
         abort(404)
     from ..stats import export
     from .reports import MIMETYPES, letterhead
 
-    _form, args = queue_filter()
+    f, args = queue_filter()
     day = today()
     calendar = office_calendar(current_user.office_id)
     stmt = filtered_requests(current_user, day, **args).options(
         joinedload(Request.organisation), selectinload(Request.assignees)
     )
     rows = []
-    for r in db.session.scalars(stmt.order_by(Request.id.desc()).limit(EXPORT_LIMIT)):
+    for r in db.session.scalars(stmt.order_by(*queue_order(f.sort, f.direction)).limit(EXPORT_LIMIT)):
         process = PROCESSES[r.process]
         rows.append(
             [

@@ -98,6 +98,11 @@ class NewRequestForm(Form):
         validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Paling banyak 120 karakter."))],
     )
     application_letter_date = DateField(_l("Tanggal surat permohonan"), validators=[DataRequired(REQUIRED)])
+    # a required document of a harmonisation: uploaded with the form, so the draft starts with it
+    application_letter = FileField(
+        _l("Berkas surat permohonan (PDF, DOCX, atau ODT)"),
+        validators=[FileRequired(_l("Unggah berkas surat permohonan."))],
+    )
 
 
 class UploadForm(Form):
@@ -120,22 +125,6 @@ class ActionForm(Form):
     meeting_date = DateField(_l("Tanggal rapat"), validators=[Optional()])
     correction_deadline = DateField(_l("Batas waktu perbaikan"), validators=[Optional()])
     days = IntegerField(_l("Tambahan hari kerja"), validators=[Optional(), NumberRange(min=1, max=30, message=BETWEEN)])
-
-
-class FilterForm(Form):
-    class Meta:
-        csrf = False  # a GET search form changes nothing
-
-    q = StringField(_l("Cari nomor atau judul"), validators=[Optional()])
-    process_type = SelectField(_l("Jenis"), validators=[Optional()])
-    phase = SelectField(_l("Tahap"), validators=[Optional()])
-    state = SelectField(_l("Status"), validators=[Optional()])
-    organisation_id = SelectField(_l("Pemrakarsa"), validators=[Optional()])
-    assignee_id = SelectField(_l("Perancang"), validators=[Optional()])
-    overdue = BooleanField(_l("Lewat tenggat"))
-    due_soon = BooleanField(_l("Tenggat dalam 2 hari kerja"))
-    waiting = BooleanField(_l("Menunggu pemohon"))
-    mine = BooleanField(_l("Ditugaskan kepada saya"))
 
 
 class UserForm(Form):
@@ -198,6 +187,8 @@ class SettingsForm(Form):
     copies_regency_city = TextAreaField(
         _l("Tembusan tambahan untuk kabupaten/kota (satu per baris)"), validators=[Optional(), Length(max=4000)]
     )
+    # prefilled as the place of a new meeting (else the office's name)
+    meeting_place = StringField(_l("Tempat rapat bawaan"), validators=[Optional(), Length(max=300)])
     logo = FileField(_l("Logo kop surat (PNG atau JPEG)"))
     remove_logo = BooleanField(_l("Hapus logo"))
 

@@ -1,6 +1,7 @@
 """Meetings and minutes in the browser: the month calendar, the meeting page, the minutes editor
 and the official documents. Every change goes through operations/meetings.py and minutes.py."""
 
+import itertools
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,10 +16,10 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Meeting, Minutes, Request, User, meeting_requests
 from ..operations import meetings as ops
-from ..operations.issued import render_issued
+from ..operations.issued import draft_name, render_issued
 from ..operations.minutes import finalise_minutes, revise_minutes, save_minutes, start_minutes
 from ..operations.notifications import calendar_host
-from ..processes import in_tagged_states
+from ..processes import in_tagged_state, in_tagged_states
 from ..vocabulary import MinutesStatus, Side
 from .cases import load_request
 from .downloads import attachment
@@ -100,29 +101,83 @@ def heads():
     ).all()
 
 
-def parse_participants(text: str) -> list[dict]:
-    """One invitee a line: Nama; Jabatan; Instansi; pihak (kanwil/pemrakarsa/dprd); email (optional)."""
+INVITEE_COLUMNS = ("name", "position", "institution", "side", "email")
+BLANK_INVITEE_ROWS = 3  # rows left empty on the form, for invitees not prefilled
+
+
+def posted_invitees(form) -> list[dict]:
+    """The invitee rows of the form (inv_name, inv_position ... repeated, one per row); a row left
+    empty is no invitee: that is how a row is removed."""
+    columns = [form.getlist(f"inv_{c}") for c in INVITEE_COLUMNS]
     rows = []
-    for line in (text or "").splitlines():
-        if not line.strip():
+    for values in itertools.zip_longest(*columns, fillvalue=""):
+        row = dict(zip(INVITEE_COLUMNS, (v.strip() for v in values), strict=True))
+        if not any(row[c] for c in ("name", "position", "institution", "email")):
             continue
-        parts = [p.strip() for p in line.split(";")] + ["", "", "", "", ""]
-        rows.append(
+        row["side"], row["email"] = Side.parse(row["side"]), row["email"] or None
+        rows.append(row)
+    return rows
+
+
+def selected_requests(ids) -> list[Request]:
+    """The ready requests among `ids` (the form's, or the request page's link)."""
+    wanted = {int(i) for i in ids if str(i).isdecimal()}
+    return [r for r in ready_requests() if r.id in wanted]
+
+
+def default_invitees(selected: list[Request]) -> list[dict]:
+    """Who is usually invited: the office's heads (the chair among them), the drafters assigned to
+    the selected drafts, and the drafter accounts of the applicant organisations, each once."""
+    office = current_user.office
+    people, seen = [], set()
+
+    def add(user, side, institution, fallback_position):
+        if user.id in seen or not user.active:
+            return
+        seen.add(user.id)
+        people.append(
             {
-                "name": parts[0],
-                "position": parts[1],
-                "institution": parts[2],
-                "side": Side.parse(parts[3]),
-                "email": parts[4] or None,
+                "name": user.name,
+                "position": user.position or fallback_position,
+                "institution": institution,
+                "side": side,
+                "email": user.email,
             }
         )
-    return rows
+
+    for head in heads():
+        add(head, Side.OFFICE.value, office.name, office.setting("head_title") or _("Pimpinan"))
+    for req in selected:
+        for drafter in sorted(req.assignees, key=lambda u: u.name):
+            add(drafter, Side.OFFICE.value, office.name, _("Perancang"))
+    for organisation in {r.organisation_id: r.organisation for r in selected if r.organisation}.values():
+        side = Side.DPRD.value if organisation.kind == "dprd" else Side.APPLICANT.value
+        for drafter in db.session.scalars(
+            select(User)
+            .where(User.organisation_id == organisation.id, User.role == "drafter", User.active.is_(True))
+            .order_by(User.name)
+        ):
+            add(drafter, side, organisation.name, _("Perancang pemrakarsa"))
+    return people
+
+
+def default_title(selected: list[Request]) -> str:
+    """ "Rapat Pengharmonisasian Rancangan Peraturan Daerah Kota Kupang tentang ...", or for several
+    drafts of one applicant "Rapat Pengharmonisasian 3 Rancangan Pemerintah Kabupaten Sikka"."""
+    # after a meeting that did not settle everything: "Rapat Lanjutan Pengharmonisasian ..."
+    kind = "Rapat Lanjutan" if any(in_tagged_state(r, StateTag.MEETING_HELD) for r in selected) else "Rapat"
+    if len(selected) == 1:
+        return f"{kind} Pengharmonisasian {draft_name(selected[0])}"
+    if selected and selected[0].organisation:
+        return f"{kind} Pengharmonisasian {len(selected)} Rancangan {selected[0].organisation.name}"
+    return "Rapat Pengharmonisasian"
 
 
 @bp.route("/rapat/baru", methods=["GET", "POST"])
 def new_meeting():
     staff_only()
     errors, form = {}, request.form
+    invitees = posted_invitees(form) if request.method == "POST" else None
     if request.method == "POST":
         try:
             starts = datetime.strptime(f"{form.get('date')} {form.get('time')}", "%Y-%m-%d %H:%M")
@@ -142,27 +197,33 @@ def new_meeting():
                     place=form.get("place"),
                     online_link=form.get("online_link"),
                     chair_id=form.get("chair_id", 0, type=int),
-                    participants=parse_participants(form.get("participants")),
+                    participants=invitees,
                     reason=form.get("reason") or None,
+                    confirm_non_working_day=bool(form.get("confirm_non_working_day")),
                 )
             if not work.failed:
                 flash(_("Rapat dijadwalkan."), "success")
                 return redirect(url_for("meetings.show", meeting_id=meeting.id))
             errors = work.field_errors
     requests_ = ready_requests()
-    default = (
-        "\n".join(f"{u.name}; {u.position or 'Perancang'}; {u.office.name}; kanwil" for u in heads())
-        if request.method == "GET"
-        else form.get("participants", "")
-    )
+    preselected = request.args.getlist("request_ids")
+    if request.method == "GET":
+        selected = selected_requests(preselected)
+        invitees = default_invitees(selected)
+        defaults = {"title": default_title(selected), "place": current_user.office.setting("meeting_place")}
+        defaults["place"] = defaults["place"] or current_user.office.name
+    else:
+        defaults = {}
     return render_template(
         "meetings/new.html",
         requests=requests_,
         heads=heads(),
         form=form,
-        preselected=request.args.getlist("request_ids"),
+        defaults=defaults,
+        preselected=preselected,
         errors=errors,
-        participants_default=default,
+        invitees=invitees + [{} for _ in range(BLANK_INVITEE_ROWS)],
+        sides=list(Side),
     ), 422 if errors else 200
 
 
@@ -231,6 +292,7 @@ def reschedule(meeting_id):
             place=form.get("place"),
             online_link=form.get("online_link"),
             reason=form.get("reason", ""),
+            confirm_non_working_day=bool(form.get("confirm_non_working_day")),
         )
         flash(_("Rapat dijadwalkan ulang."), "success")
 
@@ -302,8 +364,6 @@ def minutes_form_values(form) -> tuple[dict, list]:
             "conclusion",
             "notes",
             "correction_deadline",
-            "application_letter_number",
-            "application_letter_date",
             "legal_basis",
         )
     }

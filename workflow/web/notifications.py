@@ -28,9 +28,11 @@ def unread_count(user) -> int:
 
 @bp.app_context_processor
 def bell():
-    """The unread count for the top bar (one indexed COUNT per page, for signed-in users only)."""
+    """The unread count for the top bar, for signed-in users only: read with the user when the
+    session was loaded (operations/accounts.py), else one indexed COUNT."""
     if current_user and current_user.is_authenticated:
-        return {"unread_notifications": unread_count(current_user)}
+        count = current_user.unread_notifications
+        return {"unread_notifications": unread_count(current_user) if count is None else count}
     return {"unread_notifications": None}
 
 

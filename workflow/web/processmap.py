@@ -3,6 +3,7 @@ with the current state highlighted. Built by hand (no graphviz binary needed on 
 
 from functools import lru_cache
 
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from ..engine.definition import Phase, Process
@@ -23,6 +24,13 @@ def _layout(process: Process) -> dict[str, tuple[int, int]]:
 
 
 def process_svg(process: Process, current: str | None = None) -> Markup:
+    """The map of `process` with `current` highlighted, in the current language: drawn once per
+    process, state and language (it depends on nothing else: the definitions are frozen)."""
+    return _svg(process, current, str(get_locale()))
+
+
+@lru_cache(maxsize=1024)
+def _svg(process: Process, current: str | None, _locale: str) -> Markup:
     pos = _layout(process)
     notes_height = 14 * sum(1 for t in process.transitions if len(t.sources) > 3)
     height = max(y for _, y in pos.values()) + BOX_H + MARGIN * 2 + notes_height

@@ -91,6 +91,7 @@ class Meetings(MethodView):
                 chair_id=args["chair_id"],
                 participants=args["participants"],
                 reason=args["reason"],
+                confirm_non_working_day=args["confirm_non_working_day"],
             )
         return respond(meeting)
 
@@ -118,6 +119,7 @@ class RescheduleView(MethodView):
                 place=args["place"],
                 online_link=args["online_link"],
                 reason=args["reason"],
+                confirm_non_working_day=args["confirm_non_working_day"],
             )
         return respond(meeting)
 

@@ -163,9 +163,11 @@ class RequestOut(ma.Schema):
     due_date_kind = ma.fields.String(
         allow_none=True,
         metadata={
-            "enum": ["office", "applicant"],
-            "description": "Whose deadline due_date is: the office's (harmonisation clock) or the "
-            "applicant's own (e.g. the correction deadline after 'harmonis dengan catatan').",
+            "enum": ["office", "applicant", *sorted({s.name for p in PROCESSES.values() for s in p.stages})],
+            "description": "Which deadline due_date is: the office's own clock (office), the applicant's "
+            "own (applicant: e.g. the correction deadline after 'harmonis dengan catatan'), or a stage "
+            "of the office's clock before its own (administrative_check: the administrative check "
+            "after submission, until declared complete).",
         },
     )
     clock_paused = ma.fields.Boolean()
@@ -320,6 +322,13 @@ class MeetingCreate(ma.Schema):
             "whose meeting was held"
         },
     )
+    confirm_non_working_day = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Schedule on a day off at the office (weekend, holiday, cuti bersama or an office "
+            "closure) anyway; without it such a date is refused (422) with the day and the holiday named"
+        },
+    )
 
 
 class MeetingReschedule(ma.Schema):
@@ -330,6 +339,13 @@ class MeetingReschedule(ma.Schema):
     place = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
     online_link = WebLink(load_default=None, allow_none=True)
     reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
+    confirm_non_working_day = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Schedule on a day off at the office (weekend, holiday, cuti bersama or an office "
+            "closure) anyway; without it such a date is refused (422) with the day and the holiday named"
+        },
+    )
 
 
 class MeetingCancel(ma.Schema):
@@ -390,8 +406,7 @@ class MinutesSave(ma.Schema):
     conclusion = Text(allow_none=True, validate=ma.validate.OneOf(Conclusion.values()))
     notes = Text(allow_none=True, validate=ma.validate.Length(max=20000))
     correction_deadline = ma.fields.Date(allow_none=True)
-    application_letter_number = Text(allow_none=True, validate=ma.validate.Length(max=120))
-    application_letter_date = ma.fields.Date(allow_none=True)
+    # no application letter number or date: the berita acara reads them from the request
     legal_basis = Text(allow_none=True, validate=ma.validate.Length(max=5000))
     signatories = ma.fields.List(ma.fields.Nested(SignatoryIn), validate=ma.validate.Length(max=30))
     findings = ma.fields.List(ma.fields.Nested(FindingIn), validate=ma.validate.Length(max=500))

@@ -4,7 +4,7 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from ...catalogue import is_enabled
-from ...engine.calendar import current_deadline, working_days_left
+from ...engine.calendar import current_deadline, deadline_name, working_days_left
 from ...engine.machine import allowed_triggers
 from ...links import web_link
 from ...operations.personal_data import REDACTED, redact_event_data
@@ -22,7 +22,7 @@ def ref(row):
 def request_json(req, user, calendar, today) -> dict:
     process = PROCESSES[req.process]
     state = process.state(req.state)
-    deadline, deadline_kind = current_deadline(req, process)
+    deadline, _whose = current_deadline(req, process)
     return {
         "id": req.id,
         "number": req.number,
@@ -40,7 +40,7 @@ def request_json(req, user, calendar, today) -> dict:
         "completion_rounds": req.completion_rounds,
         "assignees": [ref(u) for u in req.assignees],
         "due_date": deadline,
-        "due_date_kind": deadline_kind,
+        "due_date_kind": deadline_name(req, process),
         "clock_paused": req.clock_paused,
         "working_days_left": working_days_left(req, calendar, today),
         "allowed_triggers": allowed_triggers(process, req, user, today),
