@@ -78,7 +78,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     DEFAULT_PER_PAGE = 25
     # The dashboard's and the reports' figures are kept this long (seconds) before they are
-    # computed again (0: always computed; every page says when its figures were computed).
+    # computed again (0: computed live on every page; every page says when its figures were
+    # computed). Live, their cost still grows with the office's requests (bench/README.md,
+    # "Dashboard and reports, computed live"): the snapshot keeps big offices' pages flat.
     STATS_CACHE_SECONDS = int(os.environ.get("HARMONI_STATS_CACHE_SECONDS", 60))
     MAX_PER_PAGE = 100
 

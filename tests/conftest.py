@@ -8,6 +8,13 @@ The suite runs in parallel (pytest-xdist, `-n auto` in pyproject.toml). Each wor
 databases and document store, so workers never see each other's rows: its SQLite file and store live
 under the worker's own temporary directory, and its PostgreSQL database is the configured one with
 the worker's name appended (`harmoni_ci_gw0`), created on first use (the role needs CREATEDB).
+
+With HARMONI_TEST_POSTGRES_RUNTIME_ROLE=name:password (as in `.ci/run`) the PostgreSQL half runs the
+application as the runtime role (README, Security): the owner role of HARMONI_TEST_POSTGRES_URL
+creates the database, migrates, seeds and runs `grant-runtime`, then `app` connects as the runtime
+role, so a privilege the application lacks fails a test. What only the owner may do (TRUNCATE between
+tests, migrations, the audit tests' deliberate tampering) goes through `owner_app` beside it. Without
+the variable (and on SQLite) `owner_app` is `app` itself.
 """
 
 import os
@@ -18,6 +25,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from workflow import create_app
+from workflow.db_roles import grant_runtime
 from workflow.demo import seed
 from workflow.documents.certificates import make_certificates, write_signing_files
 from workflow.extensions import db
@@ -26,6 +34,7 @@ from workflow.models import ApiToken, User
 from .helpers import ApiClient
 
 PG_URL = os.environ.get("HARMONI_TEST_POSTGRES_URL")
+PG_RUNTIME_ROLE = os.environ.get("HARMONI_TEST_POSTGRES_RUNTIME_ROLE")  # name:password
 REQUIRE_PG = os.environ.get("HARMONI_REQUIRE_POSTGRES") == "1"
 PASSWORD = "rahasia-uji-123"
 # Tables a test may write; the reference data (office, organisations, users) is seeded once.
@@ -137,7 +146,8 @@ def database_url(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def owner_app(database_url, tmp_path_factory):
+    """The application connected as the schema's owner: it migrates and seeds the database."""
     app = create_app(
         "config.TestConfig",
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -155,6 +165,46 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def app(owner_app):
+    """The application under test: on PostgreSQL with a runtime role configured, connected as that
+    role (granted its privileges by the owner first); otherwise the owner's app itself."""
+    url = owner_app.config["SQLALCHEMY_DATABASE_URI"]
+    if not PG_RUNTIME_ROLE or not url.startswith("postgresql"):
+        yield owner_app
+        return
+    name, password = PG_RUNTIME_ROLE.split(":", 1)
+    grant_runtime_role(owner_app)
+    app = create_app(
+        "config.TestConfig",
+        SQLALCHEMY_DATABASE_URI=make_url(url)
+        .set(username=name, password=password)
+        .render_as_string(hide_password=False),
+        DOCUMENT_STORE=owner_app.config["DOCUMENT_STORE"],
+    )
+    app.config["TEST_TOKENS"] = owner_app.config["TEST_TOKENS"]
+    OWNERS[app] = owner_app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def grant_runtime_role(owner_app) -> None:
+    """`flask grant-runtime`, as after every `db upgrade` (a table created anew has no grants)."""
+    if PG_RUNTIME_ROLE and owner_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        with owner_app.app_context(), db.engine.begin() as connection:
+            grant_runtime(connection, PG_RUNTIME_ROLE.split(":", 1)[0])
+
+
+# The owner's app of each runtime app, for helpers that get only `app` (tests/test_cli.py's tamper).
+OWNERS: dict = {}
+
+
+def owner_of(app):
+    """The app connected as the schema's owner beside `app` (`app` itself when there is one role)."""
+    return OWNERS.get(app, app)
+
+
 def clean_tables(app):
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -170,7 +220,7 @@ def clean_tables(app):
 def _clean_tables(request):
     yield
     if "app" in request.fixturenames:
-        clean_tables(request.getfixturevalue("app"))
+        clean_tables(request.getfixturevalue("owner_app"))  # TRUNCATE is the owner's
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from workflow.extensions import db
 from workflow.models import ApiToken, Event, Office, Organisation, Request, User
 from workflow.models.event import AppendOnlyError
 
+from .conftest import owner_of
 from .helpers import submitted_request
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,10 +113,11 @@ def tamper(app, sql, **params):
     """Rewrite the audit trail behind the application's back, as someone with SQL access could.
 
     On PostgreSQL the append-only trigger must be disabled first; disabling, the change and
-    re-enabling happen in one transaction, so the trigger can never be left disabled.
+    re-enabling happen in one transaction, so the trigger can never be left disabled. That takes
+    the tables' owner: the edits go through the owner's connection (the runtime role may not).
     """
     release(app)
-    with app.app_context():
+    with owner_of(app).app_context():
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SET LOCAL lock_timeout = '20s'"))
@@ -686,7 +688,9 @@ def test_postgresql_trigger_refuses_sql_update_and_delete(app, api, backend):
         ("UPDATE", "UPDATE events SET request_id = request_id WHERE id = :id"),  # even a no-op
         ("DELETE", "DELETE FROM events WHERE id = :id"),
     ]
-    with app.app_context():
+    # as the owner, who holds UPDATE and DELETE on events: the trigger is what refuses (the runtime
+    # role is refused before, by its privileges: tests/test_db_roles.py)
+    with owner_of(app).app_context():
         with db.engine.connect() as conn:
             assert conn.execute(text(TRIGGER_ON)).scalar_one() == "O"
         for operation, sql in statements:

@@ -23,7 +23,7 @@ RUNTIME = os.environ.get("HARMONI_TEST_POSTGRES_RUNTIME_ROLE")
 
 
 @pytest.fixture
-def runtime_url(app, backend):
+def runtime_url(app, owner_app, backend):
     if backend != "postgresql":
         pytest.skip("roles are PostgreSQL's")
     if not RUNTIME:
@@ -31,7 +31,7 @@ def runtime_url(app, backend):
             pytest.fail("HARMONI_REQUIRE_POSTGRES=1 but HARMONI_TEST_POSTGRES_RUNTIME_ROLE is not set")
         pytest.skip("the runtime role test needs HARMONI_TEST_POSTGRES_RUNTIME_ROLE=name:password")
     name, password = RUNTIME.split(":", 1)
-    result = cli(app, "grant-runtime", name)
+    result = cli(owner_app, "grant-runtime", name)
     assert result.exit_code == 0, result.output
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(username=name, password=password)
     return url.render_as_string(hide_password=False)
@@ -92,3 +92,17 @@ def test_the_application_works_as_the_runtime_role(app, api, runtime_url, tmp_pa
     finally:
         with runtime_app.app_context():
             db.engine.dispose()
+
+
+def test_the_suite_runs_as_the_runtime_role(app, owner_app, backend):
+    """With a runtime role configured (`.ci/run`), every PostgreSQL test's application connects as
+    that role, so any privilege the application would need beyond the runtime grants fails a test;
+    the fixtures' owner connection is another role."""
+    if backend != "postgresql" or not RUNTIME:
+        pytest.skip("the runtime role is PostgreSQL's, configured by HARMONI_TEST_POSTGRES_RUNTIME_ROLE")
+    with app.app_context():
+        assert db.session.scalar(text("SELECT current_user")) == RUNTIME.split(":", 1)[0]
+        db.session.remove()
+    with owner_app.app_context():
+        assert db.session.scalar(text("SELECT current_user")) != RUNTIME.split(":", 1)[0]
+        db.session.remove()

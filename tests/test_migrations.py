@@ -6,19 +6,23 @@ from alembic.migration import MigrationContext
 from workflow.extensions import db
 
 
-def _down_and_up(revision: str) -> None:
-    """Downgrade to `revision` and upgrade back; the reference data that lives in columns added
-    later (NIPs, seats) is restored, so later tests in this worker see the seeded office."""
+def _down_and_up(app, revision: str) -> None:
+    """Downgrade to `revision` and upgrade back, as the schema's owner (then its runtime grants again,
+    as after any upgrade); the reference data that lives in columns added later (NIPs, seats) is
+    restored, so later tests in this worker see the seeded office."""
     import flask_migrate
 
+    from .conftest import grant_runtime_role, owner_of
     from .helpers import restore_demo_people
 
-    flask_migrate.downgrade(revision=revision)
-    db.session.remove()
-    flask_migrate.upgrade()
-    db.session.remove()
-    restore_demo_people()
-    db.session.remove()
+    with owner_of(app).app_context():
+        flask_migrate.downgrade(revision=revision)
+        db.session.remove()
+        flask_migrate.upgrade()
+        db.session.remove()
+        restore_demo_people()
+        db.session.remove()
+    grant_runtime_role(owner_of(app))
 
 
 def test_migrations_match_models(app):
@@ -38,8 +42,8 @@ def test_the_chain_head_migration_fills_in_existing_requests(app, api):
     from .helpers import submitted_request
 
     first, second = submitted_request(api), submitted_request(api)
+    _down_and_up(app, "5d1c0a7e9b21")  # the column gone, as before
     with app.app_context():
-        _down_and_up("5d1c0a7e9b21")  # the column gone, as before
         newest = {
             r: db.session.scalar(select(Event.hash).where(Event.request_id == r).order_by(Event.seq.desc()).limit(1))
             for r in (first["id"], second["id"])
@@ -64,8 +68,8 @@ def test_the_global_chain_migration_links_existing_events_in_order(app, api):
 
     first = submitted_request(api)
     submitted_request(api)
+    _down_and_up(app, "b7c1d2e3f4a5")  # no global chain, as before
     with app.app_context():
-        _down_and_up("b7c1d2e3f4a5")  # no global chain, as before
         events = db.session.scalars(select(Event.id).order_by(Event.id)).all()
         assert db.session.scalars(select(AuditLink.event_id).order_by(AuditLink.seq)).all() == events
         assert db.session.get(AuditHead, 1).seq == len(events) > 0

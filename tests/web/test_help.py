@@ -46,5 +46,9 @@ def test_help_shows_the_configured_upload_limits(app, web):
         config.update(MAX_UPLOAD_BYTES=5 * 1024 * 1024, UPLOAD_QUOTA_PER_REQUEST=40, UPLOAD_QUOTA_PER_HOUR=12)
         limits = re.search(r'data-testid="upload-limits">(.*?)</', web.text("/bantuan/"), re.S).group(1)
         assert "5 MB" in limits and "40 berkas" in limits and "12 unggahan" in limits
+        # numbers as Indonesian writes them
+        config.update(MAX_UPLOAD_BYTES=256 * 1024, UPLOAD_QUOTA_PER_REQUEST=1500)
+        limits = re.search(r'data-testid="upload-limits">(.*?)</', web.text("/bantuan/"), re.S).group(1)
+        assert "0,2 MB" in limits and "1.500 berkas" in limits
     finally:
         config.update(saved)
