@@ -10,7 +10,7 @@ import json
 import os
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from workflow.extensions import db
@@ -327,3 +327,34 @@ def _hash_of(app, event_id):
         value = db.session.scalar(select(Event.hash).where(Event.id == event_id))
         db.session.remove()
         return value
+
+
+def test_linking_a_commit_takes_two_statements_and_moves_the_head(app, api):
+    """The head is read under its lock and the commit's links inserted; a trigger moves the head to
+    the last link (migration f2a6c8e4d1b3), so the head still ends where the chain ends."""
+    from sqlalchemy import event as sa_event
+
+    req = submitted_request(api)
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "audit_head" in statement or "audit_chain" in statement:
+            statements.append(" ".join(statement.split())[:60])
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        officer = api.as_("officer")
+        officer.ok(officer.fire(req["id"], "return_for_completion", comment="Lengkapi."))
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 2, statements
+    assert statements[0].startswith("SELECT audit_head.seq, audit_head.hash")
+    assert statements[1].startswith("INSERT INTO audit_chain")
+    with app.app_context():
+        head = db.session.execute(select(AuditHead.seq, AuditHead.hash)).one()
+        newest = db.session.execute(select(AuditLink.seq, AuditLink.hash).order_by(AuditLink.seq.desc()).limit(1)).one()
+        assert tuple(head) == tuple(newest)
+        assert head[0] == db.session.scalar(select(func.count()).select_from(Event))
+        assert global_chain_problems()[0] == []

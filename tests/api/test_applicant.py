@@ -64,3 +64,64 @@ def test_the_application_letter_is_a_required_document_checked_at_submission(api
     assert (after["state"], after["version"]) == ("draft", version)
     drafter.ok(drafter.upload(req["id"], "surat_permohonan"), 201)
     assert drafter.ok(drafter.fire(req["id"], "submit"))["state"] == "submitted"
+
+
+@pytest.mark.parametrize(
+    "on_request, on_minutes, shown",
+    [
+        (("180/412/HK/2026", "2026-10-01"), (None, None), ("180/412/HK/2026", "1 Oktober 2026")),
+        # minutes saved before the request held the letter (older requests) keep what they said
+        ((None, None), ("180/77/HK/2025", "2025-12-01"), ("180/77/HK/2025", "1 Desember 2025")),
+        # the request's own letter wins over what older minutes said
+        (("180/412/HK/2026", "2026-10-01"), ("180/77/HK/2025", "2025-12-01"), ("180/412/HK/2026", "1 Oktober 2026")),
+    ],
+)
+def test_the_berita_acara_reads_the_letter_from_the_request(app, api, on_request, on_minutes, shown):
+    from datetime import date
+
+    from workflow.operations.minutes import finalise_minutes
+
+    from ..helpers import draft_minutes, force_state, submitted_request, user
+
+    req = submitted_request(api)
+    with app.app_context():
+        number, day = on_request
+        force_state(
+            req["id"],
+            "meeting_held",
+            application_letter_number=number,
+            application_letter_date=date.fromisoformat(day) if day else None,
+        )
+        minutes = draft_minutes(req["id"])
+        minutes.application_letter_number = on_minutes[0]
+        minutes.application_letter_date = date.fromisoformat(on_minutes[1]) if on_minutes[1] else None
+        issued = finalise_minutes(minutes, user("head"), version=minutes.version)
+        basis = issued.payload["basis"]
+        assert (basis["letter_number"], basis["letter_date"]) == shown
+        db.session.rollback()
+
+
+def test_the_minutes_editor_refuses_the_letter_fields(app, api):
+    from workflow.engine.errors import InvalidInput
+    from workflow.operations.minutes import save_minutes
+
+    from ..helpers import draft_minutes, force_state, submitted_request, user
+
+    req = submitted_request(api)
+    with app.app_context():
+        force_state(req["id"], "meeting_held")
+        minutes = draft_minutes(req["id"])
+        with pytest.raises(InvalidInput) as raised:
+            save_minutes(
+                minutes,
+                user("officer"),
+                version=minutes.version,
+                fields={"application_letter_number": "1"},
+                findings=None,
+            )
+        assert raised.value.details == {
+            "application_letter_number": [
+                "Nomor dan tanggal surat permohonan diambil dari permohonan, bukan diisi pada berita acara."
+            ]
+        }
+        db.session.rollback()

@@ -13,7 +13,7 @@ request, counter or meeting locks taken before it, and it is held only while the
 
 import hashlib
 
-from sqlalchemy import ForeignKey, String, insert, inspect, update
+from sqlalchemy import ForeignKey, String, insert, inspect, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -52,23 +52,24 @@ def link_hash(prev: str, seq: int, event_hash: str) -> str:
 def link_events(connection, events: list[tuple[int, str]]) -> None:
     """Append (event id, event hash) pairs, in order, to the global chain on `connection`.
 
-    UPDATE ... RETURNING takes the head row's lock (PostgreSQL: until commit; SQLite: the write
-    transaction holds the database already) and returns the new count with the previous hash.
+    Two statements: the head row read under its lock (PostgreSQL: FOR UPDATE, held until commit;
+    SQLite: the write transaction holds the database already), then the links inserted; a trigger
+    (migration f2a6c8e4d1b3) moves the head to each new link in the same statement.
     """
     head = AuditHead.__table__
-    row = connection.execute(
-        update(head).where(head.c.id == HEAD_ID).values(seq=head.c.seq + len(events)).returning(head.c.seq, head.c.hash)
-    ).one_or_none()
+    read = select(head.c.seq, head.c.hash).where(head.c.id == HEAD_ID)
+    if connection.dialect.name == "postgresql":
+        read = read.with_for_update()
+    row = connection.execute(read).one_or_none()
     if row is None:  # a database made without the migrations' head row (never in production)
-        connection.execute(insert(head).values(id=HEAD_ID, seq=len(events), hash=GENESIS))
-        row = (len(events), GENESIS)
+        connection.execute(insert(head).values(id=HEAD_ID, seq=0, hash=GENESIS))
+        row = (0, GENESIS)
     last_seq, prev = row
     links = []
-    for seq, (event_id, event_hash) in enumerate(events, start=last_seq - len(events) + 1):
+    for seq, (event_id, event_hash) in enumerate(events, start=last_seq + 1):
         prev = link_hash(prev, seq, event_hash)
         links.append({"seq": seq, "event_id": event_id, "hash": prev})
     connection.execute(insert(AuditLink.__table__), links)
-    connection.execute(update(head).where(head.c.id == HEAD_ID).values(hash=prev))
 
 
 @sa_event.listens_for(Session, "after_flush")
