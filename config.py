@@ -44,6 +44,17 @@ class Config:
     AUDIT_PUBLIC_KEY = os.environ.get("HARMONI_AUDIT_PUBLIC_KEY")
     AUDIT_CHECKPOINTS = os.environ.get("HARMONI_AUDIT_CHECKPOINTS")
     AUDIT_EMAIL = os.environ.get("HARMONI_AUDIT_EMAIL")
+    # Electronic signature of issued documents (PAdES; workflow/documents/signing.py): the office's
+    # certificate as a PKCS#12 file and its passphrase. Verification trusts the CA certificates in
+    # SIGNING_TRUST_ROOTS (PEM files separated by ":") and the root of the PKCS#12's own chain. A
+    # timestamp authority's URL makes the signatures PAdES B-T (else B-B). Without a PKCS#12,
+    # documents are issued to be signed by hand, unless `seed-demo` made a demo certificate in the
+    # instance folder and SIGNING_DEMO is not "0" (production sets 0: deploy/harmoni.env.example).
+    SIGNING_PKCS12 = os.environ.get("HARMONI_SIGNING_PKCS12")
+    SIGNING_PASSPHRASE = os.environ.get("HARMONI_SIGNING_PASSPHRASE")
+    SIGNING_TRUST_ROOTS = os.environ.get("HARMONI_SIGNING_TRUST_ROOTS")
+    SIGNING_TSA_URL = os.environ.get("HARMONI_SIGNING_TSA_URL")
+    SIGNING_DEMO = os.environ.get("HARMONI_SIGNING_DEMO", "1") != "0"
     # Flask-Limiter: memory:// counts per process; use e.g. redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("HARMONI_RATELIMIT_STORAGE", "memory://")
     API_RATE_LIMIT = os.environ.get("HARMONI_API_RATE_LIMIT", "300 per minute")
@@ -88,5 +99,7 @@ class TestConfig(Config):
     # the same drafter uploads hundreds of files an hour across the suite; the quota tests set their own
     UPLOAD_QUOTA_PER_HOUR = UPLOAD_QUOTA_PER_REQUEST = 1_000_000
     SECRET_KEY = "test-only-secret"
+    # never the demo certificate of the working copy's instance folder: tests that sign use their own CA
+    SIGNING_DEMO = False
     MAX_UPLOAD_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024

@@ -15,6 +15,15 @@ Documents: the smallest berita acara the template can make (2 attendees, no find
 as make 10 pages, checked with pypdf). Paths are timed interleaved; medians of --n renders by wall
 clock and by this process's CPU time (steadier on a shared machine; the target uses CPU time).
 
+Signing (PAdES, issue 13): Harmoni's render + sign, `documents.signing.issue_pdf()` with a
+certificate from a CA made for the run (the template with its signature space, WeasyPrint with
+the shared configuration, the signature box found in the layout, pyHanko signing with the visible
+signature) against the floor: bare WeasyPrint (shared fonts + stylesheet) on the same HTML, then
+bare pyHanko signing those bytes (`SimpleSigner.load_pkcs12` once, then per document a `PdfSigner`
+with the same PAdES settings, visible field and stamp, the box given as a constant). Also shown:
+the floor with pyHanko's key kept parsed (Harmoni's signer does that; pyHanko's SimpleSigner parses
+its key for every signature), and the signing step alone. Target: Harmoni / floor <= 1.15x (CPU).
+
 Fresh processes (--fresh-runs of each): a new interpreter imports Harmoni, builds the app, renders
 the 10-page document once (the first render: font discovery, stylesheet compilation, template
 compilation, lazy imports) and then --later more times.
@@ -34,6 +43,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
+from pyhanko.sign import fields, signers  # noqa: E402
+
 START = time.perf_counter()
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -46,6 +58,8 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from workflow import create_app  # noqa: E402
 from workflow.demo import OFFICE  # noqa: E402
+from workflow.documents import signing  # noqa: E402
+from workflow.documents.certificates import make_certificates, write_signing_files  # noqa: E402
 from workflow.documents.pdf import TEMPLATES, renderer  # noqa: E402
 from workflow.documents.words import date_in_words, long_date  # noqa: E402
 from workflow.models import Office  # noqa: E402
@@ -171,6 +185,80 @@ def html_of(payload) -> str:
     return render_template("pdf/berita_acara.html", p=payload, qr=qr)
 
 
+APPROVAL = signing.Approval(
+    name="Dr. Stefanus Lado Ratu, S.H., M.H.",
+    when="2 November 2026 pukul 11.00 WITA",
+    location="Kupang",
+    reason="Bench",
+)
+
+
+def use_bench_certificate(app, directory: Path):
+    """A CA made for this run and an office certificate from it, configured as the office's."""
+    issued = make_certificates(
+        office_name="Kanwil Kementerian Hukum NTT (BENCH)",
+        organisation="Harmoni (bench)",
+        unit=None,
+        ca_name="Bench CA",
+    )
+    files = write_signing_files(directory, issued)
+    app.config.update(SIGNING_PKCS12=str(files.pkcs12), SIGNING_PASSPHRASE=files.passphrase)
+    return files
+
+
+def compare_signed(payload, n, files) -> dict:
+    """Harmoni's render + sign against bare WeasyPrint + bare pyHanko on the same HTML, interleaved."""
+    html = renderer().html("berita_acara", payload, signed=True)
+    _, found = renderer().render_html_locating(html, identifier=IDENTIFIER, anchor=signing.SIGNATURE_ANCHOR)
+    place = signing.SignaturePlace.from_layout(*found)  # a constant for the bare path
+    shared_fonts = FontConfiguration()
+    shared_css = CSS(filename=STYLESHEET, font_config=shared_fonts)
+    bare_signer = signers.SimpleSigner.load_pkcs12(str(files.pkcs12), passphrase=files.passphrase.encode())
+    kept_signer = signing.office_signer().signer  # the same key, kept parsed (Harmoni's signer class)
+    text = {"approver": APPROVAL.name, "approved_at": APPROVAL.when, "demo": ""}
+
+    def bare_sign(content, signer):
+        meta = signers.PdfSignatureMetadata(
+            field_name=signing.FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
+        )
+        spec = fields.SigFieldSpec(signing.FIELD_NAME, on_page=place.page, box=place.box)
+        pdf_signer = signers.PdfSigner(meta, signer, stamp_style=signing.STAMP, new_field_spec=spec)
+        return pdf_signer.sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(content)), appearance_text_params=text
+        ).getvalue()
+
+    def bare_render():
+        return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(stylesheets=[shared_css], font_config=shared_fonts)
+
+    unsigned = bare_render()
+    paths = {
+        "harmoni": lambda: signing.issue_pdf("berita_acara", payload, identifier=IDENTIFIER, approval=APPROVAL),
+        "bare": lambda: bare_sign(bare_render(), bare_signer),
+        "bare_kept_key": lambda: bare_sign(bare_render(), kept_signer),
+        "harmoni_sign_only": lambda: signing.office_signer().sign(unsigned, place, APPROVAL),
+        "bare_sign_only": lambda: bare_sign(unsigned, bare_signer),
+    }
+    for name, run in paths.items():  # warm up; every path signs a document of the same pages
+        assert pages(run()) == pages(unsigned), name
+    cpu = {name: [] for name in paths}
+    wall = {name: [] for name in paths}
+    names = list(paths)
+    for i in range(n):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            start, cpu_start = time.perf_counter(), time.process_time()
+            paths[name]()
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - cpu_start)
+    result = {"pages": pages(unsigned), "n": n}
+    for clock, data in (("cpu", cpu), ("wall", wall)):
+        med = {name: statistics.median(v) for name, v in data.items()}
+        for name, t in med.items():
+            result[f"{name}_{clock}_ms"] = t * 1000
+        result[f"ratio_{clock}"] = med["harmoni"] / med["bare"]
+        result[f"ratio_kept_key_{clock}"] = med["harmoni"] / med["bare_kept_key"]
+    return result
+
+
 def compare(payload, n) -> dict:
     """Harmoni against bare WeasyPrint on one payload, interleaved; medians and ratios."""
     html = html_of(payload)
@@ -292,6 +380,9 @@ def main():
             for name, (attendees, findings) in documents.items():
                 result[name] = compare(berita_acara(findings, attendees), args.n)
                 result[name].update(attendees=attendees, findings=findings)
+            files = use_bench_certificate(app, Path(tmp) / "signing")
+            for name, (attendees, findings) in documents.items():
+                result[f"signed_{name}"] = compare_signed(berita_acara(findings, attendees), args.n, files)
     spec = "{},{}".format(*documents["large"])
     result["fresh_harmoni"] = run_fresh(spec, args.fresh_runs, args.later, bare=False)
     result["fresh_bare"] = run_fresh(spec, max(3, args.fresh_runs // 2), args.later, bare=True)
@@ -310,6 +401,19 @@ def main():
                 f"   vs naive {r[f'ratio_naive_{clock}']:5.2f}x"
             )
         print(f"  Harmoni's template + QR alone: {r['template_qr_ms']:.1f} ms")
+    for name in documents:
+        r = result[f"signed_{name}"]
+        print(f"berita acara, {r['pages']} pages, rendered and signed (PAdES B-B, visible); median of {r['n']}:")
+        for clock in ("cpu", "wall"):
+            print(
+                f"  {clock:4s}: harmoni {r[f'harmoni_{clock}_ms']:7.1f} ms   bare WeasyPrint + pyHanko "
+                f"{r[f'bare_{clock}_ms']:7.1f} ms   ratio {r[f'ratio_{clock}']:5.2f}x   (floor with the key kept "
+                f"parsed {r[f'bare_kept_key_{clock}_ms']:7.1f} ms: {r[f'ratio_kept_key_{clock}']:5.2f}x)"
+            )
+        print(
+            f"  signing alone (cpu): harmoni {r['harmoni_sign_only_cpu_ms']:.1f} ms, bare pyHanko "
+            f"{r['bare_sign_only_cpu_ms']:.1f} ms"
+        )
     for name in ("fresh_harmoni", "fresh_bare"):
         r = result[name]
         print(

@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from workflow import create_app
 from workflow.db_roles import grant_runtime
 from workflow.demo import seed
+from workflow.documents.certificates import make_certificates, write_signing_files
 from workflow.extensions import db
 from workflow.models import ApiToken, User
 
@@ -220,6 +221,27 @@ def _clean_tables(request):
     yield
     if "app" in request.fixturenames:
         clean_tables(request.getfixturevalue("owner_app"))  # TRUNCATE is the owner's
+
+
+@pytest.fixture(scope="session")
+def test_certificate(tmp_path_factory):
+    """A CA made for the tests and an office certificate it issued (PKCS#12, passphrase, CA PEM)."""
+    issued = make_certificates(
+        office_name="Kanwil Kementerian Hukum NTT (UJI)",
+        organisation="Harmoni (uji)",
+        unit="Sertifikat uji",
+        ca_name="Harmoni Test CA",
+    )
+    return write_signing_files(tmp_path_factory.mktemp("signing"), issued)
+
+
+@pytest.fixture
+def signing(app, test_certificate):
+    """While the test runs, the office signs what it issues with the tests' certificate."""
+    saved = {key: app.config.get(key) for key in ("SIGNING_PKCS12", "SIGNING_PASSPHRASE")}
+    app.config.update(SIGNING_PKCS12=str(test_certificate.pkcs12), SIGNING_PASSPHRASE=test_certificate.passphrase)
+    yield test_certificate
+    app.config.update(saved)
 
 
 @pytest.fixture

@@ -45,6 +45,9 @@ def flask_cmd(database_url, document_store, *args, timeout=120):
     """The real entry point: `python -m flask --app wsgi ...`, configured by the environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "HARMONI_"))}
     env.update(DATABASE_URL=database_url, HARMONI_DOCUMENT_STORE=str(document_store), SECRET_KEY="cli-test-secret")
+    # seed-demo would make its demo certificate in the working copy's instance folder: not from tests
+    # (tests/documents/test_signing.py runs it in a folder of its own)
+    env["HARMONI_SIGNING_DEMO"] = "0"
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *map(str, args)],
         cwd=ROOT,

@@ -45,6 +45,7 @@ def create_app(config_object="config.Config", **overrides) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    check_signing(app)
     return app
 
 
@@ -186,7 +187,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     init_api(app)
     # the API authenticates with bearer tokens, never cookies: CSRF cannot reach it
-    for name in ("api-reference", "api-requests", "api-meetings", "api-stats", "api-docs"):
+    for name in ("api-reference", "api-requests", "api-meetings", "api-stats", "api-verify", "api-docs"):
         csrf.exempt(app.blueprints[name])
 
 
@@ -200,6 +201,14 @@ def register_template_helpers(app: Flask) -> None:
     from .web.templating import register
 
     register(app)
+
+
+def check_signing(app: Flask) -> None:
+    """A signing certificate that is configured but cannot be used (a wrong path or passphrase)
+    stops the server here, rather than at the first document it issues (documents/signing.py)."""
+    from .documents.signing import office_signer
+
+    office_signer(app)
 
 
 def register_commands(app: Flask) -> None:

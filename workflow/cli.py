@@ -231,12 +231,36 @@ def notifications_send(batch):
 @with_appcontext
 @click.option("--password", default="harmoni-demo", show_default=True, help="Password for every demo account.")
 def seed_demo(password):
-    """Load the demo office, organisations and accounts (idempotent)."""
-    from .demo import seed
+    """Load the demo office, organisations and accounts, and a demo signing certificate (idempotent)."""
+    from .demo import OFFICE, seed
 
+    _demo_signing_certificate(OFFICE["name"])  # first: documents the demo data issues are signed
     seed(password)
     db.session.commit()
     click.echo("demo data ready; sign in as e.g. perancang1@harmoni.test")
+
+
+def _demo_signing_certificate(office_name: str) -> None:
+    """A demo CA and office certificate in the instance folder, so the demo's documents are signed
+    (documents/certificates.py). Made only where no certificate is configured and the demo
+    certificate is allowed (HARMONI_SIGNING_DEMO is not 0), once; says which certificate signs."""
+    from .documents.certificates import DEMO_MARK, ensure_demo_certificates
+    from .documents.signing import office_signer
+
+    config = current_app.config
+    if config.get("SIGNING_PKCS12"):
+        click.echo(f"issued documents are signed with the configured certificate ({config['SIGNING_PKCS12']})")
+        return
+    if not config.get("SIGNING_DEMO"):
+        click.echo("HARMONI_SIGNING_DEMO=0: no demo certificate; issued documents are to be signed by hand")
+        return
+    files, made = ensure_demo_certificates(current_app.instance_path, office_name)
+    office_signer()  # reads it now: a broken file shows here, not at the first document
+    click.echo(
+        f"demo signing certificate {'made' if made else 'kept'} in {files.pkcs12.parent} ({DEMO_MARK}): "
+        "issued documents are signed with it while HARMONI_SIGNING_PKCS12 is unset; "
+        "HARMONI_SIGNING_DEMO=0 turns it off (production)"
+    )
 
 
 @click.command("grant-runtime")

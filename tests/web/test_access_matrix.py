@@ -51,6 +51,7 @@ MATRIX = [
     ("GET", "/", None, 200, 200, 200, 200, 200, 200),
     ("GET", "/masuk", None, 200, HOME, HOME, HOME, HOME, HOME),
     ("GET", "/bantuan/", None, 200, 200, 200, 200, 200, 200),
+    ("GET", "/verifikasi/", None, 200, 200, 200, 200, 200, 200),
     ("GET", "/bantuan/proses/ranperda.svg", None, 200, 200, 200, 200, 200, 200),
     ("GET", "/bantuan/proses/tidak-ada.svg", None, 404, 404, 404, 404, 404, 404),
     ("GET", "/permohonan/", None, LOGIN, 200, 200, 200, 200, 200),

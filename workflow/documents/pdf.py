@@ -24,18 +24,39 @@ class PdfRenderer:
 
     def render_html(self, html: str, *, identifier: str) -> bytes:
         """Bytes of the PDF; `identifier` fixes the PDF's /ID so that output is reproducible."""
-        document = HTML(string=html, base_url=str(TEMPLATES))
-        return document.write_pdf(
-            stylesheets=[self.stylesheet],
-            font_config=self.font_config,
-            pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
-            uncompressed_pdf=False,
-        )
+        return self.render_html_locating(html, identifier=identifier, anchor=None)[0]
 
-    def render(self, template: str, payload: dict, *, identifier: str) -> bytes:
+    def render_html_locating(
+        self, html: str, *, identifier: str, anchor: str | None
+    ) -> tuple[bytes, tuple[int, float, tuple[float, float, float, float]] | None]:
+        """The PDF, and where the element with id `anchor` was laid out: (page from 0, the page's
+        height and the element's box, both in CSS px from the top-left), or None. Laying out and
+        writing are the two halves of WeasyPrint's write_pdf(): finding the place costs nothing."""
+        options = {
+            "pdf_identifier": hashlib.md5(identifier.encode()).hexdigest().encode(),
+            "uncompressed_pdf": False,
+        }
+        document = HTML(string=html, base_url=str(TEMPLATES)).render(
+            font_config=self.font_config, stylesheets=[self.stylesheet], **options
+        )
+        found = next(
+            (
+                (number, page.height, page.anchors[anchor])
+                for number, page in enumerate(document.pages)
+                if anchor in page.anchors
+            ),
+            None,
+        )
+        return document.write_pdf(**options), found
+
+    def html(self, template: str, payload: dict, **context) -> str:
         qr = segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)
-        html = render_template(f"pdf/{template}.html", p=payload, qr=qr, logo=logo_uri(payload))
-        content = self.render_html(html, identifier=identifier)
+        return render_template(f"pdf/{template}.html", p=payload, qr=qr, logo=logo_uri(payload), **context)
+
+    def render(self, template: str, payload: dict, *, identifier: str, **context) -> bytes:
+        """The document `pdf/<template>.html` shows for `payload`; `context` goes to the template
+        as it is (e.g. `signed`: the document will carry an electronic signature)."""
+        content = self.render_html(self.html(template, payload, **context), identifier=identifier)
         log.info("document %s rendered from pdf/%s.html (%d bytes)", identifier, template, len(content))
         return content
 

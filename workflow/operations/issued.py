@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..documents.numbering import format_number, next_value
-from ..documents.pdf import renderer
+from ..documents.signing import Approval, issue_pdf
 from ..documents.store import document_store
 from ..documents.words import date_in_words, in_words, long_date
 from ..extensions import db
@@ -336,13 +336,38 @@ TEMPLATES = {
 
 
 def render_issued(issued: IssuedDocument) -> bytes:
-    """The PDF of `issued`: rendered and stored the first time, read from the store afterwards."""
+    """The PDF of `issued`: rendered and signed with the office's certificate (documents/signing.py;
+    without one, to be signed by hand) the first time and stored under the SHA-256 of those bytes;
+    read from the store afterwards."""
     store = document_store()
     if issued.sha256:
         return store.get(issued.sha256)
-    content = renderer().render(TEMPLATES[issued.kind], issued.payload, identifier=issued.code)
-    issued.sha256, issued.size = store.put(content), len(content)
+    content = issue_pdf(TEMPLATES[issued.kind], issued.payload, identifier=issued.code, approval=_approval(issued))
+    sha256 = store.put(content)
+    # A signature carries its time, so two first downloads at once would sign two different PDFs:
+    # the first to record its hash wins; the other answers with the winner's bytes.
+    recorded = db.session.scalar(
+        update(IssuedDocument)
+        .where(IssuedDocument.id == issued.id, IssuedDocument.sha256.is_(None))
+        .values(sha256=sha256, size=len(content))
+        .returning(IssuedDocument.id)
+    )
+    if recorded is None:
+        db.session.refresh(issued)
+        return store.get(issued.sha256)
     return content
+
+
+def _approval(issued: IssuedDocument) -> Approval:
+    """Who approved the document and when (the visible signature says it): who issued it."""
+    office = issued.office
+    day = local_date(issued.issued_at, office.timezone)
+    return Approval(
+        name=issued.issued_by.name,
+        when=f"{long_date(day)} pukul {local_time(issued.issued_at, office.timezone)}",
+        location=office.setting("city"),
+        reason=f"Nomor {issued.number}",
+    )
 
 
 def render_pending(request_id: int) -> None:

@@ -1,11 +1,12 @@
-"""Public verification of issued documents: anyone holding the code (printed and QR-coded on the
-document) sees what it is and who issued it, and can check that a PDF is the issued one."""
+"""Public verification of issued documents. Anyone holding the code (printed and QR-coded on the
+document) sees what it is and who issued it; anyone holding a file can upload it and learn whether
+it is a document the office issued (its SHA-256), whether its electronic signature is intact, who
+signed it and when (documents/verification.py; the API's POST /api/v1/verify says the same)."""
 
-import hashlib
-
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from ..documents.verification import FileReport, Verdict, check_file
 from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..models import IssuedDocument
@@ -18,6 +19,79 @@ KIND_LABELS = {
     "undangan_rapat": "Undangan Rapat Pengharmonisasian",
     "pengembalian_berkas": "Surat Pengembalian Berkas",
 }
+# how each verdict is shown: the message's tone (Bootstrap alert colour)
+TONES = {
+    Verdict.AUTHENTIC: "success",
+    Verdict.ISSUED_UNSIGNED: "success",
+    Verdict.ISSUED_UNTRUSTED: "warning",
+    Verdict.SIGNED_UNKNOWN: "warning",
+}
+
+
+def verdict_message(verdict: Verdict) -> str:
+    """What a verdict means, in the reader's language."""
+    return {
+        Verdict.NOT_PDF: _("Berkas ini bukan PDF. Unggah dokumen PDF yang Anda terima."),
+        Verdict.UNREADABLE: _(
+            "Berkas PDF ini rusak atau tidak dapat dibaca, sehingga keasliannya tidak dapat diperiksa."
+        ),
+        Verdict.AUTHENTIC: _(
+            "Asli: berkas ini identik dengan dokumen yang diterbitkan, dan tanda tangan elektroniknya utuh."
+        ),
+        Verdict.ISSUED_UNSIGNED: _(
+            "Cocok: berkas ini identik dengan dokumen yang diterbitkan. Dokumen ini tidak ditandatangani "
+            "secara elektronik; periksa tanda tangan basah pada dokumen aslinya."
+        ),
+        Verdict.ISSUED_UNTRUSTED: _(
+            "Berkas ini identik dengan dokumen yang diterbitkan, tetapi sertifikat penandatangannya "
+            "tidak dikenal sebagai sertifikat tepercaya."
+        ),
+        Verdict.TAMPERED: _(
+            "Tanda tangan rusak: isi berkas ini telah diubah setelah ditandatangani. Berkas ini BUKAN "
+            "dokumen yang diterbitkan."
+        ),
+        Verdict.MODIFIED: _(
+            "Berkas ini telah diubah setelah ditandatangani (ada tambahan sesudah tanda tangan). Berkas "
+            "ini BUKAN dokumen yang diterbitkan; mintalah salinan aslinya."
+        ),
+        Verdict.SIGNED_UNKNOWN: _(
+            "Tanda tangan elektronik berkas ini utuh, tetapi berkas ini tidak cocok dengan dokumen mana "
+            "pun yang diterbitkan melalui aplikasi ini."
+        ),
+        Verdict.UNKNOWN: _(
+            "Tidak dikenal: berkas ini tidak cocok dengan dokumen mana pun yang diterbitkan melalui aplikasi ini."
+        ),
+    }[verdict]
+
+
+def uploaded_file() -> tuple[bytes | None, str | None, int]:
+    """(content, problem, status) of the form's `file`: a problem when none was chosen or it is too large."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None, _("Pilih berkas PDF untuk diperiksa."), 422
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    content = upload.stream.read(limit + 1)
+    if len(content) > limit:
+        return None, _("Berkas terlalu besar (maksimum %(kb)s KB).", kb=limit // 1024), 413
+    return content, None, 200
+
+
+def _checked() -> tuple[FileReport | None, str | None, int]:
+    content, problem, status = uploaded_file()
+    if content is None:
+        return None, problem, status
+    report = check_file(content)
+    return report, None, 415 if report.verdict == Verdict.NOT_PDF else 200
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def index():
+    """Check a file without its code (which issued document is it?), or go to a code's page."""
+    if request.method == "GET" and request.args.get("kode"):
+        return redirect(url_for("verify.show", code=request.args["kode"].strip().upper()))
+    report, problem, status = _checked() if request.method == "POST" else (None, None, 200)
+    return render_template("verify/index.html", report=report, problem=problem, **_labels()), status
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
@@ -26,23 +100,19 @@ def show(code):
     issued = db.session.scalar(select(IssuedDocument).where(IssuedDocument.code == code.strip().upper()))
     if issued is None:
         return render_template("verify/show.html", issued=None, code=code), 404
-    result, status = None, 200
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            result, status = ("error", _("Pilih berkas PDF untuk diperiksa.")), 422
-        else:
-            content = upload.stream.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
-            if issued.sha256 and hashlib.sha256(content).hexdigest() == issued.sha256:
-                result = ("match", _("Cocok: berkas ini identik dengan dokumen yang diterbitkan."))
-            else:
-                result = ("mismatch", _("Tidak cocok: berkas ini BUKAN dokumen yang diterbitkan dengan kode ini."))
+    report, problem, status = _checked() if request.method == "POST" else (None, None, 200)
     superseded_by = db.session.get(IssuedDocument, issued.superseded_by_id) if issued.superseded_by_id else None
     return render_template(
         "verify/show.html",
         issued=issued,
         code=code,
-        result=result,
+        report=report,
+        problem=problem,
         kind_label=KIND_LABELS[issued.kind],
         superseded_by=superseded_by,
+        **_labels(),
     ), status
+
+
+def _labels() -> dict:
+    return {"verdict_message": verdict_message, "tones": TONES, "kind_labels": KIND_LABELS}

@@ -22,10 +22,10 @@ api = HarmoniApi(
 
 
 def init_api(app) -> None:
-    from . import meetings, reference, requests, stats
+    from . import meetings, reference, requests, stats, verify
 
     api.init_app(app)
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (reference.blp, requests.blp, meetings.blp, stats.blp):
+    for blueprint in (reference.blp, requests.blp, meetings.blp, stats.blp, verify.blp):
         api.register_blueprint(blueprint)
