@@ -43,7 +43,12 @@ def test_human_rights_complaint_mail_is_confidential(app):
         request_id = submit("human_rights_complaint", at(D("2026-03-02")))
         act(request_id, "return_for_completion", "officer", at(D("2026-03-03")), comment="Lengkapi bukti.")
         tell_staff(request_id)
-        assert {m.recipient for m in outbox(request_id)} == {"pemohon.uji@example.org", "perancang1@harmoni.test"}
+        # the complainant, both intake officers told of the new file, the officer told by tell_staff
+        assert {m.recipient for m in outbox(request_id)} == {
+            "pemohon.uji@example.org",
+            "perancang1@harmoni.test",
+            "perancang2@harmoni.test",
+        }
         assert_confidential(request_id, DETAILS["human_rights_complaint"])
 
 

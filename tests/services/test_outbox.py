@@ -19,12 +19,12 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from workflow.documents.store import DocumentStore
 from workflow.engine.errors import GuardFailed
 from workflow.extensions import db
-from workflow.models import OutboxMessage, Request
+from workflow.models import OutboxMessage, Request, User
 from workflow.models.time import utcnow
 from workflow.operations.notifications import send_pending
 from workflow.operations.public import submit_public_request
@@ -127,6 +127,19 @@ def act(request_id, trigger, who, comment=None, **data):
     req = db.session.get(Request, request_id)
     fire(req, trigger, who, version=req.version, comment=comment, data=data)
     db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def applicants_mail_only(app):
+    """These tests follow the public applicants' mail: the office's own new-file mail (tested in
+    test_resubmit_notices and test_notifications) is turned off by its staff, as a user can."""
+    with app.app_context():
+        db.session.execute(update(User).where(User.role.in_(("officer", "head"))).values(email_opt_out=["new_file"]))
+        db.session.commit()
+    yield
+    with app.app_context():
+        db.session.execute(update(User).values(email_opt_out=[]))
+        db.session.commit()
 
 
 def outbox():

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from workflow.extensions import db
 from workflow.models import Notification, OutboxMessage
+from workflow.operations.notifications import render_notice
 from workflow.processes import PROCESSES
 from workflow.vocabulary import PUBLIC
 
@@ -35,12 +36,32 @@ def test_a_resubmission_tells_the_intake_officers(app, process):
             upload(request_id, kind, "public", at(D("2026-03-04")))
         officers = [user("officer").id, user("officer2").id]
         before = db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0
+        notified_before = db.session.scalar(select(Notification.id).order_by(Notification.id.desc()).limit(1)) or 0
         act(request_id, "resubmit", "public", at(D("2026-03-04")))
         told = db.session.scalars(
-            select(Notification.user_id).where(Notification.request_id == request_id, Notification.kind == "new_file")
+            select(Notification.user_id).where(
+                Notification.request_id == request_id,
+                Notification.kind == "new_file",
+                Notification.id > notified_before,
+            )
         ).all()
         assert sorted(told) == sorted(officers)
         recipients = db.session.scalars(
             select(OutboxMessage.recipient).where(OutboxMessage.request_id == request_id, OutboxMessage.id > before)
         ).all()
         assert sorted(recipients) == sorted([EMAIL, "perancang1@harmoni.test", "perancang2@harmoni.test"])
+
+
+@pytest.mark.parametrize("process", PUBLIC_PROCESSES)
+def test_a_public_file_is_named_as_an_individuals_not_as_dash(app, process):
+    """A new file from the public tells the intake officers, as a new harmonisation file does; a
+    member of the public has no organisation: the notice says so in words."""
+    assert ("officers", "new_file") in [(n.audience, n.kind) for n in PROCESSES[process].transition("submit").notices]
+    with app.app_context():
+        request_id = submit(process, at(D("2026-03-02")))
+        notice = db.session.scalar(
+            select(Notification).where(Notification.request_id == request_id, Notification.kind == "new_file").limit(1)
+        )
+        text = render_notice(notice.context)
+        assert "dari pemohon perseorangan menunggu tindakan" in text, text
+        assert "dari -" not in text

@@ -32,3 +32,14 @@ def test_month_labels_follow_the_period(data, signed_in, monkeypatch):  # noqa: 
     monkeypatch.setattr(dashboard_figures, "office_today", lambda user: date(2026, 3, 10))
     labels = [x for x in x_labels(head.text("/dasbor/"), TITLES[0]) if re.fullmatch(r"\w{3} \d{2}", x)]
     assert labels[0] == "Apr 25" and labels[-1] == "Mar 26" and len(set(labels)) == 12
+
+
+def test_axis_numbers_are_written_as_the_page_language_writes_them(data, signed_in):  # noqa: F811
+    """The percent axis at the right is the primary axis's steps spread over 0-100: its labels
+    are rounded to one decimal with the Indonesian decimal comma, never "83.33333333"."""
+    page = signed_in("head").text("/dasbor/")
+    svg = page.split(f'aria-label="{TITLES[1]}')[1].split("</svg>")[0]
+    right_axis = re.search(r'<g class="axis y2[^"]*">(.*?)</g>\s*</g>\s*(?:<g class="(?!guides)|$)', svg, re.S)
+    labels = re.findall(r"<text[^>]*>([^<]+)</text>", right_axis.group(1) if right_axis else "")
+    assert labels and labels[0] == "0" and labels[-1] == "100", labels
+    assert all(re.fullmatch(r"\d+(,\d)?", label) for label in labels), labels

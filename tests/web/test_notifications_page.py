@@ -48,7 +48,7 @@ def test_email_turned_off_per_kind(app, api, web):
     web.login("officer2")
     page = web.text("/akun/notifikasi")
     assert 'value="new_file"' in page and 'value="status"' not in page  # only the kinds of the role
-    kinds = ["assignment", "due_soon", "overdue", "meeting"]
+    kinds = ["assignment", "due_soon", "overdue", "meeting", "approval"]
     r = web.post("/akun/notifikasi", {"email": kinds})
     assert r.status_code == 302
     try:

@@ -256,7 +256,7 @@ def notice_context(user, request, process, state, kind, trigger, comment, detail
         "title": request.title,
         "process": process.label,  # labels untranslated: translated when rendered
         "state": state.label,
-        "organisation": request.organisation.name if request.organisation else "-",
+        "organisation": request.organisation.name if request.organisation else None,  # None: a member of the public
         "confidential": process.is_confidential(request.details),
         "referral": [process.referral.label, referred] if (referred := referred_to(request)) else None,
         "comment": comment,

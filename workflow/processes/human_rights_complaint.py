@@ -33,6 +33,7 @@ from ..models import Document
 from .common import (
     ASSIGNEES,
     HEAD,
+    INTAKE_OFFICERS,
     PUBLIC,
     STAFF,
     SYSTEM,
@@ -128,6 +129,7 @@ PROCESS = Process(
             guards=(required_documents_uploaded, power_of_attorney_if_represented),
             clock=Clock.START,
             notify=True,
+            notices=(INTAKE_OFFICERS,),  # a new file on the intake officers' desk
         ),
         return_for_completion(("submitted",), clock=Clock.PAUSE),
         resubmit(

@@ -29,6 +29,7 @@ from ..engine.definition import (
 from .common import (
     ASSIGNEES,
     HEAD,
+    INTAKE_OFFICERS,
     PUBLIC,
     STAFF,
     assignees_are_office_drafters,
@@ -154,6 +155,7 @@ PROCESS = Process(
             guards=(required_documents_uploaded, trademark_classes_given),
             clock=Clock.START,
             notify=True,
+            notices=(INTAKE_OFFICERS,),  # a new file on the intake officers' desk
         ),
         return_for_completion(("submitted", "document_check"), clock=Clock.PAUSE),
         resubmit(

@@ -35,6 +35,7 @@ from ..models import Document
 from .common import (
     ASSIGNEES,
     HEAD,
+    INTAKE_OFFICERS,
     PUBLIC,
     STAFF,
     assignees_are_office_drafters,
@@ -148,6 +149,7 @@ PROCESS = Process(
             N_("Kirim permohonan"),
             guards=(required_documents_uploaded,),
             notify=True,
+            notices=(INTAKE_OFFICERS,),  # a new file on the intake officers' desk
         ),
         Transition(
             "register_oral",

@@ -29,6 +29,7 @@ from ..engine.definition import (
 from .common import (
     ASSIGNEES,
     HEAD,
+    INTAKE_OFFICERS,
     PUBLIC,
     STAFF,
     SYSTEM,
@@ -98,6 +99,7 @@ PROCESS = Process(
             PUBLIC,
             N_("Kirim pengaduan"),
             notify=True,
+            notices=(INTAKE_OFFICERS,),  # a new file on the intake officers' desk
         ),
         return_for_completion(("received",)),
         resubmit(("incomplete",), "received", PUBLIC),

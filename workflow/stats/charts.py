@@ -16,6 +16,7 @@ import sys
 from functools import cache
 
 import pygal
+from flask_babel import format_decimal
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -37,8 +38,17 @@ STYLE = Style(
     title_font_size=14,
     value_font_size=10,
 )
+
+
+def _number(value: float) -> str:
+    """Axis labels and values as the page's language writes numbers, at most one decimal: pygal
+    divides the secondary (percent) axis by the primary's steps, "83.33333333" otherwise."""
+    return format_decimal(round(value, 1), format="#,##0.#")
+
+
 CONFIG = dict(
     style=STYLE,
+    value_formatter=_number,
     js=[],  # no script from a CDN; the page and the PDF need none
     disable_xml_declaration=True,  # inline in HTML
     explicit_size=True,
