@@ -267,6 +267,7 @@ QUEUE_COLUMNS = (
     Request.clock_stopped_on,
     Request.clock_remaining_days,
     Request.clock_unit,
+    Request.clock_stage,
     Request.applicant_due_on,
     Request.timer_trigger,
     Request.timer_due_on,

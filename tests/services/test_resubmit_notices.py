@@ -63,5 +63,5 @@ def test_a_public_file_is_named_as_an_individuals_not_as_dash(app, process):
             select(Notification).where(Notification.request_id == request_id, Notification.kind == "new_file").limit(1)
         )
         text = render_notice(notice.context)
-        assert "dari pemohon perseorangan menunggu tindakan" in text, text
+        assert "dari pemohon perorangan menunggu tindakan" in text, text
         assert "dari -" not in text

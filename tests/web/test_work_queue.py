@@ -318,3 +318,17 @@ def test_staff_filter_the_processes_the_office_runs(app, web):
         )
     finally:
         restore_office(app, state)
+
+
+def test_the_deadline_says_when_it_is_the_administrative_checks(app, web, api):
+    """A file just submitted runs the administrative check's clock: its deadline in the queue says
+    so, as the request page does; once declared complete the process's own clock runs, unnamed."""
+    checking = new_request(api, title="Rancangan Peraturan Daerah tentang Pemeriksaan Administrasi")
+    reviewing = new_request(api, title="Rancangan Peraturan Daerah tentang Telaah")
+    api.as_("officer").ok(api.as_("officer").fire(reviewing["id"], "declare_complete"))
+    web.login("officer")
+    page = web.text("/permohonan/")
+    rows = {n: page.split(f">{n}</a>", 1)[1].split("</tr>", 1)[0] for n in (checking["number"], reviewing["number"])}
+    note = '<div class="small text-muted">pemeriksaan administrasi</div>'  # under the deadline
+    assert note in rows[checking["number"]]
+    assert note not in rows[reviewing["number"]]

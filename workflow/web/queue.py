@@ -155,6 +155,8 @@ def _labels(locale: str) -> dict:
             labels["f", p.name, s.name] = translate(N_("Selesai") if s.final else N_("Menunggu pihak lain"))
         for t in p.transitions:
             labels["t", p.name, t.trigger] = None if is_exit(p, t) else translate(t.label)
+        for stage in p.stages:  # the office's clock runs for a stage (the administrative check)
+            labels["stage", p.name, stage.name] = translate(stage.label).lower()
     for key, text in WORDS.items():
         labels[key] = translate(text)
     return labels
@@ -233,7 +235,10 @@ def rows_of(items, user, today: date, calendar: WorkingCalendar) -> list[Row]:
             )
         deadline, kind = current_deadline(r, process)
         row.deadline = _format_day(deadline, "d MMMM y", locale) if deadline else None
-        row.deadline_note = labels["applicant deadline"] if kind == "applicant" else None
+        if kind == "applicant":
+            row.deadline_note = labels["applicant deadline"]
+        else:
+            row.deadline_note = labels.get(("stage", r.process, r.clock_stage)) if r.clock_stage else None
         row.badge = row.badge_text = row.urgency = None
         if kind == "applicant":
             if deadline < today:
