@@ -3,12 +3,12 @@ reports (like the outbox), shown under the bell in the top bar."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..engine.definition import N_
 from ..extensions import db
+from .notice_text import NoticeText
 from .time import utcnow
 
 # The kinds a user may turn e-mail off for (the in-app list always keeps them). Labels for the
@@ -31,7 +31,7 @@ KINDS_BY_ROLE = {
 }
 
 
-class Notification(db.Model):
+class Notification(NoticeText, db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         # `workflow tick` writes a reminder once per file, kind and day: the key says which, and
@@ -45,28 +45,7 @@ class Notification(db.Model):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300))  # in the user's language
-    # The text: stored when written (older rows, mail to the public) or once rendered; a notice of a
-    # transition is written with its `context` only and rendered when shown or sent (`body`).
-    stored_body: Mapped[str | None] = mapped_column("body", Text)
-    context: Mapped[dict | None] = mapped_column(JSON)
-
-    @hybrid_property
-    def body(self) -> str:
-        """The text, rendered from `context` in the recipient's language when not stored."""
-        if self.stored_body is None and self.context is not None:
-            from ..operations.notifications import render_notice  # the templates live with the operations
-
-            return render_notice(self.context)
-        return self.stored_body
-
-    @body.inplace.setter
-    def _body_setter(self, value: str | None) -> None:
-        self.stored_body = value
-
-    @body.inplace.expression
-    @classmethod
-    def _body_expression(cls):
-        return cls.stored_body
+    # stored_body, context, body: NoticeText
 
     link: Mapped[str] = mapped_column(String(300))  # a path inside Harmoni: where the next step is taken
     dedupe_key: Mapped[str | None] = mapped_column(String(120))

@@ -4,42 +4,21 @@ reads of sensitive personal data (UU 27/2022)."""
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text
-from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .notice_text import NoticeText
 from .time import utcnow
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(NoticeText, db.Model):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    # The text: stored when written (older rows, mail to the public) or once rendered; a notice of a
-    # transition is written with its `context` only and rendered when shown or sent (`body`).
-    stored_body: Mapped[str | None] = mapped_column("body", Text)
-    context: Mapped[dict | None] = mapped_column(JSON)
-
-    @hybrid_property
-    def body(self) -> str:
-        """The text, rendered from `context` in the recipient's language when not stored."""
-        if self.stored_body is None and self.context is not None:
-            from ..operations.notifications import render_notice  # the templates live with the operations
-
-            return render_notice(self.context)
-        return self.stored_body
-
-    @body.inplace.setter
-    def _body_setter(self, value: str | None) -> None:
-        self.stored_body = value
-
-    @body.inplace.expression
-    @classmethod
-    def _body_expression(cls):
-        return cls.stored_body
+    # stored_body, context, body: NoticeText
 
     # One text attachment at most (a meeting invitation's .ics): name, MIME type, content.
     attachment_name: Mapped[str | None] = mapped_column(String(120))
