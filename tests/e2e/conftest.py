@@ -14,10 +14,32 @@ from workflow.demo import seed
 from workflow.extensions import db
 
 from ..conftest import SUMMARY
+from ..stats import dataset
 
 CHROMIUM = os.environ.get("HARMONI_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "rahasia-e2e-123"
+
+
+@pytest.fixture(scope="module")
+def figures_server(tmp_path_factory):
+    """A server of the module's own: the demo office plus the known data set of the figures' tests
+    (overdue, due-soon and paused files among them)."""
+    tmp = tmp_path_factory.mktemp("figures")
+    app = create_app(
+        "config.TestConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/e2e.db", DOCUMENT_STORE=str(tmp / "documents")
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+        seed(PASSWORD)
+        db.session.commit()
+        dataset.build()
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

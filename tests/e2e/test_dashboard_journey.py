@@ -2,45 +2,16 @@
 the "overdue" figure into the filtered work queue, and downloads that queue as XLSX."""
 
 import re
-import threading
 
-import flask_migrate
-import pytest
 from openpyxl import load_workbook
-from werkzeug.serving import make_server
 
-from workflow import create_app
-from workflow.demo import seed
-from workflow.extensions import db
-
-from ..stats import dataset
 from .conftest import PASSWORD
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A server of its own: the demo office plus the known data set of the figures' tests."""
-    tmp = tmp_path_factory.mktemp("dashboard")
-    app = create_app(
-        "config.TestConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/e2e.db", DOCUMENT_STORE=str(tmp / "documents")
-    )
-    with app.app_context():
-        flask_migrate.upgrade()
-        seed(PASSWORD)
-        db.session.commit()
-        dataset.build()
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    with app.app_context():
-        db.engine.dispose()
-
-
-def test_dashboard_overdue_link_and_xlsx(browser, server, screenshots, tmp_path):
+def test_dashboard_overdue_link_and_xlsx(browser, figures_server, screenshots, tmp_path):
     context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(server + "/masuk")
+    page.goto(figures_server + "/masuk")
     page.get_by_label("Email").fill("kakanwil@harmoni.test")
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
@@ -68,7 +39,7 @@ def test_dashboard_overdue_link_and_xlsx(browser, server, screenshots, tmp_path)
     numbers = [row[0] for row in ws.iter_rows(values_only=True) if row[0] and "/NTT/" in str(row[0])]
     assert len(numbers) == overdue and "A/RANPERDA/NTT/2026" in numbers
 
-    page.goto(server + "/laporan/?period=2026")
+    page.goto(figures_server + "/laporan/?period=2026")
     assert page.locator("main svg").count() == 2
     page.screenshot(path=str(screenshots / "laporan-2026.png"), full_page=True)
     context.close()
@@ -84,7 +55,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def test_charts_raise_no_csp_violation_and_are_styled(browser, server):
+def test_charts_raise_no_csp_violation_and_are_styled(browser, figures_server):
     """The CSP allows no inline CSS (style-src 'self'); the charts take theirs from /grafik.css. No
     page with charts raises a violation (nor logs one to the console), and the charts' stylesheet
     applies: the series colours and the fonts are pygal's, not the SVG defaults (black, 16px)."""
@@ -93,13 +64,13 @@ def test_charts_raise_no_csp_violation_and_are_styled(browser, server):
     page = context.new_page()
     console = []
     page.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
-    page.goto(server + "/masuk")
+    page.goto(figures_server + "/masuk")
     page.get_by_label("Email").fill("kakanwil@harmoni.test")
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
     page.wait_for_url(re.compile(r"/dasbor/$"))
     for path, charts in (("/dasbor/", 3), ("/laporan/?period=2026", 2)):
-        page.goto(server + path)
+        page.goto(figures_server + path)
         page.wait_for_load_state("load")
         assert page.locator("main svg.pygal-chart").count() == charts
         assert page.evaluate("window.__cspViolations") == [], path

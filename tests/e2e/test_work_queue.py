@@ -3,57 +3,29 @@ by a column header, and on a phone the status and the deadline in sight without 
 Screenshots go to test-artifacts/screenshots/ (antrian-*.png)."""
 
 import re
-import threading
 
-import flask_migrate
 import pytest
-from werkzeug.serving import make_server
 
-from workflow import create_app
-from workflow.demo import seed
-from workflow.extensions import db
-
-from ..stats import dataset
 from .conftest import PASSWORD
 
 ACCOUNTS = {"officer": "perancang1@harmoni.test", "drafter": "hukum.kotakupang@harmoni.test"}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The demo office plus the figures' data set: overdue, due-soon and paused files among them."""
-    tmp = tmp_path_factory.mktemp("queue")
-    app = create_app(
-        "config.TestConfig", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/e2e.db", DOCUMENT_STORE=str(tmp / "documents")
-    )
-    with app.app_context():
-        flask_migrate.upgrade()
-        seed(PASSWORD)
-        db.session.commit()
-        dataset.build()
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    with app.app_context():
-        db.engine.dispose()
-
-
-def signed_in(browser, server, who, width):
+def signed_in(browser, figures_server, who, width):
     context = browser.new_context(locale="id-ID", viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.goto(server + "/masuk")
+    page.goto(figures_server + "/masuk")
     page.get_by_label("Email").fill(ACCOUNTS[who])
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
     page.wait_for_load_state()
-    page.goto(server + "/permohonan/")
+    page.goto(figures_server + "/permohonan/")
     return context, page
 
 
 @pytest.mark.parametrize("who", ["officer", "drafter"])
-def test_the_queue_on_a_desk_sorts_by_its_headers(browser, server, screenshots, who):
-    context, page = signed_in(browser, server, who, 1366)
+def test_the_queue_on_a_desk_sorts_by_its_headers(browser, figures_server, screenshots, who):
+    context, page = signed_in(browser, figures_server, who, 1366)
     rows = page.locator("tbody tr")
     assert rows.count() > 0
     header = page.locator("thead th", has_text="Tenggat")
@@ -80,8 +52,8 @@ def test_the_queue_on_a_desk_sorts_by_its_headers(browser, server, screenshots, 
 
 
 @pytest.mark.parametrize("who", ["officer", "drafter"])
-def test_the_queue_on_a_phone_shows_status_and_deadline_without_scrolling(browser, server, screenshots, who):
-    context, page = signed_in(browser, server, who, 390)
+def test_the_queue_on_a_phone_shows_status_and_deadline_without_scrolling(browser, figures_server, screenshots, who):
+    context, page = signed_in(browser, figures_server, who, 390)
     page.screenshot(path=str(screenshots / f"antrian-{who}-390.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     first = page.locator("tbody tr").first
