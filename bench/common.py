@@ -16,6 +16,18 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+# What http_bench.py measures (run.py asks it for all but the static floor)
+HTTP_ENDPOINTS = (
+    "static",
+    "stack_floor",
+    "request_floor",
+    "work_queue",
+    "work_queue_filtered",
+    "request_page",
+    "api_list",
+    "transition",
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:

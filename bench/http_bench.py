@@ -52,16 +52,7 @@ import common  # noqa: E402
 import loadgen  # noqa: E402
 
 FILTER = "process_type=ranperda&phase=review"
-ENDPOINTS = (
-    "static",
-    "stack_floor",
-    "request_floor",
-    "work_queue",
-    "work_queue_filtered",
-    "request_page",
-    "api_list",
-    "transition",
-)
+ENDPOINTS = common.HTTP_ENDPOINTS
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

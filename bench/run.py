@@ -64,16 +64,6 @@ QUICK = {
     "stats_duration": 0.5,
 }
 LIST_ENDPOINTS = ("work_queue", "work_queue_filtered", "api_list")
-HTTP_ENDPOINTS = (
-    "static",
-    "stack_floor",
-    "request_floor",
-    "work_queue",
-    "work_queue_filtered",
-    "request_page",
-    "api_list",
-    "transition",
-)
 # Issue 16's targets: Harmoni / the stack's own floor for the same work, in the same round.
 PAGE_TARGETS = (
     ("work_queue", "stack_floor", 0.7),
@@ -156,7 +146,7 @@ def run_scale(backend_url: str | None, cfg: dict, profile: bool) -> dict:
             if largest and profile:
                 http_args += [
                     "--profile",
-                    ",".join(e for e in HTTP_ENDPOINTS if e != "static"),
+                    ",".join(e for e in common.HTTP_ENDPOINTS if e != "static"),
                     "--profile-count",
                     cfg["profile_count"],
                 ]
