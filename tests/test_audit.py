@@ -329,32 +329,57 @@ def _hash_of(app, event_id):
         return value
 
 
-def test_linking_a_commit_takes_two_statements_and_moves_the_head(app, api):
-    """The head is read under its lock and the commit's links inserted; a trigger moves the head to
-    the last link (migration f2a6c8e4d1b3), so the head still ends where the chain ends."""
+def test_linking_a_commit_takes_one_statement_per_event_and_moves_the_head(app, api):
+    """A commit of one event (a transition) links it in one statement, the link computed from the
+    head row read under its lock; a commit of several reads the head under its lock and inserts the
+    links. Either way a trigger moves the head to the last link (migration f2a6c8e4d1b3), so the
+    head still ends where the chain ends, and every link is link_hash() of its predecessor."""
     from sqlalchemy import event as sa_event
 
-    req = submitted_request(api)
+    from workflow.operations.transitions import fire
+
+    from .helpers import user
+
+    first, second = submitted_request(api), submitted_request(api)
     statements = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
         if "audit_head" in statement or "audit_chain" in statement:
             statements.append(" ".join(statement.split())[:60])
 
-    with app.app_context():
-        engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        officer = api.as_("officer")
-        officer.ok(officer.fire(req["id"], "return_for_completion", comment="Lengkapi."))
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-    assert len(statements) == 2, statements
-    assert statements[0].startswith("SELECT audit_head.seq, audit_head.hash")
-    assert statements[1].startswith("INSERT INTO audit_chain")
-    with app.app_context():
+    def head_ends_the_chain():
         head = db.session.execute(select(AuditHead.seq, AuditHead.hash)).one()
         newest = db.session.execute(select(AuditLink.seq, AuditLink.hash).order_by(AuditLink.seq.desc()).limit(1)).one()
         assert tuple(head) == tuple(newest)
         assert head[0] == db.session.scalar(select(func.count()).select_from(Event))
         assert global_chain_problems()[0] == []
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        officer = api.as_("officer")
+        officer.ok(officer.fire(first["id"], "return_for_completion", comment="Lengkapi."))
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1, statements
+    assert statements[0].startswith("INSERT INTO audit_chain (seq, event_id, hash) SELECT")
+    with app.app_context():
+        head_ends_the_chain()
+
+    statements.clear()
+    with app.app_context():
+        clerk = user("officer")
+        for number in (first, second):  # two events in one commit
+            req = db.session.get(Request, number["id"])
+            trigger = "resubmit" if req.state == "returned" else "declare_complete"
+            fire(req, trigger, user("drafter") if trigger == "resubmit" else clerk, version=req.version)
+        sa_event.listen(engine, "before_cursor_execute", record)
+        try:
+            db.session.commit()
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", record)
+        assert len(statements) == 2, statements
+        assert statements[0].startswith("SELECT audit_head.seq, audit_head.hash")
+        assert statements[1].startswith("INSERT INTO audit_chain")
+        head_ends_the_chain()

@@ -128,6 +128,8 @@ def _configure_sqlite(engine) -> None:
     under concurrency; taking the write lock up front serialises writers cleanly instead.
     """
 
+    from .models.audit_chain import link_hash
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -136,6 +138,8 @@ def _configure_sqlite(engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # the global audit chain links a commit's event in one statement (models/audit_chain.py)
+        dbapi_connection.create_function("harmoni_link_hash", 3, link_hash, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):

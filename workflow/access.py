@@ -159,13 +159,17 @@ def viewer_params(user) -> dict:
 
 def _load(model, row_id, *, for_update, options=()):
     stmt = select(model).where(model.id == row_id).options(*options).execution_options(populate_existing=True)
-    return db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    # FOR UPDATE OF the row itself: PostgreSQL refuses to lock the nullable side of an outer join
+    return db.session.scalar(stmt.with_for_update(of=model) if for_update else stmt)
 
 
 # What a request's page and its checks read of it besides its own row: its organisation, in the same
 # query; its assignees (visibility of personal data, who may fire), in one more instead of a lazy
-# load later. Not with FOR UPDATE: PostgreSQL locks no row on the nullable side of an outer join.
+# load later.
 REQUEST_READ = (joinedload(Request.organisation), selectinload(Request.assignees))
+# What a change reads with the locked row: the organisation (a transition's notices and letters name
+# it), joined, the lock on the request's row alone.
+REQUEST_CHANGE = (joinedload(Request.organisation),)
 
 
 def visible_request(request_id: int, user, *, for_update: bool = False, options=()) -> Request:
@@ -175,7 +179,9 @@ def visible_request(request_id: int, user, *, for_update: bool = False, options=
 
     :raise NotFound: absent or not visible, alike (an applicant cannot probe others' ids)
     """
-    req = _load(Request, request_id, for_update=for_update, options=() if for_update else (*REQUEST_READ, *options))
+    req = _load(
+        Request, request_id, for_update=for_update, options=REQUEST_CHANGE if for_update else (*REQUEST_READ, *options)
+    )
     if req is None or not can_view(user, req):
         raise NotFound(_l("Permohonan tidak ditemukan."))
     return req

@@ -13,7 +13,7 @@ request, counter or meeting locks taken before it, and it is held only while the
 
 import hashlib
 
-from sqlalchemy import ForeignKey, String, insert, inspect, select
+from sqlalchemy import ForeignKey, Integer, String, bindparam, cast, func, insert, inspect, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -49,13 +49,47 @@ def link_hash(prev: str, seq: int, event_hash: str) -> str:
     return hashlib.sha256(f"{prev}|{seq}|{event_hash}".encode()).hexdigest()
 
 
+def _link_one_statement(dialect: str):
+    """INSERT the link that follows the head, computed from the head row in the same statement:
+    SHA-256 of "prev|seq|event hash" as link_hash() computes it (PostgreSQL's sha256(); on SQLite
+    link_hash itself, registered on each connection as harmoni_link_hash, workflow/__init__.py)."""
+    stmt = _LINK_ONE.get(dialect)
+    if stmt is None:
+        head = AuditHead.__table__
+        seq = head.c.seq + 1
+        event_hash = bindparam("event_hash", type_=String)
+        if dialect == "postgresql":
+            text = head.c.hash + "|" + cast(seq, String) + "|" + event_hash
+            digest = func.encode(func.sha256(func.convert_to(text, "UTF8")), "hex")
+        else:
+            digest = func.harmoni_link_hash(head.c.hash, seq, event_hash, type_=String)
+        read = select(seq, cast(bindparam("event_id", type_=Integer), Integer), digest).where(head.c.id == HEAD_ID)
+        if dialect == "postgresql":
+            read = read.with_for_update()  # the head's lock, held until commit, as in the two-statement path
+        # RETURNING: whether the link was written (no head row: none), which rowcount does not tell on
+        # psycopg for an INSERT ... SELECT
+        link = AuditLink.__table__
+        stmt = _LINK_ONE[dialect] = insert(link).from_select(["seq", "event_id", "hash"], read).returning(link.c.seq)
+    return stmt
+
+
+_LINK_ONE: dict[str, object] = {}
+
+
 def link_events(connection, events: list[tuple[int, str]]) -> None:
     """Append (event id, event hash) pairs, in order, to the global chain on `connection`.
 
-    Two statements: the head row read under its lock (PostgreSQL: FOR UPDATE, held until commit;
-    SQLite: the write transaction holds the database already), then the links inserted; a trigger
-    (migration f2a6c8e4d1b3) moves the head to each new link in the same statement.
+    One event (a transition's commit): one statement, the link computed from the head row read
+    under its lock (PostgreSQL: FOR UPDATE, held until commit; SQLite: the write transaction holds
+    the database already). Several: two statements, the head read under its lock, then the links
+    inserted. Either way a trigger (migration f2a6c8e4d1b3) moves the head to each new link in
+    the same statement.
     """
+    if len(events) == 1:
+        (event_id, event_hash) = events[0]
+        statement = _link_one_statement(connection.dialect.name)
+        if connection.execute(statement, {"event_id": event_id, "event_hash": event_hash}).first() is not None:
+            return
     head = AuditHead.__table__
     read = select(head.c.seq, head.c.hash).where(head.c.id == HEAD_ID)
     if connection.dialect.name == "postgresql":

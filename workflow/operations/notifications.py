@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, case, exists, insert, or_, select
 
 from ..documents.ics import meeting_invitation
 from ..engine.calendar import applicant_deadline, current_deadline
@@ -42,10 +42,12 @@ def recipient(request) -> tuple[str | None, str]:
     return None, "id"
 
 
-def queue_transition_mail(request, transition, comment: str | None) -> OutboxMessage | None:
+def queue_transition_mail(request, transition, comment: str | None, writer: "_NoticeWriter") -> None:
+    """The e-mail to an applicant from the public (no account): rendered now, in their language,
+    written with the transition's other notices (`writer`)."""
     email, language = recipient(request)
     if not email:
-        return None
+        return
     process = PROCESSES[request.process]
     state = process.state(request.state)
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
@@ -61,10 +63,9 @@ def queue_transition_mail(request, transition, comment: str | None) -> OutboxMes
             tracking_url=f"{base}/track" if request.tracking_code else None,
             login_url=f"{base}/masuk" if not request.tracking_code else None,
         )
-    message = OutboxMessage(request_id=request.id, recipient=email, subject=subject, body=body)
-    db.session.add(message)
-    defer(wake_outbox)
-    return message
+    writer.emails.append(
+        {"request_id": request.id, "recipient": email, "subject": subject, "body": body, "context": None}
+    )
 
 
 def wake_outbox() -> None:
@@ -89,48 +90,84 @@ def calendar_host() -> str:
     return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "harmoni"
 
 
-def audience(request, notice: Notify, actor) -> list[User]:
-    """The users a notice goes to (never the actor: nobody needs news of their own act)."""
-    office_staff = select(User).where(User.office_id == request.office_id, User.active.is_(True))
-    match notice.audience:
-        case "applicant":
-            if request.organisation_id is None:
-                return []
-            users = db.session.scalars(
-                select(User).where(
-                    User.organisation_id == request.organisation_id, User.role == "drafter", User.active.is_(True)
-                )
-            ).all()
-        case "officers":
-            users = db.session.scalars(office_staff.where(User.role == "officer")).all()
-        case "heads":
-            users = db.session.scalars(office_staff.where(User.role == "head")).all()
-        case "assignees":
-            users = [u for u in request.assignees if u.active]
-    return sorted((u for u in users if u.id != getattr(actor, "id", None)), key=lambda u: u.id)
+# What a notice needs of a recipient: read as plain columns, not as User entities.
+RECIPIENT = (User.id, User.name, User.email, User.language, User.email_opt_out)
+# Who belongs to each audience read from the users table (assignees come from the request itself:
+# an effect of the same transition may just have assigned them, before any flush).
+_MEMBERS = {
+    "applicant": lambda: and_(User.organisation_id == bindparam("organisation_id"), User.role == "drafter"),
+    "officers": lambda: and_(User.office_id == bindparam("office_id"), User.role == "officer"),
+    "heads": lambda: and_(User.office_id == bindparam("office_id"), User.role == "head"),
+}
+_AUDIENCE_STATEMENTS: dict[tuple[str, ...], object] = {}  # statements, built once per set of audiences
+
+
+def _audience_statement(names: tuple[str, ...]):
+    """One statement for the users of every audience in `names`, each row saying which audiences
+    it belongs to (a flag per audience): built once per combination, values bound at each call."""
+    stmt = _AUDIENCE_STATEMENTS.get(names)
+    if stmt is None:
+        members = {name: _MEMBERS[name]() for name in names}
+        stmt = (
+            select(*RECIPIENT, *(case((clause, True), else_=False).label(name) for name, clause in members.items()))
+            .where(User.active.is_(True), or_(*members.values()))
+            .order_by(User.id)
+        )
+        _AUDIENCE_STATEMENTS[names] = stmt
+    return stmt
+
+
+def audiences(request, names, actor) -> dict[str, list]:
+    """The users of each audience in `names` (never the actor: nobody needs news of their own
+    act), ordered by id, read in one statement whatever the number of audiences; the assignees
+    from the request. Each user has id, name, email, language and email_opt_out."""
+    found: dict[str, list] = {name: [] for name in names}
+    wanted = tuple(
+        sorted(n for n in set(names) if n in _MEMBERS and (n != "applicant" or request.organisation_id is not None))
+    )
+    actor_id = getattr(actor, "id", None)
+    if wanted:
+        rows = db.session.execute(
+            _audience_statement(wanted), {"organisation_id": request.organisation_id, "office_id": request.office_id}
+        )
+        for row in rows:
+            if row.id == actor_id:
+                continue
+            for name in wanted:
+                if getattr(row, name):
+                    found[name].append(row)
+    if "assignees" in found:
+        found["assignees"] = sorted((u for u in request.assignees if u.active and u.id != actor_id), key=lambda u: u.id)
+    return found
+
+
+def audience(request, notice: Notify, actor) -> list:
+    """The users a notice goes to (never the actor), as `audiences` gives them."""
+    return audiences(request, (notice.audience,), actor)[notice.audience]
 
 
 def notify_transition(request, transition: Transition, actor, comment: str | None, event_data: dict) -> None:
     """Everyone the process says should hear of this transition: in-app and (unless they turned it
-    off) by e-mail. An applicant from the public, who has no account, gets the e-mail alone."""
+    off) by e-mail. An applicant from the public, who has no account, gets the e-mail alone.
+
+    The audiences are read in one statement, what the notices say is worked out once per notice
+    (not per recipient), and the rows are written in one statement per table."""
     process = PROCESSES[request.process]
+    public = process.intake != "account"
+    notices = [n for n in transition.all_notices if not (n.audience == "applicant" and public)]
+    writer = _NoticeWriter(request, process)
+    if len(notices) < len(transition.all_notices):
+        queue_transition_mail(request, transition, comment, writer)
+    members = audiences(request, tuple(n.audience for n in notices), actor) if notices else {}
+    details = _details(request, transition, event_data) if notices else {}
     told = set()
-    for notice in transition.all_notices:
-        if notice.audience == "applicant" and process.intake != "account":
-            queue_transition_mail(request, transition, comment)
-            continue
-        for user in audience(request, notice, actor):
+    for notice in notices:
+        for user in members[notice.audience]:
             if user.id in told:
                 continue  # one message per person, under the first notice that names them
             told.add(user.id)
-            notify_user(
-                user,
-                request,
-                notice.kind,
-                trigger=transition.trigger,
-                comment=comment,
-                details=_details(request, transition, event_data),
-            )
+            writer.add(user, notice.kind, trigger=transition.trigger, comment=comment, details=details)
+    writer.write()
 
 
 def _details(request, transition: Transition, event_data: dict) -> dict:
@@ -193,37 +230,101 @@ def notify_user(
     dedupe_key: str | None = None,
     link: str | None = None,
 ) -> Notification:
-    """One in-app notification for `user`, and its e-mail unless they turned this kind off."""
-    process = PROCESSES[request.process]
-    state = process.state(request.state)
-    link = link or path_for("cases.detail", request_id=request.id)
-    if kind == "meeting" and details and details.get("meeting") is not None:
-        link = path_for("meetings.show", meeting_id=details["meeting"].id)
-    with force_locale(user.language or "id"):
-        if trigger in TRIGGER_HEADLINES:
-            subject = _(TRIGGER_HEADLINES[trigger], number=request.number)
-        elif kind in HEADLINES:
-            subject = _(HEADLINES[kind], number=request.number)
-        else:
-            subject = _("Permohonan %(number)s: %(state)s", number=request.number, state=_(state.label))
-    # the body is rendered from this when shown or sent, not inside the transaction (render_notice)
-    context = notice_context(user, request, process, state, kind, trigger, comment, details or {}, link)
-    row = Notification(
-        user_id=user.id,
-        request_id=request.id,
-        kind=kind,
-        subject=subject[:300],
-        context=context,
-        link=link,
-        dedupe_key=dedupe_key,
-    )
+    """One in-app notification for `user`, and its e-mail unless they turned this kind off (added
+    to the session: the caller gets the row)."""
+    writer = _NoticeWriter(request)
+    values = writer.add(user, kind, trigger=trigger, comment=comment, details=details, dedupe_key=dedupe_key, link=link)
+    row = Notification(**values)
     db.session.add(row)
-    if kind not in (user.email_opt_out or ()):
-        db.session.add(
-            OutboxMessage(request_id=request.id, recipient=user.email, subject=subject[:300], context=context)
-        )
+    for email in writer.emails:
+        db.session.add(OutboxMessage(**email))
         defer(wake_outbox)
     return row
+
+
+class _NoticeWriter:
+    """The notices of one request's news to several people: what they say is worked out once per
+    kind (only the name and language differ between recipients), each subject once per language,
+    and the rows are written with one INSERT per table (`write`), nothing read back."""
+
+    def __init__(self, request, process=None):
+        self.request = request
+        self.process = process or PROCESSES[request.process]
+        self.state = self.process.state(request.state)
+        self.notifications: list[dict] = []
+        self.emails: list[dict] = []
+        self._said: dict[tuple, tuple[str, dict]] = {}  # (kind, trigger, link) -> (link, shared context)
+        self._subjects: dict[tuple, str] = {}
+
+    def add(
+        self,
+        user,
+        kind: str,
+        *,
+        trigger: str | None = None,
+        comment: str | None = None,
+        details: dict | None = None,
+        dedupe_key: str | None = None,
+        link: str | None = None,
+    ) -> dict:
+        """The notification's values for `user` (their e-mail too, unless they turned the kind off)."""
+        request, details = self.request, details or {}
+        key = (kind, trigger, comment, link, id(details))
+        said = self._said.get(key)
+        if said is None:
+            where = link or path_for("cases.detail", request_id=request.id)
+            if kind == "meeting" and details.get("meeting") is not None:
+                where = path_for("meetings.show", meeting_id=details["meeting"].id)
+            shared = notice_context(request, self.process, self.state, kind, trigger, comment, details, where)
+            said = self._said[key] = (where, shared)
+        where, shared = said
+        language = user.language or "id"
+        subject = self._subjects.get((language, kind, trigger))
+        if subject is None:
+            subject = self._subjects[(language, kind, trigger)] = self._subject(language, kind, trigger)
+        # the body is rendered from this when shown or sent, not inside the transaction (render_notice)
+        context = {"language": language, "name": user.name, **shared}
+        values = {
+            "user_id": user.id,
+            "request_id": request.id,
+            "kind": kind,
+            "subject": subject,
+            "context": context,
+            "link": where,
+            "dedupe_key": dedupe_key,
+        }
+        self.notifications.append(values)
+        if kind not in (user.email_opt_out or ()):
+            self.emails.append(
+                {
+                    "request_id": request.id,
+                    "recipient": user.email,
+                    "subject": subject,
+                    "body": None,
+                    "context": context,
+                }
+            )
+        return values
+
+    def _subject(self, language: str, kind: str, trigger: str | None) -> str:
+        number = self.request.number
+        with force_locale(language):
+            if trigger in TRIGGER_HEADLINES:
+                subject = _(TRIGGER_HEADLINES[trigger], number=number)
+            elif kind in HEADLINES:
+                subject = _(HEADLINES[kind], number=number)
+            else:
+                subject = _("Permohonan %(number)s: %(state)s", number=number, state=_(self.state.label))
+        return subject[:300]
+
+    def write(self) -> None:
+        """Insert the rows (Core, one statement per table: no ORM object is needed afterwards)."""
+        if self.notifications:
+            db.session.execute(insert(Notification.__table__), self.notifications)
+        if self.emails:
+            db.session.execute(insert(OutboxMessage.__table__), self.emails)
+            defer(wake_outbox)
+        self.notifications, self.emails = [], []
 
 
 def notify_minutes(user: User, minutes, trigger: str, actor, *, comment: str | None = None) -> Notification:
@@ -241,15 +342,14 @@ def notify_minutes(user: User, minutes, trigger: str, actor, *, comment: str | N
     )
 
 
-def notice_context(user, request, process, state, kind, trigger, comment, details: dict, link: str) -> dict:
-    """Everything a notice's text says, as it stands at the transition (JSON: the row keeps it):
-    the text itself is rendered later, in the recipient's language, by render_notice."""
+def notice_context(request, process, state, kind, trigger, comment, details: dict, link: str) -> dict:
+    """Everything a notice's text says, as it stands at the transition (JSON: the row keeps it),
+    but the recipient's name and language (_NoticeWriter adds them): the same for everyone told.
+    The text itself is rendered later, in the recipient's language, by render_notice."""
     meeting = details.get("meeting")
     when = meeting_when(meeting)
     deadline = current_deadline(request, process) if kind in ("due_soon", "overdue") else (None, None)
     return {
-        "language": user.language or "id",
-        "name": user.name,
         "kind": kind,
         "trigger": trigger,
         "number": request.number,
