@@ -9,13 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, or_, select, true
 
 from ..access import visible_requests
 from ..engine.calendar import WorkingCalendar
 from ..engine.definition import Phase
 from ..extensions import db
-from ..models import Organisation, Request, User, request_assignees
+from ..models import (
+    AssignedCount,
+    ConcludedCount,
+    DueCount,
+    Organisation,
+    ReceivedCount,
+    Request,
+    StateCount,
+    User,
+    request_assignees,
+)
 from ..models.time import local_date, utcnow
 from . import sql
 
@@ -106,17 +116,27 @@ def cached_overview(user, today: date, cal: WorkingCalendar):
     return Overview.from_snapshot(data), at
 
 
-def overview(user, today: date, cal: WorkingCalendar) -> Overview:
-    """Every figure of the dashboard in five queries, however many requests there are.
+def counted_scope(user) -> bool:
+    """The office as a whole (heads, admins): read from the maintained counts. An officer's own
+    part and an organisation's are a small share of the office's requests, read from `requests`."""
+    return user.role not in ("officer", "drafter")
+
+
+def overview(user, today: date, cal: WorkingCalendar, *, live: bool = False) -> Overview:
+    """Every figure of the dashboard: the office's from the counts kept as requests change
+    (counted_overview(), six small queries), an officer's or an organisation's (or `live`) from
+    `requests` in five queries, however many requests there are.
 
     Each query groups by plain columns in the order of an index that holds every column it reads
     (see models/request.py), so SQLite walks one index without sorting and without reading the
     table; what depends only on the state (open? with the applicant? which phase?) is decided per
     group from the definitions (sql.STATE_KINDS), months and medians from per-day groups.
     """
-    where = scope(user)
     soon = cal.add_working_days(today, DUE_SOON_WORKING_DAYS)
     result = Overview(today, soon, by_phase={p.value: 0 for p in Phase})
+    if counted_scope(user) and not live:
+        return counted_overview(user, result)
+    where = scope(user)
     kinds = sql.STATE_KINDS
 
     # 1. per process, state, organisation and outcome: the open files (overdue, due soon, with the
@@ -195,15 +215,7 @@ def overview(user, today: date, cal: WorkingCalendar) -> Overview:
     result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
 
     # 3. the organisations listed (every one of the scope, with or without files)
-    org_filter = Organisation.office_id == user.office_id
-    if user.role == "drafter":
-        org_filter = Organisation.id == user.organisation_id
-    result.organisations = [
-        {"id": oid, "name": name, **per_org.get(oid, {"open": 0, "concluded": 0, "outcomes": {}})}
-        for oid, name in db.session.execute(
-            select(Organisation.id, Organisation.name).where(org_filter).order_by(Organisation.name)
-        )
-    ]
+    result.organisations = _organisations(user, per_org)
 
     # 4-5. the last 12 months: received per day; concluded, on time and the office's days per day
     # (the medians from the days' histogram), summed into months here
@@ -235,6 +247,24 @@ def overview(user, today: date, cal: WorkingCalendar) -> Overview:
         if timed:
             t["days"][days] = t["days"].get(days, 0) + timed
             overall[days] = overall.get(days, 0) + timed
+    _finish_trend(result, trend, overall)
+    return result
+
+
+def _organisations(user, per_org: dict) -> list:
+    """Every organisation of the scope, with or without files, with its figures."""
+    org_filter = Organisation.office_id == user.office_id
+    if user.role == "drafter":
+        org_filter = Organisation.id == user.organisation_id
+    return [
+        {"id": oid, "name": name, **per_org.get(oid, {"open": 0, "concluded": 0, "outcomes": {}})}
+        for oid, name in db.session.execute(
+            select(Organisation.id, Organisation.name).where(org_filter).order_by(Organisation.name)
+        )
+    ]
+
+
+def _finish_trend(result: Overview, trend: dict, overall: dict) -> None:
     result.median_days = _round(sql.median_p90(overall)[0])
     result.trend = [
         {
@@ -249,6 +279,110 @@ def overview(user, today: date, cal: WorkingCalendar) -> Overview:
     result.on_time = sum(t["on_time"] for t in trend.values())
     result.timed = sum(t["timed"] for t in trend.values())
     result.on_time_rate = sql.rate(result.on_time, result.timed)
+
+
+def counted_overview(user, result: Overview) -> Overview:
+    """The office's figures from the counts (models/stats_counts.py): per (process, state) group,
+    deadline day, assignee and month, not per request. Month keys are exact for the trend's
+    window (whole months up to today's; no milestone is dated after today) and the year."""
+    today, soon, office = result.today, result.due_soon_until, user.office_id
+    kinds = sql.STATE_KINDS
+    per_org: dict[int, dict] = {}
+
+    # 1. open files per process, state and organisation
+    for process, state, org_id, received, n in db.session.execute(
+        select(
+            StateCount.process, StateCount.state, StateCount.organisation_id, StateCount.received, StateCount.n
+        ).where(StateCount.office_id == office, StateCount.n != 0)
+    ):
+        kind = kinds.get((process, state))
+        if kind is None or not kind.open:
+            continue
+        result.open_total += n
+        result.waiting_on_applicant += n if kind.waiting else 0
+        result.by_phase[kind.phase] += n
+        result.by_process[process] = result.by_process.get(process, 0) + n
+        if org_id and received:
+            per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})["open"] += n
+
+    # 2. overdue and due soon, per deadline day (only days that can count today)
+    def late(kind, clock_due, applicant_due) -> bool:
+        return clock_due < today or (kind.applicant_deadline and applicant_due < today)
+
+    for process, state, clock_due, applicant_due, n in db.session.execute(
+        select(DueCount.process, DueCount.state, DueCount.clock_due, DueCount.applicant_due, DueCount.n).where(
+            DueCount.office_id == office,
+            DueCount.n != 0,
+            or_(DueCount.clock_due <= soon, DueCount.applicant_due < today),
+        )
+    ):
+        kind = kinds.get((process, state))
+        if kind is not None and kind.open:
+            result.overdue += n if late(kind, clock_due, applicant_due) else 0
+            result.due_soon += n if today <= clock_due <= soon else 0
+
+    # 3. workload per assigned member of staff
+    staff: dict[int, dict] = {}
+    for uid, name, process, state, clock_due, applicant_due, n in db.session.execute(
+        select(
+            User.id,
+            User.name,
+            AssignedCount.process,
+            AssignedCount.state,
+            AssignedCount.clock_due,
+            AssignedCount.applicant_due,
+            AssignedCount.n,
+        )
+        .join(User, User.id == AssignedCount.user_id)
+        .where(AssignedCount.office_id == office, AssignedCount.n != 0)
+    ):
+        kind = kinds.get((process, state))
+        if kind is not None and kind.open:
+            entry = staff.setdefault(uid, {"user_id": uid, "name": name, "open": 0, "overdue": 0})
+            entry["open"] += n
+            entry["overdue"] += n if late(kind, clock_due, applicant_due) else 0
+    result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
+
+    # 4-5. the last 12 months: received; concluded, on time and the office's days; and, for the
+    # organisations, concluded this year by outcome
+    months = months_back(today, TREND_MONTHS)
+    first, year_first = months[0][0] * 100 + months[0][1], today.year * 100 + 1
+    last = today.year * 100 + today.month
+    trend = {y * 100 + m: {"received": 0, "concluded": 0, "on_time": 0, "timed": 0, "days": {}} for y, m in months}
+    for month, n in db.session.execute(
+        select(ReceivedCount.month, func.sum(ReceivedCount.n))
+        .where(ReceivedCount.office_id == office, ReceivedCount.month.between(first, last))
+        .group_by(ReceivedCount.month)
+    ):
+        trend[month]["received"] += int(n)
+    overall: dict[int, int] = {}
+    for month, org_id, outcome, days, received, on_time, n in db.session.execute(
+        select(
+            ConcludedCount.month,
+            ConcludedCount.organisation_id,
+            ConcludedCount.outcome,
+            ConcludedCount.office_days,
+            ConcludedCount.received,
+            ConcludedCount.on_time,
+            ConcludedCount.n,
+        ).where(ConcludedCount.office_id == office, ConcludedCount.month.between(first, last), ConcludedCount.n != 0)
+    ):
+        if org_id and received and month >= year_first:
+            entry = per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})
+            entry["concluded"] += n
+            if outcome:
+                entry["outcomes"][outcome] = entry["outcomes"].get(outcome, 0) + n
+        if not outcome or outcome in sql.WITHDRAWN_OUTCOMES:
+            continue
+        t = trend[month]
+        t["concluded"] += n
+        if days >= 0:  # a timed conclusion (sql.timed_conclusion)
+            t["timed"] += n
+            t["on_time"] += n if on_time else 0
+            t["days"][days] = t["days"].get(days, 0) + n
+            overall[days] = overall.get(days, 0) + n
+    result.organisations = _organisations(user, per_org)
+    _finish_trend(result, trend, overall)
     return result
 
 
