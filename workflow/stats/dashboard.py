@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, case, func, or_, select, true
 
 from ..access import visible_requests
 from ..engine.calendar import WorkingCalendar
@@ -305,42 +305,46 @@ def counted_overview(user, result: Overview) -> Overview:
         if org_id and received:
             per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})["open"] += n
 
-    # 2. overdue and due soon, per deadline day (only days that can count today)
-    def late(kind, clock_due, applicant_due) -> bool:
-        return clock_due < today or (kind.applicant_deadline and applicant_due < today)
-
-    for process, state, clock_due, applicant_due, n in db.session.execute(
-        select(DueCount.process, DueCount.state, DueCount.clock_due, DueCount.applicant_due, DueCount.n).where(
-            DueCount.office_id == office,
-            DueCount.n != 0,
-            or_(DueCount.clock_due <= soon, DueCount.applicant_due < today),
+    # 2. overdue and due soon: summed over the deadline days in SQL, per (process, state)
+    def late_sums(table):
+        clock_late = table.clock_due < today
+        return (
+            func.sum(table.n),
+            func.sum(case((clock_late, table.n), else_=0)),
+            func.sum(case((or_(clock_late, table.applicant_due < today), table.n), else_=0)),
         )
-    ):
-        kind = kinds.get((process, state))
-        if kind is not None and kind.open:
-            result.overdue += n if late(kind, clock_due, applicant_due) else 0
-            result.due_soon += n if today <= clock_due <= soon else 0
 
-    # 3. workload per assigned member of staff
-    staff: dict[int, dict] = {}
-    for uid, name, process, state, clock_due, applicant_due, n in db.session.execute(
+    for process, state, _, late, late_any, near in db.session.execute(
         select(
-            User.id,
-            User.name,
-            AssignedCount.process,
-            AssignedCount.state,
-            AssignedCount.clock_due,
-            AssignedCount.applicant_due,
-            AssignedCount.n,
+            DueCount.process,
+            DueCount.state,
+            *late_sums(DueCount),
+            func.sum(case((DueCount.clock_due.between(today, soon), DueCount.n), else_=0)),
         )
-        .join(User, User.id == AssignedCount.user_id)
-        .where(AssignedCount.office_id == office, AssignedCount.n != 0)
+        .where(DueCount.office_id == office, DueCount.n != 0)
+        .group_by(DueCount.process, DueCount.state)
     ):
         kind = kinds.get((process, state))
         if kind is not None and kind.open:
+            result.overdue += int(late_any if kind.applicant_deadline else late)
+            result.due_soon += int(near)
+
+    # 3. workload per assigned member of staff (grouped before the names are joined)
+    staff: dict[int, dict] = {}
+    per_assignee = (
+        select(AssignedCount.user_id, AssignedCount.process, AssignedCount.state, *late_sums(AssignedCount))
+        .where(AssignedCount.office_id == office, AssignedCount.n != 0)
+        .group_by(AssignedCount.user_id, AssignedCount.process, AssignedCount.state)
+        .subquery()
+    )
+    for uid, name, process, state, n, late, late_any in db.session.execute(
+        select(User.id, User.name, *list(per_assignee.c)[1:]).join(per_assignee, per_assignee.c.user_id == User.id)
+    ):
+        kind = kinds.get((process, state))
+        if kind is not None and kind.open and n:
             entry = staff.setdefault(uid, {"user_id": uid, "name": name, "open": 0, "overdue": 0})
-            entry["open"] += n
-            entry["overdue"] += n if late(kind, clock_due, applicant_due) else 0
+            entry["open"] += int(n)
+            entry["overdue"] += int(late_any if kind.applicant_deadline else late)
     result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
 
     # 4-5. the last 12 months: received; concluded, on time and the office's days; and, for the
@@ -356,22 +360,19 @@ def counted_overview(user, result: Overview) -> Overview:
     ):
         trend[month]["received"] += int(n)
     overall: dict[int, int] = {}
-    for month, org_id, outcome, days, received, on_time, n in db.session.execute(
+    concluded = (ConcludedCount.office_id == office, ConcludedCount.n != 0)
+    for month, outcome, days, on_time, n in db.session.execute(
         select(
             ConcludedCount.month,
-            ConcludedCount.organisation_id,
             ConcludedCount.outcome,
             ConcludedCount.office_days,
-            ConcludedCount.received,
             ConcludedCount.on_time,
-            ConcludedCount.n,
-        ).where(ConcludedCount.office_id == office, ConcludedCount.month.between(first, last), ConcludedCount.n != 0)
+            func.sum(ConcludedCount.n),
+        )
+        .where(*concluded, ConcludedCount.month.between(first, last))
+        .group_by(ConcludedCount.month, ConcludedCount.outcome, ConcludedCount.office_days, ConcludedCount.on_time)
     ):
-        if org_id and received and month >= year_first:
-            entry = per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})
-            entry["concluded"] += n
-            if outcome:
-                entry["outcomes"][outcome] = entry["outcomes"].get(outcome, 0) + n
+        n = int(n)
         if not outcome or outcome in sql.WITHDRAWN_OUTCOMES:
             continue
         t = trend[month]
@@ -381,6 +382,20 @@ def counted_overview(user, result: Overview) -> Overview:
             t["on_time"] += n if on_time else 0
             t["days"][days] = t["days"].get(days, 0) + n
             overall[days] = overall.get(days, 0) + n
+    for org_id, outcome, n in db.session.execute(
+        select(ConcludedCount.organisation_id, ConcludedCount.outcome, func.sum(ConcludedCount.n))
+        .where(
+            *concluded,
+            ConcludedCount.month.between(year_first, today.year * 100 + 12),
+            ConcludedCount.received == 1,
+            ConcludedCount.organisation_id != 0,
+        )
+        .group_by(ConcludedCount.organisation_id, ConcludedCount.outcome)
+    ):
+        entry = per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})
+        entry["concluded"] += int(n)
+        if outcome and n:
+            entry["outcomes"][outcome] = entry["outcomes"].get(outcome, 0) + int(n)
     result.organisations = _organisations(user, per_org)
     _finish_trend(result, trend, overall)
     return result
