@@ -189,9 +189,19 @@ def visible_minutes(minutes_id: int, user, *, for_update: bool = False) -> Minut
     return minutes
 
 
-def visible_issued(issued_id: int, user) -> IssuedDocument:
-    """An issued document with the visibility of its request; :raise NotFound: as visible_request."""
-    issued = db.session.get(IssuedDocument, issued_id)
+def visible_issued(issued_id: int, user, *, for_update: bool = False, issued_only: bool = False) -> IssuedDocument:
+    """An issued document with the visibility of its request; :raise NotFound: as visible_request.
+    A letter not issued yet (awaiting approval, sent back, withdrawn) is the office's alone, and
+    with `issued_only` (its PDF) no one's."""
+    issued = _load(IssuedDocument, issued_id, for_update=for_update)
     if issued is None or not can_view(user, issued.request):
         raise NotFound(_l("Dokumen tidak ditemukan."))
+    if not issued.is_issued and (issued_only or not user.is_staff):
+        raise NotFound(_l("Dokumen belum diterbitkan."))
     return issued
+
+
+def visible_issued_filter(user):
+    """The issued documents of a visible request `user` may list: the office's staff also see the
+    letters awaiting approval; applicants only what was issued."""
+    return true() if user.is_staff else IssuedDocument.status == "issued"

@@ -19,6 +19,7 @@ from ..models.time import local_clock, utcnow
 from ..processes import in_tagged_state
 from ..vocabulary import STAFF
 from .calendar import office_calendar
+from .letter_approval import invitations_held, refresh_invitation, withdraw_invitation
 from .letters import issue_invitation_letter
 from .notifications import queue_meeting_invitations
 from .transitions import fire
@@ -160,9 +161,9 @@ def schedule_meeting(
             now=now,
             data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
         )
-    # the undangan rapat: numbered now, rendered after the commit, attached to the invitations
-    letter = issue_invitation_letter(meeting, actor, now)
-    queue_meeting_invitations(meeting, letter)
+    # the undangan rapat: issued now by the head or the delegate, else awaiting their approval; the
+    # invitations (its PDF attached) go out when it is issued (operations/letter_approval.py)
+    issue_invitation_letter(meeting, actor, now)
     return meeting
 
 
@@ -267,7 +268,10 @@ def reschedule_meeting(
                 data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
             )
     db.session.flush()  # the meeting's new version is the invitation's SEQUENCE
-    queue_meeting_invitations(meeting)
+    if invitations_held(meeting):
+        refresh_invitation(meeting, now)  # no one invited yet: the letter awaiting approval moves
+    else:
+        queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -281,7 +285,8 @@ def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Me
         if in_tagged_state(req, StateTag.MEETING_SCHEDULED):
             fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
-    queue_meeting_invitations(meeting)  # METHOD:CANCEL
+    if not withdraw_invitation(meeting):  # an undangan not yet approved: no one was invited
+        queue_meeting_invitations(meeting)  # METHOD:CANCEL
     return meeting
 
 
