@@ -435,6 +435,13 @@ def render_pending(request_id: int) -> None:
         render_issued(issued)
 
 
+def letter_reference(letter: IssuedDocument) -> dict:
+    """What a transition's event records of the letter it prepared: id and number, and while it
+    awaits approval (no number yet) that it does."""
+    ref = {"id": letter.id, "number": letter.number}
+    return ref if letter.is_issued else ref | {"status": letter.status}
+
+
 # The harmonisation's effects that issue letters (declared by name in processes/harmonisation.py).
 
 
@@ -447,10 +454,10 @@ def _issue_result_letter_with_conclusion(req, ctx, event_data) -> None:
         .limit(1)
     )
     letter = issue_result_letter(req, minutes, ctx.actor, ctx.now)
-    event_data["result_letter"] = {"id": letter.id, "number": letter.number, "status": letter.status}
+    event_data["result_letter"] = letter_reference(letter)
 
 
 @harmonisation.issue_final_letter.implement
 def _issue_final_letter_on_accepted_correction(req, ctx, event_data) -> None:
     letter = issue_final_result_letter(req, ctx.actor, ctx.now)
-    event_data["final_letter"] = {"id": letter.id, "number": letter.number, "status": letter.status}
+    event_data["final_letter"] = letter_reference(letter)

@@ -23,6 +23,7 @@ from .issued import (
     applicant_type,
     copies_of,
     draft_name,
+    letter_reference,
     local_time,
 )
 
@@ -133,4 +134,4 @@ def _basis_of_request(req: Request) -> dict:
 def _issue_return_letter_on_return(req, ctx, event_data) -> None:
     # the file goes back now (the state moves, the clock pauses); the letter may await approval
     letter = issue_return_letter(req, ctx.actor, ctx.now, reason=ctx.comment)
-    event_data["return_letter"] = {"id": letter.id, "number": letter.number, "status": letter.status}
+    event_data["return_letter"] = letter_reference(letter)
