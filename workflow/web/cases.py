@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from ..access import visible_minutes_filter, visible_request
+from ..access import visible_issued_filter, visible_minutes_filter, visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
@@ -318,7 +318,9 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     )
     issued = (
         db.session.scalars(
-            select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+            select(IssuedDocument)
+            .where(IssuedDocument.request_id == req.id, visible_issued_filter(current_user))
+            .order_by(IssuedDocument.id)
         ).all()
         if req.has_issued is not False
         else []
