@@ -392,6 +392,8 @@ def act(request_id):
             value = field.data
         else:  # the other inputs as typed: fire() checks them and names what is wrong
             value = request.form.get(spec.name)
+            if spec.kind == "bool":  # a checkbox: sent only when ticked
+                value = value is not None
             if spec.kind == "int" and value is not None and value.strip().isdecimal() and len(value.strip()) < 12:
                 value = int(value.strip())
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
