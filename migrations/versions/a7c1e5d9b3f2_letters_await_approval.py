@@ -2,7 +2,7 @@
 their meeting; number and code are given at approval (nullable until then)
 
 Revision ID: a7c1e5d9b3f2
-Revises: d4e5f6a7b8c9
+Revises: e5c7a9b1d3f2
 Create Date: 2026-11-29 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = 'a7c1e5d9b3f2'
-down_revision = 'd4e5f6a7b8c9'
+down_revision = 'e5c7a9b1d3f2'
 branch_labels = None
 depends_on = None
 
