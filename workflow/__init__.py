@@ -206,9 +206,10 @@ def register_template_helpers(app: Flask) -> None:
 def check_signing(app: Flask) -> None:
     """A signing certificate that is configured but cannot be used (a wrong path or passphrase)
     stops the server here, rather than at the first document it issues (documents/signing.py)."""
-    from .documents.signing import office_signer
+    from .documents.signing import office_signer, revocation_lists
 
     office_signer(app)
+    revocation_lists(app)  # and so does a configured revocation list that cannot be read
 
 
 def register_commands(app: Flask) -> None:

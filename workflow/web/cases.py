@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from ..access import visible_minutes_filter, visible_request
+from ..access import visible_issued_filter, visible_minutes_filter, visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
@@ -333,7 +333,9 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     )
     issued = (
         db.session.scalars(
-            select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+            select(IssuedDocument)
+            .where(IssuedDocument.request_id == req.id, visible_issued_filter(current_user))
+            .order_by(IssuedDocument.id)
         ).all()
         if req.has_issued is not False
         else []
@@ -410,6 +412,8 @@ def act(request_id):
             value = field.data
         else:  # the other inputs as typed: fire() checks them and names what is wrong
             value = request.form.get(spec.name)
+            if spec.kind == "bool":  # a checkbox: sent only when ticked
+                value = value is not None
             if spec.kind == "int" and value is not None and value.strip().isdecimal() and len(value.strip()) < 12:
                 value = int(value.strip())
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
