@@ -369,6 +369,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         + list(getattr(action_form, "errors_from_engine", None) or [])
         if action_form is not None
         else [],
+        action_form=action_form,  # None for a GET
         failed_trigger=action_form.trigger.data if action_form is not None else None,
         typed_comment=action_form.comment.data if action_form is not None else "",
         drafters=drafters,
