@@ -20,6 +20,7 @@ from ..access import visible_issued_filter, visible_minutes_filter, visible_requ
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
+from ..engine.definition import N_
 from ..engine.errors import NotFound
 from ..engine.machine import allowed_triggers, closing_timer_passed
 from ..extensions import db
@@ -360,6 +361,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         hidden_documents=hidden_document_ids(current_user, req),
         redacted=REDACTED,
         events=events,
+        event_titles=event_titles(process, events),
         checklist=checklist,
         upload=upload,
         upload_kinds=upload_kinds,
@@ -382,6 +384,27 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         applicant_types=APPLICANT_TYPES,
         returned_by=returned_by(process, req, events),
     ), status
+
+
+# What the timeline calls the events that are no transition of the process.
+EVENT_TITLES = {
+    "create": N_("Permohonan dibuat"),
+    "upload_document": N_("Dokumen diunggah"),
+    "approve_minutes": N_("Berita acara disetujui dan diterbitkan"),
+    "send_back_minutes": N_("Berita acara dikembalikan"),
+}
+
+
+def event_titles(process, events) -> dict:
+    """The timeline's title of each trigger among `events`, in the user's language: looked up once
+    per trigger, not once per entry (a file's timeline repeats a few triggers many times)."""
+    titles = {}
+    for e in events:
+        if e.trigger not in titles:
+            transition = process.transition(e.trigger)
+            label = transition.label if transition else EVENT_TITLES.get(e.trigger)
+            titles[e.trigger] = _(label) if label else e.trigger
+    return titles
 
 
 def returned_by(process, req, events):
