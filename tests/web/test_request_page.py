@@ -186,9 +186,12 @@ def test_the_hand_drawn_upload_form_posts_and_is_validated(app, api, web):
     assert r.status_code == 400
     assert documents() == before + 1
 
-    web.post("/bahasa/en", {"next": path}, from_page=path)
-    r = web.post(f"{path}/dokumen", {"kind": "rancangan"}, from_page=path, content_type="multipart/form-data")
-    assert r.status_code == 422
-    form = upload_form(r.get_data(as_text=True))
-    assert ">Document type</label>" in form and ">File (PDF, DOCX or ODT)</label>" in form
-    assert '<div class="invalid-feedback d-block">Choose a file.</div>' in form
+    web.post("/bahasa/en", {"next": path}, from_page=path)  # the account keeps its language: set back below
+    try:
+        r = web.post(f"{path}/dokumen", {"kind": "rancangan"}, from_page=path, content_type="multipart/form-data")
+        assert r.status_code == 422
+        form = upload_form(r.get_data(as_text=True))
+        assert ">Document type</label>" in form and ">File (PDF, DOCX or ODT)</label>" in form
+        assert '<div class="invalid-feedback d-block">Choose a file.</div>' in form
+    finally:
+        web.post("/bahasa/id", {"next": path}, from_page=path)
