@@ -33,15 +33,15 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from workflow import create_app
 from workflow.demo import DEMO_PDF
 from workflow.documents.certificates import DEMO_MARK, demo_signing_files
-from workflow.documents.signing import SigningNotConfigured, office_signer
+from workflow.documents.signing import SigningNotConfigured, office_signer, stamp_safe
 from workflow.documents.store import document_store
 from workflow.extensions import db
-from workflow.models import IssuedDocument
+from workflow.models import IssuedDocument, User
 from workflow.operations.issued import render_issued
 
 from ..api.test_meetings import browser, csrf_from, error_of, finalised, page
@@ -66,23 +66,16 @@ def pyhanko_status(data: bytes, trust_root: Path):
     return signature, validate_pdf_signature(signature, context)
 
 
-def signature_widget(data: bytes) -> tuple[int, list[float], bytes]:
-    """(page index, rectangle, appearance stream) of the visible signature."""
+def signature_widget(data: bytes) -> tuple[int, list[float], str]:
+    """(page index, rectangle, text) of the visible signature: the text its appearance stream
+    shows, extracted by pypdf (through the embedded font's ToUnicode map)."""
     for index, pdf_page in enumerate(PdfReader(io.BytesIO(data)).pages):
         for annotation in pdf_page.get("/Annots") or []:
             widget = annotation.get_object()
             if widget.get("/FT") == "/Sig":
-                return index, [float(v) for v in widget["/Rect"]], widget["/AP"]["/N"].get_object().get_data()
+                appearance = widget["/AP"]["/N"].get_object()
+                return index, [float(v) for v in widget["/Rect"]], pdf_page.extract_xform_text(appearance)
     raise AssertionError("no signature widget")
-
-
-def appearance_text(stream: bytes) -> str:
-    """The lines a signature's appearance stream shows (its `(...) Tj` strings, unescaped)."""
-    lines = []
-    for raw in re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", stream):
-        raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), raw)
-        lines.append(re.sub(rb"\\(.)", rb"\1", raw).decode("latin-1"))
-    return "\n".join(lines)
 
 
 def _mult(m, n):
@@ -177,11 +170,10 @@ def test_issued_documents_are_signed_with_the_office_certificate(api, signing):
 
 def test_the_visible_signature_sits_in_the_signature_space_and_names_the_approver(api, signing):
     doc, pages, data = issue(api)["berita_acara"]
-    index, (x1, y1, x2, y2), appearance = signature_widget(data)
+    index, (x1, y1, x2, y2), shown = signature_widget(data)
     assert index == page_with(pages, CLOSING), "the signature is on the page of the signature blocks"
     with api.app.app_context():
         approver = db.session.get(IssuedDocument, doc["id"]).issued_by.name
-    shown = appearance_text(appearance)
     assert f"Disetujui: {approver}" in shown and "Ditandatangani secara elektronik" in shown, shown
     assert f"Sertifikat: {OFFICE_CN}" in shown and "WITA" in shown
     lines = text_lines(data, index)
@@ -194,6 +186,52 @@ def test_the_visible_signature_sits_in_the_signature_space_and_names_the_approve
         assert not (x1 <= x <= x2 and y1 <= y <= y2), f"text under the signature: {text!r}"
     keep_page(data, 0, "berita_acara_signed_page1")
     keep_page(data, index, "berita_acara_signed_signature_page")
+
+
+UNICODE_NAME = "Dr. Ñoño Çağrı Ŝ. Lewa"  # ğ, ı and Ŝ are outside Latin-1 (a standard PDF font's WinAnsi)
+
+
+def test_the_visible_signature_shows_names_beyond_latin_1(api, signing):
+    """The stamp is set in an embedded Unicode font: every letter of the approver's name is in the
+    text pypdf extracts from it, and the signature still validates."""
+    with api.app.app_context():
+        head = db.session.scalar(select(User).where(User.email == "kakanwil@harmoni.test"))
+        saved, head.name = head.name, UNICODE_NAME
+        db.session.commit()
+    try:
+        s = finalised(api)
+        data = api.as_("officer").get(f"/issued/{s.issued['id']}/pdf").data
+    finally:
+        with api.app.app_context():
+            db.session.scalar(select(User).where(User.email == "kakanwil@harmoni.test")).name = saved
+            db.session.commit()
+    _, _, shown = signature_widget(data)
+    assert f"Disetujui: {UNICODE_NAME}" in shown, shown
+    _, status = pyhanko_status(data, signing.trust_root)
+    assert status.intact and status.valid and status.trusted, status.summary()
+    fonts = [
+        font.get_object()
+        for pdf_page in PdfReader(io.BytesIO(data)).pages
+        for annotation in pdf_page.get("/Annots") or []
+        if annotation.get_object().get("/FT") == "/Sig"
+        for font in annotation.get_object()["/AP"]["/N"].get_object()["/Resources"]["/Font"].values()
+    ]
+    assert fonts and all("DejaVuSans" in font["/BaseFont"] for font in fonts), fonts  # embedded, not Courier
+    # glyph widths per 1000 em, as PDF reads them (a font of 2048 units per em written as is would
+    # set every line twice too wide, out of the stamp's box)
+    widths = [
+        float(w)
+        for font in fonts
+        for entry in font["/DescendantFonts"][0].get_object()["/W"]
+        if isinstance(entry, list)
+        for w in entry
+    ]
+    assert widths and max(widths) < 1100, max(widths)
+
+
+def test_a_letter_the_stamp_font_lacks_loses_its_accent_or_becomes_a_question_mark():
+    assert stamp_safe(UNICODE_NAME) == UNICODE_NAME
+    assert stamp_safe("Lǘ 李") == "Lǘ ?"  # ǘ is in the font (Latin Extended-B), 李 is not
 
 
 def test_one_changed_byte_breaks_the_signature_and_resaved_copies_fail_the_hash(api, signing):
@@ -353,7 +391,7 @@ def test_seed_demo_makes_a_demo_certificate_once_and_only_where_allowed(app, api
         assert subject["organizational_unit_name"] == DEMO_MARK and "(DEMO)" in subject["common_name"]
         (signature,) = api.as_("officer").ok(api_verify(api, data, alias="officer"))["signatures"]
         assert signature["demo"] is True and signature["trusted"] is True
-        assert DEMO_MARK in appearance_text(signature_widget(data)[2])
+        assert DEMO_MARK in signature_widget(data)[2]
     finally:
         app.instance_path, app.config["SIGNING_DEMO"] = instance, saved
 

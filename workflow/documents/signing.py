@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask import current_app
 from pyhanko.keys import load_certs_from_pemder
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
@@ -98,28 +99,70 @@ class _KeptKeySigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)  # PSS and the rest, as pyHanko does them
 
 
+# The stamp's font: a Unicode TrueType font shipped with the package (a Latin, Greek and Cyrillic
+# subset of DejaVu Sans, documents/fonts/README.md), whose glyphs pyHanko embeds; a standard PDF
+# font (Courier) only knows Latin-1, and names like "Çağrı" or "Ŝ" would lose letters.
+STAMP_FONT = Path(__file__).parent / "fonts" / "DejaVuSans-Stamp.ttf"
+STAMP_FONT_SIZE = 7
+
+
+@lru_cache(maxsize=1)
+def _stamp_font_bytes() -> bytes:
+    return STAMP_FONT.read_bytes()
+
+
+class _StampFont(GlyphAccumulatorFactory):
+    """pyHanko's factory opens the font file for every signature and leaves it open (a
+    ResourceWarning); this one reads it once and hands each signature a copy in memory."""
+
+    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(
+            writer=writer, font_handle=io.BytesIO(_stamp_font_bytes()), font_size=self.font_size, obj_stream=obj_stream
+        )
+
+
 STAMP = TextStampStyle(
     stamp_text=(
         "Ditandatangani secara elektronik\n"
         "Disetujui: %(approver)s\n"
-        "Tanggal  : %(approved_at)s\n"
+        "Tanggal: %(approved_at)s\n"
         "Sertifikat: %(signer)s%(demo)s"
     ),
-    text_box_style=TextBoxStyle(font_size=7),
+    text_box_style=TextBoxStyle(
+        font=_StampFont(str(STAMP_FONT), font_size=STAMP_FONT_SIZE),
+        font_size=STAMP_FONT_SIZE,
+        leading=STAMP_FONT_SIZE + 2,  # accents and descenders of neighbouring lines apart (pyHanko: an int)
+    ),
     background=None,  # pyHanko's default draws its own logo behind the text
     border_width=1,
 )
 
 
+@lru_cache(maxsize=1)
+def _stamp_characters() -> frozenset[int]:
+    """The code points the stamp's font has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(io.BytesIO(_stamp_font_bytes())) as font:
+        return frozenset(font.getBestCmap())
+
+
 def stamp_safe(text: str) -> str:
-    """The visible signature is set in a standard PDF font (WinAnsi): letters outside Latin-1 lose
-    their accents rather than show as garbage."""
-    try:
-        text.encode("latin-1")
+    """`text` as the stamp's font can show it: a letter the font lacks loses its accents (its
+    decomposition's base letter), or becomes "?" when even that is missing, rather than an empty box."""
+    known = _stamp_characters()
+    if all(ord(c) in known for c in text):
         return text
-    except UnicodeEncodeError:
-        decomposed = unicodedata.normalize("NFKD", text)
-        return "".join(c for c in decomposed if ord(c) < 256 and not unicodedata.combining(c))
+    out = []
+    for char in text:
+        if ord(char) in known:
+            out.append(char)
+            continue
+        base = [c for c in unicodedata.normalize("NFKD", char) if ord(c) in known and not unicodedata.combining(c)]
+        out.append("".join(base) or "?")
+    return "".join(out)
 
 
 class OfficeSigner:
