@@ -3,7 +3,8 @@ own application, connection pool and HTTP stack, released together by a barrier.
 
 Each child is forked from multiprocessing's forkserver (a fresh interpreter that has imported
 Harmoni once: nothing inherited from the parent's connections; tests/processes.py), builds its
-app with create_app() on the same database and document store as the `app` fixture, and talks to it through `app.test_client()` with a bearer token.
+app with create_app() on the same database and document store as the `app` fixture, and talks to
+it through `app.test_client()` with a bearer token.
 """
 
 import re
