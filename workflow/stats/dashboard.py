@@ -329,22 +329,22 @@ def counted_overview(user, result: Overview) -> Overview:
             result.overdue += int(late_any if kind.applicant_deadline else late)
             result.due_soon += int(near)
 
-    # 3. workload per assigned member of staff (grouped before the names are joined)
+    # 3. workload per assigned member of staff; their names read afterwards (a join with the
+    # grouped counts made SQLite regroup them per user row)
     staff: dict[int, dict] = {}
-    per_assignee = (
+    for uid, process, state, n, late, late_any in db.session.execute(
         select(AssignedCount.user_id, AssignedCount.process, AssignedCount.state, *late_sums(AssignedCount))
         .where(AssignedCount.office_id == office, AssignedCount.n != 0)
         .group_by(AssignedCount.user_id, AssignedCount.process, AssignedCount.state)
-        .subquery()
-    )
-    for uid, name, process, state, n, late, late_any in db.session.execute(
-        select(User.id, User.name, *list(per_assignee.c)[1:]).join(per_assignee, per_assignee.c.user_id == User.id)
     ):
         kind = kinds.get((process, state))
         if kind is not None and kind.open and n:
-            entry = staff.setdefault(uid, {"user_id": uid, "name": name, "open": 0, "overdue": 0})
+            entry = staff.setdefault(uid, {"user_id": uid, "name": None, "open": 0, "overdue": 0})
             entry["open"] += int(n)
             entry["overdue"] += int(late_any if kind.applicant_deadline else late)
+    if staff:
+        for uid, name in db.session.execute(select(User.id, User.name).where(User.id.in_(list(staff)))):
+            staff[uid]["name"] = name
     result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
 
     # 4-5. the last 12 months: received; concluded, on time and the office's days; and, for the
