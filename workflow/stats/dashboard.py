@@ -321,7 +321,7 @@ def counted_overview(user, result: Overview) -> Overview:
             *late_sums(DueCount),
             func.sum(case((DueCount.clock_due.between(today, soon), DueCount.n), else_=0)),
         )
-        .where(DueCount.office_id == office, DueCount.n != 0)
+        .where(DueCount.office_id == office, sql.maybe_open(DueCount), DueCount.n != 0)
         .group_by(DueCount.process, DueCount.state)
     ):
         kind = kinds.get((process, state))
@@ -334,7 +334,7 @@ def counted_overview(user, result: Overview) -> Overview:
     staff: dict[int, dict] = {}
     for uid, process, state, n, late, late_any in db.session.execute(
         select(AssignedCount.user_id, AssignedCount.process, AssignedCount.state, *late_sums(AssignedCount))
-        .where(AssignedCount.office_id == office, AssignedCount.n != 0)
+        .where(AssignedCount.office_id == office, sql.maybe_open(AssignedCount), AssignedCount.n != 0)
         .group_by(AssignedCount.user_id, AssignedCount.process, AssignedCount.state)
     ):
         kind = kinds.get((process, state))
