@@ -109,6 +109,8 @@ def issue(api, *, n_findings=3, alias="other_drafter", title=SIKKA_TITLE, conclu
     issued = {d["kind"]: d for d in head.ok(head.get(f"/requests/{req['id']}/issued"))}
     out = {}
     for kind, doc in issued.items():
+        if doc["status"] != "issued":
+            continue  # the undangan an officer's scheduling prepared awaits approval (issue 13 §3)
         data = head.get(f"/issued/{doc['id']}/pdf").data
         out[kind] = (doc, pages_of(data), data)
     return out
