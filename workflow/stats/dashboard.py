@@ -361,25 +361,24 @@ def counted_overview(user, result: Overview) -> Overview:
         trend[month]["received"] += int(n)
     overall: dict[int, int] = {}
     concluded = (ConcludedCount.office_id == office, ConcludedCount.n != 0)
-    for month, outcome, days, on_time, n in db.session.execute(
+    # per month and office days: the conclusions but withdrawals, and those on time
+    concluding = and_(ConcludedCount.outcome != "", ConcludedCount.outcome.not_in(sql.WITHDRAWN_OUTCOMES))
+    for month, days, n, timely in db.session.execute(
         select(
             ConcludedCount.month,
-            ConcludedCount.outcome,
             ConcludedCount.office_days,
-            ConcludedCount.on_time,
-            func.sum(ConcludedCount.n),
+            func.sum(case((concluding, ConcludedCount.n), else_=0)),
+            func.sum(case((and_(concluding, ConcludedCount.on_time == 1), ConcludedCount.n), else_=0)),
         )
         .where(*concluded, ConcludedCount.month.between(first, last))
-        .group_by(ConcludedCount.month, ConcludedCount.outcome, ConcludedCount.office_days, ConcludedCount.on_time)
+        .group_by(ConcludedCount.month, ConcludedCount.office_days)
     ):
-        n = int(n)
-        if not outcome or outcome in sql.WITHDRAWN_OUTCOMES:
-            continue
+        n, timely = int(n), int(timely)
         t = trend[month]
         t["concluded"] += n
-        if days >= 0:  # a timed conclusion (sql.timed_conclusion)
+        if days >= 0 and n:  # a timed conclusion (sql.timed_conclusion)
             t["timed"] += n
-            t["on_time"] += n if on_time else 0
+            t["on_time"] += timely
             t["days"][days] = t["days"].get(days, 0) + n
             overall[days] = overall.get(days, 0) + n
     for org_id, outcome, n in db.session.execute(
