@@ -54,6 +54,10 @@ class Config:
     SIGNING_PASSPHRASE = os.environ.get("HARMONI_SIGNING_PASSPHRASE")
     SIGNING_TRUST_ROOTS = os.environ.get("HARMONI_SIGNING_TRUST_ROOTS")
     SIGNING_TSA_URL = os.environ.get("HARMONI_SIGNING_TSA_URL")
+    # Certificate revocation lists (DER or PEM files separated by ":") that verification checks the
+    # signer's certificate against; fetched from the CA by the operator (e.g. a cron job), never by
+    # the verification itself. Unset: revocation is reported as not checked.
+    SIGNING_CRL_FILES = os.environ.get("HARMONI_SIGNING_CRL_FILES")
     SIGNING_DEMO = os.environ.get("HARMONI_SIGNING_DEMO", "1") != "0"
     # Flask-Limiter: memory:// counts per process; use e.g. redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("HARMONI_RATELIMIT_STORAGE", "memory://")

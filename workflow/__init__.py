@@ -158,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
         charts,
         dashboard,
         help,
+        letters,
         meetings,
         notifications,
         public,
@@ -178,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         reports,
         meetings,
+        letters,
         notifications,
         services,
         admin,
@@ -206,9 +208,10 @@ def register_template_helpers(app: Flask) -> None:
 def check_signing(app: Flask) -> None:
     """A signing certificate that is configured but cannot be used (a wrong path or passphrase)
     stops the server here, rather than at the first document it issues (documents/signing.py)."""
-    from .documents.signing import office_signer
+    from .documents.signing import office_signer, revocation_lists
 
     office_signer(app)
+    revocation_lists(app)  # and so does a configured revocation list that cannot be read
 
 
 def register_commands(app: Flask) -> None:

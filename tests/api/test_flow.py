@@ -46,7 +46,7 @@ def test_ranperda_from_draft_to_harmonis(api):
     assert [a["id"] for a in req["assignees"]] == officer_ids
     req = officer.ok(officer.fire(req["id"], "complete_analysis"))
     meeting = (date.today() + timedelta(days=7)).isoformat()
-    req = officer.ok(officer.fire(req["id"], "schedule_meeting", meeting_date=meeting))
+    req = officer.ok(officer.fire(req["id"], "schedule_meeting", meeting_date=meeting, confirm_non_working_day=True))
     assert req["phase"] == "meeting"
     req = officer.ok(officer.fire(req["id"], "hold_meeting"))
     r = head.fire(req["id"], "conclude_harmonis")

@@ -2,9 +2,10 @@
 closure; overrides included) is scheduled only when the scheduler confirms it, told which day it is
 and the holiday's name. Refused, it writes nothing."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from workflow.extensions import db
 from workflow.models import HolidayOverride
@@ -112,3 +113,156 @@ def test_the_form_asks_with_a_checkbox_and_keeps_what_was_typed(app, api):
 def user_id(app, alias):
     with app.app_context():
         return user(alias).id
+
+
+# --- the same rule on the generic paths: POST /requests/{id}/transitions and the request page ----
+
+CHRISTMAS = "Tanggal 25 Desember 2026 adalah hari libur: Hari Raya Natal. Tetap jadwalkan?"
+
+
+def analysed(api) -> int:
+    from ..helpers import force_state, submitted_request
+
+    rid = submitted_request(api)["id"]
+    with api.app.app_context():
+        force_state(rid, "analysed")
+    return rid
+
+
+def events_of(app, request_id) -> list:
+    with app.app_context():
+        from workflow.models import Event
+
+        return db.session.scalars(select(Event).where(Event.request_id == request_id).order_by(Event.seq)).all()
+
+
+def test_firing_schedule_meeting_directly_asks_the_same_question(api, closure):
+    officer = api.as_("officer")
+    rid = analysed(api)
+    before = footprint(api.app, [rid])
+    for data in ({}, {"confirm_non_working_day": False}):
+        err = error_of(officer.fire(rid, "schedule_meeting", meeting_date="2026-12-25", **data), 422, "invalid_input")
+        assert err["details"] == {"data.confirm_non_working_day": [CHRISTMAS]}
+        assert footprint(api.app, [rid]) == before
+    # an office closure is a day off too, named by its reason
+    err = error_of(officer.fire(rid, "schedule_meeting", meeting_date="2026-12-10"), 422, "invalid_input")
+    assert err["details"] == {
+        "data.confirm_non_working_day": [
+            "Tanggal 10 Desember 2026 adalah hari libur: Rapat kerja kantor. Tetap jadwalkan?"
+        ]
+    }
+    # not a flag of another type either
+    err = error_of(
+        officer.fire(rid, "schedule_meeting", meeting_date="2026-12-25", confirm_non_working_day="ya"),
+        422,
+        "invalid_input",
+    )
+    assert list(err["details"]) == ["data.confirm_non_working_day"]
+    assert footprint(api.app, [rid]) == before
+    req = officer.ok(officer.fire(rid, "schedule_meeting", meeting_date="2026-12-25", confirm_non_working_day=True))
+    assert req["state"] == "meeting_scheduled"
+    last = events_of(api.app, rid)[-1]
+    assert last.data["meeting_date"] == "2026-12-25" and last.data["confirm_non_working_day"] is True
+
+
+def test_a_working_day_fired_directly_needs_no_confirmation_and_records_none(api, closure):
+    officer = api.as_("officer")
+    for day in ("2026-12-09", "2026-12-24"):  # a Wednesday; cuti bersama the office works
+        rid = analysed(api)
+        # a needless confirmation is not recorded: the event says only what mattered
+        officer.ok(officer.fire(rid, "schedule_meeting", meeting_date=day, confirm_non_working_day=True))
+        assert "confirm_non_working_day" not in events_of(api.app, rid)[-1].data
+
+
+def test_rescheduling_and_a_follow_up_fired_directly_ask_too(api):
+    officer = api.as_("officer")
+    rid = analysed(api)
+    officer.ok(officer.fire(rid, "schedule_meeting", meeting_date="2026-12-09"))
+    err = error_of(
+        officer.fire(rid, "reschedule_meeting", comment="Pimpinan bertugas.", meeting_date="2027-01-01"),
+        422,
+        "invalid_input",
+    )
+    assert err["details"] == {
+        "data.confirm_non_working_day": [
+            "Tanggal 1 Januari 2027 adalah hari libur: Tahun Baru Masehi. Tetap jadwalkan?"
+        ]
+    }
+    officer.ok(officer.fire(rid, "hold_meeting"))
+    err = error_of(
+        officer.fire(rid, "schedule_follow_up_meeting", comment="Pasal 5 belum selesai.", meeting_date="2026-12-26"),
+        422,
+        "invalid_input",
+    )
+    assert err["details"] == {
+        "data.confirm_non_working_day": [
+            "Tanggal 26 Desember 2026 adalah hari Sabtu, bukan hari kerja. Tetap jadwalkan?"
+        ]
+    }
+
+
+def test_the_process_listing_offers_the_confirmation(api):
+    processes = api.as_("officer").ok(api.as_("officer").get("/processes"))
+    for name, trigger in (("ranperda", "schedule_meeting"), ("human_rights_complaint", "schedule_mediation")):
+        process = next(p for p in processes if p["name"] == name)
+        transition = next(t for t in process["transitions"] if t["trigger"] == trigger)
+        inputs = {i["name"]: i["kind"] for i in transition["inputs"]}
+        assert inputs["meeting_date"] == "date" and inputs["confirm_non_working_day"] == "bool"
+
+
+def mediation_ready(app) -> int:
+    """A human-rights complaint under substantive examination (its mediation is scheduled on the
+    request page's generic form, not on the meeting pages)."""
+    from ..helpers import force_state
+    from ..services.test_walks import submit
+
+    with app.app_context():
+        rid = submit("human_rights_complaint", datetime(2026, 11, 2, 2, 0))
+        force_state(rid, "examination")
+    return rid
+
+
+def test_the_request_page_form_asks_with_a_checkbox_and_keeps_the_date(app, api):
+    from .test_meetings import browser, csrf_from
+
+    rid = mediation_ready(app)
+    web = browser(app, "officer")
+    page = web.get(f"/permohonan/{rid}").get_data(as_text=True)
+    assert 'data-trigger="schedule_mediation"' in page
+    assert 'name="confirm_non_working_day"' not in page  # asked, never offered up front
+    form = {"csrf_token": csrf_from(page), "trigger": "schedule_mediation", "version": version_of(app, rid)}
+    before = footprint(app, [rid])
+    r = web.post(f"/permohonan/{rid}/aksi", data=form | {"meeting_date": "2026-12-25"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert CHRISTMAS in page
+    assert 'name="confirm_non_working_day"' in page and 'value="2026-12-25"' in page
+    assert footprint(app, [rid]) == before
+    r = web.post(f"/permohonan/{rid}/aksi", data=form | {"meeting_date": "2026-12-25", "confirm_non_working_day": "y"})
+    assert r.status_code == 302
+    last = events_of(app, rid)[-1]
+    assert (last.trigger, last.data["meeting_date"], last.data["confirm_non_working_day"]) == (
+        "schedule_mediation",
+        "2026-12-25",
+        True,
+    )
+
+
+def test_a_schedule_meeting_posted_to_the_request_page_asks_too(app, api):
+    from .test_meetings import browser, csrf_from
+
+    rid = analysed(api)
+    web = browser(app, "officer")
+    token = csrf_from(web.get(f"/permohonan/{rid}").get_data(as_text=True))
+    form = {"csrf_token": token, "trigger": "schedule_meeting", "version": version_of(app, rid)}
+    r = web.post(f"/permohonan/{rid}/aksi", data=form | {"meeting_date": "2026-12-25"})
+    assert r.status_code == 422 and CHRISTMAS in r.get_data(as_text=True)
+    r = web.post(f"/permohonan/{rid}/aksi", data=form | {"meeting_date": "2026-12-25", "confirm_non_working_day": "y"})
+    assert r.status_code == 302
+
+
+def version_of(app, request_id) -> str:
+    with app.app_context():
+        from workflow.models import Request
+
+        return str(db.session.get(Request, request_id).version)

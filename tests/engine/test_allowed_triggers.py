@@ -66,7 +66,13 @@ def actor_for(alias: str, request_id: int):
 
 def inputs_for(transition, day: date) -> dict:
     """Valid-looking inputs, so fire() reaches its guards instead of stopping at the inputs."""
-    values = {"date": (day + timedelta(days=14)).isoformat(), "int": 1, "text": "isian uji", "user_ids": []}
+    values = {
+        "date": (day + timedelta(days=14)).isoformat(),
+        "int": 1,
+        "text": "isian uji",
+        "user_ids": [],
+        "bool": True,
+    }
     data = {spec.name: values.get(spec.kind) for spec in transition.inputs}
     if "user_ids" in {spec.kind for spec in transition.inputs}:
         data.update({s.name: [user("officer").id] for s in transition.inputs if s.kind == "user_ids"})

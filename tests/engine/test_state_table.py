@@ -223,7 +223,10 @@ def inputs_for(trigger, ids):
         "days": 3,
     }
     rule = SPEC[trigger]
-    return (COMMENT if rule.comment else None), {name: values[name] for name in rule.inputs}
+    data = {name: values[name] for name in rule.inputs}
+    if "meeting_date" in data:  # a week from today may be a day off: the scheduler confirms
+        data["confirm_non_working_day"] = True
+    return (COMMENT if rule.comment else None), data
 
 
 def clock_fields(state, today):

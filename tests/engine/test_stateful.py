@@ -300,6 +300,8 @@ class HarmonisationWalk(RuleBasedStateMachine):
                 data[name] = (date.today() + timedelta(days=30)).isoformat()
             else:
                 data[name] = value
+        if "meeting_date" in data:  # the drawn day may be a day off: the scheduler confirms
+            data["confirm_non_working_day"] = True
         return data
 
     # --- invariants -----------------------------------------------------------------------------

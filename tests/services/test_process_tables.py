@@ -185,7 +185,9 @@ HUMAN_RIGHTS_COMPLAINT = Spec(
         "declare_complete": Rule(("submitted",), "examination", STAFF),
         "assign": Rule(HR_OPEN, None, HEAD, inputs=("assignees",)),
         "declare_not_competent": Rule(("examination",), "referred_out", HEAD, comment=True, inputs=("referred_to",)),
-        "schedule_mediation": Rule(("examination",), "mediation_scheduled", STAFF, inputs=("meeting_date",)),
+        "schedule_mediation": Rule(
+            ("examination",), "mediation_scheduled", STAFF, inputs=("meeting_date", "confirm_non_working_day")
+        ),
         "hold_mediation": Rule(("mediation_scheduled",), "mediation_held", STAFF),
         "conclude_violation": Rule(("examination", "mediation_held"), "violation_indicated", HEAD, comment=True),
         "conclude_no_violation": Rule(("examination", "mediation_held"), "no_violation", HEAD, comment=True),
@@ -466,6 +468,7 @@ def inputs_for(process, trigger, officer_id):
         "djki_number": "DID2026000123",
         "referred_to": "Komnas HAM",
         "meeting_date": in_a_week,
+        "confirm_non_working_day": True,  # a week from today may be a day off: the scheduler confirms
         "cover_letter": "W.21-AH.01-123",
         "decree_number": "M.HH-12.AH.10.01 TAHUN 2026",
         "oath_date": in_a_week,

@@ -341,7 +341,12 @@ def act_schedule(env):
     return Target(
         env.signed_in("officer"),
         f"/permohonan/{req['id']}/aksi",
-        {"trigger": "schedule_meeting", "version": str(req["version"]), "meeting_date": f"{NEXT_YEAR}-01-10"},
+        {
+            "trigger": "schedule_meeting",
+            "version": str(req["version"]),
+            "meeting_date": f"{NEXT_YEAR}-01-10",
+            "confirm_non_working_day": "y",  # the date may be a day off
+        },
         from_page=f"/permohonan/{req['id']}",
     )
 

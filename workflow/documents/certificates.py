@@ -9,6 +9,7 @@ every PDF it signs and on the verification page."""
 import json
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 DEMO_MARK = "DEMO - bukan sertifikat resmi"
 DEMO_DIRECTORY = "demo-signing"  # inside the Flask instance folder
 DEMO_SETTINGS = "demo-signing.json"  # written last: its presence says the demo certificate is complete
+DEMO_CA_KEY = "ca-key.pem"  # the demo CA's key, kept to issue its CRL again (demo only: never for a real CA)
+DEMO_CRL = "ca.crl"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class SigningFiles:
     pkcs12: Path
     passphrase: str
     trust_root: Path
+    crl: Path | None = None  # the CA's revocation list, when it publishes one (the demo CA does)
 
 
 def _name(common_name: str, organisation: str, unit: str | None) -> x509.Name:
@@ -47,11 +51,13 @@ def _name(common_name: str, organisation: str, unit: str | None) -> x509.Name:
 
 @dataclass(frozen=True)
 class Issued:
-    """A CA's certificate, and the key and certificate it issued to the office."""
+    """A CA's certificate, and the key and certificate it issued to the office (and the CA's key,
+    to issue revocation lists)."""
 
     ca: x509.Certificate
     key: rsa.RSAPrivateKey
     certificate: x509.Certificate
+    ca_key: rsa.RSAPrivateKey | None = None
 
 
 def make_certificates(
@@ -95,7 +101,34 @@ def make_certificates(
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    return Issued(ca_cert, key, cert)
+    return Issued(ca_cert, key, cert, ca_key)
+
+
+def make_crl(
+    ca: x509.Certificate,
+    ca_key: rsa.RSAPrivateKey,
+    revoked: Iterable[tuple[int, datetime]] = (),
+    *,
+    valid_days: int = 7,
+    number: int = 1,
+) -> bytes:
+    """A CRL (DER) of `ca` listing `revoked` (certificate serial number, revocation time), valid
+    from now (a few minutes back, as the certificates) for `valid_days`: a verifier treats a CRL
+    past its next update as stale and reports revocation as not checked."""
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.subject)
+        .last_update(now)
+        .next_update(now + timedelta(days=valid_days))
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+    )
+    for serial, when in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
+        )
+    return builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
 
 def write_signing_files(directory: Path, issued: Issued, *, passphrase: str | None = None) -> SigningFiles:
@@ -125,16 +158,20 @@ def demo_signing_files(instance_path: str) -> SigningFiles | None:
         settings = json.loads((directory / DEMO_SETTINGS).read_text())
     except (OSError, ValueError):
         return None
-    return SigningFiles(directory / settings["pkcs12"], settings["passphrase"], directory / settings["trust_root"])
+    crl = directory / settings["crl"] if settings.get("crl") else None  # demo certificates made before CRLs: none
+    return SigningFiles(directory / settings["pkcs12"], settings["passphrase"], directory / settings["trust_root"], crl)
 
 
 def ensure_demo_certificates(instance_path: str, office_name: str) -> tuple[SigningFiles, bool]:
     """The demo CA and office certificate in `<instance>/demo-signing/`: made once (True), then kept
-    (False), so running seed-demo again changes nothing and documents signed before still verify."""
+    (False), so running seed-demo again changes nothing and documents signed before still verify.
+    The demo CA also publishes an (empty) CRL, issued again by every seed-demo, so the verification
+    page shows the certificate as not revoked."""
     existing = demo_signing_files(instance_path)
-    if existing is not None and existing.pkcs12.exists() and existing.trust_root.exists():
-        return existing, False
     directory = Path(instance_path) / DEMO_DIRECTORY
+    if existing is not None and existing.pkcs12.exists() and existing.trust_root.exists():
+        _renew_demo_crl(directory, existing)
+        return existing, False
     issued = make_certificates(
         office_name=f"{office_name} (DEMO)",
         organisation="Harmoni (demo)",
@@ -142,6 +179,13 @@ def ensure_demo_certificates(instance_path: str, office_name: str) -> tuple[Sign
         ca_name=f"Harmoni Demo CA ({DEMO_MARK})",
     )
     files = write_signing_files(directory, issued)
+    _write_private(
+        directory / DEMO_CA_KEY,
+        issued.ca_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+    )
+    _write_private(directory / DEMO_CRL, make_crl(issued.ca, issued.ca_key, valid_days=DEMO_CRL_DAYS))
     settings = directory / DEMO_SETTINGS
     settings.write_text(
         json.dumps(
@@ -151,9 +195,30 @@ def ensure_demo_certificates(instance_path: str, office_name: str) -> tuple[Sign
                 "pkcs12": files.pkcs12.name,
                 "passphrase": files.passphrase,
                 "trust_root": files.trust_root.name,
+                "crl": DEMO_CRL,
             },
             indent=2,
         )
     )
     os.chmod(settings, 0o600)
-    return files, True
+    return demo_signing_files(instance_path), True
+
+
+DEMO_CRL_DAYS = 365  # a demo left alone for a year then shows "not checked" until seed-demo runs again
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    path.write_bytes(content)
+    os.chmod(path, 0o600)
+
+
+def _renew_demo_crl(directory: Path, files: SigningFiles) -> None:
+    """The demo CA's CRL issued again (still empty), when its key is there (demo certificates made
+    before CRLs have none: their revocation stays unchecked)."""
+    try:
+        ca_key = serialization.load_pem_private_key((directory / DEMO_CA_KEY).read_bytes(), password=None)
+        ca = x509.load_pem_x509_certificate(files.trust_root.read_bytes())
+    except (OSError, ValueError):
+        return
+    if isinstance(ca_key, rsa.RSAPrivateKey) and files.crl is not None:
+        _write_private(files.crl, make_crl(ca, ca_key, valid_days=DEMO_CRL_DAYS))

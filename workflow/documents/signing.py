@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from asn1crypto import x509
+from asn1crypto import crl, pem, x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -276,6 +276,47 @@ def trust_roots(app=None) -> tuple[x509.Certificate, ...]:
     if signer is not None:
         return signer.trust_roots
     return tuple(_read_roots(app.config.get("SIGNING_TRUST_ROOTS")))
+
+
+def crl_files(app=None) -> list[Path]:
+    """The certificate revocation lists verification checks: `HARMONI_SIGNING_CRL_FILES` (DER or
+    PEM files separated by ":", kept current by whoever fetches them from the CA: verification never
+    goes to the network), and the demo CA's own CRL while the demo certificate signs."""
+    app = app or current_app
+    paths = [Path(p) for p in (app.config.get("SIGNING_CRL_FILES") or "").split(os.pathsep) if p.strip()]
+    found = signing_files(app.config, app.instance_path)
+    if found is not None and found[1] and found[0].crl is not None and found[0].crl.exists():
+        paths.append(found[0].crl)
+    return paths
+
+
+def revocation_lists(app=None) -> tuple[crl.CertificateList, ...]:
+    """The configured CRLs, parsed (again only when a file changed). A file that cannot be read or
+    parsed raises SigningNotConfigured: the server refuses to start with it (check_signing)."""
+    stamped = []
+    for path in crl_files(app):
+        try:
+            stat = path.stat()
+            stamped.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except OSError as error:
+            raise SigningNotConfigured(f"the revocation list {path} cannot be read: {error}") from error
+    return _read_crls(tuple(stamped))
+
+
+@lru_cache(maxsize=8)
+def _read_crls(stamped: tuple[tuple[str, int, int], ...]) -> tuple[crl.CertificateList, ...]:
+    lists = []
+    for path, _modified, _size in stamped:
+        try:
+            data = Path(path).read_bytes()
+            if pem.detect(data):
+                data = pem.unarmor(data)[2]
+            parsed = crl.CertificateList.load(data)
+            parsed.native  # noqa: B018  parse it all now: a broken file fails here, not while verifying
+        except (OSError, ValueError, TypeError) as error:
+            raise SigningNotConfigured(f"the revocation list {path} cannot be used: {error}") from error
+        lists.append(parsed)
+    return tuple(lists)
 
 
 def issue_pdf(template: str, payload: dict, *, identifier: str, approval: Approval) -> bytes:

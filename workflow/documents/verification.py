@@ -2,10 +2,16 @@
 one), and are its electronic signatures intact, by whom and when (validated by pyHanko against the
 configured trust roots: documents/signing.py).
 
+Revocation: against the certificate revocation lists the office configured (HARMONI_SIGNING_CRL_FILES,
+and the demo CA's own; signing.revocation_lists). With CRLs, pyHanko validates in its "require"
+mode (every certificate of the chain below the root needs its CRL): trusted then means checked and
+not revoked; revoked says when. When no CRL covers the chain (or one is stale), the signature is
+validated again without them and its revocation reported as not checked.
+
 The file is untrusted input: read with size limits by the caller, parsed by pyHanko inside a
 try (a PDF it cannot read is reported as such, never an error page), and nothing is fetched from
 the network while validating (no OCSP or CRL from the addresses a certificate names, so an
-uploaded file cannot make the server call out). Revocation is therefore not checked here."""
+uploaded file cannot make the server call out): only the CRLs the office stored are used."""
 
 import hashlib
 import io
@@ -24,7 +30,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import IssuedDocument
 from .certificates import DEMO_MARK
-from .signing import trust_roots
+from .signing import SigningNotConfigured, revocation_lists, trust_roots
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +49,14 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"  # no signature and not a document issued here
 
 
+class Revocation(StrEnum):
+    """Whether the signer's certificate (or a CA above it) was revoked (messages: web/verify.py)."""
+
+    NOT_REVOKED = "not_revoked"  # checked against a current CRL of every CA in the chain
+    REVOKED = "revoked"  # listed in its CA's CRL (revoked_at says when)
+    NOT_CHECKED = "not_checked"  # no (current) CRL for the chain is configured
+
+
 @dataclass(frozen=True)
 class SignatureReport:
     field: str
@@ -55,6 +69,8 @@ class SignatureReport:
     signed_at: datetime | None  # the signing time the signature states (UTC)
     timestamped_at: datetime | None  # a timestamp authority's time (PAdES B-T), if any
     demo: bool  # a demo certificate (seed-demo), not an official one
+    revocation: Revocation = Revocation.NOT_CHECKED
+    revoked_at: datetime | None = None  # when the certificate was revoked (UTC), if it was
 
 
 @dataclass
@@ -108,13 +124,17 @@ def _verdict(report: FileReport) -> Verdict:
 
 
 def signatures_of(content: bytes) -> list[SignatureReport]:
-    """Every signature in the PDF, validated against the configured trust roots."""
+    """Every signature in the PDF, validated against the configured trust roots and CRLs."""
     reader = PdfFileReader(io.BytesIO(content), strict=False)
     context_roots = list(trust_roots())
+    try:
+        crls = list(revocation_lists())
+    except SigningNotConfigured:  # a CRL file broken since the server started: say not checked
+        log.exception("the configured revocation lists cannot be read; revocation is not checked")
+        crls = []
     reports = []
     for embedded in reader.embedded_signatures:
-        context = ValidationContext(trust_roots=context_roots, allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(embedded, context, skip_diff=True)
+        status, revocation, revoked_at = _validated(embedded, context_roots, crls)
         subject = status.signing_cert.subject
         names = subject.native
         reports.append(
@@ -129,6 +149,21 @@ def signatures_of(content: bytes) -> list[SignatureReport]:
                 signed_at=status.signer_reported_dt,
                 timestamped_at=status.timestamp_validity.timestamp if status.timestamp_validity else None,
                 demo=DEMO_MARK in (names.get("organizational_unit_name") or ""),
+                revocation=revocation,
+                revoked_at=revoked_at,
             )
         )
     return reports
+
+
+def _validated(embedded, roots, crls):
+    """(pyHanko's status, Revocation, when revoked) of one signature: see the module's docstring."""
+    if crls:
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, crls=crls, revocation_mode="require")
+        status = validate_pdf_signature(embedded, context, skip_diff=True)
+        if status.revoked:
+            return status, Revocation.REVOKED, status.revocation_details.revocation_date
+        if status.trusted:
+            return status, Revocation.NOT_REVOKED, None
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    return validate_pdf_signature(embedded, context, skip_diff=True), Revocation.NOT_CHECKED, None

@@ -104,7 +104,7 @@ class State:
 
 @dataclass(frozen=True)
 class Input:
-    """A value a transition needs in its `data`. kind: "date", "int", "text" or "user_ids"."""
+    """A value a transition needs in its `data`. kind: "date", "int", "text", "user_ids" or "bool"."""
 
     name: str
     kind: str
@@ -112,6 +112,13 @@ class Input:
     minimum: int | None = None
     maximum: int | None = None
     required: bool = True
+    # A date on which the office should work (a meeting's): a day off at the office only with the
+    # transition's CONFIRM_DAY_OFF input set, so no path schedules on a holiday unasked.
+    working_day: bool = False
+
+
+# The bool input by which the caller confirms a `working_day` date that falls on a day off.
+CONFIRM_DAY_OFF = "confirm_non_working_day"
 
 
 class StateTag(StrEnum):
@@ -273,7 +280,7 @@ class DefinitionError(ValueError):
 
 
 FIELD_KINDS = ("text", "longtext", "email", "date", "choice", "bool", "int")
-INPUT_KINDS = ("date", "int", "text", "user_ids")
+INPUT_KINDS = ("date", "int", "text", "user_ids", "bool")
 
 
 @dataclass(frozen=True)
@@ -393,6 +400,11 @@ class Process:
                 _require(
                     spec.kind in INPUT_KINDS,
                     f"{t.trigger} input {spec.name!r}: kind {spec.kind!r} is not one of {INPUT_KINDS}",
+                )
+            if any(spec.working_day for spec in t.inputs):
+                _require(
+                    any(i.name == CONFIRM_DAY_OFF and i.kind == "bool" and not i.required for i in t.inputs),
+                    f"{t.trigger}: a working-day date needs the optional bool input {CONFIRM_DAY_OFF!r}",
                 )
         by_state = {name: tuple(t for t in self.transitions if name in t.sources) for name in names}
         object.__setattr__(self, "_by_state", by_state)

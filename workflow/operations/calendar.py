@@ -12,6 +12,7 @@ from types import MappingProxyType
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from ..documents.words import day_name, long_date
 from ..engine.calendar import Override, WorkingCalendar
 from ..extensions import db
 from ..models import HolidayOverride, Office
@@ -35,6 +36,18 @@ def office_calendar(office_id: int) -> WorkingCalendar:
         # read after the token: the content is at least as new as the token says (never older)
         _BUILT[office_id] = (version, calendar)
     return calendar
+
+
+def day_off_question(calendar: WorkingCalendar, day) -> str | None:
+    """None on a working day of the office; else the question the scheduler must confirm, naming
+    the day and the holiday (national holidays, cuti bersama and the office's own closures,
+    overrides included). The one rule for a meeting's date, whichever path schedules it."""
+    if calendar.is_working_day(day):
+        return None
+    name = calendar.closure_name(day)
+    if name:
+        return f"Tanggal {long_date(day)} adalah hari libur: {name}. Tetap jadwalkan?"
+    return f"Tanggal {long_date(day)} adalah hari {day_name(day)}, bukan hari kerja. Tetap jadwalkan?"
 
 
 @event.listens_for(Session, "after_flush")

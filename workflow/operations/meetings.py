@@ -8,8 +8,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..access import can_view
-from ..documents.words import day_name, long_date
-from ..engine.definition import StateTag
+from ..documents.words import long_date
+from ..engine.definition import CONFIRM_DAY_OFF, StateTag
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
 from ..links import check_web_link
@@ -18,7 +18,8 @@ from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_clock, utcnow
 from ..processes import in_tagged_state
 from ..vocabulary import STAFF
-from .calendar import office_calendar
+from .calendar import day_off_question, office_calendar
+from .letter_approval import invitations_held, refresh_invitation, withdraw_invitation
 from .letters import issue_invitation_letter
 from .notifications import queue_meeting_invitations
 from .transitions import fire
@@ -65,25 +66,15 @@ def _check_details(errors: dict, *, starts_at_local: datetime, **texts) -> None:
         errors["date"] = ["Tanggal rapat harus antara tahun 2000 dan 2100."]
 
 
-def non_working_day(office_id: int, day) -> str | None:
-    """None on a working day of the office; else the question to confirm, naming the day and the
-    holiday (national holidays, cuti bersama and the office's own closures, overrides included)."""
-    calendar = office_calendar(office_id)
-    if calendar.is_working_day(day):
-        return None
-    name = calendar.closure_name(day)
-    if name:
-        return f"Tanggal {long_date(day)} adalah hari libur: {name}. Tetap jadwalkan?"
-    return f"Tanggal {long_date(day)} adalah hari {day_name(day)}, bukan hari kerja. Tetap jadwalkan?"
-
-
 def _check_working_day(errors: dict, office_id: int, starts_at_local: datetime, confirmed: bool) -> None:
-    """A meeting on a day off needs the scheduler's explicit confirmation (`confirm_non_working_day`)."""
+    """A meeting on a day off needs the scheduler's explicit confirmation (`confirm_non_working_day`).
+    fire() asks the same question of each transition it fires (the meeting's date is their input);
+    asked here first, it comes with the form's other errors, and before anything is written."""
     if confirmed or "date" in errors:
         return
-    question = non_working_day(office_id, starts_at_local.date())
+    question = day_off_question(office_calendar(office_id), starts_at_local.date())
     if question:
-        errors["confirm_non_working_day"] = [question]
+        errors[CONFIRM_DAY_OFF] = [question]
 
 
 def schedule_meeting(
@@ -158,11 +149,15 @@ def schedule_meeting(
             version=None,
             comment=reason if follow_up else None,
             now=now,
-            data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
+            data={
+                "meeting_date": starts_at_local.date().isoformat(),
+                CONFIRM_DAY_OFF: confirm_non_working_day,
+                "meeting_id": meeting.id,
+            },
         )
-    # the undangan rapat: numbered now, rendered after the commit, attached to the invitations
-    letter = issue_invitation_letter(meeting, actor, now)
-    queue_meeting_invitations(meeting, letter)
+    # the undangan rapat: issued now by the head or the delegate, else awaiting their approval; the
+    # invitations (its PDF attached) go out when it is issued (operations/letter_approval.py)
+    issue_invitation_letter(meeting, actor, now)
     return meeting
 
 
@@ -264,10 +259,17 @@ def reschedule_meeting(
                 version=None,
                 comment=reason,
                 now=now,
-                data={"meeting_date": starts_at_local.date().isoformat(), "meeting_id": meeting.id},
+                data={
+                    "meeting_date": starts_at_local.date().isoformat(),
+                    CONFIRM_DAY_OFF: confirm_non_working_day,
+                    "meeting_id": meeting.id,
+                },
             )
     db.session.flush()  # the meeting's new version is the invitation's SEQUENCE
-    queue_meeting_invitations(meeting)
+    if invitations_held(meeting):
+        refresh_invitation(meeting, now)  # no one invited yet: the letter awaiting approval moves
+    else:
+        queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -281,7 +283,8 @@ def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Me
         if in_tagged_state(req, StateTag.MEETING_SCHEDULED):
             fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
-    queue_meeting_invitations(meeting)  # METHOD:CANCEL
+    if not withdraw_invitation(meeting):  # an undangan not yet approved: no one was invited
+        queue_meeting_invitations(meeting)  # METHOD:CANCEL
     return meeting
 
 

@@ -11,7 +11,7 @@ from ..catalogue import clock_days, stage_days, timer_days
 from ..documents.words import long_date
 from ..engine import calendar as clock
 from ..engine.calendar import WorkingCalendar
-from ..engine.definition import Clock, Input, Process, Transition
+from ..engine.definition import CONFIRM_DAY_OFF, Clock, Input, Process, Transition
 from ..engine.errors import (
     GuardFailed,
     InvalidInput,
@@ -27,7 +27,7 @@ from ..models import MAX_ID
 from ..models.time import local_date, utcnow
 from ..processes import MACHINES, get_process
 from .audit import append_event
-from .calendar import office_calendar
+from .calendar import day_off_question, office_calendar
 from .milestones import record_milestones
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat alone also takes "20260330"
@@ -87,16 +87,10 @@ def fire(
 
     comment = (comment or "").strip() or None
     reject_nul(comment=comment)
-    ctx = Context(
-        process,
-        trigger,
-        actor,
-        now,
-        today,
-        office_calendar(request.office_id),
-        comment,
-        _validate_inputs(transition, comment, data or {}),
-    )
+    calendar = office_calendar(request.office_id)
+    values = _validate_inputs(transition, comment, data or {})
+    _confirm_days_off(transition, calendar, values)
+    ctx = Context(process, trigger, actor, now, today, calendar, comment, values)
     reasons = [reason for guard in transition.guards if (reason := guard(request, ctx))]
     if reasons:
         raise GuardFailed(details=reasons)
@@ -214,6 +208,25 @@ def _validate_inputs(transition: Transition, comment: str | None, data: dict) ->
     return values
 
 
+def _confirm_days_off(transition: Transition, calendar: WorkingCalendar, values: dict) -> None:
+    """A date that should be a working day (a meeting's) falls on a day off only when the caller
+    confirmed it (CONFIRM_DAY_OFF): else InvalidInput asking the question that names the day and
+    the holiday. The confirmation is kept in the event only where it was needed.
+
+    :raise InvalidInput: `data.confirm_non_working_day` with the question
+    """
+    questions = [
+        question
+        for spec in transition.inputs
+        if spec.working_day and values.get(spec.name) is not None
+        if (question := day_off_question(calendar, values[spec.name]))
+    ]
+    if not questions:
+        values.pop(CONFIRM_DAY_OFF, None)
+    elif not values.get(CONFIRM_DAY_OFF):
+        raise InvalidInput(details={f"data.{CONFIRM_DAY_OFF}": questions})
+
+
 def _parse(spec: Input, raw):
     if raw is None or raw == "" or raw == []:
         if not spec.required:
@@ -236,6 +249,10 @@ def _parse(spec: Input, raw):
         if not isinstance(raw, str) or not raw.strip() or "\x00" in raw or len(raw) > 500:
             raise ValueError(f"{spec.label} harus berupa teks (paling banyak 500 karakter).")
         return raw.strip()
+    if spec.kind == "bool":
+        if not isinstance(raw, bool):
+            raise ValueError(f"Isian {spec.name} harus berupa true atau false.")
+        return raw
     if spec.kind == "user_ids":
         if not isinstance(raw, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in raw

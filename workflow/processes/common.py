@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from ..engine.definition import N_, Clock, Input, Notify, Transition, row_guard
+from ..engine.definition import CONFIRM_DAY_OFF, N_, Clock, Input, Notify, Transition, row_guard
 from ..extensions import db
 from ..models import Document, User
 
@@ -18,6 +18,13 @@ APPLICANT_TYPES = {
 }
 
 ASSIGNEES = Input("assignees", "user_ids", N_("Perancang yang ditugaskan"))
+
+# A meeting's date: on a day off at the office (weekend, holiday, cuti bersama, a closure) only
+# when the scheduler confirms it, whichever path fires the transition (fire() asks the question).
+MEETING_DATE = (
+    Input("meeting_date", "date", N_("Tanggal rapat"), working_day=True),
+    Input(CONFIRM_DAY_OFF, "bool", N_("Ya, tetap jadwalkan pada hari libur ini"), required=False),
+)
 
 # Who hears of a file to check at intake: the office's officers (a new or resubmitted file).
 INTAKE_OFFICERS = Notify("officers", "new_file")

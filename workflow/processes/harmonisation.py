@@ -43,6 +43,7 @@ from .common import (
     ASSIGNEES,
     HEAD,
     INTAKE_OFFICERS,
+    MEETING_DATE,
     STAFF,
     SYSTEM,
     assignees_are_office_drafters,
@@ -275,7 +276,7 @@ TRANSITIONS = (
         "meeting_scheduled",
         STAFF,
         N_("Jadwalkan rapat"),
-        inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
+        inputs=(*MEETING_DATE, MEETING_ID),
         notices=(MEETING_NEWS,),
     ),
     Transition(
@@ -286,7 +287,7 @@ TRANSITIONS = (
         STAFF,
         N_("Jadwalkan rapat lanjutan"),
         requires_comment=True,  # why another meeting is needed
-        inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
+        inputs=(*MEETING_DATE, MEETING_ID),
         notices=(MEETING_NEWS,),
     ),
     Transition(
@@ -296,7 +297,7 @@ TRANSITIONS = (
         STAFF,
         N_("Jadwalkan ulang rapat"),
         requires_comment=True,
-        inputs=(Input("meeting_date", "date", N_("Tanggal rapat")), MEETING_ID),
+        inputs=(*MEETING_DATE, MEETING_ID),
         notices=(MEETING_NEWS,),
     ),
     Transition(

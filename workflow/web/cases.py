@@ -13,10 +13,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from ..access import visible_minutes_filter, visible_request
+from ..access import visible_issued_filter, visible_minutes_filter, visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
@@ -77,6 +77,22 @@ REQUEST_SECTIONS = (
     with_expression(Request.has_meetings, exists().where(meeting_requests.c.request_id == Request.id)),
     with_expression(Request.has_minutes, exists().where(Minutes.request_id == Request.id)),
     with_expression(Request.has_issued, exists().where(IssuedDocument.request_id == Request.id)),
+)
+
+
+# The request page's lists, built once (a built statement keeps its SQL cache key): the documents
+# with their uploaders and the events with their actors, each in one statement.
+REQUEST_DOCUMENTS = (
+    select(Document)
+    .where(Document.request_id == bindparam("request_id"))
+    .options(joinedload(Document.uploaded_by))
+    .order_by(Document.kind, Document.version.desc())
+)
+REQUEST_EVENTS = (
+    select(Event)
+    .where(Event.request_id == bindparam("request_id"))
+    .options(joinedload(Event.actor))
+    .order_by(Event.seq)
 )
 
 
@@ -260,17 +276,10 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     process = PROCESSES[req.process]
     order = {k.name: i for i, k in enumerate(process.document_kinds)}  # the checklist's order
     documents = sorted(
-        db.session.scalars(
-            select(Document)
-            .where(Document.request_id == req.id)
-            .options(joinedload(Document.uploaded_by))  # in the same statement: a few rows, one uploader each
-            .order_by(Document.kind, Document.version.desc())
-        ).all(),
+        db.session.scalars(REQUEST_DOCUMENTS, {"request_id": req.id}).all(),
         key=lambda d: (order.get(d.kind, len(order)), -d.version),
     )
-    events = db.session.scalars(
-        select(Event).where(Event.request_id == req.id).options(joinedload(Event.actor)).order_by(Event.seq)
-    ).all()
+    events = db.session.scalars(REQUEST_EVENTS, {"request_id": req.id}).all()
     present = {d.kind for d in documents}
     checklist = [
         ([process.document_kind(k) for k in group], bool(present.intersection(group)))
@@ -283,13 +292,19 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         if req.state in states and current_user.role != "admin"
         else []
     )
-    if upload_form is None:
-        upload_form = UploadForm()
-    upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
-    if not upload_form.kind.data:  # the next document the checklist still misses
+    # The upload form is drawn by the template without a WTForms object (UploadForm validates the
+    # POST); a failed POST's form gives back the kind chosen and the errors.
+    chosen = upload_form.kind.data if upload_form is not None else None
+    if upload_kinds and not chosen:  # the next document the checklist still misses
         missing = [k for group, done in checklist if not done for k in group]
         offered = {k.name for k in upload_kinds}
-        upload_form.kind.data = next((k.name for k in missing if k.name in offered), None)
+        chosen = next((k.name for k in missing if k.name in offered), None)
+    upload = {
+        "choices": [(k.name, _(k.label)) for k in upload_kinds],
+        "kind": chosen,
+        "kind_errors": upload_form.kind.errors if upload_form is not None else (),
+        "file_errors": upload_form.file.errors if upload_form is not None else (),
+    }
     day = today()
     closed_by = closing_timer_passed(process, req, day)
     triggers = allowed_triggers(process, req, current_user, day)  # none once a closing timer decided it
@@ -318,7 +333,9 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
     )
     issued = (
         db.session.scalars(
-            select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+            select(IssuedDocument)
+            .where(IssuedDocument.request_id == req.id, visible_issued_filter(current_user))
+            .order_by(IssuedDocument.id)
         ).all()
         if req.has_issued is not False
         else []
@@ -344,11 +361,17 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         redacted=REDACTED,
         events=events,
         checklist=checklist,
-        upload_form=upload_form,
+        upload=upload,
         upload_kinds=upload_kinds,
         actions=actions,
-        action_form=action_form or ActionForm(),
-        failed_trigger=action_form.trigger.data if action_form else None,
+        # a failed action's messages (the form's, then the engine's) and the comment typed with it
+        action_errors=[m for msgs in action_form.errors.values() for m in msgs]
+        + list(getattr(action_form, "errors_from_engine", None) or [])
+        if action_form is not None
+        else [],
+        action_form=action_form,  # None for a GET
+        failed_trigger=action_form.trigger.data if action_form is not None else None,
+        typed_comment=action_form.comment.data if action_form is not None else "",
         drafters=drafters,
         days_left=working_days_left(req, calendar, day),
         process_map=process_svg(process, current=req.state),
@@ -390,6 +413,8 @@ def act(request_id):
             value = field.data
         else:  # the other inputs as typed: fire() checks them and names what is wrong
             value = request.form.get(spec.name)
+            if spec.kind == "bool":  # a checkbox: sent only when ticked
+                value = value is not None
             if spec.kind == "int" and value is not None and value.strip().isdecimal() and len(value.strip()) < 12:
                 value = int(value.strip())
         data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value

@@ -6,10 +6,11 @@ signed it and when (documents/verification.py; the API's POST /api/v1/verify say
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..documents.verification import FileReport, Verdict, check_file
+from ..documents.verification import FileReport, Revocation, SignatureReport, Verdict, check_file
 from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..models import IssuedDocument
+from .templating import moment
 
 bp = Blueprint("verify", __name__, url_prefix="/verifikasi")
 KIND_LABELS = {
@@ -44,7 +45,7 @@ def verdict_message(verdict: Verdict) -> str:
         ),
         Verdict.ISSUED_UNTRUSTED: _(
             "Berkas ini identik dengan dokumen yang diterbitkan, tetapi sertifikat penandatangannya "
-            "tidak dikenal sebagai sertifikat tepercaya."
+            "tidak tepercaya: tidak dikenal sebagai sertifikat tepercaya, atau telah dicabut."
         ),
         Verdict.TAMPERED: _(
             "Tanda tangan rusak: isi berkas ini telah diubah setelah ditandatangani. Berkas ini BUKAN "
@@ -62,6 +63,24 @@ def verdict_message(verdict: Verdict) -> str:
             "Tidak dikenal: berkas ini tidak cocok dengan dokumen mana pun yang diterbitkan melalui aplikasi ini."
         ),
     }[verdict]
+
+
+# how each revocation status is shown (Bootstrap badge colour)
+REVOCATION_TONES = {
+    Revocation.NOT_REVOKED: "success",
+    Revocation.REVOKED: "danger",
+    Revocation.NOT_CHECKED: "secondary",
+}
+
+
+def revocation_message(signature: SignatureReport) -> str:
+    """Whether the signer's certificate was revoked, in the reader's language."""
+    if signature.revocation == Revocation.REVOKED:
+        when = moment(signature.revoked_at) if signature.revoked_at else "—"
+        return _("Sertifikat telah dicabut pada %(when)s", when=when)
+    if signature.revocation == Revocation.NOT_REVOKED:
+        return _("Sertifikat tidak dicabut")
+    return _("Status pencabutan tidak diperiksa")
 
 
 def uploaded_file() -> tuple[bytes | None, str | None, int]:
@@ -115,4 +134,10 @@ def show(code):
 
 
 def _labels() -> dict:
-    return {"verdict_message": verdict_message, "tones": TONES, "kind_labels": KIND_LABELS}
+    return {
+        "verdict_message": verdict_message,
+        "tones": TONES,
+        "kind_labels": KIND_LABELS,
+        "revocation_message": revocation_message,
+        "revocation_tones": REVOCATION_TONES,
+    }

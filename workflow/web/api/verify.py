@@ -8,9 +8,9 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ...documents.verification import Verdict, check_file
+from ...documents.verification import Revocation, Verdict, check_file
 from ...engine.errors import FileTooLarge, UnsupportedFileType
-from ..verify import KIND_LABELS, verdict_message
+from ..verify import KIND_LABELS, revocation_message, verdict_message
 from .auth import protect
 from .requests import MultipartParser
 from .schemas import FileUpload
@@ -38,6 +38,15 @@ class SignatureOut(ma.Schema):
     )
     timestamped_at = ma.fields.String(allow_none=True, metadata={"description": "A timestamp authority's time (UTC)"})
     demo = ma.fields.Boolean(metadata={"description": "A demo certificate, not an official one"})
+    revocation = ma.fields.String(
+        validate=ma.validate.OneOf([r.value for r in Revocation]),
+        metadata={
+            "description": "not_revoked: checked against the configured CRLs of the certificate's chain; "
+            "revoked: listed in its CA's CRL (see revoked_at); not_checked: no current CRL configured for it"
+        },
+    )
+    revoked_at = ma.fields.String(allow_none=True, metadata={"description": "When the certificate was revoked (UTC)"})
+    revocation_message = ma.fields.String(metadata={"description": "The revocation status in words (Indonesian)"})
 
 
 class VerifiedDocumentOut(ma.Schema):
@@ -76,8 +85,9 @@ class Verify(MethodView):
     @blp.response(200, VerifyOut)
     def post(self, form):
         """Check a PDF (multipart: `file`): whether it is a document the office issued (its SHA-256),
-        whether its electronic signatures are intact and trusted, who signed and when. 415 when the
-        file is not a PDF, 413 over the size limit."""
+        whether its electronic signatures are intact and trusted, who signed and when, and whether the
+        signer's certificate was revoked (against the CRLs the office configured). 415 when the file is
+        not a PDF, 413 over the size limit."""
         limit = current_app.config["MAX_UPLOAD_BYTES"]
         content = form["file"].stream.read(limit + 1)
         if len(content) > limit:
@@ -118,6 +128,9 @@ class Verify(MethodView):
                     "signed_at": _utc(s.signed_at),
                     "timestamped_at": _utc(s.timestamped_at),
                     "demo": s.demo,
+                    "revocation": s.revocation.value,
+                    "revoked_at": _utc(s.revoked_at),
+                    "revocation_message": revocation_message(s),
                 }
                 for s in report.signatures
             ],
