@@ -57,6 +57,12 @@ MUTABLE_TABLES = [
     "counters",
     "holiday_overrides",
     "auth_throttles",
+    # the maintained counts (workflow/stats/counts.py): after requests, whose triggers move them
+    "stats_state_counts",
+    "stats_due_counts",
+    "stats_assigned_counts",
+    "stats_received_counts",
+    "stats_concluded_counts",
 ]
 
 

@@ -1,6 +1,7 @@
 """Who sees which request. One rule, as a predicate for one row and as a filter for lists."""
 
 import re
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, false, literal_column, not_, or_, select, true
@@ -164,8 +165,19 @@ def viewer_params(user) -> dict:
 
 
 def _load(model, row_id, *, for_update, options=()):
-    stmt = select(model).where(model.id == row_id).options(*options).execution_options(populate_existing=True)
-    return db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    return db.session.scalar(_load_statement(model, for_update, tuple(options)), {"row_id": row_id})
+
+
+@lru_cache(maxsize=32)
+def _load_statement(model, for_update: bool, options: tuple):
+    """The read of one row by id, built once per model, lock and loader options: a statement keeps
+    its SQL cache key once computed, so a page neither rebuilds nor re-keys it (with the request
+    page's options that took a tenth of the page). The callers' options are module constants
+    (identity-hashed); any others would only miss this cache."""
+    stmt = (
+        select(model).where(model.id == bindparam("row_id")).options(*options).execution_options(populate_existing=True)
+    )
+    return stmt.with_for_update() if for_update else stmt
 
 
 # What a request's page and its checks read of it besides its own row: its organisation, in the same
@@ -195,9 +207,19 @@ def visible_minutes(minutes_id: int, user, *, for_update: bool = False) -> Minut
     return minutes
 
 
-def visible_issued(issued_id: int, user) -> IssuedDocument:
-    """An issued document with the visibility of its request; :raise NotFound: as visible_request."""
-    issued = db.session.get(IssuedDocument, issued_id)
+def visible_issued(issued_id: int, user, *, for_update: bool = False, issued_only: bool = False) -> IssuedDocument:
+    """An issued document with the visibility of its request; :raise NotFound: as visible_request.
+    A letter not issued yet (awaiting approval, sent back, withdrawn) is the office's alone, and
+    with `issued_only` (its PDF) no one's."""
+    issued = _load(IssuedDocument, issued_id, for_update=for_update)
     if issued is None or not can_view(user, issued.request):
         raise NotFound(_l("Dokumen tidak ditemukan."))
+    if not issued.is_issued and (issued_only or not user.is_staff):
+        raise NotFound(_l("Dokumen belum diterbitkan."))
     return issued
+
+
+def visible_issued_filter(user):
+    """The issued documents of a visible request `user` may list: the office's staff also see the
+    letters awaiting approval; applicants only what was issued."""
+    return true() if user.is_staff else IssuedDocument.status == "issued"

@@ -12,6 +12,8 @@ __all__ = [
     "Aspect",
     "Conclusion",
     "HEAD",
+    "ISSUED_KIND_LABELS",
+    "LetterStatus",
     "MinutesStatus",
     "OFFICE_ROLES",
     "PUBLIC",
@@ -111,3 +113,25 @@ class MinutesStatus(Labelled):
     AWAITING_APPROVAL = "awaiting_approval", N_("Menunggu persetujuan")
     FINAL = "final", N_("Final")
     SUPERSEDED = "superseded", N_("Digantikan revisi")
+
+
+# what each kind of issued document is called (models/issued.py ISSUED_KINDS)
+ISSUED_KIND_LABELS = {
+    "berita_acara": N_("Berita acara"),
+    "result_letter": N_("Surat hasil"),
+    "hasil_akhir": N_("Surat hasil akhir"),
+    "undangan_rapat": N_("Undangan rapat"),
+    "pengembalian_berkas": N_("Surat pengembalian berkas"),
+}
+
+
+class LetterStatus(Labelled):
+    """An issued document's life (models/issued.py). A letter an officer's action prepares awaits
+    the approval of the head or the delegate (no number, no code yet); sent back, it is the
+    officer's to revise and submit again; approved, it is numbered and issued. Withdrawn: its
+    occasion went before it was approved (the meeting it invited to was cancelled)."""
+
+    AWAITING_APPROVAL = "awaiting_approval", N_("Menunggu persetujuan")
+    SENT_BACK = "sent_back", N_("Dikembalikan untuk diperbaiki")
+    ISSUED = "issued", N_("Diterbitkan")
+    WITHDRAWN = "withdrawn", N_("Ditarik")

@@ -9,7 +9,7 @@ made (a migration does not follow later renames of the process). Irreversible by
 downgrade does not put names back.
 
 Revision ID: a1b2c3d4e5f7
-Revises: d4e5f6a7b8c9
+Revises: a7c1e5d9b3f2
 Create Date: 2026-11-29 09:20:00.000000
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision = 'a1b2c3d4e5f7'
-down_revision = 'd4e5f6a7b8c9'
+down_revision = 'a7c1e5d9b3f2'
 branch_labels = None
 depends_on = None
 

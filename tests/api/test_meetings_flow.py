@@ -121,9 +121,13 @@ def test_meeting_minutes_and_documents(api):
     req = head.ok(head.fire(first["id"], "conclude_harmonis"))
     assert req["state"] == "harmonis"
     issued = drafter.ok(drafter.get(f"/requests/{first['id']}/issued"))
-    # scheduling the meeting issued its invitation letter first (issue 13)
-    assert [d["kind"] for d in issued] == ["undangan_rapat", "berita_acara", "result_letter"]
-    issued = issued[1:]
+    # the invitation letter an officer's scheduling prepared awaits the head's approval: the
+    # applicant does not see it (issue 13 §3); the office does
+    assert [d["kind"] for d in issued] == ["berita_acara", "result_letter"]
+    assert [(d["kind"], d["status"]) for d in officer.ok(officer.get(f"/requests/{first['id']}/issued"))][0] == (
+        "undangan_rapat",
+        "awaiting_approval",
+    )
     assert all(d["sha256"] for d in issued)
     letter = drafter.get(f"/issued/{issued[1]['id']}/pdf")
     letter_text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.data)).pages).split())

@@ -20,6 +20,13 @@ def issued_of(api, request_id, kind):
     return [d for d in head.ok(head.get(f"/requests/{request_id}/issued")) if d["kind"] == kind]
 
 
+def approved(api, doc) -> dict:
+    """The head approves a letter an officer prepared (issue 13 §3: numbered only then)."""
+    assert doc["status"] == "awaiting_approval" and doc["number"] is None, doc
+    head = api.as_("head")
+    return head.ok(head.post(f"/issued-documents/{doc['id']}/approve", json={"version": doc["version"]}))
+
+
 def pdf_text(api, doc) -> tuple[list[str], bytes]:
     data = api.as_("officer").get(f"/issued/{doc['id']}/pdf").data
     return pages_of(data), data
@@ -32,6 +39,7 @@ def test_scheduling_a_meeting_issues_the_invitation_letter(api):
     meeting = officer.ok(officer.post("/meetings", json=meeting_body(api, [first["id"], second["id"]])), 201)
     [letter] = issued_of(api, first["id"], "undangan_rapat")
     assert issued_of(api, second["id"], "undangan_rapat") == []  # one letter per meeting
+    letter = approved(api, letter)  # scheduled by an officer: issued once the head approves
     assert letter["number"].startswith("UND-001/PP.04.02/NTT/"), letter["number"]
     pages, data = pdf_text(api, letter)
     keep_page_one(data, "undangan_rapat")
@@ -51,6 +59,7 @@ def test_scheduling_a_meeting_issues_the_invitation_letter(api):
     third = ready(api, alias="other_drafter", title="Rancangan Peraturan Daerah Kabupaten Sikka tentang Pasar")
     officer.ok(officer.post("/meetings", json=meeting_body(api, [third["id"]])), 201)
     [again] = issued_of(api, third["id"], "undangan_rapat")
+    again = approved(api, again)
     assert again["number"].startswith("UND-002/"), again["number"]
     assert meeting["id"]
 
@@ -61,6 +70,7 @@ def test_returning_a_file_issues_the_return_letter(api):
     reason = "Keputusan DPRD tentang Propemperda belum ditandatangani."
     officer.ok(officer.fire(req["id"], "return_for_completion", comment=reason))
     [letter] = issued_of(api, req["id"], "pengembalian_berkas")
+    letter = approved(api, letter)  # returned by an officer: issued once the head approves
     assert letter["number"].startswith("001/PB/PP.04.02/NTT/"), letter["number"]
     pages, data = pdf_text(api, letter)
     keep_page_one(data, "pengembalian_berkas")
@@ -74,6 +84,7 @@ def test_returning_a_file_issues_the_return_letter(api):
     # a second return of the same file: its own number in the series
     drafter.ok(drafter.fire(req["id"], "resubmit"))
     officer.ok(officer.fire(req["id"], "return_for_completion", comment="Naskah akademik belum diparaf."))
+    approved(api, next(d for d in issued_of(api, req["id"], "pengembalian_berkas") if d["number"] is None))
     numbers = sorted(d["number"] for d in issued_of(api, req["id"], "pengembalian_berkas"))
     assert [n[:3] for n in numbers] == ["001", "002"]
 

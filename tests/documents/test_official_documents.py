@@ -11,16 +11,18 @@ checked on the PDFs' text page by page (pypdf), on SQLite and PostgreSQL:
   sentence; the signer's title, name and NIP; "Tembusan:" numbered, with the province's Biro Hukum
   for a regency; the verification block on the signature's page;
 - the logo uploaded by an admin on the letterhead.
-Page 1 of each document is kept as a PNG under test-artifacts/documents/ (pdftoppm).
+Page 1 of each document is kept as a PNG under test-artifacts/documents/ (pdftoppm) and checked not
+to be blank (keep_page_one; the other documents' tests use it too).
 """
 
 import io
-import shutil
+import os
 import subprocess
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -46,18 +48,26 @@ def pages_of(data: bytes) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages]
 
 
-def keep_page_one(data: bytes, name: str) -> Path | None:
-    """Page 1 as a PNG test artifact (pdftoppm), to look at."""
-    if shutil.which("pdftoppm") is None:
-        return None
+def keep_page_one(data: bytes, name: str) -> Path:
+    """Page 1 as a PNG test artifact under test-artifacts/documents/ (pdftoppm, as the issue asks:
+    CI keeps them; look at them), checked to show a document: neither blank nor one block of colour.
+    Written under a name of this process first, then moved into place, so the SQLite and PostgreSQL
+    runs of a test on two xdist workers never read each other's half-written files."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pdf = ARTIFACTS / f"{name}.pdf"
+    own = ARTIFACTS / f"{name}-{os.getpid()}"  # pdftoppm adds ".png" to the stem it is given
+    pdf, png = own.parent / f"{own.name}.pdf", own.parent / f"{own.name}.png"
     pdf.write_bytes(data)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(pdf.with_suffix(""))],
-        check=True,
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(own)], check=True
     )
-    return pdf.with_suffix(".png")
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        darkest, lightest = grey.getextrema()
+        dark = sum(grey.histogram()[:128]) / (grey.width * grey.height)
+    assert lightest - darkest > 128 and 0.003 < dark < 0.5, f"{name}: page 1 looks blank ({dark:.1%} dark)"
+    os.replace(pdf, ARTIFACTS / f"{name}.pdf")
+    os.replace(png, ARTIFACTS / f"{name}.png")
+    return ARTIFACTS / f"{name}.png"
 
 
 def findings(n: int) -> list[dict]:
@@ -99,6 +109,8 @@ def issue(api, *, n_findings=3, alias="other_drafter", title=SIKKA_TITLE, conclu
     issued = {d["kind"]: d for d in head.ok(head.get(f"/requests/{req['id']}/issued"))}
     out = {}
     for kind, doc in issued.items():
+        if doc["status"] != "issued":
+            continue  # the undangan an officer's scheduling prepared awaits approval (issue 13 §3)
         data = head.get(f"/issued/{doc['id']}/pdf").data
         out[kind] = (doc, pages_of(data), data)
     return out

@@ -354,6 +354,9 @@ def test_the_invitation_email_carries_the_undangan_rapat(app, api, smtp):  # noq
         201,
     )
     letter = next(d for d in officer.ok(officer.get(f"/requests/{rid}/issued")) if d["kind"] == "undangan_rapat")
+    # scheduled by an officer: the undangan (and so the invitation) waits for the head's approval
+    head = api.as_("head")
+    letter = head.ok(head.post(f"/issued-documents/{letter['id']}/approve", json={"version": letter["version"]}))
     with app.app_context():
         sent, failed = send_pending()
         assert failed == 0 and sent >= 1

@@ -67,8 +67,10 @@ def test_a_harmonisation_file_tells_each_party_once(app, api, smtp):  # noqa: F8
         head.ok(head.fire(rid, "assign", assignees=officer_ids))
         officer.ok(officer.fire(rid, "complete_analysis"))
         day = date.today() + timedelta(days=7)
-        meeting = officer.ok(
-            officer.post(
+        # scheduled by the head: the undangan is issued at once, and so the invitations go out now
+        # (an officer's undangan waits for approval: tests/services/test_letter_approval.py)
+        meeting = head.ok(
+            head.post(
                 "/meetings",
                 json={
                     "request_ids": [rid],
@@ -127,7 +129,8 @@ def test_a_harmonisation_file_tells_each_party_once(app, api, smtp):  # noqa: F8
             # intake officers: the new file and the resubmission; the actor of a return is not told
             assert [n.kind for n in notices(OFFICER)] == ["new_file", "new_file", "assignment"]
             assert [n.kind for n in notices(OFFICER2)] == ["new_file", "new_file", "assignment"]
-            assert [n.kind for n in notices(HEAD)] == ["new_file"]  # declared complete: assign next
+            # the officer's surat pengembalian awaits the head's approval; declared complete: assign next
+            assert [n.kind for n in notices(HEAD)] == ["approval", "new_file"]
             assert "Anda ditugaskan menelaah" in notices(OFFICER)[2].subject
             # officer2 turned e-mail for assignments off: in the list, not in the outbox
             mails = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()

@@ -15,6 +15,7 @@ from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
 from .security import THROTTLE_SCOPES, AuthThrottle, UserSession
 from .stats import StatsSnapshot
+from .stats_counts import AssignedCount, ConcludedCount, DueCount, ReceivedCount, StateCount
 from .user import ROLES, ApiToken, User
 
 __all__ = [
@@ -43,6 +44,11 @@ __all__ = [
     "Request",
     "ROLES",
     "StatsSnapshot",
+    "AssignedCount",
+    "ConcludedCount",
+    "DueCount",
+    "ReceivedCount",
+    "StateCount",
     "User",
     "meeting_requests",
     "request_assignees",

@@ -1,5 +1,6 @@
 """Issuing official documents: number and freeze the payload inside the transaction; render the
-PDF once, after the commit, and store it under its SHA-256."""
+PDF once, after the commit, and store it under its SHA-256. Letters an officer prepares wait for
+approval first (operations/letter_approval.py): only an issued document is numbered or rendered."""
 
 import secrets
 from datetime import UTC, date, datetime
@@ -17,8 +18,9 @@ from ..links import web_link
 from ..models import IssuedDocument, Meeting, Minutes, Request, User
 from ..models.time import local_date
 from ..processes import harmonisation
-from ..vocabulary import Aspect, Conclusion, MinutesStatus, Side
+from ..vocabulary import Aspect, Conclusion, LetterStatus, MinutesStatus, Side
 from .after_commit import defer
+from .approvers import on_behalf_of
 
 # the berita acara's words (Indonesian, as official documents are), from the one vocabulary
 ASPECT_LABELS = tuple((a.value, a.heading) for a in Aspect)
@@ -218,47 +220,58 @@ def preview_minutes(minutes: Minutes, now: datetime) -> bytes:
     return renderer().render("berita_acara", payload, identifier=f"draf-{minutes.id}-{minutes.version}")
 
 
-def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime, *, signer: User | None = None):
-    """The letter to the Kepala Daerah or Pimpinan DPRD, issued with the conclusion. `signer` is
-    who approved it: the head, or a delegate who signs "a.n." the head."""
+def issue_result_letter(req: Request, minutes: Minutes, actor, now: datetime) -> IssuedDocument:
+    """The letter to the Kepala Daerah or Pimpinan DPRD, prepared with the conclusion: issued at
+    once when `actor` approves for the office (the head, or the delegate who signs "a.n." the
+    head), else awaiting their approval (operations/letter_approval.py)."""
+    from .letter_approval import prepare_letter
+
+    title, payload = result_letter_payload(req, minutes)
+    return prepare_letter(req, "result_letter", title, payload, actor, now)
+
+
+def result_letter_payload(req: Request, minutes: Minutes) -> tuple[str, dict]:
+    """The result letter's content; its number, date, signer and verification are its issue's
+    (letter_approval.letter_stamp)."""
     office = req.office
-    code, number = new_code(), _number(office, "result_letter", now)
-    signer = signer or (actor if actor.role == "head" else office_head(office))
-    head_title = office.setting("head_title")
     # with notes, the final draft comes later, with the final letter (hasil akhir)
     attachments = ["Rancangan akhir hasil pengharmonisasian"] if minutes.conclusion == "harmonis" else []
-    copies = list(office.setting("copies") or [])
-    if req.organisation.kind in ("regency", "city"):
-        copies += office.setting("copies_regency_city") or []
     payload = {
         "office": _office(office),
-        "number": number,
         "doc_title": "SURAT PENYAMPAIAN HASIL PENGHARMONISASIAN " + draft_title(req),
         "request": _request(req),
         "basis": _basis(minutes),
+        "minutes_id": minutes.id,
         "minutes_number": minutes.issued_document.number,
         "conclusion": _conclusion(minutes),
         "addressee": addressee(req.organisation, applicant_type(req)),
         "seat": req.organisation.seat or req.organisation.region,
         "attachments": attachments,
         "attachments_words": f"{len(attachments)} ({in_words(len(attachments))}) berkas" if attachments else None,
-        "issued_date_long": long_date(local_date(now, office.timezone)),
-        "signer": {
-            **_person(signer, head_title),
-            # a delegate signs on behalf of the head: "a.n. Kepala Kantor Wilayah ..."
-            "on_behalf_of": head_title if signer is not None and signer.role != "head" else None,
-        },
-        "copies": copies,
-        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%S"),
-        "verify": _verify(code),
+        "copies": copies_of(req),
     }
-    return _issue(req, "result_letter", number, code, payload["doc_title"], payload, actor, now)
+    return payload["doc_title"], payload
+
+
+def copies_of(req: Request) -> list[str]:
+    """Tembusan: the office's list, and for regencies and cities the provincial Biro Hukum's."""
+    copies = list(req.office.setting("copies") or [])
+    if req.organisation.kind in ("regency", "city"):
+        copies += req.office.setting("copies_regency_city") or []
+    return copies
 
 
 def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocument:
     """The final result (surat penyampaian hasil akhir) once the head accepts a correction: the
-    draft is harmonis, the corrected draft named as attached. A minimal letter: the layout is the
-    letter templates' business (templates/pdf/hasil_akhir.html)."""
+    draft is harmonis, the corrected draft named as attached. Issued at once by the head or the
+    delegate, else awaiting their approval. The layout is templates/pdf/hasil_akhir.html."""
+    from .letter_approval import prepare_letter
+
+    title, payload = final_result_payload(req)
+    return prepare_letter(req, "hasil_akhir", title, payload, actor, now)
+
+
+def final_result_payload(req: Request) -> tuple[str, dict]:
     from ..models import Document
     from .letters import letter_fields
 
@@ -270,7 +283,11 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
     )
     first = db.session.scalar(
         select(IssuedDocument)
-        .where(IssuedDocument.request_id == req.id, IssuedDocument.kind == "result_letter")
+        .where(
+            IssuedDocument.request_id == req.id,
+            IssuedDocument.kind == "result_letter",
+            IssuedDocument.status == LetterStatus.ISSUED,
+        )
         .order_by(IssuedDocument.id.desc())
         .limit(1)
     )
@@ -280,16 +297,12 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
         .order_by(Document.id.desc())
         .limit(1)
     )
-    # the letter's common parts (number, addressee and seat, signer with NIP, copies) as every letter
+    # the letter's common parts (addressee and seat, copies) as every letter
     payload = letter_fields(
         req,
-        "hasil_akhir",
-        now,
         subject=f"Penyampaian Hasil Akhir Pengharmonisasian {draft_name(req)}",
-        signer=actor if actor.role == "head" else None,
         attachments=["Rancangan hasil perbaikan yang telah diparaf"],
     )
-    code, number = payload.pop("code"), payload["number"]
     payload |= {
         "doc_title": "SURAT PENYAMPAIAN HASIL AKHIR PENGHARMONISASIAN " + draft_title(req),
         "basis": _basis(minutes) if minutes else {"signer": application_letter_signer(req)},
@@ -303,7 +316,7 @@ def issue_final_result_letter(req: Request, actor, now: datetime) -> IssuedDocum
             "sha256": corrected.sha256 if corrected else None,
         },
     }
-    return _issue(req, "hasil_akhir", number, code, payload["doc_title"], payload, actor, now)
+    return payload["doc_title"], payload
 
 
 def _request(req) -> dict:
@@ -343,16 +356,22 @@ def _conclusion(minutes) -> dict:
 
 
 def _issue(req, kind, number, code, title, payload, actor, now) -> IssuedDocument:
+    """A document issued at once, numbered and coded: the berita acara, which its own approval
+    (operations/minutes.py) decided. Letters go through letter_approval.prepare_letter."""
     issued = IssuedDocument(
         office_id=req.office_id,
         request_id=req.id,
         kind=kind,
+        status=LetterStatus.ISSUED,
         number=number,
         code=code,
         title=title,
         payload=payload,
         issued_at=now,
         issued_by_id=actor.id,
+        approved_at=now,
+        approved_by_id=actor.id,
+        on_behalf_of=on_behalf_of(actor, req.office),
     )
     db.session.add(issued)
     db.session.flush()
@@ -369,6 +388,8 @@ def render_issued(issued: IssuedDocument) -> bytes:
     """The PDF of `issued`: rendered and signed with the office's certificate (documents/signing.py;
     without one, to be signed by hand) the first time and stored under the SHA-256 of those bytes;
     read from the store afterwards."""
+    if issued.status != LetterStatus.ISSUED:
+        raise ValueError(f"issued document {issued.id} is not issued: preview it instead")
     store = document_store()
     if issued.sha256:
         return store.get(issued.sha256)
@@ -389,11 +410,12 @@ def render_issued(issued: IssuedDocument) -> bytes:
 
 
 def _approval(issued: IssuedDocument) -> Approval:
-    """Who approved the document and when (the visible signature says it): who issued it."""
+    """Who approved the document and when (the visible signature says it): the head or the
+    delegate who approved it (documents issued before approvals were recorded: who issued them)."""
     office = issued.office
     day = local_date(issued.issued_at, office.timezone)
     return Approval(
-        name=issued.issued_by.name,
+        name=(issued.approved_by or issued.issued_by).name,
         when=f"{long_date(day)} pukul {local_time(issued.issued_at, office.timezone)}",
         location=office.setting("city"),
         reason=f"Nomor {issued.number}",
@@ -403,10 +425,21 @@ def _approval(issued: IssuedDocument) -> Approval:
 def render_pending(request_id: int) -> None:
     """Render what was issued for a request but not rendered yet (after the commit: see `_issue`)."""
     pending = db.session.scalars(
-        select(IssuedDocument).where(IssuedDocument.request_id == request_id, IssuedDocument.sha256.is_(None))
+        select(IssuedDocument).where(
+            IssuedDocument.request_id == request_id,
+            IssuedDocument.sha256.is_(None),
+            IssuedDocument.status == LetterStatus.ISSUED,
+        )
     ).all()
     for issued in pending:
         render_issued(issued)
+
+
+def letter_reference(letter: IssuedDocument) -> dict:
+    """What a transition's event records of the letter it prepared: id and number, and while it
+    awaits approval (no number yet) that it does."""
+    ref = {"id": letter.id, "number": letter.number}
+    return ref if letter.is_issued else ref | {"status": letter.status}
 
 
 # The harmonisation's effects that issue letters (declared by name in processes/harmonisation.py).
@@ -421,10 +454,10 @@ def _issue_result_letter_with_conclusion(req, ctx, event_data) -> None:
         .limit(1)
     )
     letter = issue_result_letter(req, minutes, ctx.actor, ctx.now)
-    event_data["result_letter"] = {"id": letter.id, "number": letter.number}
+    event_data["result_letter"] = letter_reference(letter)
 
 
 @harmonisation.issue_final_letter.implement
 def _issue_final_letter_on_accepted_correction(req, ctx, event_data) -> None:
     letter = issue_final_result_letter(req, ctx.actor, ctx.now)
-    event_data["final_letter"] = {"id": letter.id, "number": letter.number}
+    event_data["final_letter"] = letter_reference(letter)

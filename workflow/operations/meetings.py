@@ -19,6 +19,7 @@ from ..models.time import local_clock, utcnow
 from ..processes import in_tagged_state
 from ..vocabulary import STAFF
 from .calendar import day_off_question, office_calendar
+from .letter_approval import invitations_held, refresh_invitation, withdraw_invitation
 from .letters import issue_invitation_letter
 from .notifications import queue_meeting_invitations
 from .transitions import fire
@@ -154,9 +155,9 @@ def schedule_meeting(
                 "meeting_id": meeting.id,
             },
         )
-    # the undangan rapat: numbered now, rendered after the commit, attached to the invitations
-    letter = issue_invitation_letter(meeting, actor, now)
-    queue_meeting_invitations(meeting, letter)
+    # the undangan rapat: issued now by the head or the delegate, else awaiting their approval; the
+    # invitations (its PDF attached) go out when it is issued (operations/letter_approval.py)
+    issue_invitation_letter(meeting, actor, now)
     return meeting
 
 
@@ -265,7 +266,10 @@ def reschedule_meeting(
                 },
             )
     db.session.flush()  # the meeting's new version is the invitation's SEQUENCE
-    queue_meeting_invitations(meeting)
+    if invitations_held(meeting):
+        refresh_invitation(meeting, now)  # no one invited yet: the letter awaiting approval moves
+    else:
+        queue_meeting_invitations(meeting)
     return meeting
 
 
@@ -279,7 +283,8 @@ def cancel_meeting(meeting, actor, *, version: int, reason: str, now=None) -> Me
         if in_tagged_state(req, StateTag.MEETING_SCHEDULED):
             fire(req, "cancel_meeting", actor, version=None, comment=reason, now=now, data={"meeting_id": meeting.id})
     db.session.flush()
-    queue_meeting_invitations(meeting)  # METHOD:CANCEL
+    if not withdraw_invitation(meeting):  # an undangan not yet approved: no one was invited
+        queue_meeting_invitations(meeting)  # METHOD:CANCEL
     return meeting
 
 

@@ -5,7 +5,8 @@ Finalising by an officer leaves the minutes awaiting approval: nothing is number
 head (or the delegate the office named, who signs "a.n." the head) reads the DRAF preview and
 approves, which numbers and issues the berita acara, or sends them back with a comment. A head (or
 the delegate) finalising approves at once. Both decisions are events in the request's audit trail,
-like an upload: the state does not move, the trail records who decided what and when."""
+like an upload: the state does not move, the trail records who decided what and when. Finalising
+is an event too (`finalise_minutes`), whoever finalises."""
 
 from datetime import date
 
@@ -23,11 +24,12 @@ from ..engine.errors import (
     TransitionUnavailable,
 )
 from ..extensions import db
-from ..models import Finding, Meeting, Minutes, MinutesSnapshot, Request, User
+from ..models import Finding, Meeting, Minutes, MinutesSnapshot, Request
 from ..models.minutes import ASPECTS, CONCLUSIONS
 from ..models.time import utcnow
 from ..processes import in_tagged_state
 from ..vocabulary import NEEDS_CORRECTION_DEADLINE, NEEDS_NOTES, STAFF, MinutesStatus, Role, Side
+from .approvers import approvers, is_approver
 from .audit import append_event
 from .issued import issue_minutes
 from .transitions import ISO_DATE
@@ -48,24 +50,6 @@ class MinutesAwaitingApproval(TransitionUnavailable):
 
 class NotAwaitingApproval(TransitionUnavailable):
     message = "Berita acara ini tidak sedang menunggu persetujuan."
-
-
-def is_approver(user) -> bool:
-    """Who approves the office's documents: its heads, and the one member of staff the office
-    settings name as the delegate (who signs "a.n." the head)."""
-    if getattr(user, "office_id", None) is None or not getattr(user, "active", False):
-        return False
-    if user.role == Role.HEAD:
-        return True
-    return user.role in STAFF and user.id == user.office.setting("approval_delegate_id")
-
-
-def approvers(office) -> list[User]:
-    """Everyone who may approve for `office` (the heads, then the delegate), active accounts only."""
-    users = db.session.scalars(
-        select(User).where(User.office_id == office.id, User.active.is_(True), User.role.in_(STAFF)).order_by(User.id)
-    ).all()
-    return [u for u in users if is_approver(u)]
 
 
 def awaiting_approval(office_id: int, limit: int = 10) -> tuple[int, list[Minutes]]:
@@ -198,6 +182,19 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
         raise GuardFailed(details=reasons)
     now = now or utcnow()
     minutes.finalised_at, minutes.finalised_by_id = now, actor.id
+    # finalising is a decision of its own in the trail (who locked the minutes, and when), before
+    # the approval that follows at once (the head's own) or later (an officer's)
+    req = _lock_request(minutes)
+    append_event(
+        req,
+        actor,
+        "finalise_minutes",
+        req.state,
+        req.state,
+        now=now,
+        data={"minutes_id": minutes.id, "revision": minutes.revision, "awaiting_approval": not is_approver(actor)},
+    )
+    db.session.flush()
     if is_approver(actor):
         # a head approves what they prepared themselves: issued at once, the approval audited
         return _approve(minutes, actor, now, direct=True)

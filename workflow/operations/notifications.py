@@ -179,6 +179,11 @@ TRIGGER_HEADLINES = {
     "submit_minutes": N_("Berita acara %(number)s menunggu persetujuan"),
     "approve_minutes": N_("Berita acara %(number)s disetujui dan diterbitkan"),
     "send_back_minutes": N_("Berita acara %(number)s dikembalikan"),
+    # the approval of letters (operations/letter_approval.py), and the applicant's news of the issue
+    "submit_letter": N_("Surat untuk %(number)s menunggu persetujuan"),
+    "approve_letter": N_("Surat untuk %(number)s disetujui dan diterbitkan"),
+    "send_back_letter": N_("Surat untuk %(number)s dikembalikan"),
+    "issue_letter": N_("Surat untuk %(number)s diterbitkan"),
 }
 
 
@@ -241,6 +246,22 @@ def notify_minutes(user: User, minutes, trigger: str, actor, *, comment: str | N
     )
 
 
+def notify_letter(user: User, issued, trigger: str, *, comment: str | None = None) -> Notification:
+    """News of a letter's approval: awaiting it (to the head and the delegate), approved or sent
+    back (to the officer who prepared it), linking to the request's page where it is decided."""
+    from .letter_approval import KIND_LABELS
+
+    return notify_user(
+        user,
+        issued.request,
+        "approval",
+        trigger=trigger,
+        comment=comment,
+        details={"documents": [issued], "letter": KIND_LABELS[issued.kind]},
+        link=path_for("cases.detail", request_id=issued.request_id) + f"#surat-{issued.id}",
+    )
+
+
 def notice_context(user, request, process, state, kind, trigger, comment, details: dict, link: str) -> dict:
     """Everything a notice's text says, as it stands at the transition (JSON: the row keeps it):
     the text itself is rendered later, in the recipient's language, by render_notice."""
@@ -280,8 +301,9 @@ def notice_context(user, request, process, state, kind, trigger, comment, detail
         "documents": [
             [d.number, absolute(path_for("meetings.issued_pdf", issued_id=d.id))]
             for d in details.get("documents", ())
-            if d is not None
+            if d is not None and d.is_issued  # a letter awaiting approval has no number nor link yet
         ],
+        "letter": details.get("letter"),  # which letter (untranslated: translated when rendered)
         "link": absolute(link),
         "settings_url": absolute(path_for("notifications.settings")),
         "office": request.office.name,
@@ -320,7 +342,7 @@ def queue_meeting_invitations(meeting: Meeting, letter: IssuedDocument | None = 
     ics = meeting_invitation(meeting, calendar_host()).decode()
     if meeting.status == "cancelled":
         subject = f"Pembatalan rapat: {meeting.title}"
-    elif meeting.version > 1:
+    elif meeting.version > 1 and letter is None:  # with the undangan: the first invitation
         subject = f"Perubahan jadwal rapat: {meeting.title}"
     else:
         subject = f"Undangan rapat: {meeting.title}"

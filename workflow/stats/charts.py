@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import OrderedDict
 from functools import cache
+from threading import Lock
 
 import pygal
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -97,29 +99,77 @@ def with_stylesheet(svg: Markup) -> Markup:
     return Markup(str(svg).replace("<defs>", f"<defs><style>{Markup.escape(stylesheet())}</style>", 1))
 
 
+class _Drawn:
+    """The SVG of the charts drawn lately, keyed on everything that goes into one: the kind, the
+    title, the labels, every series' name and values, the options and the language (numbers are
+    formatted per locale). A chart is a pure function of those, so a hit is the very SVG pygal would
+    draw again (but for its random element id, which nothing refers to from outside the chart);
+    figures that change make a new key, never a stale picture. pygal spends about 10 ms per chart,
+    more than the dashboard's figures at 1,000 requests; the figures themselves are computed anew
+    on every page (STATS_CACHE_SECONDS decides that, not this)."""
+
+    def __init__(self, size: int = 256):
+        self.size, self.lock, self.svgs = size, Lock(), OrderedDict()
+
+    def get(self, key, draw) -> Markup:
+        with self.lock:
+            svg = self.svgs.get(key)
+            if svg is not None:
+                self.svgs.move_to_end(key)
+                return svg
+        svg = draw()
+        with self.lock:
+            self.svgs[key] = svg
+            while len(self.svgs) > self.size:
+                self.svgs.popitem(last=False)
+        return svg
+
+
+DRAWN = _Drawn()
+
+
+def _key(kind: str, title: str, labels, series: dict, options: dict):
+    return (
+        kind,
+        str(get_locale()),
+        str(title),
+        tuple(str(label) for label in labels),
+        tuple((str(name), tuple(values)) for name, values in series.items()),
+        tuple(sorted((k, v if not isinstance(v, list) else tuple(v)) for k, v in options.items())),
+    )
+
+
 def bars(title: str, labels: list[str], series: dict[str, list], *, horizontal=False, **options) -> Markup:
-    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, **{**CONFIG, **options})
-    chart.x_labels = labels
-    for name, values in series.items():
-        chart.add(name, values)
-    return _render(chart, title)
+    def draw():
+        chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, **{**CONFIG, **options})
+        chart.x_labels = labels
+        for name, values in series.items():
+            chart.add(name, values)
+        return _render(chart, title)
+
+    return DRAWN.get(_key("hbar" if horizontal else "bar", title, labels, series, options), draw)
 
 
 def line(title: str, labels: list[str], series: dict[str, list], secondary=(), **options) -> Markup:
     """Lines; the series named in `secondary` on a scale of their own at the right (e.g. percent)."""
-    chart = pygal.Line(
-        title=title,
-        **{
-            **CONFIG,
-            "print_values": False,
-            "dots_size": 4,
-            "include_x_axis": True,
-            "secondary_range": (0, 100),
-            **options,
-        },
-    )
-    chart.x_labels = labels
-    for name, values in series.items():
-        if any(v is not None for v in values):  # pygal cannot scale a series of nothing
-            chart.add(name, values, allow_interruptions=True, secondary=name in secondary)
-    return _render(chart, title)
+
+    def draw():
+        chart = pygal.Line(
+            title=title,
+            **{
+                **CONFIG,
+                "print_values": False,
+                "dots_size": 4,
+                "include_x_axis": True,
+                "secondary_range": (0, 100),
+                **options,
+            },
+        )
+        chart.x_labels = labels
+        for name, values in series.items():
+            if any(v is not None for v in values):  # pygal cannot scale a series of nothing
+                chart.add(name, values, allow_interruptions=True, secondary=name in secondary)
+        return _render(chart, title)
+
+    key = _key("line", title, labels, series, {**options, "secondary": tuple(str(s) for s in secondary)})
+    return DRAWN.get(key, draw)

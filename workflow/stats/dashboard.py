@@ -9,13 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, case, func, or_, select, true
 
 from ..access import visible_requests
 from ..engine.calendar import WorkingCalendar
 from ..engine.definition import Phase
 from ..extensions import db
-from ..models import Organisation, Request, User, request_assignees
+from ..models import (
+    AssignedCount,
+    ConcludedCount,
+    DueCount,
+    Organisation,
+    ReceivedCount,
+    Request,
+    StateCount,
+    User,
+    request_assignees,
+)
 from ..models.time import local_date, utcnow
 from . import sql
 
@@ -106,17 +116,27 @@ def cached_overview(user, today: date, cal: WorkingCalendar):
     return Overview.from_snapshot(data), at
 
 
-def overview(user, today: date, cal: WorkingCalendar) -> Overview:
-    """Every figure of the dashboard in five queries, however many requests there are.
+def counted_scope(user) -> bool:
+    """The office as a whole (heads, admins): read from the maintained counts. An officer's own
+    part and an organisation's are a small share of the office's requests, read from `requests`."""
+    return user.role not in ("officer", "drafter")
+
+
+def overview(user, today: date, cal: WorkingCalendar, *, live: bool = False) -> Overview:
+    """Every figure of the dashboard: the office's from the counts kept as requests change
+    (counted_overview(), six small queries), an officer's or an organisation's (or `live`) from
+    `requests` in five queries, however many requests there are.
 
     Each query groups by plain columns in the order of an index that holds every column it reads
     (see models/request.py), so SQLite walks one index without sorting and without reading the
     table; what depends only on the state (open? with the applicant? which phase?) is decided per
     group from the definitions (sql.STATE_KINDS), months and medians from per-day groups.
     """
-    where = scope(user)
     soon = cal.add_working_days(today, DUE_SOON_WORKING_DAYS)
     result = Overview(today, soon, by_phase={p.value: 0 for p in Phase})
+    if counted_scope(user) and not live:
+        return counted_overview(user, result)
+    where = scope(user)
     kinds = sql.STATE_KINDS
 
     # 1. per process, state, organisation and outcome: the open files (overdue, due soon, with the
@@ -195,15 +215,7 @@ def overview(user, today: date, cal: WorkingCalendar) -> Overview:
     result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
 
     # 3. the organisations listed (every one of the scope, with or without files)
-    org_filter = Organisation.office_id == user.office_id
-    if user.role == "drafter":
-        org_filter = Organisation.id == user.organisation_id
-    result.organisations = [
-        {"id": oid, "name": name, **per_org.get(oid, {"open": 0, "concluded": 0, "outcomes": {}})}
-        for oid, name in db.session.execute(
-            select(Organisation.id, Organisation.name).where(org_filter).order_by(Organisation.name)
-        )
-    ]
+    result.organisations = _organisations(user, per_org)
 
     # 4-5. the last 12 months: received per day; concluded, on time and the office's days per day
     # (the medians from the days' histogram), summed into months here
@@ -235,6 +247,24 @@ def overview(user, today: date, cal: WorkingCalendar) -> Overview:
         if timed:
             t["days"][days] = t["days"].get(days, 0) + timed
             overall[days] = overall.get(days, 0) + timed
+    _finish_trend(result, trend, overall)
+    return result
+
+
+def _organisations(user, per_org: dict) -> list:
+    """Every organisation of the scope, with or without files, with its figures."""
+    org_filter = Organisation.office_id == user.office_id
+    if user.role == "drafter":
+        org_filter = Organisation.id == user.organisation_id
+    return [
+        {"id": oid, "name": name, **per_org.get(oid, {"open": 0, "concluded": 0, "outcomes": {}})}
+        for oid, name in db.session.execute(
+            select(Organisation.id, Organisation.name).where(org_filter).order_by(Organisation.name)
+        )
+    ]
+
+
+def _finish_trend(result: Overview, trend: dict, overall: dict) -> None:
     result.median_days = _round(sql.median_p90(overall)[0])
     result.trend = [
         {
@@ -249,6 +279,125 @@ def overview(user, today: date, cal: WorkingCalendar) -> Overview:
     result.on_time = sum(t["on_time"] for t in trend.values())
     result.timed = sum(t["timed"] for t in trend.values())
     result.on_time_rate = sql.rate(result.on_time, result.timed)
+
+
+def counted_overview(user, result: Overview) -> Overview:
+    """The office's figures from the counts (models/stats_counts.py): per (process, state) group,
+    deadline day, assignee and month, not per request. Month keys are exact for the trend's
+    window (whole months up to today's; no milestone is dated after today) and the year."""
+    today, soon, office = result.today, result.due_soon_until, user.office_id
+    kinds = sql.STATE_KINDS
+    per_org: dict[int, dict] = {}
+
+    # 1. open files per process, state and organisation
+    for process, state, org_id, received, n in db.session.execute(
+        select(
+            StateCount.process, StateCount.state, StateCount.organisation_id, StateCount.received, StateCount.n
+        ).where(StateCount.office_id == office, StateCount.n != 0)
+    ):
+        kind = kinds.get((process, state))
+        if kind is None or not kind.open:
+            continue
+        result.open_total += n
+        result.waiting_on_applicant += n if kind.waiting else 0
+        result.by_phase[kind.phase] += n
+        result.by_process[process] = result.by_process.get(process, 0) + n
+        if org_id and received:
+            per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})["open"] += n
+
+    # 2. overdue and due soon: summed over the deadline days in SQL, per (process, state)
+    def late_sums(table):
+        clock_late = table.clock_due < today
+        return (
+            func.sum(table.n),
+            func.sum(case((clock_late, table.n), else_=0)),
+            func.sum(case((or_(clock_late, table.applicant_due < today), table.n), else_=0)),
+        )
+
+    for process, state, _, late, late_any, near in db.session.execute(
+        select(
+            DueCount.process,
+            DueCount.state,
+            *late_sums(DueCount),
+            func.sum(case((DueCount.clock_due.between(today, soon), DueCount.n), else_=0)),
+        )
+        .where(DueCount.office_id == office, DueCount.n != 0)
+        .group_by(DueCount.process, DueCount.state)
+    ):
+        kind = kinds.get((process, state))
+        if kind is not None and kind.open:
+            result.overdue += int(late_any if kind.applicant_deadline else late)
+            result.due_soon += int(near)
+
+    # 3. workload per assigned member of staff (grouped before the names are joined)
+    staff: dict[int, dict] = {}
+    per_assignee = (
+        select(AssignedCount.user_id, AssignedCount.process, AssignedCount.state, *late_sums(AssignedCount))
+        .where(AssignedCount.office_id == office, AssignedCount.n != 0)
+        .group_by(AssignedCount.user_id, AssignedCount.process, AssignedCount.state)
+        .subquery()
+    )
+    for uid, name, process, state, n, late, late_any in db.session.execute(
+        select(User.id, User.name, *list(per_assignee.c)[1:]).join(per_assignee, per_assignee.c.user_id == User.id)
+    ):
+        kind = kinds.get((process, state))
+        if kind is not None and kind.open and n:
+            entry = staff.setdefault(uid, {"user_id": uid, "name": name, "open": 0, "overdue": 0})
+            entry["open"] += int(n)
+            entry["overdue"] += int(late_any if kind.applicant_deadline else late)
+    result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
+
+    # 4-5. the last 12 months: received; concluded, on time and the office's days; and, for the
+    # organisations, concluded this year by outcome
+    months = months_back(today, TREND_MONTHS)
+    first, year_first = months[0][0] * 100 + months[0][1], today.year * 100 + 1
+    last = today.year * 100 + today.month
+    trend = {y * 100 + m: {"received": 0, "concluded": 0, "on_time": 0, "timed": 0, "days": {}} for y, m in months}
+    for month, n in db.session.execute(
+        select(ReceivedCount.month, func.sum(ReceivedCount.n))
+        .where(ReceivedCount.office_id == office, ReceivedCount.month.between(first, last))
+        .group_by(ReceivedCount.month)
+    ):
+        trend[month]["received"] += int(n)
+    overall: dict[int, int] = {}
+    concluded = (ConcludedCount.office_id == office, ConcludedCount.n != 0)
+    for month, outcome, days, on_time, n in db.session.execute(
+        select(
+            ConcludedCount.month,
+            ConcludedCount.outcome,
+            ConcludedCount.office_days,
+            ConcludedCount.on_time,
+            func.sum(ConcludedCount.n),
+        )
+        .where(*concluded, ConcludedCount.month.between(first, last))
+        .group_by(ConcludedCount.month, ConcludedCount.outcome, ConcludedCount.office_days, ConcludedCount.on_time)
+    ):
+        n = int(n)
+        if not outcome or outcome in sql.WITHDRAWN_OUTCOMES:
+            continue
+        t = trend[month]
+        t["concluded"] += n
+        if days >= 0:  # a timed conclusion (sql.timed_conclusion)
+            t["timed"] += n
+            t["on_time"] += n if on_time else 0
+            t["days"][days] = t["days"].get(days, 0) + n
+            overall[days] = overall.get(days, 0) + n
+    for org_id, outcome, n in db.session.execute(
+        select(ConcludedCount.organisation_id, ConcludedCount.outcome, func.sum(ConcludedCount.n))
+        .where(
+            *concluded,
+            ConcludedCount.month.between(year_first, today.year * 100 + 12),
+            ConcludedCount.received == 1,
+            ConcludedCount.organisation_id != 0,
+        )
+        .group_by(ConcludedCount.organisation_id, ConcludedCount.outcome)
+    ):
+        entry = per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})
+        entry["concluded"] += int(n)
+        if outcome and n:
+            entry["outcomes"][outcome] = entry["outcomes"].get(outcome, 0) + int(n)
+    result.organisations = _organisations(user, per_org)
+    _finish_trend(result, trend, overall)
     return result
 
 

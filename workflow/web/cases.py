@@ -13,10 +13,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from ..access import visible_minutes_filter, visible_request
+from ..access import visible_issued_filter, visible_minutes_filter, visible_request
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
@@ -83,6 +83,22 @@ REQUEST_SECTIONS = (
     with_expression(Request.has_meetings, exists().where(meeting_requests.c.request_id == Request.id)),
     with_expression(Request.has_minutes, exists().where(Minutes.request_id == Request.id)),
     with_expression(Request.has_issued, exists().where(IssuedDocument.request_id == Request.id)),
+)
+
+
+# The request page's lists, built once (a built statement keeps its SQL cache key): the documents
+# with their uploaders and the events with their actors, each in one statement.
+REQUEST_DOCUMENTS = (
+    select(Document)
+    .where(Document.request_id == bindparam("request_id"))
+    .options(joinedload(Document.uploaded_by))
+    .order_by(Document.kind, Document.version.desc())
+)
+REQUEST_EVENTS = (
+    select(Event)
+    .where(Event.request_id == bindparam("request_id"))
+    .options(joinedload(Event.actor))
+    .order_by(Event.seq)
 )
 
 
@@ -266,17 +282,10 @@ def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, 
     process = PROCESSES[req.process]
     order = {k.name: i for i, k in enumerate(process.document_kinds)}  # the checklist's order
     documents = sorted(
-        db.session.scalars(
-            select(Document)
-            .where(Document.request_id == req.id)
-            .options(joinedload(Document.uploaded_by))  # in the same statement: a few rows, one uploader each
-            .order_by(Document.kind, Document.version.desc())
-        ).all(),
+        db.session.scalars(REQUEST_DOCUMENTS, {"request_id": req.id}).all(),
         key=lambda d: (order.get(d.kind, len(order)), -d.version),
     )
-    events = db.session.scalars(
-        select(Event).where(Event.request_id == req.id).options(joinedload(Event.actor)).order_by(Event.seq)
-    ).all()
+    events = db.session.scalars(REQUEST_EVENTS, {"request_id": req.id}).all()
     present = {d.kind for d in documents}
     checklist = [
         ([process.document_kind(k) for k in group], bool(present.intersection(group)))
@@ -296,13 +305,19 @@ def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, 
             application_letter_number=req.application_letter_number,
             application_letter_date=req.application_letter_date,
         )
-    if upload_form is None:
-        upload_form = UploadForm()
-    upload_form.kind.choices = [(k.name, _(k.label)) for k in upload_kinds]
-    if not upload_form.kind.data:  # the next document the checklist still misses
+    # The upload form is drawn by the template without a WTForms object (UploadForm validates the
+    # POST); a failed POST's form gives back the kind chosen and the errors.
+    chosen = upload_form.kind.data if upload_form is not None else None
+    if upload_kinds and not chosen:  # the next document the checklist still misses
         missing = [k for group, done in checklist if not done for k in group]
         offered = {k.name for k in upload_kinds}
-        upload_form.kind.data = next((k.name for k in missing if k.name in offered), None)
+        chosen = next((k.name for k in missing if k.name in offered), None)
+    upload = {
+        "choices": [(k.name, _(k.label)) for k in upload_kinds],
+        "kind": chosen,
+        "kind_errors": upload_form.kind.errors if upload_form is not None else (),
+        "file_errors": upload_form.file.errors if upload_form is not None else (),
+    }
     day = today()
     closed_by = closing_timer_passed(process, req, day)
     triggers = allowed_triggers(process, req, current_user, day)  # none once a closing timer decided it
@@ -331,7 +346,9 @@ def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, 
     )
     issued = (
         db.session.scalars(
-            select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+            select(IssuedDocument)
+            .where(IssuedDocument.request_id == req.id, visible_issued_filter(current_user))
+            .order_by(IssuedDocument.id)
         ).all()
         if req.has_issued is not False
         else []
@@ -357,12 +374,18 @@ def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, 
         redacted=REDACTED,
         events=events,
         checklist=checklist,
-        upload_form=upload_form,
+        upload=upload,
         upload_kinds=upload_kinds,
         actions=actions,
-        action_form=action_form or ActionForm(),
+        # a failed action's messages (the form's, then the engine's) and the comment typed with it
+        action_errors=[m for msgs in action_form.errors.values() for m in msgs]
+        + list(getattr(action_form, "errors_from_engine", None) or [])
+        if action_form is not None
+        else [],
+        action_form=action_form,  # None for a GET
         letter_form=letter_form,
-        failed_trigger=action_form.trigger.data if action_form else None,
+        failed_trigger=action_form.trigger.data if action_form is not None else None,
+        typed_comment=action_form.comment.data if action_form is not None else "",
         drafters=drafters,
         days_left=working_days_left(req, calendar, day),
         process_map=process_svg(process, current=req.state),

@@ -525,7 +525,7 @@ def revise(minutes_id):
 
 @bp.get("/dokumen-resmi/<id:issued_id>.pdf")
 def issued_pdf(issued_id):
-    issued = visible_issued(issued_id, current_user)
+    issued = visible_issued(issued_id, current_user, issued_only=True)
     with unit_of_work():  # rendered here only when it was not after its issuing commit
         content = render_issued(issued)
     return attachment(content, mimetype="application/pdf", name=f"{issued.kind}-{issued.code}.pdf")

@@ -140,7 +140,7 @@ def register_query():
     stmt = (
         select(IssuedDocument)
         .join(Request, Request.id == IssuedDocument.request_id)
-        .where(visible_requests(current_user))
+        .where(visible_requests(current_user), IssuedDocument.status == "issued")  # not letters awaiting approval
         .options(joinedload(IssuedDocument.request).joinedload(Request.organisation))
     )
     if kind:

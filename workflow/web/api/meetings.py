@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import and_, select
 
-from ...access import visible_issued, visible_minutes, visible_minutes_filter
+from ...access import visible_issued, visible_issued_filter, visible_minutes, visible_minutes_filter
 from ...documents.ics import meeting_invitation
 from ...engine.errors import NotFound
 from ...extensions import db
@@ -15,6 +15,13 @@ from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_request
 from ...models.time import utcnow
 from ...operations import meetings as ops
 from ...operations.issued import preview_minutes, render_issued
+from ...operations.letter_approval import (
+    approve_letter,
+    can_preview,
+    preview_letter,
+    resubmit_letter,
+    send_back_letter,
+)
 from ...operations.minutes import (
     approve_minutes,
     finalise_minutes,
@@ -30,6 +37,7 @@ from .auth import protect
 from .requests import load_request
 from .schemas import (
     IssuedOut,
+    LetterResubmitIn,
     MeetingAttendance,
     MeetingCancel,
     MeetingCreate,
@@ -307,17 +315,81 @@ class RequestIssued(MethodView):
         """Documents issued for the request (berita acara revisions, result letter)."""
         req = load_request(request_id)
         rows = db.session.scalars(
-            select(IssuedDocument).where(IssuedDocument.request_id == req.id).order_by(IssuedDocument.id)
+            select(IssuedDocument)
+            .where(IssuedDocument.request_id == req.id, visible_issued_filter(g.user))
+            .order_by(IssuedDocument.id)
         )
         return [issued_json(d) for d in rows]
+
+
+@blp.route("/issued-documents/<id:issued_id>")
+class IssuedDocumentOne(MethodView):
+    @blp.response(200, IssuedOut)
+    def get(self, issued_id):
+        """One issued document or letter, with its `status` (letters awaiting approval: staff only)."""
+        return issued_json(visible_issued(issued_id, g.user))
+
+
+@blp.route("/issued-documents/<id:issued_id>/approve")
+class IssuedApprove(MethodView):
+    @blp.arguments(VersionIn)
+    @blp.response(200, IssuedOut)
+    def post(self, args, issued_id):
+        """The head or the delegate approves a letter awaiting approval: numbered and issued now
+        (an undangan rapat's invitations go out). 403 not the head or the delegate; 404 not visible;
+        409 stale `version`, not awaiting approval, or an invitation to a meeting no longer ahead."""
+        issued = visible_issued(issued_id, g.user, for_update=True)
+        with unit_of_work():
+            approve_letter(issued, g.user, version=args["version"])
+        return issued_json(issued)
+
+
+@blp.route("/issued-documents/<id:issued_id>/send-back")
+class IssuedSendBack(MethodView):
+    @blp.arguments(SendBackIn)
+    @blp.response(200, IssuedOut)
+    def post(self, args, issued_id):
+        """The head or the delegate sends a letter awaiting approval back to the officer with a
+        `comment` (required, 422 when blank); nothing is numbered. 403, 404, 409 as approve."""
+        issued = visible_issued(issued_id, g.user, for_update=True)
+        with unit_of_work():
+            send_back_letter(issued, g.user, version=args["version"], comment=args["comment"])
+        return issued_json(issued)
+
+
+@blp.route("/issued-documents/<id:issued_id>/resubmit")
+class IssuedResubmit(MethodView):
+    @blp.arguments(LetterResubmitIn)
+    @blp.response(200, IssuedOut)
+    def post(self, args, issued_id):
+        """Staff ask again for a letter sent back, rebuilt from what stands now (the meeting, the
+        minutes) and, for a surat pengembalian berkas, the revised `missing` list. By the head or
+        the delegate: issued at once. 409 stale `version` or not sent back; 422 an empty list."""
+        issued = visible_issued(issued_id, g.user, for_update=True)
+        with unit_of_work():
+            resubmit_letter(issued, g.user, version=args["version"], missing=args.get("missing"))
+        return issued_json(issued)
+
+
+@blp.route("/issued-documents/<id:issued_id>/preview.pdf")
+class IssuedPreview(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, issued_id):
+        """A letter not issued yet as it would be issued, marked DRAF, without a number or QR code
+        (staff; 404 once issued: download the issued PDF instead)."""
+        issued = visible_issued(issued_id, g.user)
+        if not can_preview(g.user, issued):
+            raise NotFound("Pratinjau tidak tersedia.")
+        return attachment(preview_letter(issued), mimetype="application/pdf", name=f"draf-surat-{issued.id}.pdf")
 
 
 @blp.route("/issued/<id:issued_id>/pdf")
 class IssuedPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, issued_id):
-        """The PDF, exactly as issued (rendered once, then always the stored bytes)."""
-        issued = visible_issued(issued_id, g.user)
+        """The PDF, exactly as issued (rendered once, then always the stored bytes; 404 while a
+        letter awaits approval)."""
+        issued = visible_issued(issued_id, g.user, issued_only=True)
         with unit_of_work():
             content = render_issued(issued)
         return attachment(content, mimetype="application/pdf", name=f"{issued.kind}-{issued.code}.pdf")

@@ -436,16 +436,42 @@ class SendBackIn(ma.Schema):
     comment = Text(required=True, validate=ma.validate.Length(max=5000))
 
 
+class LetterResubmitIn(ma.Schema):
+    version = ma.fields.Integer(required=True)
+    missing = ma.fields.List(
+        Text(validate=ma.validate.Length(max=2000)),
+        validate=ma.validate.Length(max=50),
+        metadata={"description": "Surat pengembalian berkas only: the revised list of what the file lacks"},
+    )
+
+
 class IssuedOut(ma.Schema):
     id = ma.fields.Integer()
+    request_id = ma.fields.Integer()
+    meeting_id = ma.fields.Integer(allow_none=True, metadata={"description": "The meeting an undangan invites to"})
     kind = ma.fields.String()
-    number = ma.fields.String()
-    code = ma.fields.String()
+    status = ma.fields.String(
+        metadata={
+            "description": "awaiting_approval (prepared by an officer: no number or code yet), sent_back, "
+            "issued, withdrawn (its meeting was cancelled before the approval)"
+        }
+    )
+    version = ma.fields.Integer(metadata={"description": "Send it back with approve and send-back"})
+    number = ma.fields.String(allow_none=True, metadata={"description": "Given at approval"})
+    code = ma.fields.String(allow_none=True, metadata={"description": "The public verification code, once issued"})
     title = ma.fields.String()
-    issued_at = ma.fields.String()
+    issued_at = ma.fields.String(metadata={"description": "When issued (while awaiting approval: when prepared)"})
+    approved_at = ma.fields.String(allow_none=True)
+    approved_by = ma.fields.Dict(allow_none=True)
+    on_behalf_of = ma.fields.String(allow_none=True, metadata={"description": "a.n.: the head a delegate approved for"})
+    sent_back_at = ma.fields.String(allow_none=True)
+    sent_back_comment = ma.fields.String(allow_none=True)
     sha256 = ma.fields.String(allow_none=True)
     superseded_by_id = ma.fields.Integer(allow_none=True)
-    download_url = ma.fields.String(metadata={"description": "The PDF, exactly as issued"})
+    download_url = ma.fields.String(allow_none=True, metadata={"description": "The PDF, exactly as issued"})
+    preview_url = ma.fields.String(
+        allow_none=True, metadata={"description": "The DRAF preview while not issued (staff)"}
+    )
 
 
 class MinutesOut(ma.Schema):

@@ -169,16 +169,30 @@ def meeting_json(m, timezone) -> dict:
 def issued_json(d) -> dict | None:
     if d is None:
         return None
+    issued = d.status == "issued"
     return {
         "id": d.id,
+        "request_id": d.request_id,
+        "meeting_id": d.meeting_id,
         "kind": d.kind,
+        "status": d.status,
+        "version": d.version,
         "number": d.number,
         "code": d.code,
         "title": d.title,
         "issued_at": iso(d.issued_at),
+        "approved_at": iso(d.approved_at) if d.approved_at else None,
+        "approved_by": ref(d.approved_by),
+        "on_behalf_of": d.on_behalf_of,
+        "sent_back_at": iso(d.sent_back_at) if d.sent_back_at else None,
+        # the approver's note to the officer, while it is theirs to act on
+        "sent_back_comment": d.sent_back_comment if d.status == "sent_back" else None,
         "sha256": d.sha256,
         "superseded_by_id": d.superseded_by_id,
-        "download_url": f"/api/v1/issued/{d.id}/pdf",
+        "download_url": f"/api/v1/issued/{d.id}/pdf" if issued else None,
+        "preview_url": f"/api/v1/issued-documents/{d.id}/preview.pdf"
+        if d.status in ("awaiting_approval", "sent_back")
+        else None,
     }
 
 

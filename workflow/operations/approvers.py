@@ -1,0 +1,30 @@
+"""Who approves the office's documents (berita acara and letters): its heads, and the one member
+of staff the office settings name as the delegate (who signs "a.n." the head)."""
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import User
+from ..vocabulary import STAFF, Role
+
+
+def is_approver(user) -> bool:
+    """The head, or the delegate the office named (`approval_delegate_id`), active accounts only."""
+    if getattr(user, "office_id", None) is None or not getattr(user, "active", False):
+        return False
+    if user.role == Role.HEAD:
+        return True
+    return user.role in STAFF and user.id == user.office.setting("approval_delegate_id")
+
+
+def approvers(office) -> list[User]:
+    """Everyone who may approve for `office` (the heads, then the delegate), active accounts only."""
+    users = db.session.scalars(
+        select(User).where(User.office_id == office.id, User.active.is_(True), User.role.in_(STAFF)).order_by(User.id)
+    ).all()
+    return [u for u in users if is_approver(u)]
+
+
+def on_behalf_of(approver, office) -> str | None:
+    """The head's title a delegate approves and signs for ("a.n."); None for the head."""
+    return office.setting("head_title") if approver.role != Role.HEAD else None
