@@ -107,7 +107,7 @@ def test_confidential_complaints_filed_before_lose_the_name_from_their_title(app
         for request_id, title in titles.items():
             db.session.execute(update(Request).where(Request.id == request_id).values(title=title))
         db.session.commit()
-    _down_and_up(app, "a7c1e5d9b3f2")
+    _down_and_up(app, "b8d2f4a6c1e3")
     with app.app_context():
         after = {r: db.session.get(Request, r).title for r in titles}
     assert after == titles | {confidential: "Pengaduan pelayanan publik"}

@@ -9,7 +9,7 @@ made (a migration does not follow later renames of the process). Irreversible by
 downgrade does not put names back.
 
 Revision ID: a1b2c3d4e5f7
-Revises: a7c1e5d9b3f2
+Revises: b8d2f4a6c1e3
 Create Date: 2026-11-29 09:20:00.000000
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision = 'a1b2c3d4e5f7'
-down_revision = 'a7c1e5d9b3f2'
+down_revision = 'b8d2f4a6c1e3'
 branch_labels = None
 depends_on = None
 
