@@ -68,6 +68,9 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("HARMONI_TRUSTED_PROXIES", "0"))
     # How long a new API token lives (`users token`, the account page).
     API_TOKEN_DAYS = int(os.environ.get("HARMONI_API_TOKEN_DAYS", "90"))
+    # How passwords and tracking PINs are hashed (werkzeug's method string): scrypt at werkzeug's
+    # default cost (n=2^15, r=8, p=1), about 50-150 ms a hash by design.
+    PASSWORD_HASH_METHOD = "scrypt"
     # Session cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only when
     # served over HTTPS (HARMONI_SECURE_COOKIES=0 only for plain-HTTP development).
     SESSION_COOKIE_HTTPONLY = True
@@ -109,3 +112,6 @@ class TestConfig(Config):
     SIGNING_DEMO = False
     MAX_UPLOAD_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 64 * 1024
+    # The same scrypt at 1/32 of the cost: the suite signs in and issues PINs thousands of times
+    # (tests/web/test_sign_in_timing.py still compares a known and an unknown address's work)
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
