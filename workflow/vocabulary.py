@@ -12,6 +12,7 @@ __all__ = [
     "Aspect",
     "Conclusion",
     "HEAD",
+    "ISSUED_KIND_LABELS",
     "LetterStatus",
     "MinutesStatus",
     "OFFICE_ROLES",
@@ -112,6 +113,16 @@ class MinutesStatus(Labelled):
     AWAITING_APPROVAL = "awaiting_approval", N_("Menunggu persetujuan")
     FINAL = "final", N_("Final")
     SUPERSEDED = "superseded", N_("Digantikan revisi")
+
+
+# what each kind of issued document is called (models/issued.py ISSUED_KINDS)
+ISSUED_KIND_LABELS = {
+    "berita_acara": N_("Berita acara"),
+    "result_letter": N_("Surat hasil"),
+    "hasil_akhir": N_("Surat hasil akhir"),
+    "undangan_rapat": N_("Undangan rapat"),
+    "pengembalian_berkas": N_("Surat pengembalian berkas"),
+}
 
 
 class LetterStatus(Labelled):

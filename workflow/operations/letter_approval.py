@@ -31,23 +31,17 @@ from sqlalchemy.orm import contains_eager
 
 from ..access import can_view
 from ..documents.words import long_date
-from ..engine.definition import N_, Notify
+from ..engine.definition import Notify
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date, utcnow
-from ..vocabulary import STAFF, LetterStatus
+from ..vocabulary import ISSUED_KIND_LABELS, STAFF, LetterStatus
 from .approvers import approvers, is_approver, on_behalf_of
 from .audit import append_event
 from .issued import _number, _person, _verify, new_code, office_head
 
-KIND_LABELS = {
-    "berita_acara": N_("Berita acara"),
-    "result_letter": N_("Surat hasil"),
-    "hasil_akhir": N_("Surat hasil akhir"),
-    "undangan_rapat": N_("Undangan rapat"),
-    "pengembalian_berkas": N_("Surat pengembalian berkas"),
-}
+KIND_LABELS = ISSUED_KIND_LABELS
 PENDING = (LetterStatus.AWAITING_APPROVAL, LetterStatus.SENT_BACK)
 MAX_MISSING = 50
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..engine.definition import Phase
 from ..i18n import gettext as _
 from ..operations.calendar import office_calendar
+from ..operations.letter_approval import letters_awaiting_approval
 from ..operations.minutes import awaiting_approval, is_approver
 from ..processes import PROCESSES
 from ..stats import charts
@@ -62,10 +63,12 @@ def index():
         show_legend=False,
     )
     # live, not from the cached figures: an approval just given must leave the list at once
-    approvals = awaiting_approval(current_user.office_id) if is_approver(current_user) else None
+    approver = is_approver(current_user)
+    approvals = awaiting_approval(current_user.office_id) if approver else None
     return render_template(
         "dashboard/index.html",
         approvals=approvals,
+        letter_approvals=letters_awaiting_approval(current_user.office_id) if approver else (0, []),
         o=o,
         phases=[(p, _(p.label)) for p in Phase],
         processes=PROCESSES,
