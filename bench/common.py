@@ -151,7 +151,13 @@ def make_targets(n: int, store: str) -> list[int]:
     ids = []
     for i in range(n):
         req = create_request(
-            drafter, process="ranperda", title=f"Rancangan Peraturan Daerah bench {i}", external_ref=f"BENCH-T{i}"
+            drafter,
+            process="ranperda",
+            title=f"Rancangan Peraturan Daerah bench {i}",
+            external_ref=f"BENCH-T{i}",
+            # submitting needs the application letter's number and date
+            application_letter_number=f"100.3.3/{i + 1}/HK/2026",
+            application_letter_date="2026-01-05",
         )
         for group in PROCESSES["ranperda"].required_documents:
             upload_document(

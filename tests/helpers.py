@@ -33,6 +33,9 @@ REQUIRED = {
     "ranperkada": ["surat_permohonan", "naskah_akademik", "sk_tim_penyusun", "rancangan"],
 }
 
+# What a harmonisation's drafter gives with the request (submitting needs both)
+APPLICATION_LETTER = {"application_letter_number": "100.3.3/120/HK/2026", "application_letter_date": "2026-01-05"}
+
 
 def user(alias) -> User:
     return db.session.scalar(select(User).where(User.email == ALIASES.get(alias, alias)))
@@ -64,6 +67,8 @@ class ApiClient:
         return self.client.put("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
 
     def create(self, process="ranperda", title="Rancangan Peraturan Daerah tentang Uji", **extra):
+        if process in REQUIRED:  # a harmonisation is submitted only with its application letter's number and date
+            extra = APPLICATION_LETTER | extra
         r = self.post("/requests", json={"process": process, "title": title, **extra})
         assert r.status_code == 201, r.get_json()
         return r.get_json()

@@ -1,9 +1,10 @@
 """No lost updates and gapless numbers under real concurrency: several OS processes, each with its
 own application, connection pool and HTTP stack, released together by a barrier.
 
-Each child is started with the "spawn" context (a fresh interpreter: nothing inherited from the
-parent's connections), builds its app with create_app() on the same database and document store
-as the `app` fixture, and talks to it through `app.test_client()` with a bearer token.
+Each child is forked from multiprocessing's forkserver (a fresh interpreter that has imported
+Harmoni once: nothing inherited from the parent's connections; tests/processes.py), builds its
+app with create_app() on the same database and document store as the `app` fixture, and talks to
+it through `app.test_client()` with a bearer token.
 """
 
 import re
@@ -25,7 +26,7 @@ WORKERS = 8
 NUMBER = re.compile(r"^(?P<seq>\d{4,})/(?P<process>[A-Z]+)/(?P<office>[A-Z]+)/(?P<year>\d{4})$")
 
 
-# --- the children's work (module level, so that "spawn" can import it) ---------------------------
+# --- the children's work (module level, so that the child can import it) -----------------------
 
 
 def fire_work(app, wait, token, payload):

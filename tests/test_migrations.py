@@ -79,3 +79,35 @@ def test_the_global_chain_migration_links_existing_events_in_order(app, api):
     officer.ok(officer.fire(first["id"], "declare_complete"))
     with app.app_context():
         assert broken_chains() == [] and global_chain_problems()[0] == []
+
+
+def test_confidential_complaints_filed_before_lose_the_name_from_their_title(app):
+    """A public complaint whose reporter asked for confidentiality, filed when the default title still
+    named them: the upgrade titles it as new ones are ("Pengaduan pelayanan publik"). A title
+    someone wrote, and the title of a complaint not asking for confidentiality, stay as they are."""
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from workflow.models import Request
+
+    from .services.test_walks import DETAILS, at, submit
+
+    details = DETAILS["public_complaint"]
+    name = details["name"]
+    with app.app_context():
+        confidential = submit("public_complaint", at(date(2026, 3, 2)), details={**details, "confidential": True})
+        written = submit("public_complaint", at(date(2026, 3, 2)), details={**details, "confidential": True})
+        open_ = submit("public_complaint", at(date(2026, 3, 2)))
+        titles = {
+            confidential: f"Pengaduan pelayanan publik: {name}",  # the old default
+            written: "Pengaduan tentang antrean loket",  # not a default: someone wrote it
+            open_: f"Pengaduan pelayanan publik: {name}",  # no confidentiality asked
+        }
+        for request_id, title in titles.items():
+            db.session.execute(update(Request).where(Request.id == request_id).values(title=title))
+        db.session.commit()
+    _down_and_up(app, "b8d2f4a6c1e3")
+    with app.app_context():
+        after = {r: db.session.get(Request, r).title for r in titles}
+    assert after == titles | {confidential: "Pengaduan pelayanan publik"}

@@ -79,8 +79,9 @@ def is_intake_reader(user, request) -> bool:
 MINUTES_SHOWN_TO_APPLICANTS = (MinutesStatus.FINAL.value, MinutesStatus.SUPERSEDED.value)
 APPLICANT_ROLES = ("drafter", "public")
 # Events of the office's own work whose comment is for the office alone (the head's note sending
-# draft minutes back to the officer): the applicant's side sees that it happened, not the note.
-OFFICE_NOTE_EVENTS = frozenset({"send_back_minutes"})
+# draft minutes, or a letter awaiting approval, back to the officer): the applicant's side sees that
+# it happened, not the note.
+OFFICE_NOTE_EVENTS = frozenset({"send_back_minutes", "send_back_letter"})
 
 
 def can_read_event_comment(user, event) -> bool:

@@ -218,6 +218,20 @@ def workflow_tick():
     click.echo(f"{forgotten} old failure count(s) forgotten")
 
 
+@workflow.command("backfill-stages")
+def workflow_backfill_stages():
+    """Give files submitted before a clock stage existed (the administrative check of a
+    harmonisation) that stage's deadline, replayed from their events; once after `db upgrade`
+    (running it again changes nothing). Each file gets an audit event with the date."""
+    from .operations.backfill import backfill_clock_stages
+
+    done = backfill_clock_stages()
+    db.session.commit()
+    for request_id, due in done:
+        click.echo(f"request {request_id}: due {due.isoformat()}")
+    click.echo(f"{len(done)} file(s) given a deadline")
+
+
 @notifications.command("send")
 @click.option("--batch", default=50, show_default=True, help="Messages claimed per run.")
 def notifications_send(batch):

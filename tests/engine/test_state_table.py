@@ -28,7 +28,7 @@ from workflow.models.time import local_date, utcnow
 from workflow.operations.requests import create_request, upload_document
 from workflow.operations.transitions import fire
 
-from ..helpers import PDF, REQUIRED, final_minutes, force_state, user
+from ..helpers import APPLICATION_LETTER, PDF, REQUIRED, final_minutes, force_state, user
 
 PROCESSES = ("ranperda", "ranperkada")
 
@@ -290,7 +290,9 @@ def put_in_state(request_id, state, trigger=None):
 def new_request_in(process, state, trigger=None):
     """A fresh request of Kota Kupang in `state`, with its required documents, ready for
     `trigger`; its id. Inside an app context."""
-    req = create_request(user("drafter"), process=process, title=f"Rancangan uji dalam status {state}")
+    req = create_request(
+        user("drafter"), process=process, title=f"Rancangan uji dalam status {state}", **APPLICATION_LETTER
+    )
     for kind in REQUIRED[process]:
         upload(req, kind)
     put_in_state(req.id, state, trigger)

@@ -29,7 +29,7 @@ from workflow.operations.requests import create_request, upload_document
 from workflow.operations.timers import tick
 from workflow.operations.transitions import fire
 
-from ..helpers import PDF, REQUIRED, final_minutes, user
+from ..helpers import APPLICATION_LETTER, PDF, REQUIRED, final_minutes, user
 from .test_state_table import (
     ACTORS,
     CONCLUSION_OF,
@@ -113,7 +113,7 @@ class HarmonisationWalk(RuleBasedStateMachine):
     @initialize(process=st.sampled_from(PROCESSES), documents=st.sampled_from(["complete"] * 3 + ["partial", "none"]))
     def open_request(self, process, documents):
         with self.app.app_context():
-            req = create_request(user("drafter"), process=process, title="Rancangan acak")
+            req = create_request(user("drafter"), process=process, title="Rancangan acak", **APPLICATION_LETTER)
             kinds = {"complete": REQUIRED[process], "partial": REQUIRED[process][:2], "none": []}[documents]
             for kind in kinds:
                 upload(req, kind)
@@ -188,8 +188,9 @@ class HarmonisationWalk(RuleBasedStateMachine):
                 before = snapshot(self.request_id)
                 final_minutes(self.request_id, self.minutes)
                 after = snapshot(self.request_id)
-                # the head's approval is one audited event of the request; the state stays
-                assert (after[0], after[1], after[2], after[3]) == (before[0], before[1] + 1, before[2] + 1, before[3])
+                # the officer's finalising and the head's approval are two audited events of the
+                # request; the state stays
+                assert (after[0], after[1], after[2], after[3]) == (before[0], before[1] + 2, before[2] + 2, before[3])
         stale = choice.draw(st.sampled_from([0] * 9 + [1]), label="stale")
         self.attempt(trigger, alias, comment, data, stale)
 

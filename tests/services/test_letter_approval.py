@@ -199,6 +199,10 @@ def test_decisions_are_audited_and_the_trail_verifies(app, api, delegate):  # no
         head_title = db.session.scalar(select(Office)).setting("head_title")
         assert [e["actor"]["id"] for e in decisions] == [user("head").id, user("officer").id, user("officer2").id]
     assert decisions[2]["data"]["number"] == done["number"] and decisions[2]["data"]["on_behalf_of"] == head_title
+    # the head's note is the office's: the applicant sees that it happened, not what it says
+    drafter = api.as_("drafter")
+    theirs = [e for e in drafter.ok(drafter.get(f"/requests/{rid}/events")) if e["trigger"] == "send_back_letter"]
+    assert len(theirs) == 1 and theirs[0]["comment"] is None
     text = text_of(officer.get(f"/issued/{letter['id']}/pdf").data)
     assert f"a.n. {head_title}" in text  # the delegate signs on behalf of the head
     result = cli(app, "audit", "verify")

@@ -1,7 +1,7 @@
 """`workflow tick` run by four servers at once fires each expiry exactly once.
 
-Four OS processes ("spawn": a fresh interpreter each, nothing inherited from the parent's
-connections) build their own application on the same database, connect, wait at a barrier, and
+Four OS processes (forked from a fresh forkserver: nothing inherited from the parent's
+connections; tests/processes.py) build their own application on the same database, connect, wait at a barrier, and
 call workflow.operations.timers.tick(now=...) together on a dozen due timers of three kinds
 (deemed withdrawal, overdue naturalisation documents, an overdue public complaint), next to
 timers that are not due yet. Each due timer must fire once: one event per request, reported by
@@ -36,7 +36,7 @@ def at(day: date, hour=10, minute=0) -> datetime:
     return datetime.combine(day, time(hour, minute)) - WITA
 
 
-# --- the child's work (module level, so that "spawn" can import it) ------------------------------
+# --- the child's work (module level, so that the child can import it) -------------------------
 
 
 def tick_work(app, wait, now):
@@ -50,7 +50,7 @@ def tick_work(app, wait, now):
 
 
 def tick_together(app, now) -> list[list]:
-    """Run tick(now) in WORKERS spawned processes released together; their return values."""
+    """Run tick(now) in WORKERS processes released together; their return values."""
     return run_together(app, tick_work, [(now,)] * WORKERS)
 
 

@@ -10,7 +10,7 @@ from workflow.models import Request
 from workflow.operations.requests import create_request, upload_document
 from workflow.operations.transitions import fire
 
-from ..helpers import PDF, REQUIRED, final_minutes, force_state, user
+from ..helpers import APPLICATION_LETTER, PDF, REQUIRED, final_minutes, force_state, user
 
 
 def at(day: str) -> datetime:
@@ -19,7 +19,9 @@ def at(day: str) -> datetime:
 
 def test_harmonisation_milestones_across_nyepi_and_idul_fitri(app, ctx):
     drafter, officer, head = user("drafter"), user("officer"), user("head")
-    req = create_request(drafter, process="ranperda", title="Ranperda tentang Uji", now=at("2026-03-02"))
+    req = create_request(
+        drafter, process="ranperda", title="Ranperda tentang Uji", now=at("2026-03-02"), **APPLICATION_LETTER
+    )
     store = DocumentStore(app.config["DOCUMENT_STORE"])
     for kind in REQUIRED["ranperda"]:
         upload_document(
@@ -48,7 +50,9 @@ def test_harmonisation_milestones_across_nyepi_and_idul_fitri(app, ctx):
 
 def test_withdrawal_is_a_conclusion_without_office_time(app, ctx):
     drafter = user("drafter")
-    req = create_request(drafter, process="ranperkada", title="Ranperkada tentang Uji", now=at("2026-05-04"))
+    req = create_request(
+        drafter, process="ranperkada", title="Ranperkada tentang Uji", now=at("2026-05-04"), **APPLICATION_LETTER
+    )
     store = DocumentStore(app.config["DOCUMENT_STORE"])
     for kind in REQUIRED["ranperkada"]:
         upload_document(

@@ -33,7 +33,7 @@ from workflow.operations import meetings as meeting_ops
 from workflow.operations.requests import create_request
 
 from ..conftest import PASSWORD
-from ..helpers import ALIASES, PDF, draft_minutes, final_minutes, force_state, user
+from ..helpers import ALIASES, APPLICATION_LETTER, PDF, draft_minutes, final_minutes, force_state, user
 from .conftest import WebClient, office_state, restore_office
 
 MISSING = object()  # the field is left out of the form
@@ -163,7 +163,9 @@ def quick_request(env, state="submitted", **fields):
     """A Ranperda of Kota Kupang put straight into `state` (no documents: cheaper than
     new_request, and enough for forms that do not look at them)."""
     with env.ctx():
-        req = create_request(user("drafter"), process="ranperda", title="Rancangan Peraturan Daerah tentang Uji")
+        req = create_request(
+            user("drafter"), process="ranperda", title="Rancangan Peraturan Daerah tentang Uji", **APPLICATION_LETTER
+        )
         db.session.commit()
         request_id, version = req.id, req.version
         if state != "draft":

@@ -11,7 +11,7 @@ from workflow.extensions import db
 from workflow.models import Document
 
 from ..helpers import PDF
-from .conftest import new_request
+from .conftest import csrf_from, new_request
 
 
 def test_a_returned_file_shows_the_reasons_first(app, api, web):
@@ -128,3 +128,70 @@ def test_the_bell_count_read_with_the_user_is_the_unread_count(app, api, web):
     assert re.search(rf'id="bell-count">{unread}<', page)
     web.text("/notifikasi")  # shown: marked read
     assert 'id="bell-count"' not in web.text(f"/permohonan/{req['id']}")
+
+
+def test_the_hand_drawn_upload_form_posts_and_is_validated(app, api, web):
+    """The page draws its upload form without WTForms (a GET builds no form object): what it
+    holds (its own CSRF token, the offered kinds) is what the upload takes, UploadForm still
+    refuses a missing file, an unknown kind and a forged token, writing nothing, and the errors
+    show beside their fields in Indonesian, in English for an English user."""
+    req = new_request(api, state="draft")
+    path = f"/permohonan/{req['id']}"
+    web.login("drafter")
+
+    def upload_form(page):
+        return page.split('enctype="multipart/form-data"', 1)[1].split("</form>", 1)[0]
+
+    def documents():
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(Document).where(Document.request_id == req["id"]))
+
+    form = upload_form(web.text(path))
+    token = csrf_from(form)
+    kinds = re.findall(r'<option (?:selected )?value="([^"]+)"', form)
+    assert '<option selected value="naskah_akademik">' in form and "surat_permohonan" in kinds
+    before = documents()
+    r = web.post(
+        f"{path}/dokumen",
+        {"csrf_token": token, "kind": "naskah_akademik", "file": (io.BytesIO(PDF), "naskah.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302 and documents() == before + 1
+
+    r = web.post(f"{path}/dokumen", {"csrf_token": token, "kind": "rancangan"}, content_type="multipart/form-data")
+    assert r.status_code == 422
+    form = upload_form(r.get_data(as_text=True))
+    assert '<option selected value="rancangan">' in form  # the kind chosen stays chosen
+    assert re.search(
+        r'<input class="form-control is-invalid" id="file"[^>]*>\s*<div class="invalid-feedback d-block">Pilih berkas\.</div>',
+        form,
+    )
+    assert "is-invalid" not in form.split('for="file"')[0]  # the kind was valid
+
+    r = web.post(
+        f"{path}/dokumen",
+        {"csrf_token": token, "kind": "bukan_jenis", "file": (io.BytesIO(PDF), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 422
+    form = upload_form(r.get_data(as_text=True))
+    assert re.search(r'<select class="form-select is-invalid" id="kind"', form)
+    assert '<div class="invalid-feedback d-block">Pilihan tidak valid.</div>' in form
+
+    r = web.post(
+        f"{path}/dokumen",
+        {"csrf_token": "palsu", "kind": "rancangan", "file": (io.BytesIO(PDF), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400
+    assert documents() == before + 1
+
+    web.post("/bahasa/en", {"next": path}, from_page=path)  # the account keeps its language: set back below
+    try:
+        r = web.post(f"{path}/dokumen", {"kind": "rancangan"}, from_page=path, content_type="multipart/form-data")
+        assert r.status_code == 422
+        form = upload_form(r.get_data(as_text=True))
+        assert ">Document type</label>" in form and ">File (PDF, DOCX or ODT)</label>" in form
+        assert '<div class="invalid-feedback d-block">Choose a file.</div>' in form
+    finally:
+        web.post("/bahasa/id", {"next": path}, from_page=path)

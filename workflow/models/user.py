@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, select, text
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, query_expression, relationship
@@ -18,12 +19,25 @@ from .time import utcnow
 ROLES = tuple(r.value for r in ACCOUNT_ROLES)
 
 
-@lru_cache(maxsize=1)
+def hash_secret(secret: str) -> str:
+    """The stored hash of a password or PIN, made with the configured PASSWORD_HASH_METHOD
+    (werkzeug's scrypt at its default cost; the tests' configuration lowers the cost)."""
+    return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def dummy_hash() -> str:
     """A hash to check against when there is nothing to check (an unknown address, an unknown
     tracking code), so that the answer takes as long as a real check. Made like every real hash
-    (werkzeug's default method and cost), once per process, when first needed."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    (the configured method and cost), once per process and method, when first needed."""
+    return _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+dummy_hash.cache_clear = _dummy_hash.cache_clear  # type: ignore[attr-defined]
 
 
 class User(UserMixin, db.Model):
@@ -65,8 +79,8 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_generation}"
 
     def set_password(self, password: str) -> None:
-        # werkzeug's default is scrypt with a random salt.
-        self.password_hash = generate_password_hash(password)
+        # scrypt with a random salt (werkzeug's default; PASSWORD_HASH_METHOD)
+        self.password_hash = hash_secret(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

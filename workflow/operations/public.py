@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -125,7 +126,7 @@ def _normalised_email(email: str | None) -> str | None:
 def _new_pin(request: Request) -> str:
     """A new six-digit PIN for `request`; only its hash is kept."""
     pin = f"{secrets.randbelow(10**6):06d}"
-    request.pin_hash = generate_password_hash(pin)
+    request.pin_hash = generate_password_hash(pin, method=current_app.config["PASSWORD_HASH_METHOD"])
     return pin
 
 

@@ -24,6 +24,7 @@ from ..engine.errors import (
     NotFound,
     NotPermitted,
     QuotaExceeded,
+    StaleVersion,
     TransitionUnavailable,
     reject_nul,
 )
@@ -155,6 +156,19 @@ def _applicant(definition, organisation, applicant_type, letter_number, letter_d
         errors["applicant_type"] = ["Rancangan ini hanya dapat diajukan oleh Kepala Daerah melalui Sekretaris Daerah."]
     elif organisation is not None and (organisation.kind == "dprd") != (applicant_type == "dprd"):
         errors["applicant_type"] = ["Jenis pemrakarsa tidak sesuai dengan organisasi Anda."]
+    number, letter_date = _application_letter(errors, letter_number, letter_date, today)
+    if errors:
+        raise InvalidInput(details=errors)
+    return {
+        "applicant_type": applicant_type,
+        "application_letter_number": number,
+        "application_letter_date": letter_date,
+    }
+
+
+def _application_letter(errors: dict, letter_number, letter_date, today: date) -> tuple[str | None, date | None]:
+    """The application letter's number (text, at most 120 characters) and date (YYYY-MM-DD, not
+    after today) as clean values, None where not given; a wrong one named in `errors`."""
     number = letter_number.strip() or None if isinstance(letter_number, str) else None
     if (letter_number is not None and not isinstance(letter_number, str)) or (
         number is not None and (len(number) > 120 or "\x00" in number)
@@ -174,13 +188,76 @@ def _applicant(definition, organisation, applicant_type, letter_number, letter_d
         letter_date = None
     if isinstance(letter_date, date) and letter_date > today:
         errors["application_letter_date"] = ["Tanggal surat permohonan tidak boleh setelah hari ini."]
+    return number, letter_date if isinstance(letter_date, date) else None
+
+
+APPLICATION_LETTER = ("application_letter_number", "application_letter_date")
+
+
+def application_letter_editable(actor, request) -> bool:
+    """The applicant's drafter fills in or corrects the application letter's number and date
+    while the file is theirs in its intake: a draft, or returned for completion (not once the
+    office has it: the berita acara and the letters cite them)."""
+    process = get_process(request.process)
+    return (
+        bool(process.applicant_types)
+        and actor.role == "drafter"
+        and actor.organisation_id == request.organisation_id
+        and request.state in process.applicant_upload_states
+        and process.state(request.state).phase == "intake"
+    )
+
+
+def update_application_letter(request, actor, *, version: int | None, fields: dict, now=None):
+    """Set the application letter's number and/or date (the keys of `fields` among
+    APPLICATION_LETTER; a key given as null or "" clears it), with an audit event naming what
+    changed. Nothing changed, nothing written.
+
+    :raise NotFound: not visible; :raise StaleVersion: `version` is not the current one;
+    :raise NotPermitted: not the applicant's drafter, or a process without an application letter;
+    :raise TransitionUnavailable: the file is not a draft or returned for completion;
+    :raise InvalidInput: an unknown field, or a wrong number or date, naming each
+    """
+    if not can_view(actor, request):
+        raise NotFound()
+    if version is not None and version != request.version:
+        raise StaleVersion(details={"current_version": request.version, "state": request.state})
+    process = get_process(request.process)
+    if not process.applicant_types or actor.role != "drafter" or actor.organisation_id != request.organisation_id:
+        raise NotPermitted("Hanya perancang pemrakarsa yang dapat mengubah data surat permohonan.")
+    if not application_letter_editable(actor, request):
+        raise TransitionUnavailable(
+            "Data surat permohonan hanya dapat diubah selama permohonan masih draf atau dikembalikan untuk dilengkapi."
+        )
+    errors = {name: ["Kolom tidak dikenal."] for name in fields if name not in APPLICATION_LETTER}
+    now = now or utcnow()
+    number, letter_date = _application_letter(
+        errors,
+        fields.get("application_letter_number"),
+        fields.get("application_letter_date"),
+        local_date(now, request.office.timezone),
+    )
     if errors:
         raise InvalidInput(details=errors)
-    return {
-        "applicant_type": applicant_type,
-        "application_letter_number": number,
-        "application_letter_date": letter_date,
-    }
+    new = {"application_letter_number": number, "application_letter_date": letter_date}
+    changed = {name: value for name, value in new.items() if name in fields and getattr(request, name) != value}
+    if not changed:
+        return request
+    for name, value in changed.items():
+        setattr(request, name, value)
+    request.updated_at = now
+    db.session.flush()
+    append_event(
+        request,
+        actor,
+        "update_application_letter",
+        request.state,
+        request.state,
+        now=now,
+        data={name: value.isoformat() if isinstance(value, date) else value for name, value in changed.items()},
+    )
+    db.session.flush()
+    return request
 
 
 def validate_details(process, raw: dict) -> dict:

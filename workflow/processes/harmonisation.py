@@ -130,6 +130,22 @@ def corrected_draft_uploaded(req, ctx):
     return None if uploaded else "Unggah rancangan hasil perbaikan terlebih dahulu."
 
 
+def application_letter_given(req, ctx):
+    """The berita acara and the letters cite the application letter (its number and date): a file
+    goes to the office only with both (the drafter fills them in on the request page or PATCH)."""
+    missing = [
+        label
+        for label, value in (
+            ("nomor surat permohonan", req.application_letter_number),
+            ("tanggal surat permohonan", req.application_letter_date),
+        )
+        if not value
+    ]
+    if missing:
+        return f"Lengkapi data surat permohonan sebelum mengajukan: {' dan '.join(missing)} belum diisi."
+    return None
+
+
 CONCLUSION_OF = {
     "conclude_harmonis": Conclusion.HARMONIS,
     "conclude_with_notes": Conclusion.HARMONIS_WITH_NOTES,
@@ -223,7 +239,7 @@ TRANSITIONS = (
         "submitted",
         APPLICANT,
         N_("Ajukan"),
-        guards=(required_documents_uploaded,),
+        guards=(required_documents_uploaded, application_letter_given),
         clock=Clock.START,
         stage=ADMINISTRATIVE_CHECK,
         notices=(INTAKE_OFFICERS,),
@@ -245,7 +261,7 @@ TRANSITIONS = (
         "submitted",
         APPLICANT,
         label=N_("Ajukan kembali"),
-        guards=(required_documents_uploaded,),
+        guards=(required_documents_uploaded, application_letter_given),
         clock=Clock.RESUME,
     ),
     Transition(

@@ -1,6 +1,6 @@
-"""Figures kept for a short while: at 100,000 requests a dashboard's GROUP BYs still read every
-request of the office (about 130 ms of CPU on SQLite, seconds under load), and heads open it all
-day. A snapshot per scope (office, officer or organisation, and the day or the
+"""Figures kept for a short while, when STATS_CACHE_SECONDS is above 0 (the default, 0, computes
+them on every page: the office's figures come from counts kept as requests change, see
+stats/counts.py). A snapshot per scope (office, officer or organisation, and the day or the
 period) lives in `stats_snapshots` for STATS_CACHE_SECONDS, shared by every app server; every page
 says when its figures were computed.
 

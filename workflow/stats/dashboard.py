@@ -321,7 +321,7 @@ def counted_overview(user, result: Overview) -> Overview:
             *late_sums(DueCount),
             func.sum(case((DueCount.clock_due.between(today, soon), DueCount.n), else_=0)),
         )
-        .where(DueCount.office_id == office, DueCount.n != 0)
+        .where(DueCount.office_id == office, sql.maybe_open(DueCount), DueCount.n != 0)
         .group_by(DueCount.process, DueCount.state)
     ):
         kind = kinds.get((process, state))
@@ -329,22 +329,22 @@ def counted_overview(user, result: Overview) -> Overview:
             result.overdue += int(late_any if kind.applicant_deadline else late)
             result.due_soon += int(near)
 
-    # 3. workload per assigned member of staff (grouped before the names are joined)
+    # 3. workload per assigned member of staff; their names read afterwards (a join with the
+    # grouped counts made SQLite regroup them per user row)
     staff: dict[int, dict] = {}
-    per_assignee = (
+    for uid, process, state, n, late, late_any in db.session.execute(
         select(AssignedCount.user_id, AssignedCount.process, AssignedCount.state, *late_sums(AssignedCount))
-        .where(AssignedCount.office_id == office, AssignedCount.n != 0)
+        .where(AssignedCount.office_id == office, sql.maybe_open(AssignedCount), AssignedCount.n != 0)
         .group_by(AssignedCount.user_id, AssignedCount.process, AssignedCount.state)
-        .subquery()
-    )
-    for uid, name, process, state, n, late, late_any in db.session.execute(
-        select(User.id, User.name, *list(per_assignee.c)[1:]).join(per_assignee, per_assignee.c.user_id == User.id)
     ):
         kind = kinds.get((process, state))
         if kind is not None and kind.open and n:
-            entry = staff.setdefault(uid, {"user_id": uid, "name": name, "open": 0, "overdue": 0})
+            entry = staff.setdefault(uid, {"user_id": uid, "name": None, "open": 0, "overdue": 0})
             entry["open"] += int(n)
             entry["overdue"] += int(late_any if kind.applicant_deadline else late)
+    if staff:
+        for uid, name in db.session.execute(select(User.id, User.name).where(User.id.in_(list(staff)))):
+            staff[uid]["name"] = name
     result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
 
     # 4-5. the last 12 months: received; concluded, on time and the office's days; and, for the
@@ -361,25 +361,24 @@ def counted_overview(user, result: Overview) -> Overview:
         trend[month]["received"] += int(n)
     overall: dict[int, int] = {}
     concluded = (ConcludedCount.office_id == office, ConcludedCount.n != 0)
-    for month, outcome, days, on_time, n in db.session.execute(
+    # per month and office days: the conclusions but withdrawals, and those on time
+    concluding = and_(ConcludedCount.outcome != "", ConcludedCount.outcome.not_in(sql.WITHDRAWN_OUTCOMES))
+    for month, days, n, timely in db.session.execute(
         select(
             ConcludedCount.month,
-            ConcludedCount.outcome,
             ConcludedCount.office_days,
-            ConcludedCount.on_time,
-            func.sum(ConcludedCount.n),
+            func.sum(case((concluding, ConcludedCount.n), else_=0)),
+            func.sum(case((and_(concluding, ConcludedCount.on_time == 1), ConcludedCount.n), else_=0)),
         )
         .where(*concluded, ConcludedCount.month.between(first, last))
-        .group_by(ConcludedCount.month, ConcludedCount.outcome, ConcludedCount.office_days, ConcludedCount.on_time)
+        .group_by(ConcludedCount.month, ConcludedCount.office_days)
     ):
-        n = int(n)
-        if not outcome or outcome in sql.WITHDRAWN_OUTCOMES:
-            continue
+        n, timely = int(n), int(timely)
         t = trend[month]
         t["concluded"] += n
-        if days >= 0:  # a timed conclusion (sql.timed_conclusion)
+        if days >= 0 and n:  # a timed conclusion (sql.timed_conclusion)
             t["timed"] += n
-            t["on_time"] += n if on_time else 0
+            t["on_time"] += timely
             t["days"][days] = t["days"].get(days, 0) + n
             overall[days] = overall.get(days, 0) + n
     for org_id, outcome, n in db.session.execute(

@@ -88,14 +88,15 @@ STATE_KINDS = {
 }
 
 
-def maybe_open():
+def maybe_open(table=Request):
     """A cheap superset of is_open() for a WHERE clause: the process and state named among the
     open ones (a state name open in one process may be final in another: STATE_KINDS decides per
     group). Both lists are constants, so an index on (office_id, process, state) is searched at
-    the open states only instead of scanned."""
+    the open states only instead of scanned. `table`: `requests` or a count table with the same
+    two columns (models/stats_counts.py)."""
     return and_(
-        Request.process.in_(sorted({p for p, _ in STATE_KINDS})),
-        Request.state.in_(sorted({s for (_, s), kind in STATE_KINDS.items() if kind.open})),
+        table.process.in_(sorted({p for p, _ in STATE_KINDS})),
+        table.state.in_(sorted({s for (_, s), kind in STATE_KINDS.items() if kind.open})),
     )
 
 

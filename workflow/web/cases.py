@@ -20,6 +20,7 @@ from ..access import visible_issued_filter, visible_minutes_filter, visible_requ
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
+from ..engine.definition import N_
 from ..engine.errors import NotFound
 from ..engine.machine import allowed_triggers, closing_timer_passed
 from ..extensions import db
@@ -39,7 +40,13 @@ from ..operations.calendar import office_calendar
 from ..operations.minutes import is_approver
 from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
 from ..operations.public import register_oral_application
-from ..operations.requests import create_request, upload_document, upload_documents
+from ..operations.requests import (
+    application_letter_editable,
+    create_request,
+    update_application_letter,
+    upload_document,
+    upload_documents,
+)
 from ..operations.transitions import fire
 from ..processes import PROCESSES
 from ..processes.common import APPLICANT_TYPES
@@ -47,7 +54,7 @@ from ..queries import filtered_requests, queue_order, queue_page
 from ..vocabulary import STAFF, MinutesStatus
 from . import queue
 from .downloads import attachment
-from .forms import ActionForm, NewRequestForm, UploadForm
+from .forms import ActionForm, ApplicationLetterForm, NewRequestForm, UploadForm
 from .processmap import process_svg
 from .receipts import remember_receipt
 from .unit_of_work import unit_of_work
@@ -272,7 +279,7 @@ def office_drafters():
     ).all()
 
 
-def render_detail(req, *, action_form=None, upload_form=None, status=200):
+def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, status=200):
     process = PROCESSES[req.process]
     order = {k.name: i for i, k in enumerate(process.document_kinds)}  # the checklist's order
     documents = sorted(
@@ -292,6 +299,13 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         if req.state in states and current_user.role != "admin"
         else []
     )
+    if letter_form is None and application_letter_editable(current_user, req):
+        letter_form = ApplicationLetterForm(
+            formdata=None,
+            version=req.version,
+            application_letter_number=req.application_letter_number,
+            application_letter_date=req.application_letter_date,
+        )
     # The upload form is drawn by the template without a WTForms object (UploadForm validates the
     # POST); a failed POST's form gives back the kind chosen and the errors.
     chosen = upload_form.kind.data if upload_form is not None else None
@@ -360,6 +374,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         hidden_documents=hidden_document_ids(current_user, req),
         redacted=REDACTED,
         events=events,
+        event_titles=event_titles(process, events),
         checklist=checklist,
         upload=upload,
         upload_kinds=upload_kinds,
@@ -370,6 +385,7 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         if action_form is not None
         else [],
         action_form=action_form,  # None for a GET
+        letter_form=letter_form,
         failed_trigger=action_form.trigger.data if action_form is not None else None,
         typed_comment=action_form.comment.data if action_form is not None else "",
         drafters=drafters,
@@ -382,6 +398,33 @@ def render_detail(req, *, action_form=None, upload_form=None, status=200):
         applicant_types=APPLICANT_TYPES,
         returned_by=returned_by(process, req, events),
     ), status
+
+
+# What the timeline calls the events that are no transition of the process.
+EVENT_TITLES = {
+    "create": N_("Permohonan dibuat"),
+    "upload_document": N_("Dokumen diunggah"),
+    "approve_minutes": N_("Berita acara disetujui dan diterbitkan"),
+    "send_back_minutes": N_("Berita acara dikembalikan"),
+    "finalise_minutes": N_("Berita acara difinalkan"),
+    "approve_letter": N_("Surat disetujui dan diterbitkan"),
+    "send_back_letter": N_("Surat dikembalikan"),
+    "resubmit_letter": N_("Surat diajukan kembali"),
+    "update_application_letter": N_("Data surat permohonan diubah"),
+    "backfill_clock_stage": N_("Tenggat ditetapkan untuk berkas lama"),
+}
+
+
+def event_titles(process, events) -> dict:
+    """The timeline's title of each trigger among `events`, in the user's language: looked up once
+    per trigger, not once per entry (a file's timeline repeats a few triggers many times)."""
+    titles = {}
+    for e in events:
+        if e.trigger not in titles:
+            transition = process.transition(e.trigger)
+            label = transition.label if transition else EVENT_TITLES.get(e.trigger)
+            titles[e.trigger] = _(label) if label else e.trigger
+    return titles
 
 
 def returned_by(process, req, events):
@@ -433,6 +476,34 @@ def act(request_id):
         form.errors_from_engine = work.messages
         return render_detail(load_request(request_id), action_form=form, status=work.status)
     flash(_('Tindakan "%(label)s" berhasil.', label=_(transition.label)), "success")
+    return redirect(url_for("cases.detail", request_id=request_id))
+
+
+@bp.post("/<id:request_id>/surat-permohonan")
+def application_letter(request_id):
+    """The drafter fills in or corrects the application letter's number and date."""
+    req = load_request(request_id, for_update=True)
+    form = ApplicationLetterForm()
+    if not form.validate_on_submit():
+        return render_detail(req, letter_form=form, status=422)
+    fields = {
+        "application_letter_number": form.application_letter_number.data,
+        "application_letter_date": form.application_letter_date.data,
+    }
+    with unit_of_work(catch=True) as work:
+        update_application_letter(req, current_user, version=form.version.data, fields=fields)
+    if work.stale:
+        flash(_("Permohonan ini baru saja diubah oleh orang lain. Periksa datanya lalu ulangi."), "warning")
+        return redirect(url_for("cases.detail", request_id=request_id))
+    if work.failed:
+        for name, messages in work.field_errors.items():
+            target = getattr(form, name, None)
+            if target is not None and hasattr(target, "errors"):
+                target.errors = list(target.errors) + list(messages)
+            else:
+                flash(" ".join(messages), "danger")
+        return render_detail(load_request(request_id), letter_form=form, status=work.status)
+    flash(_("Data surat permohonan disimpan."), "success")
     return redirect(url_for("cases.detail", request_id=request_id))
 
 

@@ -105,6 +105,18 @@ class NewRequestForm(Form):
     )
 
 
+class ApplicationLetterForm(Form):
+    """The application letter's number and date, filled in or corrected while the request is a
+    draft or returned for completion (submitting needs both)."""
+
+    version = IntegerField(validators=[DataRequired()])
+    application_letter_number = StringField(
+        _l("Nomor surat permohonan"),
+        validators=[Optional(), Length(max=120, message=_l("Paling banyak 120 karakter."))],
+    )
+    application_letter_date = DateField(_l("Tanggal surat permohonan"), validators=[Optional()])
+
+
 class UploadForm(Form):
     kind = SelectField(_l("Jenis dokumen"), validators=[DataRequired(REQUIRED)])
     # several files at once (e.g. a draft and its annexes): each a new version of the chosen kind

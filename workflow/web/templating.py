@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from flask_babel import get_locale, get_timezone
 
 from .. import vocabulary
@@ -11,7 +11,7 @@ from ..engine.calendar import applicant_deadline, current_deadline, working_days
 from ..engine.definition import UNIT_LABELS, DayUnit
 from ..engine.machine import is_exit
 from ..extensions import LANGUAGES
-from ..i18n import format_day, gettext
+from ..i18n import _current, _format_day, format_day, gettext
 from ..links import web_link
 from ..models.time import ZONES
 from ..referrals import referred_to
@@ -21,10 +21,22 @@ def moment(value: datetime) -> str:
     """A stored (naive) UTC moment in the user's time zone as "27 Nov 2026 09.30 WITA": what
     flask_babel's format_datetime(value, "d MMM y HH.mm") gives, without building a babel pattern
     for every timeline entry (the day through the memoised format_day, the time by hand)."""
-    zone = get_timezone()
+    locale, zone, label = _moment_context()
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
-    label = ZONES.get(str(zone), "")
-    return f"{format_day(local.date(), 'd MMM y')} {local:%H.%M}" + (f" {label}" if label else "")
+    return f"{_format_day(local.date(), 'd MMM y', locale)} {local:%H.%M}" + (f" {label}" if label else "")
+
+
+def _moment_context() -> tuple:
+    """(locale name, time zone, its label) of the current context, found once per request and
+    locale (a timeline formats a dozen moments); a forced locale (mail) gets its own."""
+    babel_locale = _current()[0]
+    cached = g.get("_harmoni_moment") if has_app_context() else None
+    if cached is None or cached[0] is not babel_locale:
+        zone = get_timezone()
+        cached = (babel_locale, str(babel_locale or "id"), zone, ZONES.get(str(zone), ""))
+        if has_app_context():
+            g._harmoni_moment = cached
+    return cached[1:]
 
 
 def register(app) -> None:

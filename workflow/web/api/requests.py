@@ -16,7 +16,7 @@ from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
 from ...operations.personal_data import check_document_read, details_for, document_hidden, hidden_document_ids
-from ...operations.requests import create_request, upload_document
+from ...operations.requests import create_request, update_application_letter, upload_document
 from ...operations.transitions import fire
 from ...queries import filtered_requests, paginate
 from ..downloads import attachment
@@ -30,6 +30,7 @@ from .schemas import (
     RequestOut,
     RequestPage,
     RequestQuery,
+    RequestUpdate,
     TransitionIn,
 )
 from .serialize import details_json, document_json, event_json, request_json
@@ -118,6 +119,19 @@ class RequestDetail(MethodView):
         body = respond(req)
         body["details"] = details_json(details_for(g.user, req, "api"))
         return body
+
+    @blp.arguments(RequestUpdate)
+    @blp.response(200, RequestOut)
+    def patch(self, args, request_id):
+        """Fill in or correct the application letter's number and date (harmonisation): the
+        applicant's drafter, while the request is a draft or returned for completion; only the
+        fields given change. Submitting needs both. 409 if `version` is stale or the request is
+        past that stage; 403 for anyone else."""
+        req = load_request(request_id, for_update=True)
+        version = args.pop("version")
+        with unit_of_work():
+            update_application_letter(req, g.user, version=version, fields=args)
+        return respond(req)
 
 
 @blp.route("/requests/<id:request_id>/transitions")

@@ -138,6 +138,20 @@ class RequestCreate(ma.Schema):
     application_letter_date = Text(metadata={"description": "Date of the application letter (YYYY-MM-DD)"})
 
 
+class RequestUpdate(ma.Schema):
+    """The fields a request's applicant may still change (PATCH: only those given change)."""
+
+    version = ma.fields.Integer(required=True, metadata={"description": "The version you last saw"})
+    application_letter_number = Text(
+        allow_none=True,
+        validate=ma.validate.Length(max=120),
+        metadata={"description": "Number of the application letter; null clears it"},
+    )
+    application_letter_date = Text(
+        allow_none=True, metadata={"description": "Date of the application letter (YYYY-MM-DD); null clears it"}
+    )
+
+
 class Ref(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
