@@ -4,7 +4,7 @@ of staff the office settings name as the delegate (who signs "a.n." the head).""
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import User
+from ..models import Office, User
 from ..vocabulary import STAFF, Role
 
 
@@ -14,7 +14,11 @@ def is_approver(user) -> bool:
         return False
     if user.role == Role.HEAD:
         return True
-    return user.role in STAFF and user.id == user.office.setting("approval_delegate_id")
+    if user.role not in STAFF:
+        return False
+    # the office through the session (its identity map), not `user.office`: the actor may be an
+    # account object loaded earlier and detached, and this runs inside fire()'s transaction
+    return user.id == db.session.get(Office, user.office_id).setting("approval_delegate_id")
 
 
 def approvers(office) -> list[User]:
