@@ -14,6 +14,8 @@ return for completion, resumes on the resubmission. One audit event per file rec
 result (its `clock` data, as any transition's), so the date stays explainable from the trail. Files
 with a running clock, or past the stage, are left alone: running it again changes nothing."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from ..actors import SYSTEM
@@ -53,7 +55,7 @@ def stage_states(process: Process, start: Transition) -> set[str]:
     return reached
 
 
-def backfill_clock_stages(now=None) -> list[tuple[int, object]]:
+def backfill_clock_stages(now=None) -> list[tuple[int, date | None]]:
     """Give every file that should be in a clock stage but has no clock the stage's deadline; the
     (request id, due date) of each. The caller commits."""
     now = now or utcnow()

@@ -252,7 +252,7 @@ class _NoticeWriter:
     kind (only the name and language differ between recipients), each subject once per language,
     and the rows are written with one INSERT per table (`write`), nothing read back."""
 
-    def __init__(self, request, process=None):
+    def __init__(self, request, process=None) -> None:
         self.request = request
         self.process = process or PROCESSES[request.process]
         self.state = self.process.state(request.state)
