@@ -46,5 +46,6 @@ def test_a_meeting_is_not_held_before_it_starts(app, api):
         db.session.commit()
         assert db.session.get(Request, req["id"]).state == "meeting_held"
         assert (
-            db.session.scalars(select(Event.trigger).where(Event.request_id == req["id"])).all()[-1] == "hold_meeting"
+            db.session.scalars(select(Event.trigger).where(Event.request_id == req["id"]).order_by(Event.id)).all()[-1]
+            == "hold_meeting"
         )
