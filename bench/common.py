@@ -43,6 +43,8 @@ BENCH_CONFIG = {
     "API_RATE_LIMIT": "100000000 per minute",
     "LOGIN_RATE_LIMIT": "100000 per minute",
     "SECRET_KEY": SECRET_KEY,
+    # one drafter uploads every benchmark file (and the scale data's documents count as this hour's)
+    "UPLOAD_QUOTA_PER_HOUR": 100_000_000,
 }
 
 

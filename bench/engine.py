@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,13 +33,17 @@ from transitions import Machine  # noqa: E402
 from workflow.engine.machine import allowed_triggers, build_machine, may_fire, move  # noqa: E402
 from workflow.processes import MACHINES, PROCESSES  # noqa: E402
 
+# the day the offered actions are decided for (the work queue passes one per page, as here)
+TODAY = date.today()
+
 
 class Row:
-    __slots__ = ("state", "organisation_id", "office_id", "assignees", "process")
+    __slots__ = ("state", "organisation_id", "office_id", "assignees", "process", "timer_trigger", "timer_due_on")
 
     def __init__(self, state):
         self.state, self.organisation_id, self.office_id, self.assignees = state, 1, 1, []
         self.process = "ranperda"
+        self.timer_trigger = self.timer_due_on = None  # no closing timer running
 
 
 class Actor:
@@ -84,7 +89,7 @@ def orm_memory(url: str, limit: int) -> dict:
         rss_after = rss_mb()
         actor = Actor()
         start = time.perf_counter()
-        offered = sum(len(allowed_triggers(PROCESSES[r.process], r, actor)) for r in rows)
+        offered = sum(len(allowed_triggers(PROCESSES[r.process], r, actor, TODAY)) for r in rows)
         decide_s = time.perf_counter() - start
         result = {
             "rows": len(rows),
@@ -136,7 +141,7 @@ def timings(args) -> dict:
         for role in roles
         for t in process.transitions
     }
-    offered = {(s.name, actor.role): allowed_triggers(process, Row(s.name), actor) for s in process.states}
+    offered = {(s.name, actor.role): allowed_triggers(process, Row(s.name), actor, TODAY) for s in process.states}
 
     def decide(n):  # what fire() decides before guards: trigger, source state, role rule
         for _ in range(n):
@@ -149,7 +154,7 @@ def timings(args) -> dict:
 
     def offer(n):
         for _ in range(n):
-            allowed_triggers(process, row, actor)
+            allowed_triggers(process, row, actor, TODAY)
 
     def offer_floor(n):
         for _ in range(n):
@@ -225,7 +230,7 @@ def timings(args) -> dict:
     tracemalloc.start()
     rows = [Row(process.states[i % len(process.states)].name) for i in range(args.rows)]
     for r in rows:
-        allowed_triggers(process, r, actor)
+        allowed_triggers(process, r, actor, TODAY)
     current, _peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     models = sum(len(m.models) for m in MACHINES.values())
