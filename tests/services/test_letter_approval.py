@@ -266,6 +266,8 @@ def test_the_errors_of_approve_and_send_back(api, foreign_head):
     error(head.post(f"{url}/approve", json={"version": v + 1}), 409, "stale_version")
     error(head.post(f"{url}/send-back", json={"version": v, "comment": "  "}), 422, "invalid_input")
     error(head.post(f"{url}/send-back", json={"version": v}), 422, "invalid_input")
+    for bad in ("x" * 5001, "ada\x00nol"):  # too long, a NUL
+        error(head.post(f"{url}/send-back", json={"version": v, "comment": bad}), 422, "invalid_input")
     error(head.post(f"{url}/approve", json={}), 422, "invalid_input")
     error(officer.post(f"{url}/resubmit", json={"version": v}), 409, "transition_unavailable")  # not sent back
     done = head.ok(head.post(f"{url}/approve", json={"version": v}))

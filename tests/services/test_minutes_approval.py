@@ -228,6 +228,11 @@ def test_the_api_errors_of_approve_and_send_back(api):
     error(head.post(f"/minutes/{mid}/send-back", json={"version": v}), 422)  # no comment
     blank = error(head.post(f"/minutes/{mid}/send-back", json={"version": v, "comment": "   "}), 422)
     assert "comment" in blank["details"]
+    for bad in ("x" * 5001, "ada\x00nol"):  # too long, a NUL: refused like a blank reason
+        assert (
+            "comment"
+            in error(head.post(f"/minutes/{mid}/send-back", json={"version": v, "comment": bad}), 422)["details"]
+        )
     error(officer.post(f"/minutes/{mid}/approve", json={"version": v}), 403, "forbidden")
     error(drafter.post(f"/minutes/{mid}/approve", json={"version": v}), 404, "not_found")
     error(head.post("/minutes/999999/approve", json={"version": 1}), 404, "not_found")

@@ -3,9 +3,12 @@ of staff the office settings name as the delegate (who signs "a.n." the head).""
 
 from sqlalchemy import select
 
+from ..engine.errors import InvalidInput
 from ..extensions import db
-from ..models import Office, User
+from ..models import Office, Request, User
 from ..vocabulary import STAFF, Role
+
+SEND_BACK_LIMIT = 5000  # characters of an approver's reason for sending a document back
 
 
 def is_approver(user) -> bool:
@@ -32,3 +35,27 @@ def approvers(office) -> list[User]:
 def on_behalf_of(approver, office) -> str | None:
     """The head's title a delegate approves and signs for ("a.n."); None for the head."""
     return office.setting("head_title") if approver.role != Role.HEAD else None
+
+
+def send_back_reason(comment) -> str:
+    """The approver's reason for sending a berita acara or a letter back: required, plain text.
+
+    :raise InvalidInput: (422) missing, too long, or with a NUL character
+    """
+    reason = comment.strip() if isinstance(comment, str) else ""
+    if len(reason) > SEND_BACK_LIMIT or "\x00" in reason:
+        raise InvalidInput(
+            details={"comment": [f"Paling banyak {SEND_BACK_LIMIT} karakter, tanpa karakter yang tidak diizinkan."]}
+        )
+    if not reason:
+        raise InvalidInput(
+            "Tuliskan alasan pengembalian.", details={"comment": ["Wajib diisi: apa yang perlu diperbaiki."]}
+        )
+    return reason
+
+
+def lock_request(request_id: int) -> Request:
+    """The request's row, locked and read afresh: its audit trail grows by the decision's event."""
+    return db.session.scalar(
+        select(Request).where(Request.id == request_id).with_for_update().execution_options(populate_existing=True)
+    )

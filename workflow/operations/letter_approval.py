@@ -37,7 +37,7 @@ from ..extensions import db
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date, utcnow
 from ..vocabulary import ISSUED_KIND_LABELS, STAFF, LetterStatus
-from .approvers import approvers, is_approver, on_behalf_of
+from .approvers import approvers, is_approver, lock_request, on_behalf_of, send_back_reason
 from .audit import append_event
 from .issued import _number, _person, _verify, new_code, office_head
 
@@ -134,7 +134,7 @@ def approve_letter(issued: IssuedDocument, actor, *, version: int, now=None) -> 
         if meeting.status != "scheduled":
             raise MeetingNotScheduled()
     now = now or utcnow()
-    req = _lock_request(issued)
+    req = lock_request(issued.request_id)
     prepared_by = issued.issued_by
     _number_and_issue(issued, actor, now)
     data = {"issued_id": issued.id, "kind": issued.kind, "number": issued.number}
@@ -154,19 +154,10 @@ def send_back_letter(issued: IssuedDocument, actor, *, version: int, comment: st
 
     :raise InvalidInput: (422) no comment; otherwise as approve_letter
     """
-    from .minutes import _text
-
     _check_decision(issued, actor, version)
-    try:
-        comment = _text(comment if isinstance(comment, str) else None, 5000)
-    except ValueError as error:
-        raise InvalidInput(details={"comment": [str(error)]}) from None
-    if not comment:
-        raise InvalidInput(
-            "Tuliskan alasan pengembalian.", details={"comment": ["Wajib diisi: apa yang perlu diperbaiki."]}
-        )
+    comment = send_back_reason(comment)
     now = now or utcnow()
-    req = _lock_request(issued)
+    req = lock_request(issued.request_id)
     issued.status = LetterStatus.SENT_BACK
     issued.sent_back_at, issued.sent_back_by_id, issued.sent_back_comment = now, actor.id, comment
     db.session.flush()
@@ -203,7 +194,7 @@ def resubmit_letter(issued: IssuedDocument, actor, *, version: int, missing=None
         raise LetterNotSentBack(details={"status": issued.status})
     title, payload = _rebuilt(issued, missing)
     now = now or utcnow()
-    req = _lock_request(issued)
+    req = lock_request(issued.request_id)
     issued.title, issued.payload = title[:1000], payload | letter_stamp(issued.office, now)
     issued.status, issued.issued_by_id, issued.issued_at = LetterStatus.AWAITING_APPROVAL, actor.id, now
     db.session.flush()
@@ -348,16 +339,6 @@ def _check_decision(issued: IssuedDocument, actor, version: int) -> None:
         raise NotAwaitingLetterApproval(details={"status": issued.status})
     if not is_approver(actor):
         raise NotPermitted("Hanya pimpinan atau pejabat yang ditunjuk yang dapat menyetujui surat.")
-
-
-def _lock_request(issued: IssuedDocument) -> Request:
-    """The request's row, locked: its audit trail grows by the decision's event."""
-    return db.session.scalar(
-        select(Request)
-        .where(Request.id == issued.request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 def _tell_the_approvers(issued: IssuedDocument, actor) -> None:

@@ -29,7 +29,7 @@ from ..models.minutes import ASPECTS, CONCLUSIONS
 from ..models.time import utcnow
 from ..processes import in_tagged_state
 from ..vocabulary import NEEDS_CORRECTION_DEADLINE, NEEDS_NOTES, STAFF, MinutesStatus, Role, Side
-from .approvers import approvers, is_approver
+from .approvers import approvers, is_approver, lock_request, send_back_reason
 from .audit import append_event
 from .issued import issue_minutes
 from .transitions import ISO_DATE
@@ -184,7 +184,7 @@ def finalise_minutes(minutes: Minutes, actor, *, version: int, now=None):
     minutes.finalised_at, minutes.finalised_by_id = now, actor.id
     # finalising is a decision of its own in the trail (who locked the minutes, and when), before
     # the approval that follows at once (the head's own) or later (an officer's)
-    req = _lock_request(minutes)
+    req = lock_request(minutes.request_id)
     append_event(
         req,
         actor,
@@ -224,13 +224,9 @@ def send_back_minutes(minutes: Minutes, actor, *, version: int, comment: str | N
     :raise InvalidInput: (422) no comment; otherwise as approve_minutes
     """
     _check_decision(minutes, actor, version)
-    comment = _text(comment if isinstance(comment, str) else None, 5000)
-    if not comment:
-        raise InvalidInput(
-            "Tuliskan alasan pengembalian.", details={"comment": ["Wajib diisi: apa yang perlu diperbaiki."]}
-        )
+    comment = send_back_reason(comment)
     now = now or utcnow()
-    req = _lock_request(minutes)
+    req = lock_request(minutes.request_id)
     minutes.status = MinutesStatus.DRAFT
     # finalised_by stays: the officer whose work was sent back, told below
     minutes.sent_back_at, minutes.sent_back_by_id, minutes.sent_back_comment = now, actor.id, comment
@@ -262,18 +258,8 @@ def _check_decision(minutes: Minutes, actor, version: int) -> None:
         raise NotPermitted("Hanya pimpinan atau pejabat yang ditunjuk yang dapat menyetujui berita acara.")
 
 
-def _lock_request(minutes: Minutes) -> Request:
-    """The request's row, locked: its audit trail grows by the decision's event."""
-    return db.session.scalar(
-        select(Request)
-        .where(Request.id == minutes.request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
 def _approve(minutes: Minutes, actor, now, *, direct: bool):
-    req = _lock_request(minutes)
+    req = lock_request(minutes.request_id)
     issued = issue_minutes(minutes, actor, now)
     minutes.status = MinutesStatus.FINAL
     minutes.approved_at, minutes.approved_by_id = now, actor.id
