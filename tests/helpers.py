@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from contextlib import contextmanager
 
 from sqlalchemy import select, update
 
@@ -185,3 +186,32 @@ def restore_demo_people() -> None:
     for name, _kind, _region, seat in ORGANISATIONS:
         db.session.scalar(select(Organisation).where(Organisation.name == name)).seat = seat
     db.session.commit()
+
+
+@contextmanager
+def another_office_user(app, role: str, email: str, name: str):
+    """An active account of another Kanwil (Bali), with an API token; yields (user id, token) and
+    removes the account, its token, its assignments and the office again afterwards."""
+    from sqlalchemy import delete
+
+    from workflow.models import ApiToken, Office, request_assignees
+
+    with app.app_context():
+        office = Office(code="BALI-UJI", name="Kanwil Kementerian Hukum Bali", timezone="Asia/Makassar")
+        db.session.add(office)
+        db.session.flush()
+        account = User(email=email, name=name, role=role, office_id=office.id, password_hash="!")
+        db.session.add(account)
+        db.session.flush()
+        token = ApiToken.issue(account)
+        db.session.commit()
+        ids = account.id, office.id
+    try:
+        yield ids[0], token
+    finally:
+        with app.app_context():
+            db.session.execute(delete(request_assignees).where(request_assignees.c.user_id == ids[0]))
+            db.session.execute(delete(ApiToken).where(ApiToken.user_id == ids[0]))
+            db.session.execute(delete(User).where(User.id == ids[0]))
+            db.session.execute(delete(Office).where(Office.id == ids[1]))
+            db.session.commit()

@@ -10,13 +10,13 @@ from contextlib import contextmanager
 
 import pytest
 from openapi_spec_validator import validate
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from workflow.extensions import db
-from workflow.models import Counter, Document, Event, Office, Request, User, request_assignees
+from workflow.models import Counter, Document, Event, Request, request_assignees
 from workflow.processes import PROCESSES
 
-from ..helpers import EXE, PDF, docx, force_state, submitted_request, user
+from ..helpers import EXE, PDF, another_office_user, docx, force_state, submitted_request, user
 
 NOWHERE = 999_999  # an id no row has
 
@@ -246,26 +246,8 @@ def test_comment_too_long(api, submitted):
 @pytest.fixture
 def foreign_officer(app):
     """An active officer of another Kanwil (Bali), removed again after the test."""
-    with app.app_context():
-        office = Office(code="BALI-UJI", name="Kanwil Kementerian Hukum Bali", timezone="Asia/Makassar")
-        db.session.add(office)
-        db.session.flush()
-        officer = User(
-            email="perancang@bali.harmoni.test",
-            name="Perancang Bali",
-            role="officer",
-            office_id=office.id,
-            password_hash="!",
-        )
-        db.session.add(officer)
-        db.session.commit()
-        ids = officer.id, office.id
-    yield ids[0]
-    with app.app_context():
-        db.session.execute(delete(request_assignees).where(request_assignees.c.user_id == ids[0]))
-        db.session.execute(delete(User).where(User.id == ids[0]))
-        db.session.execute(delete(Office).where(Office.id == ids[1]))
-        db.session.commit()
+    with another_office_user(app, "officer", "perancang@bali.harmoni.test", "Perancang Bali") as (officer_id, _):
+        yield officer_id
 
 
 @pytest.mark.parametrize(

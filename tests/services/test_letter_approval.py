@@ -19,15 +19,15 @@ from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from workflow.extensions import db
-from workflow.models import ApiToken, IssuedDocument, Office, Request, User
+from workflow.models import IssuedDocument, Office, Request
 from workflow.operations.issued import issue_final_result_letter, issue_result_letter
 from workflow.operations.notifications import send_pending
 
 from ..api.test_meetings import meeting_body, ready
-from ..helpers import ALIASES, final_minutes, force_state, submitted_request, user
+from ..helpers import ALIASES, another_office_user, final_minutes, force_state, submitted_request, user
 from ..test_cli import cli
 from .test_minutes_approval import delegate  # noqa: F401  (the fixture)
 from .test_outbox import smtp  # noqa: F401  (the fixture)
@@ -229,30 +229,11 @@ def test_finalising_minutes_is_an_audited_event(app, api):
 @pytest.fixture
 def foreign_head(app, monkeypatch):
     """The head of another Kanwil (Bali) with an API token, removed again after the test."""
-    with app.app_context():
-        office = Office(code="BALI-UJI", name="Kanwil Kementerian Hukum Bali", timezone="Asia/Makassar")
-        db.session.add(office)
-        db.session.flush()
-        head = User(
-            email="kakanwil@bali.harmoni.test",
-            name="Kakanwil Bali",
-            role="head",
-            office_id=office.id,
-            password_hash="!",
-        )
-        db.session.add(head)
-        db.session.flush()
-        token = ApiToken.issue(head)
-        db.session.commit()
-        ids = head.id, office.id
-    monkeypatch.setitem(ALIASES, "foreign_head", "kakanwil@bali.harmoni.test")
-    monkeypatch.setitem(app.config["TEST_TOKENS"], "kakanwil@bali.harmoni.test", token)
-    yield
-    with app.app_context():
-        db.session.execute(delete(ApiToken).where(ApiToken.user_id == ids[0]))
-        db.session.execute(delete(User).where(User.id == ids[0]))
-        db.session.execute(delete(Office).where(Office.id == ids[1]))
-        db.session.commit()
+    email = "kakanwil@bali.harmoni.test"
+    with another_office_user(app, "head", email, "Kakanwil Bali") as (_, token):
+        monkeypatch.setitem(ALIASES, "foreign_head", email)
+        monkeypatch.setitem(app.config["TEST_TOKENS"], email, token)
+        yield
 
 
 def test_the_errors_of_approve_and_send_back(api, foreign_head):
