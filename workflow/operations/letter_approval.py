@@ -142,7 +142,7 @@ def approve_letter(issued: IssuedDocument, actor, *, version: int, now=None) -> 
         data["on_behalf_of"] = issued.on_behalf_of  # the delegate, "a.n." the head
     append_event(req, actor, "approve_letter", req.state, req.state, now=now, data=data)
     db.session.flush()
-    _tell(prepared_by, issued, "approve_letter", actor)
+    _tell([prepared_by], issued, "approve_letter", actor)
     if issued.kind != "undangan_rapat":  # the invitees have their e-mail; the applicant is told here
         _tell_the_applicant(issued, actor)
     return issued
@@ -172,7 +172,7 @@ def send_back_letter(issued: IssuedDocument, actor, *, version: int, comment: st
         data={"issued_id": issued.id, "kind": issued.kind},
     )
     db.session.flush()
-    _tell(issued.issued_by, issued, "send_back_letter", actor, comment=comment)
+    _tell([issued.issued_by], issued, "send_back_letter", actor, comment=comment)
     return issued
 
 
@@ -342,27 +342,27 @@ def _check_decision(issued: IssuedDocument, actor, version: int) -> None:
 
 
 def _tell_the_approvers(issued: IssuedDocument, actor) -> None:
-    for approver in approvers(issued.office):
-        _tell(approver, issued, "submit_letter", actor)
+    _tell(approvers(issued.office), issued, "submit_letter", actor)
 
 
 def _tell_the_applicant(issued: IssuedDocument, actor) -> None:
     """The applicant's accounts hear that the letter is issued, with its link."""
-    from .notifications import audience, notify_user
+    from .notifications import audience, notify_users
 
     req = issued.request
-    for user in audience(req, Notify("applicant", "status"), actor):
-        notify_user(
-            user,
-            req,
-            "status",
-            trigger="issue_letter",
-            details={"documents": [issued], "letter": KIND_LABELS[issued.kind]},
-        )
+    notify_users(
+        audience(req, Notify("applicant", "status"), actor),
+        req,
+        "status",
+        trigger="issue_letter",
+        details={"documents": [issued], "letter": KIND_LABELS[issued.kind]},
+    )
 
 
-def _tell(user, issued: IssuedDocument, trigger: str, actor, *, comment: str | None = None) -> None:
+def _tell(users, issued: IssuedDocument, trigger: str, actor, *, comment: str | None = None) -> None:
+    """Tell the active `users` but the actor themselves (one INSERT per table for them all)."""
     from .notifications import notify_letter
 
-    if user is not None and user.id != actor.id and user.active:
-        notify_letter(user, issued, trigger, comment=comment)
+    told = [u for u in users if u is not None and u.id != actor.id and u.active]
+    if told:
+        notify_letter(told, issued, trigger, comment=comment)

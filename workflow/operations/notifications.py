@@ -247,6 +247,17 @@ def notify_user(
     return row
 
 
+def notify_users(
+    users, request, kind: str, *, trigger: str | None = None, comment: str | None = None, details=None, link=None
+) -> None:
+    """notify_user for several people told the same news: the text's context worked out once,
+    the rows written with one INSERT per table."""
+    writer = _NoticeWriter(request)
+    for user in users:
+        writer.add(user, kind, trigger=trigger, comment=comment, details=details, link=link)
+    writer.write()
+
+
 class _NoticeWriter:
     """The notices of one request's news to several people: what they say is worked out once per
     kind (only the name and language differ between recipients), each subject once per language,
@@ -347,13 +358,13 @@ def notify_minutes(user: User, minutes, trigger: str, actor, *, comment: str | N
     )
 
 
-def notify_letter(user: User, issued, trigger: str, *, comment: str | None = None) -> Notification:
+def notify_letter(users, issued, trigger: str, *, comment: str | None = None) -> None:
     """News of a letter's approval: awaiting it (to the head and the delegate), approved or sent
     back (to the officer who prepared it), linking to the request's page where it is decided."""
     from .letter_approval import KIND_LABELS
 
-    return notify_user(
-        user,
+    notify_users(
+        users,
         issued.request,
         "approval",
         trigger=trigger,
