@@ -3,7 +3,7 @@ workload, trend, outcomes, days), and the deadline counts indexed from today on,
 the reports read a few rows per state, user, month and organisation however many requests there are
 
 Revision ID: c9e1f3a5b7d2
-Revises: a1b2c3d4e5f7
+Revises: 2c4e6a8b0d1f
 Create Date: 2026-11-29 12:00:00.000000
 
 The triggers are dropped and installed again with the new tables (workflow/stats/counts.py), and
@@ -18,7 +18,7 @@ from workflow.stats import counts
 
 
 revision = "c9e1f3a5b7d2"
-down_revision = "a1b2c3d4e5f7"
+down_revision = "2c4e6a8b0d1f"
 branch_labels = None
 depends_on = None
 
