@@ -8,8 +8,10 @@ this module only finds the people of an audience and writes to them in their lan
 
 import logging
 import smtplib
+from contextlib import contextmanager
 from datetime import date, timedelta
 from email.message import EmailMessage
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -334,13 +336,43 @@ class _NoticeWriter:
         return subject[:300]
 
     def write(self) -> None:
-        """Insert the rows (Core, one statement per table: no ORM object is needed afterwards)."""
-        if self.notifications:
-            db.session.execute(insert(Notification.__table__), self.notifications)
-        if self.emails:
-            db.session.execute(insert(OutboxMessage.__table__), self.emails)
-            defer(wake_outbox)
+        """Insert the rows (Core, one statement per table: no ORM object is needed afterwards), or
+        inside one_write() leave them to its single write."""
+        batch = db.session.info.get(_BATCH)
+        if batch is not None:
+            batch.notifications += self.notifications
+            batch.emails += self.emails
+        else:
+            _insert(self.notifications, self.emails)
         self.notifications, self.emails = [], []
+
+
+_BATCH = "harmoni.notices"  # the session.info key of one_write()'s rows
+
+
+def _insert(notifications: list[dict], emails: list[dict]) -> None:
+    if notifications:
+        db.session.execute(insert(Notification.__table__), notifications)
+    if emails:
+        db.session.execute(insert(OutboxMessage.__table__), emails)
+        defer(wake_outbox)
+
+
+@contextmanager
+def one_write():
+    """Every notice written through notify_users / notify_transition inside is kept and written
+    at the end, one INSERT per table for them all (fire(): the approvers of the letter an effect
+    prepared and the transition's audiences). Nothing is written when the block raises (the
+    caller's transaction is rolled back then anyway). Nested: the outermost writes."""
+    if db.session.info.get(_BATCH) is not None:
+        yield
+        return
+    batch = db.session.info[_BATCH] = SimpleNamespace(notifications=[], emails=[])
+    try:
+        yield
+    finally:
+        del db.session.info[_BATCH]
+    _insert(batch.notifications, batch.emails)
 
 
 def notify_minutes(user: User, minutes, trigger: str, actor, *, comment: str | None = None) -> Notification:
