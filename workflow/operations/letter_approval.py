@@ -85,12 +85,15 @@ def prepare_letter(req: Request, kind: str, title: str, payload: dict, actor, no
     """A letter for `req`: issued at once when `actor` approves for the office, else awaiting
     approval (the approvers are told). Returns the IssuedDocument either way.
 
-    The approvers are read once: they are told, and the first head among them is the signer the
+    The approvers are read once (as an audience of the notices: inside fire() with the
+    transition's own audiences): they are told, and the first head among them is the signer the
     DRAF names (letter_stamp). Only the letter is flushed here (its id goes into the caller's
     event and the approvers' link): the caller's other changes (fire()'s request) are written
     once, with the rest of its transaction."""
+    from .notifications import audiences
+
     approving = is_approver(actor)
-    told = None if approving else approvers(req.office)
+    told = None if approving else audiences(req, ("approvers",), None)["approvers"]
     if approving:  # numbered and stamped again at once by _number_and_issue: no head to read
         stamp = letter_stamp(req.office, now, approver=actor)
     else:

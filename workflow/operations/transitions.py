@@ -100,7 +100,7 @@ def fire(
     from_state, applicant_due_before = request.state, request.applicant_due_on
     # guards and effects see the state as it was until the end; the notices of the effects (a
     # letter's approvers) and of the transition are written together, one INSERT per table
-    with db.session.no_autoflush, one_write():
+    with db.session.no_autoflush, one_write(request, (n.audience for n in transition.all_notices)):
         if transition.dest is not None:
             move(MACHINES[process.name], request, trigger)
         event_data = {name: _jsonable(value) for name, value in ctx.data.items() if value is not None}
