@@ -476,3 +476,40 @@ def test_the_admin_sees_a_waiting_letter_on_the_request_page_without_the_staffs_
     drafter = WebClient(app)
     drafter.login("drafter")
     assert f'data-testid="letter-{letter["id"]}"' not in drafter.text(f"/permohonan/{rid}")
+
+
+def _scheduling_events(api, request_id) -> list[dict]:
+    head = api.as_("head")
+    events = head.ok(head.get(f"/requests/{request_id}/events"))
+    return [e for e in events if e["trigger"] in ("schedule_meeting", "schedule_follow_up_meeting")]
+
+
+def test_the_scheduling_event_names_the_undangan_held_for_approval(api):
+    """As a return's or a conclusion's event names its letter: the officer's scheduling prepares an
+    undangan rapat awaiting approval, and each covered request's event says which (one letter for
+    the meeting, filed with the first request)."""
+    first, second = ready(api), ready(api, title="Rancangan Peraturan Daerah tentang Pasar")
+    officer = api.as_("officer")
+    # listed out of order: the letter is still the first request's, prepared once
+    officer.ok(officer.post("/meetings", json=meeting_body(api, [second["id"], first["id"]])), 201)
+    [letter] = letters(api, first["id"], "undangan_rapat")
+    assert letters(api, second["id"], "undangan_rapat") == []
+    assert letter["status"] == HELD
+    expected = {"id": letter["id"], "kind": "undangan_rapat", "number": None, "status": HELD}
+    for rid in (first["id"], second["id"]):
+        [event] = _scheduling_events(api, rid)
+        assert event["data"]["invitation_letter"] == expected, rid
+
+
+def test_the_heads_scheduling_event_names_the_undangan_issued_at_once(api):
+    req = ready(api)
+    head = api.as_("head")
+    head.ok(head.post("/meetings", json=meeting_body(api, [req["id"]])), 201)
+    [letter] = letters(api, req["id"], "undangan_rapat")
+    [event] = _scheduling_events(api, req["id"])
+    assert letter["status"] == ISSUED and letter["number"]
+    assert event["data"]["invitation_letter"] == {
+        "id": letter["id"],
+        "kind": "undangan_rapat",
+        "number": letter["number"],
+    }
