@@ -99,7 +99,8 @@ def read_filter(user) -> QueueFilter:
     for name, options in f.options.items():
         value = args.get(name, "")
         f.chosen[name] = value if value and any(value == v for v, _label in options) else ""  # else ignored
-        f.option_tags[name] = option_tags(options, f.chosen[name])
+        tags = _frozen_option_tags if isinstance(options, tuple) else option_tags
+        f.option_tags[name] = tags(options, f.chosen[name])
     before = args.get("before", type=int)
     f.before = before if before and 0 < before <= MAX_ID else None  # older than this id
     sort, direction = args.get("sort"), args.get("dir")
@@ -107,6 +108,14 @@ def read_filter(user) -> QueueFilter:
         f.sort, f.sorted_by_user = sort, True
         f.direction = direction if direction in ("asc", "desc") else QUEUE_SORTS[sort][1]
     return f
+
+
+@lru_cache(maxsize=512)
+def _frozen_option_tags(options: tuple, chosen: str) -> Markup:
+    """option_tags() of the definitions' options (processes, phases, states: tuples built once per
+    language from the frozen definitions), kept per chosen value (one of them or ""). Options read
+    from the database (organisations, staff) are lists, drawn anew for every page."""
+    return option_tags(options, chosen)
 
 
 def option_tags(options, chosen: str) -> Markup:
