@@ -26,6 +26,7 @@ from workflow.models import IssuedDocument, Office, Request
 from workflow.operations.issued import issue_final_result_letter, issue_result_letter
 from workflow.operations.notifications import send_pending
 
+from ..api.test_bad_input import documented_errors
 from ..api.test_meetings import meeting_body, ready
 from ..helpers import ALIASES, another_office_user, final_minutes, force_state, submitted_request, user
 from ..test_cli import cli
@@ -430,6 +431,9 @@ def letter_footprint(app, letter_id):
 @pytest.mark.parametrize("action", ["approve", "send_back", "resubmit"])
 def test_the_letter_status_action_role_table(api, delegate, foreign_head, status, action):  # noqa: F811
     path = {"approve": "approve", "send_back": "send-back", "resubmit": "resubmit"}[action]
+    # every refusal below is one the OpenAPI document declares for the operation
+    spec = api.client.get("/api/v1/openapi.json").get_json()
+    declared = documented_errors(spec, "post", f"/api/v1/issued-documents/{{issued_id}}/{path}")
     for role in LETTER_ROLES:
         letter_id = letter_in(api, status)
         with api.app.app_context():
@@ -441,6 +445,7 @@ def test_the_letter_status_action_role_table(api, delegate, foreign_head, status
         if isinstance(expected, int):
             assert response.status_code == expected, (status, action, role, response.get_json())
             assert response.get_json()["error"]["message"], (status, action, role)
+            assert str(expected) in declared, (action, expected)
             assert letter_footprint(api.app, letter_id) == before, (status, action, role)
         else:
             assert response.status_code == 200, (status, action, role, response.get_json())
