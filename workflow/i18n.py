@@ -13,6 +13,8 @@ from functools import lru_cache
 from babel.dates import format_date as babel_format_date
 from flask import g, has_app_context
 from flask_babel import get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 
 def _current() -> tuple:
@@ -47,6 +49,33 @@ def install(app) -> None:
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
         newstyle=True,
     )
+    # _() without variables, as most of a page's are (the layout alone has some 25), through
+    # template_gettext: the catalogue of the render, the marked-up text looked up once.
+    app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = template_gettext
+    app.context_processor(lambda: {RENDER_CATALOGUE: catalogue()})
+
+
+RENDER_CATALOGUE = "_i18n_catalogue"  # the catalogue of one render_template (a context processor)
+_MARKED: dict = {}  # (catalogue, msgid) -> Markup: template literals, in a few catalogues
+
+
+@pass_context
+def template_gettext(context, string: str, **variables):
+    """Jinja's newstyle _(): the translation, marked safe when autoescaping, formatted with
+    `variables` (escaped), as jinja2.ext's own; without variables, the result is looked up once
+    per catalogue and string. The catalogue is the one render_template() found for this render
+    (force_locale still switches it); in a macro imported without context, the current one."""
+    translations = context.get(RENDER_CATALOGUE) or catalogue()
+    if variables or not context.eval_ctx.autoescape:
+        rv = translations.ugettext(string)
+        return (Markup(rv) if context.eval_ctx.autoescape else rv) % variables
+    key = (translations, string)
+    marked = _MARKED.get(key)
+    if marked is None:
+        if len(_MARKED) > 4096:  # bounded: only literals should land here
+            _MARKED.clear()
+        marked = _MARKED[key] = Markup(translations.ugettext(string)) % {}
+    return marked
 
 
 def format_day(day: date, pattern: str) -> str:
