@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from ..access import visible_issued_filter, visible_minutes_filter, visible_request
+from ..access import visible_issued_filter, visible_minutes_filter, visible_request, visible_request_for_page
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
@@ -438,7 +438,7 @@ def returned_by(process, req, events):
 
 @bp.get("/<id:request_id>")
 def detail(request_id):
-    return render_detail(load_request(request_id, options=REQUEST_SECTIONS))
+    return render_detail(visible_request_for_page(request_id, current_user, options=REQUEST_SECTIONS))
 
 
 @bp.post("/<id:request_id>/aksi")
