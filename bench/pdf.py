@@ -181,7 +181,7 @@ def findings_for(target: int, attendees: int) -> tuple[int, int]:
 
 
 def html_of(payload) -> str:
-    qr = segno.make(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)
+    qr = segno.make_qr(payload["verify"]["url"], error="m").svg_data_uri(scale=4, border=0)
     return render_template("pdf/berita_acara.html", p=payload, qr=qr)
 
 

@@ -39,7 +39,7 @@ FULL = {
     "scale_transition_n": 100,
     "engine_n": 100_000,
     "engine_runs": 5,
-    "pdf_n": 5,
+    "pdf_n": 15,
     "pdf_fresh": 5,
     "http_runs": 5,
     "http_duration": 1.5,

@@ -64,6 +64,11 @@ MUTABLE_TABLES = [
     "stats_assigned_counts",
     "stats_received_counts",
     "stats_concluded_counts",
+    "stats_deadline_totals",
+    "stats_workload_counts",
+    "stats_trend_counts",
+    "stats_outcome_counts",
+    "stats_days_counts",
 ]
 
 

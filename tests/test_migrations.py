@@ -111,3 +111,49 @@ def test_confidential_complaints_filed_before_lose_the_name_from_their_title(app
     with app.app_context():
         after = {r: db.session.get(Request, r).title for r in titles}
     assert after == titles | {confidential: "Pengaduan pelayanan publik"}
+
+
+def test_the_stats_totals_migration_fills_its_tables_from_existing_requests(app):
+    """Databases from before the totals (deadline totals, workload, trend, outcomes, days): the
+    downgrade leaves the five older count tables kept by their own triggers, the upgrade counts the
+    new ones from `requests` and keeps all of them; every table equals a recount after each step."""
+    from datetime import date
+
+    from sqlalchemy import inspect, text, update
+
+    from workflow.models import Request
+    from workflow.stats import counts
+
+    from .conftest import grant_runtime_role, owner_of
+    from .helpers import restore_demo_people
+    from .stats import dataset
+
+    new = {"stats_deadline_totals", "stats_workload_counts", "stats_trend_counts", "stats_outcome_counts"}
+    new.add("stats_days_counts")
+    with app.app_context():
+        rows = dataset.build()
+        db.session.commit()
+        ids = (rows["A"].id, rows["B"].id)
+    with owner_of(app).app_context():
+        import flask_migrate
+
+        flask_migrate.downgrade(revision="2c4e6a8b0d1f")
+        assert not new & set(inspect(db.engine).get_table_names())
+        # a change while only the older tables and their triggers exist
+        db.session.execute(update(Request).where(Request.id == ids[0]).values(due_date=date(2026, 12, 30)))
+        db.session.execute(update(Request).where(Request.id == ids[1]).values(clock_paused_on=None))
+        db.session.commit()
+        db.session.remove()
+        flask_migrate.upgrade()
+        assert new <= set(inspect(db.engine).get_table_names())
+        connection = db.session.connection()
+        assert counts.differences(connection) == {}
+        assert connection.execute(text("SELECT sum(n) FROM stats_deadline_totals")).scalar() > 0
+        restore_demo_people()
+        db.session.remove()
+    grant_runtime_role(owner_of(app))
+    with app.app_context():
+        # the triggers keep the new tables after the upgrade
+        db.session.execute(update(Request).where(Request.id == ids[0]).values(due_date=date(2026, 11, 2)))
+        assert counts.differences(db.session.connection()) == {}
+        db.session.rollback()

@@ -243,12 +243,19 @@ def visible_issued(issued_id: int, user, *, for_update: bool = False, issued_onl
     issued = _load(IssuedDocument, issued_id, for_update=for_update)
     if issued is None or not can_view(user, issued.request):
         raise NotFound(_l("Dokumen tidak ditemukan."))
-    if not issued.is_issued and (issued_only or not user.is_staff):
+    if not issued.is_issued and (issued_only or user.role in APPLICANT_ROLES):
         raise NotFound(_l("Dokumen belum diterbitkan."))
     return issued
 
 
+def can_view_issued(user, issued) -> bool:
+    """visible_issued's rule for a loaded row: a letter not issued yet is the office's, seen by its
+    accounts as draft minutes are (so one who may not decide on it is told 403, not 404), never by
+    the applicant's side."""
+    return can_view(user, issued.request) and (issued.is_issued or user.role not in APPLICANT_ROLES)
+
+
 def visible_issued_filter(user):
-    """The issued documents of a visible request `user` may list: the office's staff also see the
+    """The issued documents of a visible request `user` may list: the office's accounts also see the
     letters awaiting approval; applicants only what was issued."""
-    return true() if user.is_staff else IssuedDocument.status == "issued"
+    return true() if user.role not in APPLICANT_ROLES else IssuedDocument.status == "issued"

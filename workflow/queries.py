@@ -53,7 +53,10 @@ IN_PHASE = {
 # --- the work queue's order ---------------------------------------------------------------------
 # The deadline that counts now (engine.calendar.current_deadline) as SQL: the applicant's own in the
 # states where it runs; else the office's while its clock runs. A paused or stopped clock counts no
-# day, so those files sort after every running deadline, with the files that have none.
+# day, so those files sort after every running deadline, with the files that have none. Built from
+# the definitions; the work queue sorts by Request.running_deadline, the same value kept by the
+# database (NO_DEADLINE for none) from SQL frozen in the model and its migration: this expression
+# is what tests/test_running_deadline.py holds that column to.
 _APPLICANT_DEADLINE_STATES = or_(
     *(
         and_(is_named(Request.process, p.name), named_in(Request.state, p.applicant_deadline_states))
@@ -81,7 +84,7 @@ STATE_RANK = case(
 QUEUE_SORTS = {
     "number": (Request.id, "desc"),
     "received": (Request.received_on, "asc"),
-    "deadline": (RUNNING_DEADLINE, "asc"),
+    "deadline": (Request.running_deadline, "asc"),
     "status": (STATE_RANK, "asc"),
 }
 DEFAULT_SORT = ("deadline", "asc")  # the most urgent first
@@ -93,6 +96,14 @@ def queue_order(sort: str, direction: str) -> list:
     ordered = key.desc() if direction == "desc" else key.asc()
     if sort == "number":
         return [ordered]
+    if sort == "deadline":
+        # Ascending (the default): running_deadline is never NULL, so this is a walk of
+        # ix_requests_queue_deadline that stops at the page. Descending keeps the files without a
+        # running deadline last through the CASE, read from the covering ix_requests_work_queue
+        # (the generated column compared with NO_DEADLINE in every row costs SQLite more).
+        if direction == "desc":
+            return [RUNNING_DEADLINE.is_(None), RUNNING_DEADLINE.desc(), Request.id.desc()]
+        return [ordered, Request.id.desc()]
     return [key.is_(None), ordered, Request.id.desc()]
 
 

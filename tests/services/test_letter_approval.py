@@ -375,3 +375,104 @@ def test_the_approver_and_the_officer_are_told(app, api, smtp):  # noqa: F811
     assert "dikembalikan" in back["Subject"]
     assert "Alasan pengembalian:" in back.get_content() and "Ulangi." in back.get_content()
     assert rid
+
+
+# (status, action) -> the outcome for each role: an HTTP error status, or the letter's status after.
+# The order of the minutes' (test_minutes_approval.EXPECTED): visible (the applicant's side never
+# sees a letter before it is issued, another office never: 404), then the version, then the status
+# (409), then the right to decide (403); asking again is the staff's (403 before the status). The
+# office's admin sees the letter, so is told 403 as on the minutes, not 404.
+LETTER_ROLES = ("drafter", "officer", "head", "delegate", "admin", "foreign_head")
+LETTER_ALIAS = ALIAS | {"drafter": "drafter", "admin": "admin", "foreign_head": "foreign_head"}
+SENT_BACK = "sent_back"
+LETTER_EXPECTED = {
+    (HELD, "approve"): {"drafter": 404, "officer": 403, "head": ISSUED, "delegate": ISSUED, "admin": 403},
+    (HELD, "send_back"): {"drafter": 404, "officer": 403, "head": SENT_BACK, "delegate": SENT_BACK, "admin": 403},
+    (HELD, "resubmit"): {"drafter": 404, "officer": 409, "head": 409, "delegate": 409, "admin": 403},
+    (SENT_BACK, "approve"): {"drafter": 404, "officer": 409, "head": 409, "delegate": 409, "admin": 409},
+    (SENT_BACK, "send_back"): {"drafter": 404, "officer": 409, "head": 409, "delegate": 409, "admin": 409},
+    (SENT_BACK, "resubmit"): {"drafter": 404, "officer": HELD, "head": ISSUED, "delegate": ISSUED, "admin": 403},
+    (ISSUED, "approve"): {"drafter": 409, "officer": 409, "head": 409, "delegate": 409, "admin": 409},
+    (ISSUED, "send_back"): {"drafter": 409, "officer": 409, "head": 409, "delegate": 409, "admin": 409},
+    (ISSUED, "resubmit"): {"drafter": 403, "officer": 409, "head": 409, "delegate": 409, "admin": 403},
+}
+
+
+def letter_in(api, status: str) -> int:
+    """The id of a surat pengembalian berkas (prepared by the officer) in `status`."""
+    _, letter = returned_letter(api)
+    head, url = api.as_("head"), f"/issued-documents/{letter['id']}"
+    if status == SENT_BACK:
+        head.ok(head.post(f"{url}/send-back", json={"version": letter["version"], "comment": "Perbaiki."}))
+    elif status == ISSUED:
+        head.ok(head.post(f"{url}/approve", json={"version": letter["version"]}))
+    return letter["id"]
+
+
+def letter_footprint(app, letter_id):
+    """What a refused action must leave as it was."""
+    from sqlalchemy import func
+
+    from workflow.models import Counter, Event
+
+    with app.app_context():
+        letter = db.session.get(IssuedDocument, letter_id)
+        return (
+            letter.status,
+            letter.version,
+            letter.number,
+            db.session.scalar(select(func.count()).select_from(Event).where(Event.request_id == letter.request_id)),
+            tuple(db.session.execute(select(Counter.series, Counter.value).order_by(Counter.series))),
+        )
+
+
+@pytest.mark.parametrize("status", [HELD, SENT_BACK, ISSUED])
+@pytest.mark.parametrize("action", ["approve", "send_back", "resubmit"])
+def test_the_letter_status_action_role_table(api, delegate, foreign_head, status, action):  # noqa: F811
+    path = {"approve": "approve", "send_back": "send-back", "resubmit": "resubmit"}[action]
+    for role in LETTER_ROLES:
+        letter_id = letter_in(api, status)
+        with api.app.app_context():
+            version = db.session.get(IssuedDocument, letter_id).version
+        before = letter_footprint(api.app, letter_id)
+        body = {"version": version} | ({"comment": "Perbaiki nomor surat."} if action == "send_back" else {})
+        response = api.as_(LETTER_ALIAS[role]).post(f"/issued-documents/{letter_id}/{path}", json=body)
+        expected = 404 if role == "foreign_head" else LETTER_EXPECTED[(status, action)][role]
+        if isinstance(expected, int):
+            assert response.status_code == expected, (status, action, role, response.get_json())
+            assert response.get_json()["error"]["message"], (status, action, role)
+            assert letter_footprint(api.app, letter_id) == before, (status, action, role)
+        else:
+            assert response.status_code == 200, (status, action, role, response.get_json())
+            assert response.get_json()["status"] == expected, (status, action, role)
+
+
+@pytest.mark.parametrize("alias", ["officer", "admin"])
+def test_an_office_account_without_the_right_is_told_403_on_letters_as_on_minutes(api, alias):
+    """The same refusal for the same reason: the account sees both documents, may decide on neither."""
+    from .test_minutes_approval import minutes_in
+
+    client = api.as_(alias)
+    _, letter = returned_letter(api)
+    _, minutes_id = minutes_in(api, "awaiting_approval")
+    minutes = api.as_("head").ok(api.as_("head").get(f"/minutes/{minutes_id}"))
+    assert client.ok(client.get(f"/issued-documents/{letter['id']}"))["status"] == HELD
+    for what, doc in (("issued-documents", letter), ("minutes", minutes)):
+        url = f"/{what}/{doc['id']}"
+        error(client.post(f"{url}/approve", json={"version": doc["version"]}), 403, "forbidden")
+        body = {"version": doc["version"], "comment": "Perbaiki."}
+        error(client.post(f"{url}/send-back", json=body), 403, "forbidden")
+
+
+def test_the_admin_sees_a_waiting_letter_on_the_request_page_without_the_staffs_controls(app, api):
+    from ..web.conftest import WebClient
+
+    rid, letter = returned_letter(api)
+    web = WebClient(app)
+    web.login("admin")
+    page = web.text(f"/permohonan/{rid}")
+    assert f'data-testid="letter-{letter["id"]}"' in page
+    assert f"/surat/{letter['id']}/draf.pdf" not in page and f"/surat/{letter['id']}/setujui" not in page
+    drafter = WebClient(app)
+    drafter.login("drafter")
+    assert f'data-testid="letter-{letter["id"]}"' not in drafter.text(f"/permohonan/{rid}")

@@ -15,7 +15,18 @@ from .outbox import AccessLog, OutboxMessage
 from .request import Request, request_assignees
 from .security import THROTTLE_SCOPES, AuthThrottle, UserSession
 from .stats import StatsSnapshot
-from .stats_counts import AssignedCount, ConcludedCount, DueCount, ReceivedCount, StateCount
+from .stats_counts import (
+    AssignedCount,
+    ConcludedCount,
+    DaysCount,
+    DeadlineTotal,
+    DueCount,
+    OutcomeCount,
+    ReceivedCount,
+    StateCount,
+    TrendCount,
+    WorkloadCount,
+)
 from .user import ROLES, ApiToken, User
 
 __all__ = [
@@ -49,6 +60,11 @@ __all__ = [
     "DueCount",
     "ReceivedCount",
     "StateCount",
+    "DeadlineTotal",
+    "WorkloadCount",
+    "TrendCount",
+    "OutcomeCount",
+    "DaysCount",
     "User",
     "meeting_requests",
     "request_assignees",

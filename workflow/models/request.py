@@ -2,13 +2,43 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Computed,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
 from .organisation import Office, Organisation
 from .time import utcnow
 from .user import User
+
+# The deadline that counts now, for the work queue's default order ("most urgent first"): the
+# applicant's own in the states where it runs (the processes' applicant_deadline_states), else the
+# office's due date while its clock runs; a paused or stopped clock, or none, gives NO_DEADLINE, so
+# that "no running deadline sorts last" is a plain ascending order an index can be walked in. Kept
+# by the database (a generated column: VIRTUAL on SQLite, STORED on PostgreSQL) from this SQL,
+# frozen here and in its migration (2c4e6a8b0d1f) as the definitions stand: the processes'
+# applicant_deadline_states are written out. tests/test_running_deadline.py checks it against
+# engine.calendar and queries.RUNNING_DEADLINE in every process and state, so a change of the
+# definitions that this SQL no longer follows fails there (then: a migration with the new SQL).
+NO_DEADLINE = date(9999, 12, 31)
+RUNNING_DEADLINE_SQL = (
+    "CASE"
+    " WHEN applicant_due_on IS NOT NULL AND process IN ('ranperda', 'ranperkada')"
+    " AND state = 'harmonis_with_notes' THEN applicant_due_on"
+    " WHEN clock_paused_on IS NOT NULL OR clock_stopped_on IS NOT NULL THEN '9999-12-31'"
+    " ELSE COALESCE(due_date, '9999-12-31') END"
+)
 
 request_assignees = Table(
     "request_assignees",
@@ -104,6 +134,8 @@ class Request(db.Model):
     # The applicant's own deadline (e.g. to send a corrected draft), set by the process's effects;
     # it counts in the process's applicant_deadline_states instead of the office's due date.
     applicant_due_on: Mapped[date | None] = mapped_column()
+    # Kept by the database (see RUNNING_DEADLINE_SQL): never written, never NULL.
+    running_deadline: Mapped[date] = mapped_column(Computed(RUNNING_DEADLINE_SQL))
     # The one pending timer (see engine/definition.Timer): fired by `workflow tick` after this day.
     timer_trigger: Mapped[str | None] = mapped_column(String(60))
     timer_due_on: Mapped[date | None] = mapped_column(index=True)
@@ -151,3 +183,17 @@ class Request(db.Model):
 
     def __repr__(self):
         return f"<Request {self.number} {self.process}:{self.state} v{self.version}>"
+
+
+# The work queue's default order (queries.queue_order: running_deadline, then newest first) walked
+# in this index from the office's first entry, the visibility and listing clauses read from its
+# other columns: a page stops after its rows instead of sorting every visible request of the office.
+Index(
+    "ix_requests_queue_deadline",
+    Request.office_id,
+    Request.running_deadline,
+    Request.id.desc(),
+    Request.process,
+    Request.state,
+    Request.created_by_id,
+)

@@ -29,7 +29,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from ..access import can_view
+from ..access import can_view, can_view_issued
 from ..documents.words import long_date
 from ..engine.definition import Notify
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
@@ -331,7 +331,7 @@ def can_preview(user, issued: IssuedDocument) -> bool:
 
 def _check_decision(issued: IssuedDocument, actor, version: int) -> None:
     # the order of fire(): visible, current version, available in this status, permitted
-    if not can_view(actor, issued.request) or actor.role not in STAFF:
+    if not can_view_issued(actor, issued):  # 404 only for one who may not see the letter at all
         raise NotFound("Dokumen tidak ditemukan.")
     if version != issued.version:
         raise StaleVersion(details={"current_version": issued.version, "status": issued.status})

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 NO_DATE = "9999-12-31"
+WITHDRAWN_OUTCOMES = ("withdrawn", "deemed_withdrawn")  # as stats/sql.py's (which imports the models)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ def specs(dialect: str) -> tuple[Spec, ...]:
     org = "COALESCE({a}.organisation_id, 0)"
     received = "CASE WHEN {a}.received_on IS NOT NULL THEN 1 ELSE 0 END"
     deadlines = ("due_date", "clock_paused_on", "clock_stopped_on", "applicant_due_on")
+    # a conclusion that is not a withdrawal (the figures' "concluded")
+    withdrawn = ", ".join(f"'{o}'" for o in WITHDRAWN_OUTCOMES)
+    concluding = f"({{a}}.outcome IS NOT NULL AND {{a}}.outcome != '' AND {{a}}.outcome NOT IN ({withdrawn}))"
     return (
         Spec(
             "stats_state_counts",
@@ -128,6 +132,73 @@ def specs(dialect: str) -> tuple[Spec, ...]:
                 *("concluded_on", "clock_stopped_on", "due_date"),
             ),
         ),
+        # The tables below sum the ones above over keys the dashboard and the reports do not need
+        # (deadline days, organisations, processes), so what a page reads stays small however many
+        # requests are open or concluded (migration c9e1f3a5b7d2).
+        Spec(
+            "stats_deadline_totals",
+            (("office_id", "{a}.office_id"), ("process", "{a}.process"), ("state", "{a}.state")),
+            (("n", "1"), ("running", f"CASE WHEN {running} THEN 1 ELSE 0 END")),
+            f"({running} OR {{a}}.applicant_due_on IS NOT NULL)",
+            ("office_id", "process", "state", *deadlines),
+        ),
+        Spec(
+            "stats_workload_counts",
+            (
+                ("office_id", "{a}.office_id"),
+                ("user_id", "x.user_id"),
+                ("process", "{a}.process"),
+                ("state", "{a}.state"),
+            ),
+            (("n", "1"), ("running", f"CASE WHEN {running} THEN 1 ELSE 0 END")),
+            "1 = 1",
+            ("office_id", "process", "state", *deadlines),
+            assignees=True,
+        ),
+        Spec(
+            "stats_trend_counts",
+            (
+                ("office_id", "{a}.office_id"),
+                ("month", _month("{a}.concluded_on", dialect)),
+                ("office_days", "COALESCE({a}.office_days, -1)"),
+            ),
+            (
+                ("concluded", f"CASE WHEN {concluding} THEN 1 ELSE 0 END"),
+                ("on_time", f"CASE WHEN {concluding} AND {{a}}.clock_stopped_on <= {{a}}.due_date THEN 1 ELSE 0 END"),
+            ),
+            "{a}.concluded_on IS NOT NULL",
+            ("office_id", "outcome", "office_days", "concluded_on", "clock_stopped_on", "due_date"),
+        ),
+        Spec(
+            "stats_outcome_counts",
+            (
+                ("office_id", "{a}.office_id"),
+                ("month", _month("{a}.concluded_on", dialect)),
+                ("process", "{a}.process"),
+                ("organisation_id", org),
+                ("outcome", "COALESCE({a}.outcome, '')"),
+            ),
+            (("n", "1"),),
+            "{a}.concluded_on IS NOT NULL AND {a}.received_on IS NOT NULL",
+            ("office_id", "process", "organisation_id", "outcome", "concluded_on", "received_on"),
+        ),
+        Spec(
+            "stats_days_counts",
+            (
+                ("office_id", "{a}.office_id"),
+                ("month", _month("{a}.concluded_on", dialect)),
+                ("process", "{a}.process"),
+                ("organisation_id", org),
+                ("office_days", "{a}.office_days"),
+            ),
+            (("n", "1"), ("on_time", "CASE WHEN {a}.clock_stopped_on <= {a}.due_date THEN 1 ELSE 0 END")),
+            f"{{a}}.concluded_on IS NOT NULL AND {{a}}.received_on IS NOT NULL AND {{a}}.office_days IS NOT NULL"
+            f" AND {concluding}",
+            (
+                *("office_id", "process", "organisation_id", "outcome", "office_days", "received_on"),
+                *("concluded_on", "clock_stopped_on", "due_date"),
+            ),
+        ),
     )
 
 
@@ -163,10 +234,15 @@ def _assignee_upsert(spec: Spec, row: str, sign: int) -> str:
     return _upsert(one, "r", sign, source=f" FROM requests r WHERE r.id = {row}.request_id AND")
 
 
-def trigger_ddl(dialect: str) -> list[str]:
-    """CREATE statements of the triggers (and, on PostgreSQL, their functions)."""
-    all_specs = specs(dialect)
-    assigned = next(s for s in all_specs if s.assignees)
+def _assignee_upserts(assignee_specs, row: str, sign: int) -> str:
+    return " ".join(f"{_assignee_upsert(spec, row, sign)};" for spec in assignee_specs)
+
+
+def trigger_ddl(dialect: str, tables: tuple[str, ...] | None = None) -> list[str]:
+    """CREATE statements of the triggers (and, on PostgreSQL, their functions), of the tables named
+    (all by default)."""
+    all_specs = tuple(s for s in specs(dialect) if tables is None or s.table in tables)
+    assignee_specs = [s for s in all_specs if s.assignees]
     if dialect == "postgresql":
         on_update = []
         for spec in all_specs:
@@ -199,8 +275,8 @@ $$ LANGUAGE plpgsql""",
             " FOR EACH ROW EXECUTE FUNCTION harmoni_stats_requests()",
             f"""CREATE FUNCTION harmoni_stats_assignees() RETURNS trigger AS $$
 BEGIN
-IF TG_OP IN ('UPDATE', 'DELETE') THEN {_assignee_upsert(assigned, "OLD", -1)}; END IF;
-IF TG_OP IN ('UPDATE', 'INSERT') THEN {_assignee_upsert(assigned, "NEW", 1)}; END IF;
+IF TG_OP IN ('UPDATE', 'DELETE') THEN {_assignee_upserts(assignee_specs, "OLD", -1)} END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN {_assignee_upserts(assignee_specs, "NEW", 1)} END IF;
 RETURN NULL;
 END;
 $$ LANGUAGE plpgsql""",
@@ -223,11 +299,11 @@ $$ LANGUAGE plpgsql""",
         )
     statements += [
         f"CREATE TRIGGER stats_assignees_insert AFTER INSERT ON request_assignees BEGIN "
-        f"{_assignee_upsert(assigned, 'NEW', 1)}; END",
+        f"{_assignee_upserts(assignee_specs, 'NEW', 1)} END",
         f"CREATE TRIGGER stats_assignees_delete AFTER DELETE ON request_assignees BEGIN "
-        f"{_assignee_upsert(assigned, 'OLD', -1)}; END",
+        f"{_assignee_upserts(assignee_specs, 'OLD', -1)} END",
         f"CREATE TRIGGER stats_assignees_update AFTER UPDATE ON request_assignees BEGIN "
-        f"{_assignee_upsert(assigned, 'OLD', -1)}; {_assignee_upsert(assigned, 'NEW', 1)}; END",
+        f"{_assignee_upserts(assignee_specs, 'OLD', -1)} {_assignee_upserts(assignee_specs, 'NEW', 1)} END",
     ]
     return statements
 
@@ -245,8 +321,10 @@ def drop_ddl(dialect: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
 
 
-def install(connection) -> None:
-    for statement in trigger_ddl(connection.dialect.name):
+def install(connection, tables: tuple[str, ...] | None = None) -> None:
+    """The triggers, keeping the tables named (all by default: a migration names the tables that
+    existed at its revision, so it installs what it created whatever this module says later)."""
+    for statement in trigger_ddl(connection.dialect.name, tables):
         connection.execute(text(statement))
 
 
@@ -261,9 +339,12 @@ def _recount_select(spec: Spec) -> str:
     )
 
 
-def recount(connection) -> None:
-    """Every table anew from `requests` (the migration's backfill; after a bulk load without triggers)."""
+def recount(connection, tables: tuple[str, ...] | None = None) -> None:
+    """Every table (or those named) anew from `requests` (a migration's backfill; after a bulk load
+    without triggers)."""
     for spec in specs(connection.dialect.name):
+        if tables is not None and spec.table not in tables:
+            continue
         columns = [k for k, _ in spec.keys] + [v for v, _ in spec.values]
         connection.execute(text(f"DELETE FROM {spec.table}"))
         connection.execute(text(f"INSERT INTO {spec.table} ({', '.join(columns)}) {_recount_select(spec)}"))

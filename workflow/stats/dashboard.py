@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import and_, case, func, literal_column, null, select, true, union_all
 
 from ..access import visible_requests
 from ..engine.calendar import WorkingCalendar
@@ -17,15 +17,19 @@ from ..engine.definition import Phase
 from ..extensions import db
 from ..models import (
     AssignedCount,
-    ConcludedCount,
+    DeadlineTotal,
     DueCount,
     Organisation,
+    OutcomeCount,
     ReceivedCount,
     Request,
     StateCount,
+    TrendCount,
     User,
+    WorkloadCount,
     request_assignees,
 )
+from ..models.stats_counts import NO_DATE
 from ..models.time import local_date, utcnow
 from . import sql
 
@@ -305,46 +309,28 @@ def counted_overview(user, result: Overview) -> Overview:
         if org_id and received:
             per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})["open"] += n
 
-    # 2. overdue and due soon: summed over the deadline days in SQL, per (process, state)
-    def late_sums(table):
-        clock_late = table.clock_due < today
-        return (
-            func.sum(table.n),
-            func.sum(case((clock_late, table.n), else_=0)),
-            func.sum(case((or_(clock_late, table.applicant_due < today), table.n), else_=0)),
-        )
-
-    for process, state, _, late, late_any, near in db.session.execute(
-        select(
-            DueCount.process,
-            DueCount.state,
-            *late_sums(DueCount),
-            func.sum(case((DueCount.clock_due.between(today, soon), DueCount.n), else_=0)),
-        )
-        .where(DueCount.office_id == office, sql.maybe_open(DueCount), DueCount.n != 0)
-        .group_by(DueCount.process, DueCount.state)
-    ):
+    # 2. overdue and due soon, per (process, state): the totals with a deadline (DeadlineTotal)
+    # less those not yet overdue, which are the rows of DueCount due from today on (a range of its
+    # index: the days ahead, not every day a file ever fell due)
+    for (process, state), (n, running, running_ahead, both_ahead, near, _) in _deadlines(
+        DeadlineTotal, DueCount, office, today, soon
+    ).items():
         kind = kinds.get((process, state))
         if kind is not None and kind.open:
-            result.overdue += int(late_any if kind.applicant_deadline else late)
-            result.due_soon += int(near)
+            result.overdue += n - both_ahead if kind.applicant_deadline else running - running_ahead
+            result.due_soon += near
 
-    # 3. workload per assigned member of staff; their names read afterwards (a join with the
-    # grouped counts made SQLite regroup them per user row)
+    # 3. workload per assigned member of staff, the same way (WorkloadCount less AssignedCount's
+    # rows due from today on), with their names
     staff: dict[int, dict] = {}
-    for uid, process, state, n, late, late_any in db.session.execute(
-        select(AssignedCount.user_id, AssignedCount.process, AssignedCount.state, *late_sums(AssignedCount))
-        .where(AssignedCount.office_id == office, sql.maybe_open(AssignedCount), AssignedCount.n != 0)
-        .group_by(AssignedCount.user_id, AssignedCount.process, AssignedCount.state)
-    ):
+    for (uid, process, state), (n, running, running_ahead, both_ahead, _, name) in _deadlines(
+        WorkloadCount, AssignedCount, office, today, soon
+    ).items():
         kind = kinds.get((process, state))
         if kind is not None and kind.open and n:
-            entry = staff.setdefault(uid, {"user_id": uid, "name": None, "open": 0, "overdue": 0})
-            entry["open"] += int(n)
-            entry["overdue"] += int(late_any if kind.applicant_deadline else late)
-    if staff:
-        for uid, name in db.session.execute(select(User.id, User.name).where(User.id.in_(list(staff)))):
-            staff[uid]["name"] = name
+            entry = staff.setdefault(uid, {"user_id": uid, "name": name, "open": 0, "overdue": 0})
+            entry["open"] += n
+            entry["overdue"] += n - both_ahead if kind.applicant_deadline else running - running_ahead
     result.workload = sorted(staff.values(), key=lambda w: (-w["open"], w["name"]))
 
     # 4-5. the last 12 months: received; concluded, on time and the office's days; and, for the
@@ -360,36 +346,28 @@ def counted_overview(user, result: Overview) -> Overview:
     ):
         trend[month]["received"] += int(n)
     overall: dict[int, int] = {}
-    concluded = (ConcludedCount.office_id == office, ConcludedCount.n != 0)
     # per month and office days: the conclusions but withdrawals, and those on time
-    concluding = and_(ConcludedCount.outcome != "", ConcludedCount.outcome.not_in(sql.WITHDRAWN_OUTCOMES))
     for month, days, n, timely in db.session.execute(
-        select(
-            ConcludedCount.month,
-            ConcludedCount.office_days,
-            func.sum(case((concluding, ConcludedCount.n), else_=0)),
-            func.sum(case((and_(concluding, ConcludedCount.on_time == 1), ConcludedCount.n), else_=0)),
+        select(TrendCount.month, TrendCount.office_days, TrendCount.concluded, TrendCount.on_time).where(
+            TrendCount.office_id == office, TrendCount.month.between(first, last), TrendCount.concluded != 0
         )
-        .where(*concluded, ConcludedCount.month.between(first, last))
-        .group_by(ConcludedCount.month, ConcludedCount.office_days)
     ):
-        n, timely = int(n), int(timely)
         t = trend[month]
         t["concluded"] += n
-        if days >= 0 and n:  # a timed conclusion (sql.timed_conclusion)
+        if days >= 0:  # a timed conclusion (sql.timed_conclusion)
             t["timed"] += n
             t["on_time"] += timely
             t["days"][days] = t["days"].get(days, 0) + n
             overall[days] = overall.get(days, 0) + n
     for org_id, outcome, n in db.session.execute(
-        select(ConcludedCount.organisation_id, ConcludedCount.outcome, func.sum(ConcludedCount.n))
+        select(OutcomeCount.organisation_id, OutcomeCount.outcome, func.sum(OutcomeCount.n))
         .where(
-            *concluded,
-            ConcludedCount.month.between(year_first, today.year * 100 + 12),
-            ConcludedCount.received == 1,
-            ConcludedCount.organisation_id != 0,
+            OutcomeCount.office_id == office,
+            OutcomeCount.month.between(year_first, today.year * 100 + 12),
+            OutcomeCount.organisation_id != 0,
+            OutcomeCount.n != 0,
         )
-        .group_by(ConcludedCount.organisation_id, ConcludedCount.outcome)
+        .group_by(OutcomeCount.organisation_id, OutcomeCount.outcome)
     ):
         entry = per_org.setdefault(org_id, {"open": 0, "concluded": 0, "outcomes": {}})
         entry["concluded"] += int(n)
@@ -398,6 +376,51 @@ def counted_overview(user, result: Overview) -> Overview:
     result.organisations = _organisations(user, per_org)
     _finish_trend(result, trend, overall)
     return result
+
+
+def _deadlines(totals, counts, office: int, today: date, soon: date) -> dict:
+    """Per (user,) process and state, in one statement: from `totals` (DeadlineTotal or
+    WorkloadCount) how many requests (n) and with a running clock (running); from the deadline
+    counts `counts` (DueCount or AssignedCount) the rows due from today on (the clock due today or
+    later, or not running): those with a running clock, those whose applicant's deadline has not
+    passed either, and those due by `soon`; per user, their name too. The overdue are the totals
+    less these."""
+    per_user = counts is AssignedCount
+    name = (User.name,) if per_user else ()
+    key_totals = ((totals.user_id,) if per_user else ()) + (totals.process, totals.state)
+    key_counts = ((counts.user_id,) if per_user else ()) + (counts.process, counts.state)
+    zero = literal_column("0")
+    whole = select(*key_totals, totals.n, totals.running, zero, zero, zero, *name).where(
+        totals.office_id == office, totals.n != 0
+    )
+    if per_user:
+        whole = whole.join(User, User.id == totals.user_id)
+    running = counts.clock_due != NO_DATE
+    ahead = (
+        select(
+            *key_counts,
+            zero,
+            zero,
+            func.sum(case((running, counts.n), else_=0)),
+            func.sum(case((counts.applicant_due >= today, counts.n), else_=0)),
+            func.sum(case((counts.clock_due <= soon, counts.n), else_=0)),
+            *((null(),) if per_user else ()),
+        )
+        .where(counts.office_id == office, counts.clock_due >= today, sql.maybe_open(counts))
+        .group_by(*key_counts)
+        # SQLite would walk the primary key for its order of the groups (every row of the office)
+        .with_hint(counts, f"INDEXED BY ix_{counts.__tablename__}_upcoming", dialect_name="sqlite")
+    )
+    found: dict[tuple, list] = {}
+    width = len(key_totals)
+    for row in db.session.execute(union_all(whole, ahead)):
+        key, figures = tuple(row[:width]), row[width:]
+        entry = found.setdefault(key, [0, 0, 0, 0, 0, None])
+        for i in range(5):
+            entry[i] += int(figures[i])
+        if per_user and figures[5] is not None:
+            entry[5] = figures[5]
+    return found
 
 
 def _month(day) -> int:

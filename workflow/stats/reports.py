@@ -19,7 +19,7 @@ from sqlalchemy import and_, case, func, or_, select
 from ..access import visible_requests
 from ..engine.errors import InvalidInput
 from ..extensions import db
-from ..models import ConcludedCount, Organisation, ReceivedCount, Request
+from ..models import DaysCount, Organisation, OutcomeCount, ReceivedCount, Request
 from ..processes import PROCESSES
 from ..vocabulary import Conclusion
 from . import sql
@@ -179,6 +179,9 @@ class Report:
         }
 
 
+TIMED = object()  # in place of an outcome: a group of timed conclusions (_counted_groups)
+
+
 class _Tally:
     """One row's counts and its histogram of the office's days, summed over GROUP BY groups."""
 
@@ -188,6 +191,11 @@ class _Tally:
 
     def add(self, outcome, days, got, returned, rounds, done, timely) -> None:
         row = self.row
+        if outcome is TIMED:  # the counts' timed conclusions, already counted by their outcome
+            row.on_time += timely
+            row.timed += done
+            self.days[days] = self.days.get(days, 0) + done
+            return
         row.received += got
         row.returned += returned
         row.rounds += int(rounds)
@@ -242,16 +250,22 @@ def harmonisation_report(user, period: Period, *, live: bool = False) -> Report:
     by_service: dict[str, _Tally] = {}
     overall = _Tally("all", _l("Harmonisasi"))
 
+    def tally(tallies: dict, key: str, label) -> _Tally:
+        found = tallies.get(key)
+        if found is None:  # made once per row of a table, not once per group added to it
+            found = tallies[key] = _Tally(key, label)
+        return found
+
     def add(process, org_id, figures):
         if process in HARMONISATION:
             overall.add(*figures)
             key = str(org_id)
-            by_org.setdefault(key, _Tally(key, names.get(key, key))).add(*figures)
+            tally(by_org, key, names.get(key, key)).add(*figures)
             if org_id in levels:  # the type needs the organisation (as the inner join did)
                 key = regulation_type(process, levels[org_id])
-                by_type.setdefault(key, _Tally(key, type_labels.get(key, key))).add(*figures)
+                tally(by_type, key, type_labels.get(key, key)).add(*figures)
         elif process in services:
-            by_service.setdefault(process, _Tally(process, services[process])).add(*figures)
+            tally(by_service, process, services[process]).add(*figures)
 
     for process, org_id, figures in (_live_groups if live else _counted_groups)(user, period):
         add(process, org_id, figures)
@@ -313,17 +327,20 @@ def _month_key(day: date) -> int:
 
 
 def _counted_groups(user, period: Period):
-    """The same groups from the maintained counts: received per month, process and organisation;
-    concluded per month, process, organisation, outcome and days (received ones: the report's
-    scope is what reached the office). A drafter's scope is their organisation, anyone else's
-    their office."""
+    """The same figures from the maintained counts, summed over the period's months: received per
+    process and organisation; concluded per process, organisation and outcome; the timed
+    conclusions per process, organisation and office days (TIMED groups: on time and the days'
+    histogram). Concluded ones are the received ones (the report's scope is what reached the
+    office). A drafter's scope is their organisation, anyone else's their office."""
     months = (_month_key(period.start), _month_key(period.end))
     if user.role == "drafter":
         received_scope = ReceivedCount.organisation_id == (user.organisation_id or -1)
-        concluded_scope = ConcludedCount.organisation_id == (user.organisation_id or -1)
+        outcome_scope = OutcomeCount.organisation_id == (user.organisation_id or -1)
+        days_scope = DaysCount.organisation_id == (user.organisation_id or -1)
     else:
         received_scope = ReceivedCount.office_id == user.office_id
-        concluded_scope = ConcludedCount.office_id == user.office_id
+        outcome_scope = OutcomeCount.office_id == user.office_id
+        days_scope = DaysCount.office_id == user.office_id
     for process, org_id, got, returned, rounds in db.session.execute(
         select(
             ReceivedCount.process,
@@ -336,32 +353,26 @@ def _counted_groups(user, period: Period):
         .group_by(ReceivedCount.process, ReceivedCount.organisation_id)
     ):
         yield process, org_id or None, (None, None, int(got), int(returned), int(rounds), 0, 0)
-    for process, org_id, outcome, days, on_time, done in db.session.execute(
-        select(
-            ConcludedCount.process,
-            ConcludedCount.organisation_id,
-            ConcludedCount.outcome,
-            ConcludedCount.office_days,
-            ConcludedCount.on_time,
-            func.sum(ConcludedCount.n),
-        )
-        .where(
-            concluded_scope,
-            ConcludedCount.month.between(*months),
-            ConcludedCount.received == 1,
-            ConcludedCount.n != 0,
-        )
-        .group_by(
-            ConcludedCount.process,
-            ConcludedCount.organisation_id,
-            ConcludedCount.outcome,
-            ConcludedCount.office_days,
-            ConcludedCount.on_time,
-        )
+    # conclusions per outcome (OutcomeCount counts received requests only)
+    for process, org_id, outcome, done in db.session.execute(
+        select(OutcomeCount.process, OutcomeCount.organisation_id, OutcomeCount.outcome, func.sum(OutcomeCount.n))
+        .where(outcome_scope, OutcomeCount.month.between(*months), OutcomeCount.n != 0)
+        .group_by(OutcomeCount.process, OutcomeCount.organisation_id, OutcomeCount.outcome)
     ):
-        days = None if days < 0 else days
-        done = int(done)
-        yield process, org_id or None, (outcome or None, days, 0, 0, 0, done, done if on_time else 0)
+        yield process, org_id or None, (outcome or None, None, 0, 0, 0, int(done), 0)
+    # the timed ones (not withdrawn, the office's days known) per office days: on time, histogram
+    for process, org_id, days, done, timely in db.session.execute(
+        select(
+            DaysCount.process,
+            DaysCount.organisation_id,
+            DaysCount.office_days,
+            func.sum(DaysCount.n),
+            func.sum(DaysCount.on_time),
+        )
+        .where(days_scope, DaysCount.month.between(*months), DaysCount.n != 0)
+        .group_by(DaysCount.process, DaysCount.organisation_id, DaysCount.office_days)
+    ):
+        yield process, org_id or None, (TIMED, days, 0, 0, 0, int(done), int(timely))
 
 
 _NUMBERS = ("received", "returned", "rounds", "outcomes", "concluded", "withdrawn", "on_time", "timed", "median", "p90")

@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..models.time import local_date, utcnow
 from ..operations.calendar import office_calendar
+from ..operations.event_redaction import redacted_events
 from ..operations.minutes import is_approver
 from ..operations.personal_data import REDACTED, check_document_read, details_for, hidden_document_ids
 from ..operations.public import register_oral_application
@@ -286,7 +287,8 @@ def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, 
         db.session.scalars(REQUEST_DOCUMENTS, {"request_id": req.id}).all(),
         key=lambda d: (order.get(d.kind, len(order)), -d.version),
     )
-    events = db.session.scalars(REQUEST_EVENTS, {"request_id": req.id}).all()
+    # as this user may see them: a confidential reporter's name kept out (even of old events)
+    events = redacted_events(current_user, req, db.session.scalars(REQUEST_EVENTS, {"request_id": req.id}).all())
     present = {d.kind for d in documents}
     checklist = [
         ([process.document_kind(k) for k in group], bool(present.intersection(group)))

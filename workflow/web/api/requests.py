@@ -15,6 +15,7 @@ from ...extensions import db
 from ...models import Document, Event, Request
 from ...models.time import local_date, utcnow
 from ...operations.calendar import office_calendar
+from ...operations.event_redaction import redacted_events
 from ...operations.personal_data import check_document_read, details_for, document_hidden, hidden_document_ids
 from ...operations.requests import create_request, update_application_letter, upload_document
 from ...operations.transitions import fire
@@ -157,7 +158,8 @@ class Events(MethodView):
             select(Event).where(Event.request_id == req.id).options(selectinload(Event.actor)).order_by(Event.seq)
         )
         hidden = hidden_document_ids(g.user, req)
-        return [event_json(e, hidden, comment_visible=can_read_event_comment(g.user, e)) for e in events]
+        shown = redacted_events(g.user, req, events)  # a confidential reporter's name kept out
+        return [event_json(e, hidden, comment_visible=can_read_event_comment(g.user, e)) for e in shown]
 
 
 @blp.route("/requests/<id:request_id>/documents")
