@@ -10,6 +10,7 @@ from workflow.extensions import db
 from workflow.models import Event
 
 from ..helpers import REQUIRED, force_state
+from .test_bad_input import documented_errors
 from .test_meetings import error_of
 
 BOTH_MISSING = (
@@ -161,6 +162,9 @@ def test_the_openapi_document_describes_the_patch(api):
     name = schema["$ref"].rsplit("/", 1)[1]
     properties = spec["components"]["schemas"][name]["properties"]
     assert set(properties) == {"version", "application_letter_number", "application_letter_date"}
+    # the refusals the tests above meet: not the applicant's (403), not visible (404), stale or past
+    # the stage (409), a wrong value (422)
+    assert set(documented_errors(spec, "patch", "/api/v1/requests/{request_id}")) == {"403", "404", "409", "422"}
 
 
 # --- the form on the request page -------------------------------------------------------------

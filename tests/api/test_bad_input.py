@@ -734,3 +734,38 @@ def test_openapi_document_is_valid_and_complete(api):
         for method, operation in operations.items():
             if method in ("get", "post", "put", "patch", "delete"):
                 assert operation.get("security", spec["security"]) == spec["security"], (method, path)
+
+
+# The errors each of the newer operations answers (their tests: services/test_letter_approval.py's
+# table, api/test_application_letter.py), each documented with the shared error schema.
+DOCUMENTED_ERRORS = {
+    ("get", "/api/v1/issued-documents/{issued_id}"): {"404"},
+    ("post", "/api/v1/issued-documents/{issued_id}/approve"): {"403", "404", "409", "422"},
+    ("post", "/api/v1/issued-documents/{issued_id}/send-back"): {"403", "404", "409", "422"},
+    ("post", "/api/v1/issued-documents/{issued_id}/resubmit"): {"403", "404", "409", "422"},
+    ("get", "/api/v1/issued-documents/{issued_id}/preview.pdf"): {"404"},
+    ("get", "/api/v1/issued/{issued_id}/pdf"): {"404"},
+    ("get", "/api/v1/requests/{request_id}/issued"): {"404"},
+    ("patch", "/api/v1/requests/{request_id}"): {"403", "404", "409", "422"},
+}
+
+
+def documented_errors(spec, method: str, path: str) -> dict[str, dict]:
+    """status -> the response object (references resolved) of each error an operation documents."""
+    responses = spec["paths"][path][method]["responses"]
+    resolved = {}
+    for status, response in responses.items():
+        if status.isdigit() and int(status) >= 400:
+            if "$ref" in response:
+                response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+            resolved[status] = response
+    return resolved
+
+
+@pytest.mark.parametrize("method, path", sorted(DOCUMENTED_ERRORS))
+def test_the_newer_operations_document_the_errors_they_answer(api, method, path):
+    spec = api.client.get("/api/v1/openapi.json").get_json()
+    errors = documented_errors(spec, method, path)
+    assert set(errors) == DOCUMENTED_ERRORS[(method, path)]
+    for status, response in errors.items():
+        assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, status

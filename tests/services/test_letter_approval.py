@@ -26,6 +26,7 @@ from workflow.models import IssuedDocument, Office, Request
 from workflow.operations.issued import issue_final_result_letter, issue_result_letter
 from workflow.operations.notifications import send_pending
 
+from ..api.test_bad_input import documented_errors
 from ..api.test_meetings import meeting_body, ready
 from ..helpers import ALIASES, another_office_user, final_minutes, force_state, submitted_request, user
 from ..test_cli import cli
@@ -430,6 +431,9 @@ def letter_footprint(app, letter_id):
 @pytest.mark.parametrize("action", ["approve", "send_back", "resubmit"])
 def test_the_letter_status_action_role_table(api, delegate, foreign_head, status, action):  # noqa: F811
     path = {"approve": "approve", "send_back": "send-back", "resubmit": "resubmit"}[action]
+    # every refusal below is one the OpenAPI document declares for the operation
+    spec = api.client.get("/api/v1/openapi.json").get_json()
+    declared = documented_errors(spec, "post", f"/api/v1/issued-documents/{{issued_id}}/{path}")
     for role in LETTER_ROLES:
         letter_id = letter_in(api, status)
         with api.app.app_context():
@@ -441,6 +445,7 @@ def test_the_letter_status_action_role_table(api, delegate, foreign_head, status
         if isinstance(expected, int):
             assert response.status_code == expected, (status, action, role, response.get_json())
             assert response.get_json()["error"]["message"], (status, action, role)
+            assert str(expected) in declared, (action, expected)
             assert letter_footprint(api.app, letter_id) == before, (status, action, role)
         else:
             assert response.status_code == 200, (status, action, role, response.get_json())
@@ -476,3 +481,40 @@ def test_the_admin_sees_a_waiting_letter_on_the_request_page_without_the_staffs_
     drafter = WebClient(app)
     drafter.login("drafter")
     assert f'data-testid="letter-{letter["id"]}"' not in drafter.text(f"/permohonan/{rid}")
+
+
+def _scheduling_events(api, request_id) -> list[dict]:
+    head = api.as_("head")
+    events = head.ok(head.get(f"/requests/{request_id}/events"))
+    return [e for e in events if e["trigger"] in ("schedule_meeting", "schedule_follow_up_meeting")]
+
+
+def test_the_scheduling_event_names_the_undangan_held_for_approval(api):
+    """As a return's or a conclusion's event names its letter: the officer's scheduling prepares an
+    undangan rapat awaiting approval, and each covered request's event says which (one letter for
+    the meeting, filed with the first request)."""
+    first, second = ready(api), ready(api, title="Rancangan Peraturan Daerah tentang Pasar")
+    officer = api.as_("officer")
+    # listed out of order: the letter is still the first request's, prepared once
+    officer.ok(officer.post("/meetings", json=meeting_body(api, [second["id"], first["id"]])), 201)
+    [letter] = letters(api, first["id"], "undangan_rapat")
+    assert letters(api, second["id"], "undangan_rapat") == []
+    assert letter["status"] == HELD
+    expected = {"id": letter["id"], "kind": "undangan_rapat", "number": None, "status": HELD}
+    for rid in (first["id"], second["id"]):
+        [event] = _scheduling_events(api, rid)
+        assert event["data"]["invitation_letter"] == expected, rid
+
+
+def test_the_heads_scheduling_event_names_the_undangan_issued_at_once(api):
+    req = ready(api)
+    head = api.as_("head")
+    head.ok(head.post("/meetings", json=meeting_body(api, [req["id"]])), 201)
+    [letter] = letters(api, req["id"], "undangan_rapat")
+    [event] = _scheduling_events(api, req["id"])
+    assert letter["status"] == ISSUED and letter["number"]
+    assert event["data"]["invitation_letter"] == {
+        "id": letter["id"],
+        "kind": "undangan_rapat",
+        "number": letter["number"],
+    }

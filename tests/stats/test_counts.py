@@ -7,7 +7,8 @@ import random
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import Column, Integer, delete, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from workflow.actors import SYSTEM
 from workflow.engine.errors import HarmoniError
@@ -40,11 +41,70 @@ def trigger_names() -> set[str]:
     return set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
 
 
-def test_the_triggers_are_installed_at_the_head(ctx):
-    """A migration that rebuilds `requests` in batch mode (SQLite) would drop them silently."""
+def triggers_on_tables() -> dict[str, str]:
+    """The database's triggers -> the table each is on."""
     conn = db.session.connection()
-    wanted = {s.split()[2] for s in counts.trigger_ddl(conn.dialect.name) if s.startswith("CREATE TRIGGER")}
-    assert wanted and wanted <= trigger_names()
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(text("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"))
+    else:
+        rows = conn.execute(text("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"))
+    return dict(rows.all())
+
+
+def test_the_triggers_are_installed_at_the_head(ctx):
+    """At the Alembic head, every trigger counts.py defines exists, on the table it defines it on.
+    A migration that rebuilds `requests` in batch mode (SQLite) would drop them silently: it must
+    end with counts.restore_triggers (migrations/README)."""
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from workflow import MIGRATIONS
+
+    conn = db.session.connection()
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert MigrationContext.configure(conn).get_current_heads() == (head,)
+    wanted = counts.trigger_names(conn.dialect.name)
+    assert {"requests", "request_assignees"} <= set(wanted.values())
+    present = triggers_on_tables()
+    assert {name: present.get(name) for name in wanted} == wanted
+
+
+def test_a_batch_rebuild_inside_triggers_lifted_keeps_the_counts(ctx):
+    """On SQLite a batch operation rebuilding a counted table fails while the count triggers name
+    it (and would drop its own with it); inside counts.triggers_lifted, the helper migrations use,
+    it runs, the triggers are back after and the counts move again. All rolled back after (DDL is
+    transactional on both backends). The table rebuilt is `request_assignees`: `requests` cannot be
+    rebuilt by the batch mode since its generated column running_deadline (migrations/README)."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    conn = db.session.connection()
+    defined = counts.trigger_names(conn.dialect.name)
+    tables = tuple(spec.table for spec in counts.specs(conn.dialect.name))
+    operations = Operations(MigrationContext.configure(conn))
+
+    def rebuild():
+        # PostgreSQL alters the table in place; SQLite copies, drops and renames it
+        with operations.batch_alter_table("request_assignees", recreate="always") as batch:
+            batch.add_column(Column("harmoni_probe", Integer(), nullable=True))
+
+    if conn.dialect.name == "sqlite":
+        with pytest.raises(OperationalError, match="request_assignees"), conn.begin_nested():
+            rebuild()  # without the helper: the triggers on `requests` name the table being renamed
+    with counts.triggers_lifted(conn, tables):
+        assert not set(defined) & set(triggers_on_tables())
+        rebuild()
+    present = triggers_on_tables()
+    assert {name: present.get(name) for name in defined} == defined
+    dataset.make_request("R1", "ranperda", "in_analysis", None, assignees=("officer", "officer2"), received_on=TODAY)
+    dataset.make_request("R2", "legal_aid", "submitted", None, received_on=TODAY)
+    db.session.flush()
+    assert differences() == {}
+    assert conn.execute(text("SELECT SUM(n) FROM stats_assigned_counts")).scalar() == 2
+    db.session.rollback()
 
 
 def test_the_known_data_set_and_changes_outside_fire(ctx):

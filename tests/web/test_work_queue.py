@@ -332,3 +332,28 @@ def test_the_deadline_says_when_it_is_the_administrative_checks(app, web, api):
     note = '<div class="small text-muted">pemeriksaan administrasi</div>'  # under the deadline
     assert note in rows[checking["number"]]
     assert note not in rows[reviewing["number"]]
+
+
+def test_the_rows_escape_the_number_title_and_organisation(app, web):
+    """The rows are printed with autoescaping off, each text escaped once in web/queue.py: what
+    people type (a number, a title, an organisation's name) must still come out as text."""
+    payload = '<b onclick="x()">A & B\'s</b>'
+    escaped = "&lt;b onclick=&#34;x()&#34;&gt;A &amp; B&#39;s&lt;/b&gt;"
+    insert_requests(app, 2)
+    with app.app_context():
+        rid = db.session.scalar(select(Request.id).where(Request.state != "draft").order_by(Request.id).limit(1))
+        organisation_id = db.session.scalar(select(Request.organisation_id).where(Request.id == rid))
+        name = db.session.scalar(select(Organisation.name).where(Organisation.id == organisation_id))
+        db.session.execute(update(Request).where(Request.id == rid).values(number="N" + payload, title="T" + payload))
+        db.session.execute(update(Organisation).where(Organisation.id == organisation_id).values(name="O" + payload))
+        db.session.commit()
+    try:
+        web.login("officer")
+        page = web.text("/permohonan/")
+        assert "<b onclick" not in page
+        for text in ("N", "T", "O"):
+            assert text + escaped in page
+    finally:
+        with app.app_context():
+            db.session.execute(update(Organisation).where(Organisation.id == organisation_id).values(name=name))
+            db.session.commit()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import segno
 from flask import render_template
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
+
+# WeasyPrint (about a second to import) is imported by the renderer when it is first made, not with
+# this module: pages and commands that never render a PDF (most `flask` commands) do not pay for it.
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,9 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "pdf"
 
 class PdfRenderer:
     def __init__(self):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
         self.font_config = FontConfiguration()
         self.stylesheet = CSS(filename=str(TEMPLATES / "print.css"), font_config=self.font_config)
 
@@ -32,6 +36,8 @@ class PdfRenderer:
         """The PDF, and where the element with id `anchor` was laid out: (page from 0, the page's
         height and the element's box, both in CSS px from the top-left), or None. Laying out and
         writing are the two halves of WeasyPrint's write_pdf(): finding the place costs nothing."""
+        from weasyprint import HTML  # imported by __init__ already: a dictionary lookup
+
         options = {
             "pdf_identifier": hashlib.md5(identifier.encode()).hexdigest().encode(),
             "uncompressed_pdf": False,

@@ -17,25 +17,18 @@ import logging
 import os
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from asn1crypto import crl, pem, x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from flask import current_app
-from pyhanko.keys import load_certs_from_pemder
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers
-from pyhanko.sign.general import get_pyca_cryptography_hash
-from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.stamp import TextStampStyle
 
 from .certificates import DEMO_MARK, SigningFiles, demo_signing_files
+
+# pyHanko (some 0.4 s to import) is imported where a document is signed (documents/pades.py) and
+# verified, not with this module: `create_app` reads the certificate at every start, and most
+# `flask` commands (workflow tick, notifications send, audit verify ...) never sign anything.
 
 log = logging.getLogger(__name__)
 
@@ -76,29 +69,6 @@ class Approval:
     reason: str | None = None
 
 
-class _KeptKeySigner(signers.SimpleSigner):
-    """pyHanko's SimpleSigner parses its private key again for every signature it makes (twice per
-    document: once to size the signature, once to sign), and `cryptography` checks an RSA key as it
-    parses it: about 70 ms each time. This one parses the key once and keeps it."""
-
-    _pyca_key = None
-
-    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        if self._pyca_key is None:
-            self._pyca_key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
-        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
-        try:
-            algorithm = mechanism.signature_algo
-        except ValueError:
-            algorithm = mechanism["algorithm"].native
-        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
-        if algorithm == "rsassa_pkcs1v15" and isinstance(self._pyca_key, RSAPrivateKey):
-            return self._pyca_key.sign(data, PKCS1v15(), hash_algorithm)
-        if algorithm == "ecdsa" and isinstance(self._pyca_key, EllipticCurvePrivateKey):
-            return self._pyca_key.sign(data, ECDSA(hash_algorithm))
-        return super().sign_raw(data, digest_algorithm)  # PSS and the rest, as pyHanko does them
-
-
 # The stamp's font: a Unicode TrueType font shipped with the package (a Latin, Greek and Cyrillic
 # subset of DejaVu Sans, documents/fonts/README.md), whose glyphs pyHanko embeds; a standard PDF
 # font (Courier) only knows Latin-1, and names like "Çağrı" or "Ŝ" would lose letters.
@@ -109,35 +79,6 @@ STAMP_FONT_SIZE = 7
 @lru_cache(maxsize=1)
 def _stamp_font_bytes() -> bytes:
     return STAMP_FONT.read_bytes()
-
-
-class _StampFont(GlyphAccumulatorFactory):
-    """pyHanko's factory opens the font file for every signature and leaves it open (a
-    ResourceWarning); this one reads it once and hands each signature a copy in memory."""
-
-    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
-        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
-            obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
-            writer=writer, font_handle=io.BytesIO(_stamp_font_bytes()), font_size=self.font_size, obj_stream=obj_stream
-        )
-
-
-STAMP = TextStampStyle(
-    stamp_text=(
-        "Ditandatangani secara elektronik\n"
-        "Disetujui: %(approver)s\n"
-        "Tanggal: %(approved_at)s\n"
-        "Sertifikat: %(signer)s%(demo)s"
-    ),
-    text_box_style=TextBoxStyle(
-        font=_StampFont(str(STAMP_FONT), font_size=STAMP_FONT_SIZE),
-        font_size=STAMP_FONT_SIZE,
-        leading=STAMP_FONT_SIZE + 2,  # accents and descenders of neighbouring lines apart (pyHanko: an int)
-    ),
-    background=None,  # pyHanko's default draws its own logo behind the text
-    border_width=1,
-)
 
 
 @lru_cache(maxsize=1)
@@ -166,52 +107,83 @@ def stamp_safe(text: str) -> str:
 
 
 class OfficeSigner:
-    """The office's certificate and what signing with it needs; one per process (see office_signer)."""
+    """The office's certificate and what signing with it needs; one per process (see office_signer).
+    Read and checked with `cryptography` when the app starts; pyHanko's signer is made at the first
+    signature (`signer`)."""
 
-    def __init__(self, signer: signers.Signer, *, demo: bool, timestamper=None, trust_roots=()):
-        self.signer = signer
+    def __init__(self, pkcs12_data: bytes, passphrase: bytes | None, *, demo: bool, tsa_url=None, trust_roots=()):
+        try:
+            _key, cert, others = pkcs12.load_key_and_certificates(pkcs12_data, passphrase)
+        except Exception as error:  # noqa: BLE001  as pyHanko's loader: any failure is a file that cannot be used
+            raise ValueError(f"Could not load key material from PKCS#12 data ({error})") from error
+        if _key is None or cert is None:
+            raise ValueError("the PKCS#12 file holds no key and certificate to sign with")
+        self._pkcs12, self._passphrase = pkcs12_data, passphrase
         self.demo = demo
-        self.timestamper = timestamper
+        self.tsa_url = tsa_url
+        self.certificate = _asn1(cert)
+        chain = [self.certificate, *(_asn1(c) for c in others)]
         # verification trusts the configured roots and the root the office's own chain ends in
-        roots = list(trust_roots) + [c for c in signer.cert_registry if c.self_signed != "no"]
+        roots = list(trust_roots) + [c for c in chain if c.self_signed != "no"]
         self.trust_roots: tuple[x509.Certificate, ...] = tuple({c.sha256: c for c in roots}.values())
 
     @property
     def subject(self) -> str:
-        return self.signer.signing_cert.subject.human_friendly
+        return self.certificate.subject.human_friendly
+
+    @cached_property
+    def signer(self):
+        """pyHanko's signer for this certificate (documents/pades.py), made once."""
+        from .pades import kept_key_signer
+
+        return kept_key_signer(self._pkcs12, self._passphrase)
+
+    @cached_property
+    def timestamper(self):
+        if not self.tsa_url:
+            return None
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        return HTTPTimeStamper(self.tsa_url)
 
     def sign(self, content: bytes, place: SignaturePlace | None, approval: Approval) -> bytes:
         """`content` signed: PAdES (ETSI.CAdES.detached, signing-certificate-v2), SHA-256, a
         signature-time stamp when a timestamp authority is configured; visible at `place`."""
-        meta = signers.PdfSignatureMetadata(
-            field_name=FIELD_NAME,
-            subfilter=fields.SigSeedSubFilter.PADES,
-            md_algorithm="sha256",
-            location=approval.location,
-            reason=approval.reason,
-        )
-        spec = fields.SigFieldSpec(FIELD_NAME, on_page=place.page, box=place.box) if place else None
+        from .pades import sign_pdf
+
         if place is None:
             log.warning(
                 "no signature place (#%s) in the document: signed without a visible signature", SIGNATURE_ANCHOR
             )
-        pdf_signer = signers.PdfSigner(
-            meta, self.signer, timestamper=self.timestamper, stamp_style=STAMP, new_field_spec=spec
-        )
-        output = pdf_signer.sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(content), strict=False),
-            appearance_text_params={
-                "approver": stamp_safe(approval.name),
-                "approved_at": stamp_safe(approval.when),
-                "demo": f"\n({DEMO_MARK})" if self.demo else "",
-            },
-        )
-        return output.getvalue()
+        text = {
+            "approver": stamp_safe(approval.name),
+            "approved_at": stamp_safe(approval.when),
+            "demo": f"\n({DEMO_MARK})" if self.demo else "",
+        }
+        return sign_pdf(content, self.signer, self.timestamper, place, approval, text)
+
+
+def _asn1(certificate) -> x509.Certificate:
+    """A `cryptography` certificate as asn1crypto's (what pyHanko and the verification use)."""
+    return x509.Certificate.load(certificate.public_bytes(Encoding.DER))
+
+
+def __getattr__(name: str):
+    # the stamp's style is pyHanko's: documents/pades.py (bench/pdf.py reads it here)
+    if name == "STAMP":
+        from .pades import STAMP
+
+        return STAMP
+    raise AttributeError(name)
 
 
 def _read_roots(spec: str | None) -> list[x509.Certificate]:
     paths = [p for p in (spec or "").split(os.pathsep) if p.strip()]
-    return list(load_certs_from_pemder(paths)) if paths else []
+    if not paths:
+        return []
+    from pyhanko.keys import load_certs_from_pemder  # pyhanko.keys alone: a millisecond
+
+    return list(load_certs_from_pemder(paths))
 
 
 @lru_cache(maxsize=4)
@@ -222,15 +194,15 @@ def load_signer(
     cache key so a renewed certificate is picked up without a restart)."""
     try:
         data = Path(pkcs12).read_bytes()
-        loaded = signers.SimpleSigner.load_pkcs12_data(data, (), passphrase.encode() if passphrase else None)
-        trust_roots = _read_roots(roots)
+        office = OfficeSigner(
+            data,
+            passphrase.encode() if passphrase else None,
+            demo=demo,
+            tsa_url=tsa_url,
+            trust_roots=_read_roots(roots),
+        )
     except (OSError, ValueError) as error:
         raise SigningNotConfigured(f"the signing certificate {pkcs12} cannot be used: {error}") from error
-    signer = _KeptKeySigner(
-        signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry
-    )
-    timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
-    office = OfficeSigner(signer, demo=demo, timestamper=timestamper, trust_roots=trust_roots)
     log.log(
         logging.WARNING if demo else logging.INFO,
         "issued documents are signed with %s%s",

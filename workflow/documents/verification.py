@@ -21,10 +21,6 @@ from datetime import datetime
 from enum import StrEnum
 
 import filetype
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -125,6 +121,10 @@ def _verdict(report: FileReport) -> Verdict:
 
 def signatures_of(content: bytes) -> list[SignatureReport]:
     """Every signature in the PDF, validated against the configured trust roots and CRLs."""
+    # pyHanko is imported when a file is checked, not with the app (documents/signing.py says why)
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
     reader = PdfFileReader(io.BytesIO(content), strict=False)
     context_roots = list(trust_roots())
     try:
@@ -158,6 +158,9 @@ def signatures_of(content: bytes) -> list[SignatureReport]:
 
 def _validated(embedded, roots, crls):
     """(pyHanko's status, Revocation, when revoked) of one signature: see the module's docstring."""
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
     if crls:
         context = ValidationContext(trust_roots=roots, allow_fetching=False, crls=crls, revocation_mode="require")
         status = validate_pdf_signature(embedded, context, skip_diff=True)

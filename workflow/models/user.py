@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, select, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, bindparam, select, text
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, query_expression, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -150,10 +150,17 @@ class ApiToken(db.Model):
     def valid(cls, token: str) -> "ApiToken | None":
         """The token row for the clear text `token` when it may be used (not expired, its user
         active), else None."""
-        row = db.session.scalar(
-            select(cls)
-            .where(cls.token_hash == cls.digest(token), cls.expires_at > utcnow())
-            # every call needs the user and the office's day and time zone
-            .options(joinedload(cls.user).joinedload(User.office))
-        )
+        row = db.session.scalar(_token_statement(), {"token_hash": cls.digest(token), "now": utcnow()})
         return row if row is not None and row.user.active else None
+
+
+@lru_cache(maxsize=1)
+def _token_statement():
+    """ApiToken.valid's read, built once (a built statement keeps its SQL cache key: every API call
+    neither rebuilds nor re-keys it), the hash and the time bound at each call."""
+    return (
+        select(ApiToken)
+        .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.expires_at > bindparam("now"))
+        # every call needs the user and the office's day and time zone
+        .options(joinedload(ApiToken.user).joinedload(User.office))
+    )

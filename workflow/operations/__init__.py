@@ -11,4 +11,4 @@ Three operations commit by themselves, each for a reason written where it does:
 
 # The effects processes declare by name (engine.definition.NamedEffect) are implemented here:
 # importing any operation implements them before anything can be fired.
-from . import issued, letters  # noqa: E402, F401
+from . import issued, letters, meetings  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """Who approves the office's documents (berita acara and letters): its heads, and the one member
 of staff the office settings name as the delegate (who signs "a.n." the head)."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..engine.errors import InvalidInput
 from ..extensions import db
@@ -25,11 +25,17 @@ def is_approver(user) -> bool:
 
 
 def approvers(office) -> list[User]:
-    """Everyone who may approve for `office` (the heads, then the delegate), active accounts only."""
-    users = db.session.scalars(
-        select(User).where(User.office_id == office.id, User.active.is_(True), User.role.in_(STAFF)).order_by(User.id)
-    ).all()
+    """Everyone who may approve for `office` (its heads and the delegate, by id), active accounts only."""
+    users = db.session.scalars(_OFFICE_STAFF, {"office_id": office.id}).all()
     return [u for u in users if is_approver(u)]
+
+
+# The office's active staff, built once (a built statement keeps its SQL cache key), the office bound.
+_OFFICE_STAFF = (
+    select(User)
+    .where(User.office_id == bindparam("office_id"), User.active.is_(True), User.role.in_(STAFF))
+    .order_by(User.id)
+)
 
 
 def on_behalf_of(approver, office) -> str | None:

@@ -36,7 +36,7 @@ from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, 
 from ..extensions import db
 from ..models import IssuedDocument, Meeting, Minutes, Request
 from ..models.time import local_date, utcnow
-from ..vocabulary import ISSUED_KIND_LABELS, STAFF, LetterStatus
+from ..vocabulary import ISSUED_KIND_LABELS, STAFF, LetterStatus, Role
 from .approvers import approvers, is_approver, lock_request, on_behalf_of, send_back_reason
 from .audit import append_event
 from .issued import _number, _person, _verify, new_code, office_head
@@ -58,11 +58,15 @@ class MeetingNotScheduled(TransitionUnavailable):
     message = "Rapat yang diundang sudah dilaksanakan atau dibatalkan: undangannya tidak dapat diterbitkan."
 
 
-def letter_stamp(office, now: datetime, *, number=None, code=None, approver=None) -> dict:
+_READ = object()  # letter_stamp's head when the caller has not read it: read here
+
+
+def letter_stamp(office, now: datetime, *, number=None, code=None, approver=None, head=_READ) -> dict:
     """What a letter's issue decides: number, date, signer and verification. Without a number it
-    is the DRAF (the office's head named as the signer to be)."""
+    is the DRAF (the office's head named as the signer to be: `head` when the caller has read it,
+    e.g. among the approvers, else read here)."""
     head_title = office.setting("head_title")
-    signer = approver or office_head(office)
+    signer = approver or (office_head(office) if head is _READ else head)
     return {
         "number": number,
         "draft": number is None,
@@ -79,7 +83,21 @@ def letter_stamp(office, now: datetime, *, number=None, code=None, approver=None
 
 def prepare_letter(req: Request, kind: str, title: str, payload: dict, actor, now, *, meeting_id=None):
     """A letter for `req`: issued at once when `actor` approves for the office, else awaiting
-    approval (the approvers are told). Returns the IssuedDocument either way."""
+    approval (the approvers are told). Returns the IssuedDocument either way.
+
+    The approvers are read once (as an audience of the notices: inside fire() with the
+    transition's own audiences): they are told, and the first head among them is the signer the
+    DRAF names (letter_stamp). Only the letter is flushed here (its id goes into the caller's
+    event and the approvers' link): the caller's other changes (fire()'s request) are written
+    once, with the rest of its transaction."""
+    from .notifications import audiences
+
+    approving = is_approver(actor)
+    told = None if approving else audiences(req, ("approvers",), None)["approvers"]
+    if approving:  # numbered and stamped again at once by _number_and_issue: no head to read
+        stamp = letter_stamp(req.office, now, approver=actor)
+    else:
+        stamp = letter_stamp(req.office, now, head=next((u for u in told if u.role == Role.HEAD), None))
     issued = IssuedDocument(
         office_id=req.office_id,
         request_id=req.id,
@@ -87,16 +105,16 @@ def prepare_letter(req: Request, kind: str, title: str, payload: dict, actor, no
         kind=kind,
         status=LetterStatus.AWAITING_APPROVAL,
         title=title[:1000],
-        payload=payload | letter_stamp(req.office, now),
+        payload=payload | stamp,
         issued_at=now,
         issued_by_id=actor.id,
     )
     db.session.add(issued)
-    db.session.flush()
-    if is_approver(actor):
+    db.session.flush([issued])
+    if approving:
         _number_and_issue(issued, actor, now)
     else:
-        _tell_the_approvers(issued, actor)
+        _tell(told, issued, "submit_letter", actor)
     return issued
 
 

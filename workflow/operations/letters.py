@@ -9,10 +9,7 @@ Prepared by an officer, a letter awaits the approval of the head or the delegate
 operations/letter_approval.py for what waits and what does not); each kind's content is built here,
 so a letter sent back and asked for again is built afresh from what the officer changed."""
 
-from sqlalchemy import select
-
 from ..documents.words import day_name, in_words, long_date
-from ..extensions import db
 from ..models import IssuedDocument, Meeting, Request
 from ..models.time import local_date
 from ..processes import PROCESSES, harmonisation
@@ -93,10 +90,10 @@ def issue_return_letter(req: Request, actor, now, *, reason: str | None) -> Issu
 
 def missing_items(req: Request, reason: str | None) -> list[str]:
     """The required documents not uploaded (by label), then the officer's reason."""
-    from ..models import Document
+    from ..processes.common import document_kinds
 
     process = PROCESSES[req.process]
-    uploaded = set(db.session.scalars(select(Document.kind).where(Document.request_id == req.id)))
+    uploaded = document_kinds(req.id)
     labels = {k.name: k.label for k in process.document_kinds}
     missing = [
         " atau ".join(str(labels.get(kind, kind)) for kind in group)

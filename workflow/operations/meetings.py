@@ -13,12 +13,13 @@ from ..engine.definition import CONFIRM_DAY_OFF, StateTag
 from ..engine.errors import InvalidInput, NotFound, NotPermitted, StaleVersion, TransitionUnavailable
 from ..extensions import db
 from ..links import check_web_link
-from ..models import MAX_ID, Meeting, Participant, Request, User
+from ..models import MAX_ID, IssuedDocument, Meeting, Participant, Request, User
 from ..models.meeting import PARTICIPANT_SIDES
 from ..models.time import local_clock, utcnow
-from ..processes import in_tagged_state
+from ..processes import harmonisation, in_tagged_state
 from ..vocabulary import STAFF
 from .calendar import day_off_question, office_calendar
+from .issued import letter_reference
 from .letter_approval import invitations_held, refresh_invitation, withdraw_invitation
 from .letters import issue_invitation_letter
 from .notifications import queue_meeting_invitations
@@ -140,7 +141,9 @@ def schedule_meeting(
     )
     db.session.add(meeting)
     db.session.flush()
-    for req in requests:
+    # by id: the first transition is the one of the request the undangan rapat is filed with, which
+    # prepares it (issue_invitation_letter, below), so its approvers' notice sees that file moved
+    for req in sorted(requests, key=lambda r: r.id):
         follow_up = in_tagged_state(req, StateTag.MEETING_HELD)  # rapat lanjutan
         fire(
             req,
@@ -155,10 +158,25 @@ def schedule_meeting(
                 "meeting_id": meeting.id,
             },
         )
-    # the undangan rapat: issued now by the head or the delegate, else awaiting their approval; the
-    # invitations (its PDF attached) go out when it is issued (operations/letter_approval.py)
-    issue_invitation_letter(meeting, actor, now)
     return meeting
+
+
+@harmonisation.issue_invitation_letter.implement
+def _prepare_the_invitation_with_the_scheduling(req, ctx, event_data) -> None:
+    """The undangan rapat: issued now by the head or the delegate, else awaiting their approval; the
+    invitations (its PDF attached) go out when it is issued (operations/letter_approval.py). Made by
+    the first covered request's transition; each scheduling event names it (id, kind, and while it
+    waits its status), as a return's or a conclusion's event names its letter."""
+    meeting_id = ctx.data.get("meeting_id")
+    if meeting_id is None:
+        return  # fired without a meeting (not through schedule_meeting): no letter
+    meeting = db.session.get(Meeting, meeting_id)
+    letter = db.session.scalar(
+        select(IssuedDocument).where(IssuedDocument.meeting_id == meeting.id, IssuedDocument.kind == "undangan_rapat")
+    )
+    if letter is None:
+        letter = issue_invitation_letter(meeting, ctx.actor, ctx.now)
+    event_data["invitation_letter"] = letter_reference(letter) | {"kind": letter.kind}
 
 
 def _plain_email(value: str) -> bool:

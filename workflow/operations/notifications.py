@@ -8,8 +8,10 @@ this module only finds the people of an audience and writes to them in their lan
 
 import logging
 import smtplib
+from contextlib import contextmanager
 from datetime import date, timedelta
 from email.message import EmailMessage
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -90,14 +92,24 @@ def calendar_host() -> str:
     return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "harmoni"
 
 
-# What a notice needs of a recipient: read as plain columns, not as User entities.
-RECIPIENT = (User.id, User.name, User.email, User.language, User.email_opt_out)
+# What a notice needs of a recipient, read as plain columns, not as User entities (role, position
+# and NIP: an approver named as the signer of a letter awaiting approval, letter_approval.letter_stamp).
+RECIPIENT = (
+    *(User.id, User.name, User.email, User.language, User.email_opt_out),
+    *(User.active, User.role, User.position, User.nip),
+)
 # Who belongs to each audience read from the users table (assignees come from the request itself:
 # an effect of the same transition may just have assigned them, before any flush).
 _MEMBERS = {
     "applicant": lambda: and_(User.organisation_id == bindparam("organisation_id"), User.role == "drafter"),
     "officers": lambda: and_(User.office_id == bindparam("office_id"), User.role == "officer"),
     "heads": lambda: and_(User.office_id == bindparam("office_id"), User.role == "head"),
+    # who approves the office's letters and minutes (operations/approvers.py): its heads and the
+    # member of staff its settings name as the delegate
+    "approvers": lambda: and_(
+        User.office_id == bindparam("office_id"),
+        or_(User.role == "head", and_(User.role == "officer", User.id == bindparam("delegate_id"))),
+    ),
 }
 _AUDIENCE_STATEMENTS: dict[tuple[str, ...], object] = {}  # statements, built once per set of audiences
 
@@ -122,15 +134,10 @@ def audiences(request, names, actor) -> dict[str, list]:
     act), ordered by id, read in one statement whatever the number of audiences; the assignees
     from the request. Each user has id, name, email, language and email_opt_out."""
     found: dict[str, list] = {name: [] for name in names}
-    wanted = tuple(
-        sorted(n for n in set(names) if n in _MEMBERS and (n != "applicant" or request.organisation_id is not None))
-    )
+    wanted = _read_from_users(request, names)
     actor_id = getattr(actor, "id", None)
     if wanted:
-        rows = db.session.execute(
-            _audience_statement(wanted), {"organisation_id": request.organisation_id, "office_id": request.office_id}
-        )
-        for row in rows:
+        for row in _members(request, wanted):
             if row.id == actor_id:
                 continue
             for name in wanted:
@@ -139,6 +146,34 @@ def audiences(request, names, actor) -> dict[str, list]:
     if "assignees" in found:
         found["assignees"] = sorted((u for u in request.assignees if u.active and u.id != actor_id), key=lambda u: u.id)
     return found
+
+
+def _read_from_users(request, names) -> tuple[str, ...]:
+    """The audiences among `names` read from the users table, sorted (the statements' key)."""
+    return tuple(
+        sorted(n for n in set(names) if n in _MEMBERS and (n != "applicant" or request.organisation_id is not None))
+    )
+
+
+def _members(request, wanted: tuple[str, ...]):
+    """The users of the `wanted` audiences, each row flagging its audiences. Inside one_write() for
+    this request (fire()), the audiences it announced are read with the first that is asked for,
+    once: the approvers of a letter an effect prepares and the transition's own audiences take one
+    statement. Nothing is kept beyond that block (the users table does not change inside it)."""
+    batch = db.session.info.get(_BATCH)
+    if batch is None or batch.request_id != request.id:
+        return _read_members(request, wanted)
+    if batch.members is None or not set(wanted) <= set(batch.read):
+        batch.read = tuple(sorted({*wanted, *batch.read, *_read_from_users(request, batch.expected)}))
+        batch.members = _read_members(request, batch.read).all()
+    return batch.members
+
+
+def _read_members(request, names: tuple[str, ...]):
+    params = {"organisation_id": request.organisation_id, "office_id": request.office_id}
+    if "approvers" in names:
+        params["delegate_id"] = request.office.setting("approval_delegate_id")
+    return db.session.execute(_audience_statement(names), params)
 
 
 def audience(request, notice: Notify, actor) -> list:
@@ -334,13 +369,53 @@ class _NoticeWriter:
         return subject[:300]
 
     def write(self) -> None:
-        """Insert the rows (Core, one statement per table: no ORM object is needed afterwards)."""
-        if self.notifications:
-            db.session.execute(insert(Notification.__table__), self.notifications)
-        if self.emails:
-            db.session.execute(insert(OutboxMessage.__table__), self.emails)
-            defer(wake_outbox)
+        """Insert the rows (Core, one statement per table: no ORM object is needed afterwards), or
+        inside one_write() leave them to its single write."""
+        batch = db.session.info.get(_BATCH)
+        if batch is not None:
+            batch.notifications += self.notifications
+            batch.emails += self.emails
+        else:
+            _insert(self.notifications, self.emails)
         self.notifications, self.emails = [], []
+
+
+_BATCH = "harmoni.notices"  # the session.info key of one_write()'s rows
+
+
+def _insert(notifications: list[dict], emails: list[dict]) -> None:
+    if notifications:
+        db.session.execute(insert(Notification.__table__), notifications)
+    if emails:
+        db.session.execute(insert(OutboxMessage.__table__), emails)
+        defer(wake_outbox)
+
+
+@contextmanager
+def one_write(request=None, expected=()):
+    """Every notice written through notify_users / notify_transition inside is kept and written
+    at the end, one INSERT per table for them all (fire(): the approvers of the letter an effect
+    prepared and the transition's audiences). Nothing is written when the block raises (the
+    caller's transaction is rolled back then anyway). Nested: the outermost writes.
+
+    The `expected` audiences of `request`, told inside, are read together with the first audience
+    asked for (_members): one statement for the block."""
+    if db.session.info.get(_BATCH) is not None:
+        yield
+        return
+    batch = db.session.info[_BATCH] = SimpleNamespace(
+        notifications=[],
+        emails=[],
+        request_id=getattr(request, "id", None),
+        expected=tuple(expected),
+        read=(),
+        members=None,
+    )
+    try:
+        yield
+    finally:
+        del db.session.info[_BATCH]
+    _insert(batch.notifications, batch.emails)
 
 
 def notify_minutes(user: User, minutes, trigger: str, actor, *, comment: str | None = None) -> Notification:

@@ -95,8 +95,12 @@ def fire(
     if reasons:
         raise GuardFailed(details=reasons)
 
+    from .notifications import notify_transition, one_write  # notifications imports timers, which import fire
+
     from_state, applicant_due_before = request.state, request.applicant_due_on
-    with db.session.no_autoflush:  # guards and effects see the state as it was until the end
+    # guards and effects see the state as it was until the end; the notices of the effects (a
+    # letter's approvers) and of the transition are written together, one INSERT per table
+    with db.session.no_autoflush, one_write(request, (n.audience for n in transition.all_notices)):
         if transition.dest is not None:
             move(MACHINES[process.name], request, trigger)
         event_data = {name: _jsonable(value) for name, value in ctx.data.items() if value is not None}
@@ -121,8 +125,6 @@ def fire(
             request, actor, trigger, from_state, request.state, comment=comment, data=event_data, now=now
         )
         if transition.all_notices:
-            from .notifications import notify_transition
-
             notify_transition(request, transition, actor, comment, event_data)
     db.session.flush()
     return event

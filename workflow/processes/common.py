@@ -1,6 +1,6 @@
 """Guards, effects and role sets shared by every process module."""
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..engine.definition import CONFIRM_DAY_OFF, N_, Clock, Input, Notify, Transition, row_guard
 from ..extensions import db
@@ -33,10 +33,19 @@ INTAKE_OFFICERS = Notify("officers", "new_file")
 # Guards: (request, context) -> None when satisfied, else the reason in Indonesian.
 
 
+# The kinds of document a request has, built once (a built statement keeps its SQL cache key).
+_DOCUMENT_KINDS = select(Document.kind).where(Document.request_id == bindparam("request_id")).distinct()
+
+
+def document_kinds(request_id: int) -> set[str]:
+    """The kinds of document uploaded to the request (the guard below; the return letter's list)."""
+    return set(db.session.scalars(_DOCUMENT_KINDS, {"request_id": request_id}))
+
+
 def required_documents_uploaded(req, ctx):
     from ..catalogue import required_documents  # the catalogue reads the registry: import late
 
-    present = set(db.session.scalars(select(Document.kind).where(Document.request_id == req.id).distinct()))
+    present = document_kinds(req.id)
     missing = [
         " atau ".join(ctx.process.document_kind(k).label for k in group)
         for group in required_documents(req.office, ctx.process, req.details)

@@ -224,6 +224,12 @@ CORRECTION_DEADLINE = Input("correction_deadline", "date", N_("Batas waktu perba
 issue_return_letter = NamedEffect("issue_return_letter")
 
 
+# The undangan rapat of the meeting a scheduling is fired from (the MEETING_ID input): prepared once
+# per meeting, with the first request's transition, and named in the event of each request it
+# covers (held for approval or issued at once). Implemented by operations/meetings.py.
+issue_invitation_letter = NamedEffect("issue_invitation_letter")
+
+
 # Set when the transition is fired from a meeting (see operations/meetings.py).
 MEETING_ID = Input("meeting_id", "int", N_("Rapat"), minimum=1, maximum=MAX_ID, required=False)
 
@@ -293,6 +299,7 @@ TRANSITIONS = (
         STAFF,
         N_("Jadwalkan rapat"),
         inputs=(*MEETING_DATE, MEETING_ID),
+        effects=(issue_invitation_letter,),
         notices=(MEETING_NEWS,),
     ),
     Transition(
@@ -304,6 +311,7 @@ TRANSITIONS = (
         N_("Jadwalkan rapat lanjutan"),
         requires_comment=True,  # why another meeting is needed
         inputs=(*MEETING_DATE, MEETING_ID),
+        effects=(issue_invitation_letter,),
         notices=(MEETING_NEWS,),
     ),
     Transition(

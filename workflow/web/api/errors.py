@@ -1,5 +1,7 @@
 """The API's one error shape: {"error": {"code": ..., "message": ..., "details": ...}}."""
 
+from http import HTTPStatus
+
 import marshmallow as ma
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
@@ -27,6 +29,20 @@ class ErrorBody(ma.Schema):
 
 class ErrorSchema(ma.Schema):
     error = ma.fields.Nested(ErrorBody)
+
+
+def answers(blp, *statuses: int):
+    """Document the error statuses an operation really answers (403, 404, 409 ...), each with the
+    shared error schema: the response components flask-smorest registers for every status
+    (FORBIDDEN, NOT_FOUND, CONFLICT ...) carry the api's ERROR_SCHEMA. Without them a client and
+    the contract tests see only the 422 of the arguments and `default`."""
+
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
 
 
 def error_response(status: int, code: str, message: str, details=None, headers=None):

@@ -34,6 +34,7 @@ from ...operations.notifications import calendar_host
 from ..downloads import attachment
 from ..unit_of_work import unit_of_work
 from .auth import protect
+from .errors import answers
 from .requests import load_request
 from .schemas import (
     IssuedOut,
@@ -311,6 +312,7 @@ class MinutesRevise(MethodView):
 @blp.route("/requests/<id:request_id>/issued")
 class RequestIssued(MethodView):
     @blp.response(200, IssuedOut(many=True))
+    @answers(blp, 404)
     def get(self, request_id):
         """Documents issued for the request (berita acara revisions, result letter)."""
         req = load_request(request_id)
@@ -325,6 +327,7 @@ class RequestIssued(MethodView):
 @blp.route("/issued-documents/<id:issued_id>")
 class IssuedDocumentOne(MethodView):
     @blp.response(200, IssuedOut)
+    @answers(blp, 404)
     def get(self, issued_id):
         """One issued document or letter, with its `status` (letters awaiting approval: staff only)."""
         return issued_json(visible_issued(issued_id, g.user))
@@ -334,6 +337,7 @@ class IssuedDocumentOne(MethodView):
 class IssuedApprove(MethodView):
     @blp.arguments(VersionIn)
     @blp.response(200, IssuedOut)
+    @answers(blp, 403, 404, 409)
     def post(self, args, issued_id):
         """The head or the delegate approves a letter awaiting approval: numbered and issued now
         (an undangan rapat's invitations go out). 403 not the head or the delegate; 404 not visible;
@@ -348,6 +352,7 @@ class IssuedApprove(MethodView):
 class IssuedSendBack(MethodView):
     @blp.arguments(SendBackIn)
     @blp.response(200, IssuedOut)
+    @answers(blp, 403, 404, 409)
     def post(self, args, issued_id):
         """The head or the delegate sends a letter awaiting approval back to the officer with a
         `comment` (required, 422 when blank); nothing is numbered. 403, 404, 409 as approve."""
@@ -361,6 +366,7 @@ class IssuedSendBack(MethodView):
 class IssuedResubmit(MethodView):
     @blp.arguments(LetterResubmitIn)
     @blp.response(200, IssuedOut)
+    @answers(blp, 403, 404, 409)
     def post(self, args, issued_id):
         """Staff ask again for a letter sent back, rebuilt from what stands now (the meeting, the
         minutes) and, for a surat pengembalian berkas, the revised `missing` list. By the head or
@@ -374,6 +380,7 @@ class IssuedResubmit(MethodView):
 @blp.route("/issued-documents/<id:issued_id>/preview.pdf")
 class IssuedPreview(MethodView):
     @blp.response(200, content_type="application/pdf")
+    @answers(blp, 404)
     def get(self, issued_id):
         """A letter not issued yet as it would be issued, marked DRAF, without a number or QR code
         (staff; 404 once issued: download the issued PDF instead)."""
@@ -386,6 +393,7 @@ class IssuedPreview(MethodView):
 @blp.route("/issued/<id:issued_id>/pdf")
 class IssuedPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
+    @answers(blp, 404)
     def get(self, issued_id):
         """The PDF, exactly as issued (rendered once, then always the stored bytes; 404 while a
         letter awaits approval)."""

@@ -23,6 +23,7 @@ from ...queries import filtered_requests, paginate
 from ..downloads import attachment
 from ..unit_of_work import unit_of_work
 from .auth import protect
+from .errors import answers
 from .schemas import (
     DocumentOut,
     DocumentUpload,
@@ -123,6 +124,7 @@ class RequestDetail(MethodView):
 
     @blp.arguments(RequestUpdate)
     @blp.response(200, RequestOut)
+    @answers(blp, 403, 404, 409)
     def patch(self, args, request_id):
         """Fill in or correct the application letter's number and date (harmonisation): the
         applicant's drafter, while the request is a draft or returned for completion; only the
