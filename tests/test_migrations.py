@@ -113,6 +113,78 @@ def test_confidential_complaints_filed_before_lose_the_name_from_their_title(app
     assert after == titles | {confidential: "Pengaduan pelayanan publik"}
 
 
+def test_notices_of_confidential_complaints_written_before_lose_the_reporters_name(app):
+    """Notifications and e-mails not yet sent about a confidential complaint, written when its title
+    still named the reporter: the upgrade gives them the anonymised title and redacts the name and
+    phone as the events are redacted. E-mails already sent, e-mails to the reporter themselves and
+    notices of a complaint not asking for confidentiality stay as written."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from workflow.models import Notification, OutboxMessage, Request
+
+    from .helpers import user
+    from .services.test_walks import DETAILS, EMAIL, at, submit
+
+    name, phone = "Fransiska Rahasia", "081299887766"
+    details = {**DETAILS["public_complaint"], "name": name, "phone": phone}
+    old_title = f"Pengaduan pelayanan publik: {name}"
+    said = f"Yth. Kepala,\n\nPermohonan baru.\n{old_title}\nCatatan:\nHubungi {name.upper()} di {phone}; Fransiskanus tidak.\n"
+    context = {"kind": "new_file", "title": old_title, "comment": f"telepon {phone}", "deadline": [None, None]}
+    with app.app_context():
+        confidential = submit("public_complaint", at(date(2026, 3, 2)), details={**details, "confidential": True})
+        open_ = submit("public_complaint", at(date(2026, 3, 2)), details=details)
+        head = user("head").id
+        rows = {}
+        for rid in (confidential, open_):
+            for kind, row in {
+                "bell_body": Notification(user_id=head, kind="new_file", subject=old_title, body=said, link="/"),
+                "bell_context": Notification(user_id=head, kind="new_file", subject="S", context=context, link="/"),
+                "unsent": OutboxMessage(recipient="kepala@example.org", subject=old_title, body=said),
+                "unsent_context": OutboxMessage(recipient="kepala@example.org", subject="S", context=context),
+                "sent": OutboxMessage(
+                    recipient="kepala@example.org", subject=old_title, body=said, sent_at=at(date(2026, 3, 3))
+                ),
+                "reporter": OutboxMessage(recipient=EMAIL, subject="S", body=said),
+            }.items():
+                row.request_id = rid
+                db.session.add(row)
+                db.session.flush()
+                rows[rid, kind] = (type(row), row.id)
+        assert db.session.get(Request, confidential).applicant_email == EMAIL
+        db.session.commit()
+    _down_and_up(app, "c9e1f3a5b7d2")
+
+    def stored(rid, kind):
+        model, row_id = rows[rid, kind]
+        row = db.session.get(model, row_id)
+        return row.subject, row.stored_body, row.context
+
+    redacted = (
+        "Yth. Kepala,\n\nPermohonan baru.\nPengaduan pelayanan publik\nCatatan:\n"
+        "Hubungi [disembunyikan] di [disembunyikan]; Fransiskanus tidak.\n"
+    )
+    redacted_context = {**context, "title": "Pengaduan pelayanan publik", "comment": "telepon [disembunyikan]"}
+    with app.app_context():
+        assert stored(confidential, "bell_body") == ("Pengaduan pelayanan publik", redacted, None)
+        assert stored(confidential, "bell_context") == ("S", None, redacted_context)
+        assert stored(confidential, "unsent") == ("Pengaduan pelayanan publik", redacted, None)
+        assert stored(confidential, "unsent_context") == ("S", None, redacted_context)
+        assert stored(confidential, "sent") == (old_title, said, None)  # history
+        assert stored(confidential, "reporter") == ("S", said, None)  # their own name, to them
+        for kind in ("bell_body", "unsent", "sent", "reporter"):
+            assert stored(open_, kind)[1] == said  # no confidentiality asked
+        assert stored(open_, "bell_context")[2] == context
+        assert name not in str(
+            db.session.execute(
+                select(Notification.subject, Notification.body, Notification.context).where(
+                    Notification.request_id == confidential
+                )
+            ).all()
+        )
+
+
 def test_the_stats_totals_migration_fills_its_tables_from_existing_requests(app):
     """Databases from before the totals (deadline totals, workload, trend, outcomes, days): the
     downgrade leaves the five older count tables kept by their own triggers, the upgrade counts the

@@ -13,7 +13,7 @@ from functools import lru_cache
 from babel.dates import format_date as babel_format_date
 from flask.globals import _cv_app
 from flask_babel import get_translations
-from jinja2 import pass_eval_context
+from jinja2 import pass_context
 from markupsafe import Markup
 
 
@@ -58,20 +58,33 @@ def install(app) -> None:
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
         newstyle=True,
     )
-    app.jinja_env.globals["_"] = template_gettext
+    # _() without variables, as most of a page's are (the layout alone has some 25), through
+    # template_gettext: the catalogue of the render, the marked-up text looked up once.
+    app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = template_gettext
+    app.context_processor(lambda: {RENDER_CATALOGUE: catalogue()})
 
 
-@pass_eval_context
-def template_gettext(eval_ctx, string: str, **variables) -> str:
-    """A template's _(): what jinja's newstyle gettext returns (the text, as Markup when escaping,
-    always %-formatted, the variables escaped), in one call. Jinja's own `_` goes through two more
-    calls that take the whole template context, and inside a loop or block derives a new context
-    for each string: a third of a page's translating time (a request page asks for some 40)."""
-    text = catalogue().ugettext(string)
-    if eval_ctx.autoescape:
-        text = Markup(text)
-    # "%" formatting with no variables and no "%" in the text gives the text back: skip it
-    return text % variables if variables or "%" in text else text
+RENDER_CATALOGUE = "_i18n_catalogue"  # the catalogue of one render_template (a context processor)
+_MARKED: dict = {}  # (catalogue, msgid) -> Markup: template literals, in a few catalogues
+
+
+@pass_context
+def template_gettext(context, string: str, **variables):
+    """Jinja's newstyle _(): the translation, marked safe when autoescaping, formatted with
+    `variables` (escaped), as jinja2.ext's own; without variables, the result is looked up once
+    per catalogue and string. The catalogue is the one render_template() found for this render
+    (force_locale still switches it); in a macro imported without context, the current one."""
+    translations = context.get(RENDER_CATALOGUE) or catalogue()
+    if variables or not context.eval_ctx.autoescape:
+        rv = translations.ugettext(string)
+        return (Markup(rv) if context.eval_ctx.autoescape else rv) % variables
+    key = (translations, string)
+    marked = _MARKED.get(key)
+    if marked is None:
+        if len(_MARKED) > 4096:  # bounded: only literals should land here
+            _MARKED.clear()
+        marked = _MARKED[key] = Markup(translations.ugettext(string)) % {}
+    return marked
 
 
 def format_day(day: date, pattern: str) -> str:

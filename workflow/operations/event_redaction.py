@@ -32,6 +32,39 @@ def withheld_identity(user, request) -> re.Pattern | None:
         if field.identity and isinstance(value, str) and len(value.strip()) >= MIN_LENGTH:
             if not can_read_field(user, request, field):
                 values.add(value.strip())
+    return _pattern(values)
+
+
+def identity_in_notices(request) -> re.Pattern | None:
+    """The pattern of every identity value of a confidential complaint, whoever reads: a notice
+    (in-app or e-mail to the staff) is written once for all it tells, the head among them, who may
+    not read the reporter's identity. None when the reporter did not ask for confidentiality."""
+    process = PROCESSES[request.process]
+    if not process.identity_withheld(request.details):
+        return None
+    details = request.details or {}
+    return _pattern(
+        {
+            value.strip()
+            for field in process.fields
+            if field.identity and isinstance(value := details.get(field.name), str) and len(value.strip()) >= MIN_LENGTH
+        }
+    )
+
+
+def redact_notice(context: dict, request, pattern: re.Pattern | None) -> dict:
+    """A notice's context (operations/notifications.notice_context) with the reporter's identity
+    redacted as in the events: the old default title becomes the anonymised one."""
+    if pattern is None:
+        return context
+    shown = _redact_value(context, pattern)
+    label = PROCESSES[request.process].label
+    if isinstance(shown.get("title"), str) and shown["title"].startswith(f"{label}: ") and REDACTED in shown["title"]:
+        shown["title"] = label
+    return shown
+
+
+def _pattern(values: set[str]) -> re.Pattern | None:
     if not values:
         return None
     # the longest first: a full name before a part of it; \w boundaries so "Ani" spares "Anita"

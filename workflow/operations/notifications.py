@@ -28,6 +28,7 @@ from ..models.time import local_clock, local_date, utcnow
 from ..processes import PROCESSES
 from ..referrals import referred_to
 from .after_commit import defer
+from .event_redaction import identity_in_notices, redact_notice
 from .timers import lock_unless_taken
 
 log = logging.getLogger(__name__)
@@ -456,6 +457,15 @@ def notice_context(request, process, state, kind, trigger, comment, details: dic
     meeting = details.get("meeting")
     when = meeting_when(meeting)
     deadline = current_deadline(request, process) if kind in ("due_soon", "overdue") else (None, None)
+    # a confidential complaint: the reporter's name and phone out of the title, comment and the rest
+    return redact_notice(
+        _notice_context(request, process, state, kind, trigger, comment, details, link, meeting, when, deadline),
+        request,
+        identity_in_notices(request),
+    )
+
+
+def _notice_context(request, process, state, kind, trigger, comment, details, link, meeting, when, deadline) -> dict:
     return {
         "kind": kind,
         "trigger": trigger,
