@@ -229,3 +229,85 @@ def test_the_stats_totals_migration_fills_its_tables_from_existing_requests(app)
         db.session.execute(update(Request).where(Request.id == ids[0]).values(due_date=date(2026, 11, 2)))
         assert counts.differences(db.session.connection()) == {}
         db.session.rollback()
+
+
+def rebuild_requests_in_batch(op, change) -> None:
+    """migrations/README's recipe for a migration that must rebuild `requests` in batch mode on
+    SQLite (kept here so that the README's claim is tested): `change(batch)` is the migration's own
+    operation. The copy must not write the generated column running_deadline, so the batch drops it
+    (nothing copied) and adds it back as generated (computed by SQLite for every row); SQLite's
+    reflection loses the DESC of the queue index, so that index is created again as declared; the
+    count triggers are lifted around it all (counts.triggers_lifted)."""
+    import sqlalchemy as sa
+
+    from workflow.models.request import RUNNING_DEADLINE_SQL
+    from workflow.stats import counts
+
+    conn = op.get_bind()
+    tables = tuple(spec.table for spec in counts.specs("sqlite"))  # a migration: the tables at its revision
+    with counts.triggers_lifted(conn, tables):
+        with op.batch_alter_table("requests", recreate="always") as batch:
+            batch.drop_column("running_deadline")
+            change(batch)
+            batch.add_column(
+                sa.Column("running_deadline", sa.Date(), sa.Computed(RUNNING_DEADLINE_SQL), nullable=False)
+            )
+        op.drop_index("ix_requests_queue_deadline", table_name="requests")
+        op.create_index(
+            "ix_requests_queue_deadline",
+            "requests",
+            ["office_id", "running_deadline", sa.text("id DESC"), "process", "state", "created_by_id"],
+        )
+
+
+def test_requests_rebuilt_in_batch_mode_on_sqlite_only_by_the_readmes_recipe(app, api, tmp_path):
+    """A copy of the test database (SQLite only: PostgreSQL alters `requests` in place), with foreign
+    keys off as migrations/env.py runs migrations: Alembic's plain batch copy of `requests` fails on
+    its generated column; the README's recipe rebuilds it (here adding a column) with every row, the
+    generated values, the indexes, the count triggers and the columns as they were, and a foreign
+    key check clean."""
+    import sqlite3
+
+    import pytest
+    import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from .helpers import submitted_request
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL alters requests in place: no copy")
+        submitted_request(api)
+        source = db.engine.url.database
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    engine = sa.create_engine(f"sqlite:///{copy}")  # foreign keys off, as env.py runs migrations
+
+    def schema(conn):
+        rows = [r._asdict() for r in conn.execute(sa.text("SELECT * FROM requests ORDER BY id"))]
+        ddl = conn.execute(
+            sa.text("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name")
+        ).all()
+        # the columns without their position: the batch adds running_deadline back as the last
+        columns = sorted(tuple(c)[1:] for c in conn.execute(sa.text("PRAGMA table_xinfo(requests)")))
+        return rows, ddl, columns
+
+    with engine.connect() as conn:
+        before = schema(conn)
+        assert before[0], "a request to copy"
+    with engine.connect() as conn:
+        with pytest.raises(sa.exc.OperationalError, match="generated column"), conn.begin():
+            with Operations(MigrationContext.configure(conn)).batch_alter_table("requests", recreate="always"):
+                pass
+    with engine.begin() as conn:
+        op = Operations(MigrationContext.configure(conn))
+        rebuild_requests_in_batch(op, lambda batch: batch.add_column(sa.Column("probe", sa.Integer())))
+    with engine.begin() as conn:
+        op = Operations(MigrationContext.configure(conn))
+        rebuild_requests_in_batch(op, lambda batch: batch.drop_column("probe"))
+    with engine.connect() as conn:
+        assert schema(conn) == before
+        assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+    engine.dispose()

@@ -42,3 +42,16 @@ def test_the_pages_of_approval(api, web):
     editor = officer.text(path)
     assert "Dikembalikan oleh" in editor and "Pasal 5 belum sesuai." in editor and "Simpan draf" in editor
     assert path not in head.text("/dasbor/")  # no longer awaiting
+
+
+def test_the_admin_sees_minutes_awaiting_approval_without_the_staffs_preview(api, web):
+    """As the API's preview_url (tests/api/test_preview_links.py): the office's admin may read the
+    minutes but not open their DRAF preview (staff only: 403), so the page offers no link to it."""
+    rid, mid = minutes_in(api, "awaiting_approval")
+    path = f"/berita-acara/{mid}"
+    admin = web.new()
+    admin.login("admin")
+    page = admin.text(path)
+    assert "Menunggu persetujuan" in page and f"{path}/draf.pdf" not in page
+    assert admin.client.get(f"{path}/draf.pdf").status_code == 403
+    assert f"{path}/draf.pdf" not in admin.text(f"/permohonan/{rid}")

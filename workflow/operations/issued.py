@@ -211,6 +211,12 @@ def issue_minutes(minutes: Minutes, actor, now: datetime) -> IssuedDocument:
     return _issue(req, "berita_acara", number, code, payload["doc_title"], payload, actor, now)
 
 
+def can_preview_minutes(user, minutes: Minutes) -> bool:
+    """The DRAF preview is the office's staff's (officers and heads), while the minutes are a draft
+    or await approval; an admin sees the minutes but not their preview (nor does an applicant)."""
+    return user.is_staff and minutes.status in (MinutesStatus.DRAFT, MinutesStatus.AWAITING_APPROVAL)
+
+
 def preview_minutes(minutes: Minutes, now: datetime) -> bytes:
     """The berita acara as it will be issued, marked DRAF, without a number: rendered each time it
     is asked for, never stored, never numbered (nothing is taken from the series)."""

@@ -25,9 +25,10 @@ fails while the triggers on the other table still name it. Such a batch operatio
             ...
 
 which drops the triggers first, then creates them again for TABLES and recounts those. (`requests`
-itself cannot be rebuilt by the batch mode as it stands: the copy would INSERT into its generated
-column running_deadline.) tests/stats/test_counts.py checks at the Alembic head that every trigger
-this module defines exists on its table, on both backends; migrations/README says all this too.
+itself cannot be rebuilt by a plain batch operation on SQLite: the copy would INSERT into its
+generated column running_deadline; migrations/README gives the recipe that works.)
+tests/stats/test_counts.py checks at the Alembic head that every trigger this module defines exists
+on its table, on both backends; migrations/README says all this too.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from ...extensions import db
 from ...models import IssuedDocument, Meeting, Minutes, Request, meeting_requests
 from ...models.time import utcnow
 from ...operations import meetings as ops
-from ...operations.issued import preview_minutes, render_issued
+from ...operations.issued import can_preview_minutes, preview_minutes, render_issued
 from ...operations.letter_approval import (
     approve_letter,
     can_preview,
@@ -213,7 +213,7 @@ class RequestMinutes(MethodView):
             .where(Minutes.request_id == req.id, visible_minutes_filter(g.user))
             .order_by(Minutes.revision.desc())
         )
-        return [minutes_json(m) for m in rows]
+        return [minutes_json(m, g.user) for m in rows]
 
     @blp.arguments(MinutesStart)
     @blp.response(201, MinutesOut)
@@ -223,14 +223,14 @@ class RequestMinutes(MethodView):
         meeting = ops.visible_meeting(args["meeting_id"], g.user)
         with unit_of_work():
             minutes = start_minutes(req, g.user, meeting)
-        return minutes_json(minutes)
+        return minutes_json(minutes, g.user)
 
 
 @blp.route("/minutes/<id:minutes_id>")
 class MinutesDetail(MethodView):
     @blp.response(200, MinutesOut)
     def get(self, minutes_id):
-        return minutes_json(load_minutes(minutes_id))
+        return minutes_json(load_minutes(minutes_id), g.user)
 
     @blp.arguments(MinutesSave)
     @blp.response(200, MinutesOut)
@@ -242,7 +242,7 @@ class MinutesDetail(MethodView):
         findings = args.pop("findings", None)
         with unit_of_work():
             save_minutes(minutes, g.user, version=version, fields=args, findings=findings)
-        return minutes_json(minutes)
+        return minutes_json(minutes, g.user)
 
 
 @blp.route("/minutes/<id:minutes_id>/finalise")
@@ -256,7 +256,7 @@ class MinutesFinalise(MethodView):
         minutes = load_minutes(minutes_id, for_update=True)
         with unit_of_work():
             finalise_minutes(minutes, g.user, version=args["version"])
-        return minutes_json(minutes)
+        return minutes_json(minutes, g.user)
 
 
 @blp.route("/minutes/<id:minutes_id>/approve")
@@ -269,7 +269,7 @@ class MinutesApprove(MethodView):
         minutes = load_minutes(minutes_id, for_update=True)
         with unit_of_work():
             approve_minutes(minutes, g.user, version=args["version"])
-        return minutes_json(minutes)
+        return minutes_json(minutes, g.user)
 
 
 @blp.route("/minutes/<id:minutes_id>/send-back")
@@ -282,7 +282,7 @@ class MinutesSendBack(MethodView):
         minutes = load_minutes(minutes_id, for_update=True)
         with unit_of_work():
             send_back_minutes(minutes, g.user, version=args["version"], comment=args["comment"])
-        return minutes_json(minutes)
+        return minutes_json(minutes, g.user)
 
 
 @blp.route("/minutes/<id:minutes_id>/preview.pdf")
@@ -292,7 +292,7 @@ class MinutesPreview(MethodView):
         """The berita acara as it would be issued, marked DRAF, without a number (staff; draft or
         awaiting approval; 404 once issued: download the issued PDF instead)."""
         minutes = load_minutes(minutes_id)
-        if not g.user.is_staff or minutes.status not in ("draft", "awaiting_approval"):
+        if not can_preview_minutes(g.user, minutes):
             raise NotFound("Pratinjau tidak tersedia.")
         content = preview_minutes(minutes, utcnow())
         return attachment(content, mimetype="application/pdf", name=f"draf-berita-acara-{minutes.id}.pdf")
@@ -306,7 +306,7 @@ class MinutesRevise(MethodView):
         minutes = load_minutes(minutes_id, for_update=True)
         with unit_of_work():
             revision = revise_minutes(minutes, g.user)
-        return minutes_json(revision)
+        return minutes_json(revision, g.user)
 
 
 @blp.route("/requests/<id:request_id>/issued")
@@ -321,7 +321,7 @@ class RequestIssued(MethodView):
             .where(IssuedDocument.request_id == req.id, visible_issued_filter(g.user))
             .order_by(IssuedDocument.id)
         )
-        return [issued_json(d) for d in rows]
+        return [issued_json(d, g.user) for d in rows]
 
 
 @blp.route("/issued-documents/<id:issued_id>")
@@ -330,7 +330,7 @@ class IssuedDocumentOne(MethodView):
     @answers(blp, 404)
     def get(self, issued_id):
         """One issued document or letter, with its `status` (letters awaiting approval: staff only)."""
-        return issued_json(visible_issued(issued_id, g.user))
+        return issued_json(visible_issued(issued_id, g.user), g.user)
 
 
 @blp.route("/issued-documents/<id:issued_id>/approve")
@@ -345,7 +345,7 @@ class IssuedApprove(MethodView):
         issued = visible_issued(issued_id, g.user, for_update=True)
         with unit_of_work():
             approve_letter(issued, g.user, version=args["version"])
-        return issued_json(issued)
+        return issued_json(issued, g.user)
 
 
 @blp.route("/issued-documents/<id:issued_id>/send-back")
@@ -359,7 +359,7 @@ class IssuedSendBack(MethodView):
         issued = visible_issued(issued_id, g.user, for_update=True)
         with unit_of_work():
             send_back_letter(issued, g.user, version=args["version"], comment=args["comment"])
-        return issued_json(issued)
+        return issued_json(issued, g.user)
 
 
 @blp.route("/issued-documents/<id:issued_id>/resubmit")
@@ -374,7 +374,7 @@ class IssuedResubmit(MethodView):
         issued = visible_issued(issued_id, g.user, for_update=True)
         with unit_of_work():
             resubmit_letter(issued, g.user, version=args["version"], missing=args.get("missing"))
-        return issued_json(issued)
+        return issued_json(issued, g.user)
 
 
 @blp.route("/issued-documents/<id:issued_id>/preview.pdf")

@@ -7,6 +7,8 @@ from ...catalogue import is_enabled
 from ...engine.calendar import current_deadline, deadline_name, working_days_left
 from ...engine.machine import allowed_triggers
 from ...links import web_link
+from ...operations.issued import can_preview_minutes
+from ...operations.letter_approval import can_preview
 from ...operations.personal_data import REDACTED, redact_event_data
 from ...processes import PROCESSES
 
@@ -166,7 +168,8 @@ def meeting_json(m, timezone) -> dict:
     }
 
 
-def issued_json(d) -> dict | None:
+def issued_json(d, viewer) -> dict | None:
+    """`viewer`: the account asking (the preview link is given only to one who may open it)."""
     if d is None:
         return None
     issued = d.status == "issued"
@@ -190,13 +193,13 @@ def issued_json(d) -> dict | None:
         "sha256": d.sha256,
         "superseded_by_id": d.superseded_by_id,
         "download_url": f"/api/v1/issued/{d.id}/pdf" if issued else None,
-        "preview_url": f"/api/v1/issued-documents/{d.id}/preview.pdf"
-        if d.status in ("awaiting_approval", "sent_back")
-        else None,
+        # only for one who may open it (the office's staff): an admin sees the letter, not its DRAF
+        "preview_url": f"/api/v1/issued-documents/{d.id}/preview.pdf" if can_preview(viewer, d) else None,
     }
 
 
-def minutes_json(m) -> dict:
+def minutes_json(m, viewer) -> dict:
+    """`viewer`: as issued_json."""
     return {
         "id": m.id,
         "request_id": m.request_id,
@@ -215,7 +218,7 @@ def minutes_json(m) -> dict:
             {"aspect": f.aspect, "article": f.article, "finding": f.finding, "agreed_change": f.agreed_change}
             for f in m.findings
         ],
-        "issued_document": issued_json(m.issued_document),
+        "issued_document": issued_json(m.issued_document, viewer),
         "history": len(m.history),
         "finalised_at": iso(m.finalised_at) if m.finalised_at else None,
         "approved_at": iso(m.approved_at) if m.approved_at else None,
@@ -223,5 +226,5 @@ def minutes_json(m) -> dict:
         "sent_back_at": iso(m.sent_back_at) if m.sent_back_at else None,
         # the head's note to the officer, while it is theirs to act on (drafts are staff-only)
         "sent_back_comment": m.sent_back_comment if m.status == "draft" else None,
-        "preview_url": f"/api/v1/minutes/{m.id}/preview.pdf" if m.status in ("draft", "awaiting_approval") else None,
+        "preview_url": f"/api/v1/minutes/{m.id}/preview.pdf" if can_preview_minutes(viewer, m) else None,
     }
