@@ -16,7 +16,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from ..access import visible_issued_filter, visible_minutes_filter, visible_request
+from ..access import (
+    can_read_event_comment,
+    visible_issued_filter,
+    visible_minutes_filter,
+    visible_request,
+    visible_request_for_page,
+)
 from ..catalogue import deadline_status, enabled_processes, is_enabled
 from ..documents.store import document_store
 from ..engine.calendar import working_days_left
@@ -281,6 +287,7 @@ def office_drafters():
 
 
 def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, status=200):
+    user = current_user._get_current_object()  # not the proxy: asked once per timeline entry
     process = PROCESSES[req.process]
     order = {k.name: i for i, k in enumerate(process.document_kinds)}  # the checklist's order
     documents = sorted(
@@ -377,6 +384,8 @@ def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, 
         redacted=REDACTED,
         events=events,
         event_titles=event_titles(process, events),
+        state_labels=state_labels(process, events),
+        readable_comments={e.id for e in events if e.comment and can_read_event_comment(user, e)},
         checklist=checklist,
         upload=upload,
         upload_kinds=upload_kinds,
@@ -393,7 +402,7 @@ def render_detail(req, *, action_form=None, upload_form=None, letter_form=None, 
         drafters=drafters,
         days_left=working_days_left(req, calendar, day),
         process_map=process_svg(process, current=req.state),
-        kinds={k.name: _(k.label) for k in process.document_kinds},
+        kinds=kind_labels(process, documents, events),
         closed_by=closed_by,
         deadlines=deadline_status(process, req, events, calendar, req.office.timezone),
         day=day,
@@ -429,6 +438,24 @@ def event_titles(process, events) -> dict:
     return titles
 
 
+def state_labels(process, events) -> dict:
+    """The timeline's label of each state an entry moved to, in the user's language, looked up
+    once per state (as event_titles), not once per entry."""
+    labels = {}
+    for e in events:
+        if e.from_state != e.to_state and e.to_state not in labels:
+            label = process.state(e.to_state).label
+            labels[e.to_state] = _(label) if label else label
+    return labels
+
+
+def kind_labels(process, documents, events) -> dict:
+    """The labels of the document kinds the page names (its documents, the timeline's uploads), in
+    the user's language: a process has a dozen kinds, a file uses a few."""
+    used = {d.kind for d in documents} | {e.data.get("kind") for e in events if e.data.get("filename")}
+    return {k.name: _(k.label) for k in process.document_kinds if k.name in used}
+
+
 def returned_by(process, req, events):
     """The event that gave the file back to the applicant (returned for completion, or "harmonis
     dengan catatan"), while it is still with them: its reasons, who, and when. None otherwise."""
@@ -440,7 +467,7 @@ def returned_by(process, req, events):
 
 @bp.get("/<id:request_id>")
 def detail(request_id):
-    return render_detail(load_request(request_id, options=REQUEST_SECTIONS))
+    return render_detail(visible_request_for_page(request_id, current_user, options=REQUEST_SECTIONS))
 
 
 @bp.post("/<id:request_id>/aksi")

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from flask import g, has_app_context, has_request_context, request
+from flask import has_request_context, request
 from flask_babel import get_locale, get_timezone
 
 from .. import vocabulary
@@ -11,7 +11,7 @@ from ..engine.calendar import applicant_deadline, current_deadline, working_days
 from ..engine.definition import UNIT_LABELS, DayUnit
 from ..engine.machine import is_exit
 from ..extensions import LANGUAGES
-from ..i18n import _current, _format_day, format_day, gettext
+from ..i18n import _current, _format_day, app_globals, format_day, gettext
 from ..links import web_link
 from ..models.time import ZONES
 from ..referrals import referred_to
@@ -30,12 +30,13 @@ def _moment_context() -> tuple:
     """(locale name, time zone, its label) of the current context, found once per request and
     locale (a timeline formats a dozen moments); a forced locale (mail) gets its own."""
     babel_locale = _current()[0]
-    cached = g.get("_harmoni_moment") if has_app_context() else None
+    app_g = app_globals()
+    cached = getattr(app_g, "_harmoni_moment", None)
     if cached is None or cached[0] is not babel_locale:
         zone = get_timezone()
         cached = (babel_locale, str(babel_locale or "id"), zone, ZONES.get(str(zone), ""))
-        if has_app_context():
-            g._harmoni_moment = cached
+        if app_g is not None:
+            app_g._harmoni_moment = cached
     return cached[1:]
 
 
