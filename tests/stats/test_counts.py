@@ -72,40 +72,44 @@ def test_the_triggers_are_installed_at_the_head(ctx):
     assert {name: present.get(name) for name in wanted} == wanted
 
 
-def test_a_batch_rebuild_inside_triggers_lifted_keeps_the_counts(ctx):
+def test_a_batch_rebuild_inside_triggers_lifted_keeps_the_counts(owner_app):
     """On SQLite a batch operation rebuilding a counted table fails while the count triggers name
     it (and would drop its own with it); inside counts.triggers_lifted, the helper migrations use,
     it runs, the triggers are back after and the counts move again. All rolled back after (DDL is
     transactional on both backends). The table rebuilt is `request_assignees`: `requests` cannot be
     rebuilt by a plain batch operation since its generated column running_deadline: see
-    migrations/README and tests/test_migrations.py for the recipe that works."""
-    from alembic.migration import MigrationContext
-    from alembic.operations import Operations
+    migrations/README and tests/test_migrations.py for the recipe that works. As the
+    schema's owner, as migrations run (the runtime role may not drop a trigger)."""
+    with owner_app.app_context():  # its teardown rolls back what a failed assertion leaves
+        from alembic.migration import MigrationContext
+        from alembic.operations import Operations
 
-    conn = db.session.connection()
-    defined = counts.trigger_names(conn.dialect.name)
-    tables = tuple(spec.table for spec in counts.specs(conn.dialect.name))
-    operations = Operations(MigrationContext.configure(conn))
+        conn = db.session.connection()
+        defined = counts.trigger_names(conn.dialect.name)
+        tables = tuple(spec.table for spec in counts.specs(conn.dialect.name))
+        operations = Operations(MigrationContext.configure(conn))
 
-    def rebuild():
-        # PostgreSQL alters the table in place; SQLite copies, drops and renames it
-        with operations.batch_alter_table("request_assignees", recreate="always") as batch:
-            batch.add_column(Column("harmoni_probe", Integer(), nullable=True))
+        def rebuild():
+            # PostgreSQL alters the table in place; SQLite copies, drops and renames it
+            with operations.batch_alter_table("request_assignees", recreate="always") as batch:
+                batch.add_column(Column("harmoni_probe", Integer(), nullable=True))
 
-    if conn.dialect.name == "sqlite":
-        with pytest.raises(OperationalError, match="request_assignees"), conn.begin_nested():
-            rebuild()  # without the helper: the triggers on `requests` name the table being renamed
-    with counts.triggers_lifted(conn, tables):
-        assert not set(defined) & set(triggers_on_tables())
-        rebuild()
-    present = triggers_on_tables()
-    assert {name: present.get(name) for name in defined} == defined
-    dataset.make_request("R1", "ranperda", "in_analysis", None, assignees=("officer", "officer2"), received_on=TODAY)
-    dataset.make_request("R2", "legal_aid", "submitted", None, received_on=TODAY)
-    db.session.flush()
-    assert differences() == {}
-    assert conn.execute(text("SELECT SUM(n) FROM stats_assigned_counts")).scalar() == 2
-    db.session.rollback()
+        if conn.dialect.name == "sqlite":
+            with pytest.raises(OperationalError, match="request_assignees"), conn.begin_nested():
+                rebuild()  # without the helper: the triggers on `requests` name the table being renamed
+        with counts.triggers_lifted(conn, tables):
+            assert not set(defined) & set(triggers_on_tables())
+            rebuild()
+        present = triggers_on_tables()
+        assert {name: present.get(name) for name in defined} == defined
+        dataset.make_request(
+            "R1", "ranperda", "in_analysis", None, assignees=("officer", "officer2"), received_on=TODAY
+        )
+        dataset.make_request("R2", "legal_aid", "submitted", None, received_on=TODAY)
+        db.session.flush()
+        assert differences() == {}
+        assert conn.execute(text("SELECT SUM(n) FROM stats_assigned_counts")).scalar() == 2
+        db.session.rollback()
 
 
 def test_the_known_data_set_and_changes_outside_fire(ctx):
