@@ -5,11 +5,11 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, false, literal_column, not_, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .engine.errors import NotFound
 from .extensions import db
-from .models import IssuedDocument, Minutes, Request
+from .models import IssuedDocument, Minutes, Request, User, request_assignees
 from .processes import PROCESSES
 from .vocabulary import STAFF, MinutesStatus
 
@@ -210,13 +210,18 @@ def visible_request(request_id: int, user, *, for_update: bool = False, options=
 # the request, its organisation and its assignees (a few rows) joined in one statement, built once
 # per set of extra options. Without populate_existing, unlike _load: the signed-in user is often
 # among the assignees, and refreshing their row here would drop the office loaded with them (the
-# page then read it again).
+# page then read it again). The assignees through plain outer joins (contains_eager), not
+# joinedload's nested "LEFT JOIN (request_assignees JOIN users)": SQLite materialises that whole
+# join before picking the request's rows (45 ms at 100,000 requests against 0.2 ms).
 @lru_cache(maxsize=8)
 def _page_statement(options: tuple):
     return (
         select(Request)
+        .outerjoin(request_assignees, request_assignees.c.request_id == Request.id)
+        .outerjoin(User, User.id == request_assignees.c.user_id)
         .where(Request.id == bindparam("row_id"))
-        .options(joinedload(Request.organisation), joinedload(Request.assignees), *options)
+        .order_by(User.id)  # the relationship's order
+        .options(joinedload(Request.organisation), contains_eager(Request.assignees), *options)
     )
 
 
