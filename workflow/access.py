@@ -175,11 +175,15 @@ def _load_statement(model, for_update: bool, options: tuple):
     its SQL cache key once computed, so a page neither rebuilds nor re-keys it (with the request
     page's options that took a tenth of the page). The callers' options are module constants
     (identity-hashed); any others would only miss this cache."""
-    stmt = (
-        select(model).where(model.id == bindparam("row_id")).options(*options).execution_options(populate_existing=True)
-    )
-    # FOR UPDATE OF the row itself: PostgreSQL refuses to lock the nullable side of an outer join
-    return stmt.with_for_update(of=model) if for_update else stmt
+    stmt = select(model).where(model.id == bindparam("row_id")).options(*options)
+    if not for_update:
+        # a plain read keeps what the session already holds: refreshing it would also refresh the
+        # eager-loaded rows, among them the signed-in user when assigned, dropping the office
+        # loaded with them (read again, twice, by an API GET of their request)
+        return stmt
+    # a locked read must see the row as the lock found it, whatever the session held before; FOR
+    # UPDATE OF the row itself: PostgreSQL refuses to lock the nullable side of an outer join
+    return stmt.execution_options(populate_existing=True).with_for_update(of=model)
 
 
 # What a request's page and its checks read of it besides its own row: its organisation, in the same
