@@ -736,9 +736,16 @@ def test_openapi_document_is_valid_and_complete(api):
                 assert operation.get("security", spec["security"]) == spec["security"], (method, path)
 
 
-# The errors each of the newer operations answers (their tests: services/test_letter_approval.py's
-# table, api/test_application_letter.py), each documented with the shared error schema.
+# The errors each of the newer operations answers (their tests: the tables of status x action x role
+# in services/test_letter_approval.py and services/test_minutes_approval.py,
+# api/test_application_letter.py), each documented with the shared error schema.
 DOCUMENTED_ERRORS = {
+    ("get", "/api/v1/minutes/{minutes_id}"): {"404"},
+    ("post", "/api/v1/minutes/{minutes_id}/finalise"): {"403", "404", "409", "422"},
+    ("post", "/api/v1/minutes/{minutes_id}/approve"): {"403", "404", "409", "422"},
+    ("post", "/api/v1/minutes/{minutes_id}/send-back"): {"403", "404", "409", "422"},
+    ("post", "/api/v1/minutes/{minutes_id}/revise"): {"403", "404", "409"},
+    ("get", "/api/v1/minutes/{minutes_id}/preview.pdf"): {"404"},
     ("get", "/api/v1/issued-documents/{issued_id}"): {"404"},
     ("post", "/api/v1/issued-documents/{issued_id}/approve"): {"403", "404", "409", "422"},
     ("post", "/api/v1/issued-documents/{issued_id}/send-back"): {"403", "404", "409", "422"},

@@ -229,6 +229,7 @@ class RequestMinutes(MethodView):
 @blp.route("/minutes/<id:minutes_id>")
 class MinutesDetail(MethodView):
     @blp.response(200, MinutesOut)
+    @answers(blp, 404)
     def get(self, minutes_id):
         return minutes_json(load_minutes(minutes_id), g.user)
 
@@ -249,6 +250,7 @@ class MinutesDetail(MethodView):
 class MinutesFinalise(MethodView):
     @blp.arguments(VersionIn)
     @blp.response(200, MinutesOut)
+    @answers(blp, 403, 404, 409)
     def post(self, args, minutes_id):
         """Lock the minutes. An officer's then await the approval of the head or the delegate
         (`status` "awaiting_approval", not numbered yet); the head's (or the delegate's) are
@@ -263,6 +265,7 @@ class MinutesFinalise(MethodView):
 class MinutesApprove(MethodView):
     @blp.arguments(VersionIn)
     @blp.response(200, MinutesOut)
+    @answers(blp, 403, 404, 409)
     def post(self, args, minutes_id):
         """The head or the delegate approves minutes awaiting approval: numbered and issued now.
         403 not the head or the delegate; 409 stale `version` or not awaiting approval."""
@@ -276,6 +279,7 @@ class MinutesApprove(MethodView):
 class MinutesSendBack(MethodView):
     @blp.arguments(SendBackIn)
     @blp.response(200, MinutesOut)
+    @answers(blp, 403, 404, 409)
     def post(self, args, minutes_id):
         """The head or the delegate sends minutes awaiting approval back to draft with a `comment`
         (required, 422 when blank); nothing is numbered. 403, 409 as approve."""
@@ -288,6 +292,7 @@ class MinutesSendBack(MethodView):
 @blp.route("/minutes/<id:minutes_id>/preview.pdf")
 class MinutesPreview(MethodView):
     @blp.response(200, content_type="application/pdf")
+    @answers(blp, 404)
     def get(self, minutes_id):
         """The berita acara as it would be issued, marked DRAF, without a number (staff; draft or
         awaiting approval; 404 once issued: download the issued PDF instead)."""
@@ -301,6 +306,7 @@ class MinutesPreview(MethodView):
 @blp.route("/minutes/<id:minutes_id>/revise")
 class MinutesRevise(MethodView):
     @blp.response(201, MinutesOut)
+    @answers(blp, 403, 404, 409)
     def post(self, minutes_id):
         """Start a correction of final minutes: a new draft revision that supersedes them once final."""
         minutes = load_minutes(minutes_id, for_update=True)
