@@ -23,33 +23,31 @@ MIN_LENGTH = 3
 def withheld_identity(user, request) -> re.Pattern | None:
     """A pattern matching the identity values `user` may not read in `request`'s events (whole
     words, any case); None when there are none (the common case: not a confidential complaint)."""
-    process = PROCESSES[request.process]
-    if not process.identity_withheld(request.details):
-        return None
-    values = set()
-    for field in process.fields:
-        value = (request.details or {}).get(field.name)
-        if field.identity and isinstance(value, str) and len(value.strip()) >= MIN_LENGTH:
-            if not can_read_field(user, request, field):
-                values.add(value.strip())
-    return _pattern(values)
+    return _pattern(_identity_values(request, lambda field: not can_read_field(user, request, field)))
 
 
 def identity_in_notices(request) -> re.Pattern | None:
     """The pattern of every identity value of a confidential complaint, whoever reads: a notice
     (in-app or e-mail to the staff) is written once for all it tells, the head among them, who may
     not read the reporter's identity. None when the reporter did not ask for confidentiality."""
+    return _pattern(_identity_values(request, lambda field: True))
+
+
+def _identity_values(request, withheld) -> set[str]:
+    """The values of the identity fields `withheld(field)` keeps back, when the reporter asked for
+    confidentiality (else none)."""
     process = PROCESSES[request.process]
     if not process.identity_withheld(request.details):
-        return None
+        return set()
     details = request.details or {}
-    return _pattern(
-        {
-            value.strip()
-            for field in process.fields
-            if field.identity and isinstance(value := details.get(field.name), str) and len(value.strip()) >= MIN_LENGTH
-        }
-    )
+    return {
+        value.strip()
+        for field in process.fields
+        if field.identity
+        and isinstance(value := details.get(field.name), str)
+        and len(value.strip()) >= MIN_LENGTH
+        and withheld(field)
+    }
 
 
 def redact_notice(context: dict, request, pattern: re.Pattern | None) -> dict:
