@@ -7,6 +7,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import escape
 from sqlalchemy import select, update
 
 from workflow.catalogue import enabled_processes, processes_filed_by
@@ -16,6 +19,7 @@ from workflow.models import Office, Organisation, Request
 from workflow.models.time import local_date, utcnow
 from workflow.operations.calendar import office_calendar
 from workflow.processes import PROCESSES
+from workflow.web import queue
 
 from ..helpers import user
 from .conftest import new_request, office_state, restore_office
@@ -357,3 +361,10 @@ def test_the_rows_escape_the_number_title_and_organisation(app, web):
         with app.app_context():
             db.session.execute(update(Organisation).where(Organisation.id == organisation_id).values(name=name))
             db.session.commit()
+
+
+@given(st.text())
+def test_the_rows_escape_writes_what_markupsafe_writes(text):
+    """web/queue.html() escapes as markupsafe.escape does (the rows are printed with autoescaping
+    off on the strength of it), for any text, not only the characters it replaces."""
+    assert queue.html(text) == str(escape(text))
